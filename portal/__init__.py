@@ -1,0 +1,82 @@
+"""The EDB Supplier Portal: Flask application factory."""
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask, current_app, request
+
+import config as portal_config
+from portal.extensions import babel, csrf, db, login_manager, migrate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+class InsecureConfiguration(RuntimeError):
+    pass
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(portal_config.INSTANCE_DIR),
+        template_folder=str(PROJECT_ROOT / "templates"),
+        static_folder=str(PROJECT_ROOT / "static"),
+    )
+    settings = portal_config.config_for("testing" if test_config is not None else None)
+    app.config.from_object(settings)
+    app.config["PORTAL_ENV"] = {v: k for k, v in portal_config.CONFIGS.items()}.get(settings, "development")
+    if test_config:
+        app.config.update(test_config)
+    _refuse_insecure_production(app)
+    os.makedirs(app.instance_path, exist_ok=True)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=_select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message_category = "info"
+
+    from portal import models  # noqa: F401  (every table known to Alembic and the app)
+    from portal.accounts.loaders import register_loaders
+
+    register_loaders(login_manager)
+    _register_blueprints(app)
+
+    from portal import errors, templating
+    from portal.cli import register_cli
+    from portal.mail import flush_pending_mail
+
+    errors.register(app)
+    templating.register(app)
+    register_cli(app)
+    app.after_request(flush_pending_mail)
+    return app
+
+
+def _refuse_insecure_production(app: Flask) -> None:
+    if app.config["PORTAL_ENV"] == "production" and (
+        not os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"] == portal_config.DEV_SECRET_KEY
+    ):
+        raise InsecureConfiguration(
+            "SECRET_KEY is not set. In production the portal refuses to start without a secret key: "
+            "set the SECRET_KEY environment variable to a long random value "
+            "(python -c 'import secrets; print(secrets.token_hex(32))')."
+        )
+
+
+def _select_locale():
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def _register_blueprints(app: Flask) -> None:
+    from portal.accounts import bp as accounts_bp
+    from portal.api import bp as api_bp
+    from portal.main import bp as main_bp
+    from portal.staff import bp as staff_bp
+
+    for blueprint in (main_bp, accounts_bp, staff_bp, api_bp):
+        app.register_blueprint(blueprint)

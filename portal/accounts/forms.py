@@ -1,0 +1,115 @@
+"""Sign-up, sign-in and password forms."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from portal.accounts.models import ROLE_LABELS, SELF_SERVICE_ROLES, Role
+from portal.taxonomy import PROVINCES
+from portal.validators import StrongPassword, strip_filter
+
+EMAIL_RULES = [
+    DataRequired(_l("Enter your e-mail address.")),
+    Email(_l("Enter a valid e-mail address, like name@example.com.")),
+    Length(max=254),
+]
+
+
+class SignUpForm(FlaskForm):
+    role = RadioField(
+        _l("I am"),
+        choices=[(r.value, ROLE_LABELS[r]) for r in SELF_SERVICE_ROLES],
+        validators=[DataRequired(_l("Choose what kind of account you need."))],
+    )
+    full_name = StringField(
+        _l("Your full name"), filters=[strip_filter], validators=[DataRequired(_l("Enter your name.")), Length(max=120)]
+    )
+    email = EmailField(_l("Work e-mail"), filters=[strip_filter], validators=EMAIL_RULES)
+    organisation = StringField(
+        _l("Company or fund"),
+        filters=[strip_filter],
+        validators=[Length(max=160)],
+        description=_l("Brands and investors: the organisation you act for."),
+    )
+    firm_name = StringField(_l("Firm's legal name"), filters=[strip_filter], validators=[Length(max=200)])
+    firm_city = StringField(_l("City"), filters=[strip_filter], validators=[Length(max=80)])
+    firm_province = SelectField(
+        _l("Province or territory"), choices=[("", _l("Choose…"))] + [(p, p) for p in PROVINCES], validate_choice=False
+    )
+    password = PasswordField(
+        _l("Password"),
+        validators=[DataRequired(_l("Choose a password.")), StrongPassword()],
+        description=_l("At least 12 characters; a short sentence is easy to remember and hard to guess."),
+    )
+    confirm = PasswordField(
+        _l("Repeat the password"),
+        validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Create account"))
+
+    def _required_for_role(self, field, role: Role, message):
+        if self.role.data == role.value and not field.data:
+            raise ValidationError(message)
+
+    def validate_organisation(self, field):
+        if self.role.data in (Role.BRAND.value, Role.INVESTOR.value) and not field.data:
+            raise ValidationError(_l("Enter the company or fund you act for."))
+
+    def validate_firm_name(self, field):
+        self._required_for_role(field, Role.SUPPLIER, _l("Enter your firm's legal name."))
+
+    def validate_firm_city(self, field):
+        self._required_for_role(field, Role.SUPPLIER, _l("Enter the city of your main factory."))
+
+    def validate_firm_province(self, field):
+        if field.data and field.data not in PROVINCES:
+            raise ValidationError(_l("Choose a province or territory from the list."))
+        self._required_for_role(field, Role.SUPPLIER, _l("Choose the province or territory."))
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("E-mail"), filters=[strip_filter], validators=EMAIL_RULES)
+    password = PasswordField(_l("Password"), validators=[DataRequired(_l("Enter your password.")), Length(max=256)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        _l("Current password"), validators=[DataRequired(_l("Enter your current password."))]
+    )
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), StrongPassword()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(_l("Repeat the new password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Change password"))
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(_l("E-mail"), filters=[strip_filter], validators=EMAIL_RULES)
+    submit = SubmitField(_l("Send reset link"))
+
+
+class ResetPasswordForm(FlaskForm):
+    password = PasswordField(
+        _l("New password"), validators=[DataRequired(_l("Choose a new password.")), StrongPassword()]
+    )
+    confirm = PasswordField(
+        _l("Repeat the new password"),
+        validators=[DataRequired(_l("Repeat the new password.")), EqualTo("password", _l("The two passwords differ."))],
+    )
+    submit = SubmitField(_l("Set new password"))
+
+
+class StaffInviteForm(FlaskForm):
+    full_name = StringField(
+        _l("Full name"),
+        filters=[strip_filter],
+        validators=[DataRequired(_l("Enter the colleague's name.")), Length(max=120)],
+    )
+    email = EmailField(_l("E-mail"), filters=[strip_filter], validators=EMAIL_RULES)
+    submit = SubmitField(_l("Add staff member"))

@@ -1,0 +1,193 @@
+"""Sign-up, sign-in, password changes and resets: the rules, apart from the pages."""
+
+import logging
+import secrets
+from dataclasses import dataclass
+
+from flask import current_app, url_for
+from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
+from sqlalchemy import func
+
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password, verify_password
+from portal.extensions import db
+from portal.mail import send_mail
+from portal.suppliers.service import create_firm
+from portal.timeutil import utcnow
+
+log = logging.getLogger(__name__)
+
+# Compared against when the e-mail is unknown, so a wrong address costs as much time as a wrong password.
+_DUMMY_HASH = None
+
+
+class AccountError(ValueError):
+    """A rule refused the request; `field` names the form field the message belongs to."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+@dataclass
+class FirmDetails:
+    legal_name: str
+    city: str
+    province: str
+
+
+def normalise_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def find_user(email: str) -> User | None:
+    return db.session.scalar(db.select(User).where(func.lower(User.email) == normalise_email(email)))
+
+
+def create_user(*, email: str, password: str, full_name: str, role: Role | str, organisation: str = "") -> User:
+    email = normalise_email(email)
+    if find_user(email) is not None:
+        raise AccountError("An account with this e-mail address already exists.", field="email")
+    user = User(
+        email=email,
+        password_hash=hash_password(password),
+        full_name=full_name.strip(),
+        organisation=organisation.strip(),
+        role=Role(role),
+    )
+    db.session.add(user)
+    return user
+
+
+def sign_up(
+    *,
+    email: str,
+    password: str,
+    full_name: str,
+    role: Role | str,
+    organisation: str = "",
+    firm: FirmDetails | None = None,
+) -> User:
+    """Create a self-service account; a supplier account starts its firm's draft listing too."""
+    role = Role(role)
+    if role == Role.STAFF:
+        raise AccountError("Staff accounts are created by EDB staff.", field="role")
+    user = create_user(email=email, password=password, full_name=full_name, role=role, organisation=organisation)
+    if role == Role.SUPPLIER:
+        if firm is None:
+            raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
+        user.organisation = firm.legal_name.strip()
+        create_firm(
+            legal_name=firm.legal_name, city=firm.city, province=firm.province, owner=user, contact_email=user.email
+        )
+    db.session.commit()
+    log.info("account created user_id=%s role=%s", user.id, user.role)
+    return user
+
+
+def authenticate(email: str, password: str) -> User | None:
+    """The user whose e-mail and password match, or None; no hint which one was wrong."""
+    global _DUMMY_HASH
+    user = find_user(email)
+    if user is None:
+        _DUMMY_HASH = _DUMMY_HASH or hash_password("not-a-real-password-at-all")
+        verify_password(_DUMMY_HASH, password)
+        return None
+    if not verify_password(user.password_hash, password) or not user.is_active:
+        return None
+    return user
+
+
+def record_sign_in(user: User) -> None:
+    user.last_sign_in_at = utcnow()
+    db.session.commit()
+    log.info("sign-in user_id=%s", user.id)
+
+
+def set_password(user: User, new_password: str) -> None:
+    user.password_hash = hash_password(new_password)
+    user.password_changed_at = utcnow()
+
+
+def change_password(user: User, current_password: str, new_password: str) -> None:
+    if not verify_password(user.password_hash, current_password):
+        raise AccountError("The current password is not correct.", field="current_password")
+    set_password(user, new_password)
+    db.session.commit()
+    log.info("password changed user_id=%s", user.id)
+
+
+def _reset_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="password-reset")
+
+
+def make_reset_token(user: User) -> str:
+    # Binding the token to the current hash makes it single-use: a new password voids it.
+    return _reset_serializer().dumps({"uid": user.id, "pw": user.password_hash[-12:]})
+
+
+def user_for_reset_token(token: str) -> User | None:
+    try:
+        data = _reset_serializer().loads(token, max_age=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    except (SignatureExpired, BadSignature):
+        return None
+    if not isinstance(data, dict):
+        return None
+    user = db.session.get(User, data.get("uid")) if isinstance(data.get("uid"), int) else None
+    if user is None or not user.is_active or user.password_hash[-12:] != data.get("pw"):
+        return None
+    return user
+
+
+def request_password_reset(email: str) -> None:
+    """E-mail a reset link if the account exists; the caller says the same thing either way."""
+    user = find_user(email)
+    if user is None or not user.is_active:
+        log.info("password reset asked for unknown or inactive address")
+        return
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
+    send_mail(
+        user.email,
+        "Reset your EDB Supplier Portal password",
+        f"Hello {user.full_name},\n\n"
+        f"Someone asked to reset the password of this account. To choose a new password, open:\n\n{link}\n\n"
+        f"The link works once and expires in {minutes} minutes. If you did not ask for it, ignore this message.\n",
+        kind="password_reset",
+    )
+    db.session.commit()
+
+
+def reset_password(token: str, new_password: str) -> User | None:
+    user = user_for_reset_token(token)
+    if user is None:
+        return None
+    set_password(user, new_password)
+    db.session.commit()
+    log.info("password reset user_id=%s", user.id)
+    return user
+
+
+def invite_staff(*, email: str, full_name: str, invited_by: User) -> User:
+    """A staff member adds a colleague, who chooses a password through a reset link."""
+
+    user = create_user(
+        email=email,
+        password=secrets.token_urlsafe(32),
+        full_name=full_name,
+        role=Role.STAFF,
+        organisation="Engineering Development Board",
+    )
+    db.session.flush()
+    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    send_mail(
+        user.email,
+        "Your EDB Supplier Portal staff account",
+        f"Hello {user.full_name},\n\n{invited_by.full_name} added you as EDB staff on the Supplier Portal. "
+        f"Choose your password here:\n\n{link}\n\nThe link expires in {current_app.config['PASSWORD_RESET_MAX_AGE'] // 60} minutes; "
+        "use 'Forgot password' on the sign-in page for a new one.\n",
+        kind="staff_invitation",
+    )
+    db.session.commit()
+    log.info("staff account created user_id=%s by=%s", user.id, invited_by.id)
+    return user

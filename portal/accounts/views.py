@@ -1,0 +1,135 @@
+"""Account pages; the rules live in `service`."""
+from urllib.parse import urlsplit
+
+from flask import flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from portal.accounts import bp, service
+from portal.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from portal.accounts.service import AccountError, FirmDetails
+
+
+def _safe_next(default: str) -> str:
+    """Follow `next` only to a path on this site, never to another host."""
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
+        return target
+    return default
+
+
+def _start_session(user, remember: bool) -> None:
+    # A fresh session at sign-in: nothing set before it (by anyone) survives into the account.
+    session.clear()
+    login_user(user, remember=remember)
+    session.permanent = True
+    service.record_sign_in(user)
+
+
+@bp.route("/sign-up", methods=["GET", "POST"])
+def sign_up():
+    """Create a supplier, brand or investor account."""
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = SignUpForm()
+    if request.method == "GET" and request.args.get("role") in dict(form.role.choices):
+        form.role.data = request.args["role"]
+    if form.validate_on_submit():
+        firm = None
+        if form.role.data == "supplier":
+            firm = FirmDetails(form.firm_name.data, form.firm_city.data, form.firm_province.data)
+        try:
+            user = service.sign_up(
+                email=form.email.data,
+                password=form.password.data,
+                full_name=form.full_name.data,
+                role=form.role.data,
+                organisation=form.organisation.data or "",
+                firm=firm,
+            )
+        except AccountError as error:
+            getattr(form, error.field or "email").errors.append(str(error))
+        else:
+            _start_session(user, remember=False)
+            flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
+            return redirect(url_for("main.home"))
+    return render_template("accounts/sign_up.html", form=form)
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+def sign_in():
+    """Sign in with e-mail and password."""
+    if current_user.is_authenticated:
+        return redirect(_safe_next(url_for("main.home")))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = service.authenticate(form.email.data, form.password.data)
+        if user is None:
+            form.password.errors.append(_("The e-mail address or password is not correct."))
+        else:
+            _start_session(user, remember=form.remember.data)
+            flash(_("Signed in as %(email)s.", email=user.email), "success")
+            return redirect(_safe_next(url_for("main.home")))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+def sign_out():
+    """Sign out (a POST with a CSRF token, so no other site can sign a user out)."""
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "info")
+    return redirect(url_for("main.home"))
+
+
+@bp.route("/")
+@login_required
+def overview():
+    """The signed-in user's account page."""
+    return render_template("accounts/overview.html")
+
+
+@bp.route("/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the password, knowing the current one."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        try:
+            service.change_password(current_user, form.current_password.data, form.password.data)
+        except AccountError as error:
+            getattr(form, error.field).errors.append(str(error))
+        else:
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.overview"))
+    return render_template("accounts/change_password.html", form=form)
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+def forgot_password():
+    """Ask for a reset link by e-mail."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        service.request_password_reset(form.email.data)
+        flash(
+            _("If an account uses %(email)s, a reset link is on its way. It expires in an hour.", email=form.email.data),
+            "info",
+        )
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+def reset_password(token):
+    """Choose a new password through a link from the reset e-mail."""
+    user = service.user_for_reset_token(token)
+    if user is None:
+        flash(_("This reset link is invalid, already used or expired. Ask for a new one."), "danger")
+        return redirect(url_for("accounts.forgot_password"))
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        service.reset_password(token, form.password.data)
+        flash(_("Your new password is set. Sign in with it."), "success")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form, user=user)

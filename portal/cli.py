@@ -1,0 +1,78 @@
+"""`flask --app portal …` commands for accounts, tokens, the taxonomy and demo data."""
+import click
+from flask import Flask
+
+from portal.accounts import service as accounts
+from portal.accounts.models import ApiToken, Role
+from portal.accounts.passwords import password_problem
+from portal.extensions import db
+
+
+def register_cli(app: Flask) -> None:
+    app.cli.add_command(create_user)
+    app.cli.add_command(create_token)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(taxonomy_cli)
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--role", type=click.Choice([r.value for r in Role]), required=True, help="The account's role.")
+@click.option("--name", "full_name", default="", help="Full name (defaults to the e-mail's local part).")
+@click.option("--organisation", default="", help="Company, fund or firm the person acts for.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given.")
+def create_user(email, role, full_name, organisation, password):
+    """Create an account of any role, staff included."""
+    problem = password_problem(password, email=email)
+    if problem:
+        raise click.ClickException(f"password refused: {problem}")
+    try:
+        user = accounts.create_user(
+            email=email,
+            password=password,
+            full_name=full_name or email.split("@")[0],
+            role=role,
+            organisation=organisation or ("Engineering Development Board" if role == "staff" else ""),
+        )
+    except accounts.AccountError as error:
+        raise click.ClickException(str(error)) from error
+    db.session.commit()
+    click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
+
+
+@click.command("create-token")
+@click.argument("email")
+@click.option("--name", default="command line", help="A name to recognise the token by.")
+def create_token(email, name):
+    """Print a new API token for the account; it is shown only this once."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account uses {email}")
+    _, plain = ApiToken.issue(user, name)
+    db.session.commit()
+    click.echo(plain)
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Load the demo data set: firms, brands, investors and one account per role (idempotent)."""
+    from portal.demo import seed
+
+    summary = seed.seed_demo(progress=lambda label, items: click.progressbar(items, label=label))
+    for line in summary:
+        click.echo(line)
+
+
+@click.group("taxonomy")
+def taxonomy_cli():
+    """The component categories, processes and certifications."""
+
+
+@taxonomy_cli.command("sync")
+def taxonomy_sync():
+    """Write the taxonomy CSV files into the database (keeps staff-edited phases)."""
+    from portal.taxonomy import sync_taxonomy
+
+    sync_taxonomy()
+    db.session.commit()
+    click.echo("Taxonomy is up to date.")

@@ -1,0 +1,69 @@
+"""One place for error responses: JSON under /api/, friendly pages elsewhere."""
+import logging
+
+from flask import jsonify, make_response, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from portal.extensions import db
+
+log = logging.getLogger(__name__)
+
+ERROR_CODES = {
+    400: "bad_request",
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "payload_too_large",
+    422: "invalid",
+    429: "rate_limited",
+    500: "server_error",
+}
+
+FRIENDLY_PAGES = {403, 404, 500}
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def json_error(status: int, message: str, fields: dict | None = None, code: str | None = None):
+    body = {"error": {"code": code or ERROR_CODES.get(status, "error"), "message": message}}
+    if fields:
+        body["error"]["fields"] = fields
+    return jsonify(body), status
+
+
+def _http_error(error: HTTPException):
+    status = error.code or 500
+    if wants_json():
+        response, status = json_error(status, error.description or error.name)
+    else:
+        template = f"errors/{status}.html" if status in FRIENDLY_PAGES else "errors/generic.html"
+        response = make_response(render_template(template, error=error, status=status), status)
+    for name, value in error.get_headers():
+        if name.lower() != "content-type":
+            response.headers[name] = value  # e.g. Allow on 405, Retry-After on 429
+    return response, status
+
+
+def _csrf_error(error: CSRFError):
+    if wants_json():
+        return json_error(400, "The CSRF token is missing or invalid.")
+    return render_template("errors/csrf.html", error=error), 400
+
+
+def _unexpected_error(error: Exception):
+    db.session.rollback()
+    log.exception("unhandled error on %s %s", request.method, request.path)
+    if wants_json():
+        return json_error(500, "Something went wrong on our side; it has been logged.")
+    return render_template("errors/500.html", error=InternalServerError(), status=500), 500
+
+
+def register(app) -> None:
+    app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(Exception, _unexpected_error)

@@ -1,0 +1,178 @@
+"""Local firms, the people who run their listing, what they make and the certificates they hold."""
+
+import enum
+import re
+from datetime import date, datetime
+
+from sqlalchemy import JSON, and_, Column, Date, DateTime, Enum, ForeignKey, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db
+from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.timeutil import today, utcnow
+
+
+def _enum(cls):
+    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+class ListingStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    CHANGES_REQUESTED = "changes_requested"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class ReviewStatus(enum.StrEnum):
+    """Staff's verdict on one capability or certificate."""
+
+    PENDING = "pending"
+    VERIFIED = "verified"
+    REJECTED = "rejected"
+
+
+class MemberRole(enum.StrEnum):
+    OWNER = "owner"
+    EDITOR = "editor"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:80] or "firm"
+
+
+class Firm(db.Model):
+    __tablename__ = "firm"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    legal_name: Mapped[str] = mapped_column(String(200))
+    trade_name: Mapped[str] = mapped_column(String(200), default="")
+    slug: Mapped[str] = mapped_column(String(80))
+    city: Mapped[str] = mapped_column(String(80))
+    province: Mapped[str] = mapped_column(String(60), index=True)
+    address: Mapped[str] = mapped_column(Text, default="")
+    website: Mapped[str] = mapped_column(String(200), default="")
+    contact_email: Mapped[str] = mapped_column(String(254), default="")
+    phone: Mapped[str] = mapped_column(String(40), default="")
+    year_founded: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)
+    export_markets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    description: Mapped[str] = mapped_column(Text, default="")
+    ntn: Mapped[str | None] = mapped_column(String(20))
+    status: Mapped[ListingStatus] = mapped_column(_enum(ListingStatus), default=ListingStatus.DRAFT, index=True)
+    suspended: Mapped[bool] = mapped_column(default=False, index=True)
+    suspension_reason: Mapped[str | None] = mapped_column(Text)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    members: Mapped[list["FirmMember"]] = relationship(back_populates="firm", cascade="all, delete-orphan")
+    capabilities: Mapped[list["Capability"]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="Capability.id"
+    )
+    certificates: Mapped[list["Certificate"]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="Certificate.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def display_name(self) -> str:
+        return self.trade_name or self.legal_name
+
+    @hybrid_property
+    def is_public(self) -> bool:
+        """Only verified, unsuspended firms are shown in the directory, search, API and matches."""
+        return self.status == ListingStatus.VERIFIED and not self.suspended
+
+    @is_public.inplace.expression
+    @classmethod
+    def _is_public_expression(cls):
+        return and_(cls.status == ListingStatus.VERIFIED, cls.suspended.is_(False))
+
+    def valid_certificates(self, on: date | None = None) -> list["Certificate"]:
+        return [c for c in self.certificates if c.is_valid_on(on)]
+
+    def __repr__(self) -> str:
+        return f"<Firm {self.id} {self.legal_name!r}>"
+
+
+class FirmMember(db.Model):
+    __tablename__ = "firm_member"
+    __table_args__ = (UniqueConstraint("firm_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole), default=MemberRole.EDITOR)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    firm: Mapped[Firm] = relationship(back_populates="members")
+    user = relationship("User")
+
+
+capability_process = Table(
+    "capability_process",
+    db.metadata,
+    Column("capability_id", ForeignKey("capability.id", ondelete="CASCADE"), primary_key=True),
+    Column("process_slug", ForeignKey("process.slug"), primary_key=True),
+)
+
+
+class Capability(db.Model):
+    """One component category a firm makes, with how much and how."""
+
+    __tablename__ = "capability"
+    __table_args__ = (UniqueConstraint("firm_id", "category_slug"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    category_slug: Mapped[str] = mapped_column(ForeignKey("component_category.slug"), index=True)
+    monthly_capacity: Mapped[int] = mapped_column(Integer, default=0)
+    capacity_unit: Mapped[str] = mapped_column(String(30), default="units")
+    min_order_quantity: Mapped[int | None] = mapped_column(Integer)
+    lead_time_days: Mapped[int | None] = mapped_column(Integer)
+    equipment: Mapped[str] = mapped_column(Text, default="")
+    materials: Mapped[str] = mapped_column(Text, default="")
+    notes: Mapped[str] = mapped_column(Text, default="")
+    is_main_line: Mapped[bool] = mapped_column(default=False)
+    review_status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), default=ReviewStatus.PENDING)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    firm: Mapped[Firm] = relationship(back_populates="capabilities")
+    category: Mapped[ComponentCategory] = relationship()
+    processes: Mapped[list[Process]] = relationship(secondary=capability_process, order_by="Process.name")
+
+
+class Certificate(db.Model):
+    __tablename__ = "certificate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    type_slug: Mapped[str] = mapped_column(ForeignKey("certification_type.slug"), index=True)
+    number: Mapped[str] = mapped_column(String(80), default="")
+    issuing_body: Mapped[str] = mapped_column(String(160), default="")
+    issue_date: Mapped[date | None] = mapped_column(Date)
+    expiry_date: Mapped[date | None] = mapped_column(Date, index=True)
+    scope: Mapped[str] = mapped_column(String(200), default="")
+    evidence_path: Mapped[str | None] = mapped_column(String(200))
+    evidence_filename: Mapped[str | None] = mapped_column(String(200))
+    evidence_mimetype: Mapped[str | None] = mapped_column(String(60))
+    review_status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), default=ReviewStatus.PENDING)
+    verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    firm: Mapped[Firm] = relationship(back_populates="certificates")
+    type: Mapped[CertificationType] = relationship()
+
+    def is_valid_on(self, on: date | None = None) -> bool:
+        """A certificate counts once staff verified it and while its expiry date is after the day."""
+        on = on or today()
+        return self.review_status == ReviewStatus.VERIFIED and self.expiry_date is not None and self.expiry_date > on
+
+    def days_to_expiry(self, on: date | None = None) -> int | None:
+        if self.expiry_date is None:
+            return None
+        return (self.expiry_date - (on or today())).days

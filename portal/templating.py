@@ -1,0 +1,49 @@
+"""What every template can use: navigation, role helpers, formatting."""
+from datetime import date, datetime
+
+from flask import Flask
+from flask_babel import get_locale
+from flask_login import current_user
+
+from portal.accounts.models import Role
+
+
+def _navigation() -> list[tuple[str, str]]:
+    """(endpoint, label) pairs for the signed-in role; one list so every page agrees."""
+    items = [("main.home", "Home")]
+    if current_user.is_authenticated and current_user.role == Role.STAFF:
+        items += [("staff.home", "Staff desk"), ("staff.people", "Staff accounts")]
+    items.append(("main.about", "About"))
+    return items
+
+
+def _text_direction() -> str:
+    from flask import current_app
+
+    return "rtl" if str(get_locale()).split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def _format_date(value) -> str:
+    if isinstance(value, datetime):
+        return value.strftime("%Y-%m-%d %H:%M UTC")
+    if isinstance(value, date):
+        return value.isoformat()
+    return ""
+
+
+def _format_number(value) -> str:
+    return f"{value:,}" if isinstance(value, int) else ""
+
+
+def register(app: Flask) -> None:
+    app.jinja_env.filters["date"] = _format_date
+    app.jinja_env.filters["number"] = _format_number
+
+    @app.context_processor
+    def portal_context():
+        return {
+            "navigation": _navigation(),
+            "Role": Role,
+            "text_direction": _text_direction(),
+            "locale": str(get_locale()),
+        }

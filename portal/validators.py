@@ -1,0 +1,22 @@
+"""WTForms validators shared by every domain's forms."""
+
+from wtforms.validators import ValidationError
+
+from portal.accounts.passwords import password_problem
+
+
+class StrongPassword:
+    """Applies the portal's password rule; reads e-mail and name fields of the same form if present."""
+
+    def __call__(self, form, field):
+        email = getattr(form, "email", None)
+        name = getattr(form, "full_name", None)
+        problem = password_problem(
+            field.data or "", email=email.data or "" if email else "", name=name.data or "" if name else ""
+        )
+        if problem:
+            raise ValidationError(problem)
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
