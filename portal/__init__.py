@@ -1,4 +1,5 @@
 """The EDB Supplier Portal: Flask application factory."""
+
 import logging
 import os
 from pathlib import Path
@@ -69,7 +70,10 @@ def _refuse_insecure_production(app: Flask) -> None:
 
 
 def _select_locale():
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or current_app.config["BABEL_DEFAULT_LOCALE"]
+    return (
+        request.accept_languages.best_match(current_app.config["LANGUAGES"])
+        or current_app.config["BABEL_DEFAULT_LOCALE"]
+    )
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,4 +1,5 @@
 """`flask --app portal …` commands for accounts, tokens, the taxonomy and demo data."""
+
 import click
 from flask import Flask
 

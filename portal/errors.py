@@ -1,4 +1,5 @@
 """One place for error responses: JSON under /api/, friendly pages elsewhere."""
+
 import logging
 
 from flask import jsonify, make_response, render_template, request

@@ -1,4 +1,5 @@
 """What every template can use: navigation, role helpers, formatting."""
+
 from datetime import date, datetime
 
 from flask import Flask

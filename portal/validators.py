@@ -1,5 +1,6 @@
 """WTForms validators shared by every domain's forms."""
 
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import ValidationError
 
 from portal.accounts.passwords import password_problem
@@ -20,3 +21,9 @@ class StrongPassword:
 
 def strip_filter(value):
     return value.strip() if isinstance(value, str) else value
+
+
+def choices(pairs, blank: str | None = None) -> list[SelectChoice]:
+    """Turn (value, label) pairs into WTForms choices, with an optional empty first choice."""
+    options = [SelectChoice("", blank)] if blank is not None else []
+    return options + [SelectChoice(value, label) for value, label in pairs]

@@ -1,4 +1,5 @@
 """Accounts: sign-up, sign-in, roles, passwords and API tokens."""
+
 from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")

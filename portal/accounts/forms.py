@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from portal.accounts.models import ROLE_LABELS, SELF_SERVICE_ROLES, Role
 from portal.taxonomy import PROVINCES
-from portal.validators import StrongPassword, strip_filter
+from portal.validators import StrongPassword, choices, strip_filter
 
 EMAIL_RULES = [
     DataRequired(_l("Enter your e-mail address.")),
@@ -19,7 +19,7 @@ EMAIL_RULES = [
 class SignUpForm(FlaskForm):
     role = RadioField(
         _l("I am"),
-        choices=[(r.value, ROLE_LABELS[r]) for r in SELF_SERVICE_ROLES],
+        choices=choices((r.value, ROLE_LABELS[r]) for r in SELF_SERVICE_ROLES),
         validators=[DataRequired(_l("Choose what kind of account you need."))],
     )
     full_name = StringField(
@@ -35,7 +35,9 @@ class SignUpForm(FlaskForm):
     firm_name = StringField(_l("Firm's legal name"), filters=[strip_filter], validators=[Length(max=200)])
     firm_city = StringField(_l("City"), filters=[strip_filter], validators=[Length(max=80)])
     firm_province = SelectField(
-        _l("Province or territory"), choices=[("", _l("Choose…"))] + [(p, p) for p in PROVINCES], validate_choice=False
+        _l("Province or territory"),
+        choices=choices(((p, p) for p in PROVINCES), blank=_l("Choose…")),
+        validate_choice=False,
     )
     password = PasswordField(
         _l("Password"),

@@ -1,4 +1,5 @@
 """How Flask-Login finds the user: by session cookie for pages, by bearer token for the API."""
+
 from flask import request
 from sqlalchemy import select
 

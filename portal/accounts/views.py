@@ -1,12 +1,14 @@
 """Account pages; the rules live in `service`."""
+
 from urllib.parse import urlsplit
 
-from flask import flash, redirect, render_template, request, session, url_for
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import bp, service
 from portal.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from portal.accounts.models import SELF_SERVICE_ROLES
 from portal.accounts.service import AccountError, FirmDetails
 
 
@@ -33,7 +35,7 @@ def sign_up():
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignUpForm()
-    if request.method == "GET" and request.args.get("role") in dict(form.role.choices):
+    if request.method == "GET" and request.args.get("role") in {r.value for r in SELF_SERVICE_ROLES}:
         form.role.data = request.args["role"]
     if form.validate_on_submit():
         firm = None
@@ -101,6 +103,9 @@ def change_password():
         except AccountError as error:
             getattr(form, error.field).errors.append(str(error))
         else:
+            # The session id carries the password's fingerprint: renew it for this device only.
+            remembered = current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
+            login_user(current_user._get_current_object(), remember=remembered)
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.overview"))
     return render_template("accounts/change_password.html", form=form)
@@ -113,7 +118,10 @@ def forgot_password():
     if form.validate_on_submit():
         service.request_password_reset(form.email.data)
         flash(
-            _("If an account uses %(email)s, a reset link is on its way. It expires in an hour.", email=form.email.data),
+            _(
+                "If an account uses %(email)s, a reset link is on its way. It expires in an hour.",
+                email=form.email.data,
+            ),
             "info",
         )
         return redirect(url_for("accounts.sign_in"))

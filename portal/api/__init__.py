@@ -1,4 +1,5 @@
 """The JSON API under /api/v1 (see CONTRACT.md); no CSRF, bearer tokens instead of cookies."""
+
 from flask import Blueprint
 
 from portal.extensions import csrf

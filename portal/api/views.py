@@ -1,4 +1,5 @@
 """API endpoints; they call the same services as the pages."""
+
 from flask import jsonify
 from sqlalchemy import select
 
@@ -15,10 +16,16 @@ def taxonomy():
     certifications = db.session.scalars(select(CertificationType).order_by(CertificationType.slug))
     return jsonify(
         categories=[
-            {"slug": c.slug, "name": c.name, "group": c.group, "hs_code": c.hs_code, "phase": c.phase, "synonyms": c.synonym_list}
+            {
+                "slug": c.slug,
+                "name": c.name,
+                "group": c.group,
+                "hs_code": c.hs_code,
+                "phase": c.phase,
+                "synonyms": c.synonym_list,
+            }
             for c in categories
         ],
         processes=[{"slug": p.slug, "name": p.name, "synonyms": p.synonym_list} for p in processes],
         certifications=[{"slug": c.slug, "name": c.name, "kind": c.kind} for c in certifications],
     )
-

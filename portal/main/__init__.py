@@ -1,4 +1,5 @@
 """Public pages: the home page and what the portal is for."""
+
 from flask import Blueprint
 
 bp = Blueprint("main", __name__)

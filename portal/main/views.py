@@ -1,4 +1,5 @@
 """The home page: what the portal is for, and the value chain with live counts."""
+
 from flask import render_template
 from sqlalchemy import func, select
 
@@ -20,7 +21,9 @@ def home():
             .group_by(Capability.category_slug)
         ).all()
     )
-    categories = db.session.scalars(select(ComponentCategory).order_by(ComponentCategory.phase, ComponentCategory.name)).all()
+    categories = db.session.scalars(
+        select(ComponentCategory).order_by(ComponentCategory.phase, ComponentCategory.name)
+    ).all()
     firm_total = db.session.scalar(select(func.count(Firm.id)).where(Firm.is_public))
     phases = {number: (label, [c for c in categories if c.phase == number]) for number, label in PHASES.items()}
     return render_template("main/home.html", phases=phases, counts=counts, firm_total=firm_total)

@@ -1,4 +1,5 @@
 """EDB staff tools: colleagues' accounts now; the review queue and compliance build on it."""
+
 from flask import Blueprint
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")

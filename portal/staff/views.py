@@ -1,4 +1,5 @@
 """Staff pages."""
+
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -33,7 +34,14 @@ def people():
         except accounts.AccountError as error:
             form.email.errors.append(str(error))
         else:
-            flash(_("%(name)s is added; a link to set a password was sent to %(email)s.", name=user.full_name, email=user.email), "success")
+            flash(
+                _(
+                    "%(name)s is added; a link to set a password was sent to %(email)s.",
+                    name=user.full_name,
+                    email=user.email,
+                ),
+                "success",
+            )
             return redirect(url_for("staff.people"))
     staff = db.session.scalars(select(User).where(User.role == Role.STAFF).order_by(User.full_name)).all()
     return render_template("staff/people.html", form=form, staff=staff)

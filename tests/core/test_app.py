@@ -1,0 +1,86 @@
+import pytest
+
+from portal import InsecureConfiguration, create_app
+
+
+def test_unknown_page_shows_friendly_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    body = response.get_data(as_text=True)
+    assert "We could not find that page" in body
+    assert "Go to the home page" in body
+
+
+def test_unknown_api_path_answers_json_404(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.is_json
+    assert response.get_json()["error"]["code"] == "not_found"
+
+
+def test_wrong_method_on_api_answers_json_405_with_allow(client):
+    response = client.post("/api/v1/taxonomy")
+    assert response.status_code == 405
+    assert response.get_json()["error"]["code"] == "method_not_allowed"
+    assert "GET" in response.headers["Allow"]
+
+
+def test_unexpected_error_shows_friendly_500_and_logs(app, caplog):
+    broken = create_app(
+        {"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"], "PROPAGATE_EXCEPTIONS": False}
+    )
+
+    @broken.get("/__boom")
+    def boom():
+        raise RuntimeError("boom")
+
+    response = broken.test_client().get("/__boom")
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
+    assert "boom" not in response.get_data(as_text=True)
+    assert "unhandled error" in caplog.text
+
+
+def test_production_refuses_to_start_without_secret_key(monkeypatch):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.delenv("SECRET_KEY", raising=False)
+    with pytest.raises(InsecureConfiguration, match="SECRET_KEY"):
+        create_app()
+
+
+def test_production_starts_with_a_secret_key(monkeypatch, tmp_path):
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    import config
+
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a" * 64)
+    app = create_app()
+    assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_home_page_lists_every_category_by_phase(client):
+    body = client.get("/").get_data(as_text=True)
+    assert "Phase 1: chargers, cables, housings and packaging" in body
+    assert "Display modules" in body
+    assert "HS 8534.00" in body
+
+
+def test_taxonomy_api_lists_categories_processes_certifications(client):
+    data = client.get("/api/v1/taxonomy").get_json()
+    slugs = {c["slug"] for c in data["categories"]}
+    assert {"pcb-bare", "display-module", "charger", "packaging"} <= slugs
+    assert any(p["slug"] == "smt" for p in data["processes"])
+    assert any(c["slug"] == "iso-9001" for c in data["certifications"])
+
+
+def test_static_assets_are_served_locally(client):
+    body = client.get("/").get_data(as_text=True)
+    assert "/static/vendor/bootstrap-5.3.8/bootstrap.min.css" in body
+    assert "cdn" not in body.lower()
+    assert client.get("/static/vendor/bootstrap-5.3.8/bootstrap.min.css").status_code == 200
+
+
+def test_navigation_changes_with_role(client, login):
+    assert "Staff desk" not in client.get("/").get_data(as_text=True)
+    login("staff")
+    assert "Staff desk" in client.get("/").get_data(as_text=True)
