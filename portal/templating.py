@@ -2,8 +2,9 @@
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, current_app
 from flask_babel import get_locale
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
@@ -11,16 +12,14 @@ from portal.accounts.models import Role
 
 def _navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the signed-in role; one list so every page agrees."""
-    items = [("main.home", "Home")]
+    items = [("main.home", _l("Home"))]
     if current_user.is_authenticated and current_user.role == Role.STAFF:
-        items += [("staff.home", "Staff desk"), ("staff.people", "Staff accounts")]
-    items.append(("main.about", "About"))
+        items += [("staff.home", _l("Staff desk")), ("staff.people", _l("Staff accounts"))]
+    items.append(("main.about", _l("About")))
     return items
 
 
 def _text_direction() -> str:
-    from flask import current_app
-
     return "rtl" if str(get_locale()).split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
 
 

@@ -84,3 +84,18 @@ def test_navigation_changes_with_role(client, login):
     assert "Staff desk" not in client.get("/").get_data(as_text=True)
     login("staff")
     assert "Staff desk" in client.get("/").get_data(as_text=True)
+
+
+def test_right_to_left_language_switches_layout_direction(app, client):
+    app.config["LANGUAGES"] = {"en": "English", "ur": "اردو"}
+    try:
+        body = client.get("/", headers={"Accept-Language": "ur"}).get_data(as_text=True)
+    finally:
+        app.config["LANGUAGES"] = {"en": "English"}
+    assert '<html lang="ur" dir="rtl">' in body
+    assert "bootstrap.rtl.min.css" in body
+
+
+def test_english_pages_are_left_to_right(client):
+    body = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
+    assert '<html lang="en" dir="ltr">' in body
