@@ -14,6 +14,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(create_token)
     app.cli.add_command(seed_demo)
     app.cli.add_command(taxonomy_cli)
+    app.cli.add_command(send_reminders)
 
 
 @click.command("create-user")
@@ -77,3 +78,12 @@ def taxonomy_sync():
     sync_taxonomy()
     db.session.commit()
     click.echo("Taxonomy is up to date.")
+
+
+@click.command("send-reminders")
+def send_reminders():
+    """E-mail firms whose certificates expire in 30 or 7 days (each reminder once; run daily)."""
+    from portal.suppliers.reminders import send_reminders as send
+
+    count = send()
+    click.echo(f"Sent {count} certificate expiry reminder(s).")

@@ -5,7 +5,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import MetaData, event
+from sqlalchemy import Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 
@@ -39,3 +39,8 @@ def _tune_sqlite(dbapi_connection, connection_record):
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+
+
+def enum_type(enum_class) -> Enum:
+    """Store a StrEnum as its value in a plain string column (portable, no native ENUM type)."""
+    return Enum(enum_class, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])

@@ -1,6 +1,15 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
 from portal.accounts.models import ApiToken, Role, User  # noqa: F401
+from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.mail import OutgoingEmail  # noqa: F401
-from portal.suppliers.models import Capability, Certificate, Firm, FirmMember  # noqa: F401
+from portal.suppliers.models import (  # noqa: F401
+    Capability,
+    Certificate,
+    CertificateReminder,
+    Firm,
+    FirmInvitation,
+    FirmMember,
+    FirmPhoto,
+)
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process  # noqa: F401

@@ -12,9 +12,12 @@ from portal.accounts.models import Role
 
 def _navigation() -> list[tuple[str, str]]:
     """(endpoint, label) pairs for the signed-in role; one list so every page agrees."""
-    items = [("main.home", _l("Home"))]
-    if current_user.is_authenticated and current_user.role == Role.STAFF:
-        items += [("staff.home", _l("Staff desk")), ("staff.people", _l("Staff accounts"))]
+    items = [("suppliers.directory_page", _l("Suppliers")), ("suppliers.categories", _l("Categories"))]
+    role = current_user.role if current_user.is_authenticated else None
+    if role == Role.SUPPLIER:
+        items.append(("suppliers.my_firm", _l("My firm")))
+    if role == Role.STAFF:
+        items += [("staff.firms", _l("Review listings")), ("staff.people", _l("Staff accounts"))]
     items.append(("main.about", _l("About")))
     return items
 

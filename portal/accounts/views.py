@@ -2,14 +2,16 @@
 
 from urllib.parse import urlsplit
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import bp, service
+from portal.accounts import service
 from portal.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
-from portal.accounts.models import SELF_SERVICE_ROLES
+from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def _safe_next(default: str) -> str:
@@ -19,6 +21,13 @@ def _safe_next(default: str) -> str:
     if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
         return target
     return default
+
+
+def _home_for(user) -> str:
+    """Where a new supplier goes first: their firm's page, to complete the listing."""
+    if user.role == Role.SUPPLIER:
+        return url_for("suppliers.my_firm")
+    return url_for("main.home")
 
 
 def _start_session(user, remember: bool) -> None:
@@ -55,7 +64,7 @@ def sign_up():
         else:
             _start_session(user, remember=False)
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
-            return redirect(url_for("main.home"))
+            return redirect(_safe_next(_home_for(user)))
     return render_template("accounts/sign_up.html", form=form)
 
 

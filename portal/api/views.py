@@ -1,11 +1,13 @@
 """API endpoints; they call the same services as the pages."""
 
-from flask import jsonify
+from flask import Blueprint, jsonify
 from sqlalchemy import select
 
-from portal.api import bp
-from portal.extensions import db
+from portal.extensions import csrf, db
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)
 
 
 @bp.get("/taxonomy")

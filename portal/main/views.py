@@ -1,13 +1,14 @@
 """The home page: what the portal is for, and the value chain with live counts."""
 
-from flask import render_template
+from flask import Blueprint, render_template
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.main import bp
 from portal.suppliers.models import Capability, Firm
 from portal.taxonomy import PHASES
 from portal.taxonomy.models import ComponentCategory
+
+bp = Blueprint("main", __name__)
 
 
 @bp.route("/")

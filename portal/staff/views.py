@@ -1,7 +1,8 @@
 """Staff pages."""
 
-from flask import flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -10,8 +11,11 @@ from portal.accounts import service as accounts
 from portal.accounts.forms import StaffInviteForm
 from portal.accounts.models import Role, User
 from portal.extensions import db
-from portal.staff import bp
-from portal.suppliers.models import Firm, ListingStatus
+from portal.staff.forms import ReviewDecisionForm
+from portal.suppliers import lifecycle
+from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+
+bp = Blueprint("staff", __name__, url_prefix="/staff")
 
 
 @bp.route("/")
@@ -45,3 +49,130 @@ def people():
             return redirect(url_for("staff.people"))
     staff = db.session.scalars(select(User).where(User.role == Role.STAFF).order_by(User.full_name)).all()
     return render_template("staff/people.html", form=form, staff=staff)
+
+
+# --- listings ------------------------------------------------------------------------------------
+
+
+@bp.route("/firms")
+@staff_required
+def firms():
+    """Listings by state, oldest submission first, so nothing waits longer than it must."""
+    wanted = request.args.get("status", ListingStatus.SUBMITTED.value)
+    query = select(Firm)
+    if wanted == "suspended":
+        query = query.where(Firm.suspended.is_(True))
+    elif wanted in {s.value for s in ListingStatus}:
+        query = query.where(Firm.status == ListingStatus(wanted))
+    query = query.order_by(Firm.submitted_at.asc().nulls_last(), Firm.created_at.asc(), Firm.id)
+    page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
+    pending_items = _pending_item_counts()
+    return render_template(
+        "staff/firms.html", page=page, wanted=wanted, statuses=ListingStatus, pending_items=pending_items
+    )
+
+
+def _pending_item_counts() -> dict[int, int]:
+    """Per firm, capabilities and certificates waiting for a verdict."""
+    counts: dict[int, int] = {}
+    for model, extra in ((Capability, Capability.proposed.is_not(None)), (Certificate, None)):
+        condition = model.review_status == ReviewStatus.PENDING
+        if extra is not None:
+            condition = condition | extra
+        for firm_id, count in db.session.execute(
+            select(model.firm_id, func.count(model.id)).where(condition).group_by(model.firm_id)
+        ):
+            counts[firm_id] = counts.get(firm_id, 0) + count
+    return counts
+
+
+@bp.route("/firms/<int:firm_id>")
+@staff_required
+def review_firm(firm_id):
+    """Everything about one listing, with the actions a reviewer can take."""
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    return render_template(
+        "staff/firm_review.html",
+        firm=firm,
+        actions=lifecycle.allowed_actions(firm),
+        form=ReviewDecisionForm(version=firm.version),
+        reason_fields=REASON_FIELDS,
+    )
+
+
+@bp.post("/firms/<int:firm_id>/<any(verify, request_changes, reject, suspend, reinstate):action>")
+@staff_required
+def decide_firm(firm_id, action):
+    """Apply a reviewer's decision on the listing, refusing it if the listing changed meanwhile."""
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    form = ReviewDecisionForm()
+    if not form.validate_on_submit():
+        flash(_("The decision could not be read; reload the page and try again."), "danger")
+        return redirect(url_for("staff.review_firm", firm_id=firm.id))
+    version, reason = form.version.data, form.reason.data or ""
+    try:
+        if action == "verify":
+            lifecycle.verify(firm, current_user, version)
+        elif action == "request_changes":
+            reasons = {field: request.form.get(f"reason_{field}", "") for field, _label in REASON_FIELDS}
+            lifecycle.request_changes(firm, current_user, reasons, version)
+        else:
+            getattr(lifecycle, action)(firm, current_user, reason, version)
+    except lifecycle.TransitionRefused as error:
+        db.session.rollback()
+        flash(str(error), "danger")
+    else:
+        flash(DECISION_MESSAGES[action] % {"firm": firm.display_name}, "success")
+    return redirect(url_for("staff.review_firm", firm_id=firm.id))
+
+
+@bp.post("/firms/<int:firm_id>/profile-changes")
+@staff_required
+def decide_profile_changes(firm_id):
+    """Apply or discard the identity changes a verified firm proposed."""
+    firm = db.session.get(Firm, firm_id) or abort(404)
+    if ReviewDecisionForm().validate_on_submit():
+        try:
+            lifecycle.review_profile_changes(firm, current_user, approve=request.form.get("decision") == "approve")
+        except lifecycle.TransitionRefused as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Profile changes decided."), "success")
+    return redirect(url_for("staff.review_firm", firm_id=firm.id))
+
+
+@bp.post("/<any(capabilities, certificates):kind>/<int:item_id>/review")
+@staff_required
+def review_item(kind, item_id):
+    """Verify or reject one capability or certificate."""
+    model = Capability if kind == "capabilities" else Certificate
+    item = db.session.get(model, item_id) or abort(404)
+    form = ReviewDecisionForm()
+    if form.validate_on_submit():
+        approve = request.form.get("decision") == "approve"
+        review = lifecycle.review_capability if model is Capability else lifecycle.review_certificate
+        try:
+            review(item, current_user, approve, form.reason.data or "")
+        except lifecycle.TransitionRefused as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Verified.") if approve else _("Rejected."), "success")
+    return redirect(url_for("staff.review_firm", firm_id=item.firm_id, _anchor=kind))
+
+
+REASON_FIELDS = [
+    ("legal_name", _l("Legal name")),
+    ("description", _l("Description")),
+    ("contact", _l("Contact details")),
+    ("capabilities", _l("Capabilities")),
+    ("certificates", _l("Certificates")),
+    ("other", _l("Anything else")),
+]
+
+DECISION_MESSAGES = {
+    "verify": _l("%(firm)s is verified and public."),
+    "request_changes": _l("Changes requested from %(firm)s."),
+    "reject": _l("%(firm)s is rejected."),
+    "suspend": _l("%(firm)s is suspended and hidden from the directory."),
+    "reinstate": _l("%(firm)s is reinstated."),
+}

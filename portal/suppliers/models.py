@@ -9,7 +9,6 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
-    Enum,
     ForeignKey,
     Integer,
     String,
@@ -18,16 +17,27 @@ from sqlalchemy import (
     UniqueConstraint,
     and_,
 )
-from sqlalchemy.ext.hybrid import hybrid_property
+from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from portal.extensions import db
+from portal.extensions import db, enum_type
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.timeutil import today, utcnow
 
-
-def _enum(cls):
-    return Enum(cls, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+# A verified firm's identity fields change only after review; the others apply at once (and are logged).
+IDENTITY_FIELDS = ("legal_name", "city", "province", "ntn")
+LOW_RISK_FIELDS = (
+    "trade_name",
+    "address",
+    "website",
+    "contact_email",
+    "phone",
+    "year_founded",
+    "employees",
+    "export_markets",
+    "description",
+)
+PROFILE_FIELDS = IDENTITY_FIELDS + LOW_RISK_FIELDS
 
 
 class ListingStatus(enum.StrEnum):
@@ -73,9 +83,15 @@ class Firm(db.Model):
     export_markets: Mapped[list[str]] = mapped_column(JSON, default=list)
     description: Mapped[str] = mapped_column(Text, default="")
     ntn: Mapped[str | None] = mapped_column(String(20))
-    status: Mapped[ListingStatus] = mapped_column(_enum(ListingStatus), default=ListingStatus.DRAFT, index=True)
+    status: Mapped[ListingStatus] = mapped_column(enum_type(ListingStatus), default=ListingStatus.DRAFT, index=True)
     suspended: Mapped[bool] = mapped_column(default=False, index=True)
     suspension_reason: Mapped[str | None] = mapped_column(Text)
+    # Staff's reasons when asking for changes: {field name: what to change}.
+    review_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
+    # Identity changes (legal name, city, province, NTN) to a verified listing wait here for review.
+    proposed: Mapped[dict | None] = mapped_column(JSON)
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    logo_path: Mapped[str | None] = mapped_column(String(200))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
@@ -84,6 +100,9 @@ class Firm(db.Model):
     members: Mapped[list["FirmMember"]] = relationship(back_populates="firm", cascade="all, delete-orphan")
     capabilities: Mapped[list["Capability"]] = relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Capability.id"
+    )
+    photos: Mapped[list["FirmPhoto"]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="FirmPhoto.id"
     )
     certificates: Mapped[list["Certificate"]] = relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Certificate.id"
@@ -119,7 +138,7 @@ class FirmMember(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
-    role: Mapped[MemberRole] = mapped_column(_enum(MemberRole), default=MemberRole.EDITOR)
+    role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole), default=MemberRole.EDITOR)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     firm: Mapped[Firm] = relationship(back_populates="members")
@@ -151,7 +170,9 @@ class Capability(db.Model):
     materials: Mapped[str] = mapped_column(Text, default="")
     notes: Mapped[str] = mapped_column(Text, default="")
     is_main_line: Mapped[bool] = mapped_column(default=False)
-    review_status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), default=ReviewStatus.PENDING)
+    review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
+    # An edit to a verified capability waits here for review; the public sees the verified values.
+    proposed: Mapped[dict | None] = mapped_column(JSON)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     firm: Mapped[Firm] = relationship(back_populates="capabilities")
@@ -173,19 +194,71 @@ class Certificate(db.Model):
     evidence_path: Mapped[str | None] = mapped_column(String(200))
     evidence_filename: Mapped[str | None] = mapped_column(String(200))
     evidence_mimetype: Mapped[str | None] = mapped_column(String(60))
-    review_status: Mapped[ReviewStatus] = mapped_column(_enum(ReviewStatus), default=ReviewStatus.PENDING)
+    review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     firm: Mapped[Firm] = relationship(back_populates="certificates")
     type: Mapped[CertificationType] = relationship()
 
+    @hybrid_method
     def is_valid_on(self, on: date | None = None) -> bool:
         """A certificate counts once staff verified it and while its expiry date is after the day."""
         on = on or today()
         return self.review_status == ReviewStatus.VERIFIED and self.expiry_date is not None and self.expiry_date > on
 
+    @is_valid_on.inplace.expression
+    @classmethod
+    def _is_valid_on_expression(cls, on: date | None = None):
+        return and_(cls.review_status == ReviewStatus.VERIFIED, cls.expiry_date > (on or today()))
+
     def days_to_expiry(self, on: date | None = None) -> int | None:
         if self.expiry_date is None:
             return None
         return (self.expiry_date - (on or today())).days
+
+
+class FirmPhoto(db.Model):
+    """A factory or product photo shown on the public profile."""
+
+    __tablename__ = "firm_photo"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(60))
+    caption: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    firm: Mapped[Firm] = relationship(back_populates="photos")
+
+
+class CertificateReminder(db.Model):
+    """A reminder sent for one expiry date, so each is sent once even if the command runs again."""
+
+    __tablename__ = "certificate_reminder"
+    __table_args__ = (UniqueConstraint("certificate_id", "expiry_date", "days_before"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    certificate_id: Mapped[int] = mapped_column(ForeignKey("certificate.id", ondelete="CASCADE"), index=True)
+    expiry_date: Mapped[date] = mapped_column(Date)
+    days_before: Mapped[int] = mapped_column(Integer)
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class FirmInvitation(db.Model):
+    """An owner's invitation for a colleague to join the firm's account; the token is stored hashed."""
+
+    __tablename__ = "firm_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    email: Mapped[str] = mapped_column(String(254))
+    role: Mapped[MemberRole] = mapped_column(enum_type(MemberRole), default=MemberRole.EDITOR)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    firm: Mapped[Firm] = relationship()

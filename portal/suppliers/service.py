@@ -1,7 +1,114 @@
-"""Operations on firms that pages, the API, the CLI and imports share."""
+"""Operations on a firm's listing that pages, the API, the CLI and imports share.
 
+Each function is one act: it changes the session, records the audit entry, and commits, so an
+act is saved whole or not at all.
+"""
+
+import hashlib
+import secrets
+
+from flask import abort, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from portal import audit, uploads
 from portal.extensions import db
-from portal.suppliers.models import Firm, FirmMember, MemberRole, slugify
+from portal.mail import send_mail
+from portal.suppliers.models import (
+    IDENTITY_FIELDS,
+    Capability,
+    Certificate,
+    Firm,
+    FirmInvitation,
+    FirmMember,
+    FirmPhoto,
+    ListingStatus,
+    MemberRole,
+    ReviewStatus,
+    slugify,
+)
+from portal.taxonomy.models import Process
+from portal.timeutil import utcnow
+
+CAPABILITY_FIELDS = (
+    "monthly_capacity",
+    "capacity_unit",
+    "min_order_quantity",
+    "lead_time_days",
+    "equipment",
+    "materials",
+    "notes",
+    "is_main_line",
+)
+CERTIFICATE_FIELDS = ("type_slug", "number", "issuing_body", "issue_date", "expiry_date", "scope")
+
+
+class ListingLocked(ValueError):
+    """The listing cannot be changed in its present state (for example, rejected)."""
+
+
+# --- who may do what -----------------------------------------------------------------------------
+
+
+def membership(firm: Firm, user) -> FirmMember | None:
+    if user is None or not user.is_authenticated:
+        return None
+    return next((m for m in firm.members if m.user_id == user.id), None)
+
+
+def can_edit(firm: Firm, user) -> bool:
+    return membership(firm, user) is not None
+
+
+def can_manage_members(firm: Firm, user) -> bool:
+    member = membership(firm, user)
+    return member is not None and member.role == MemberRole.OWNER
+
+
+def can_view(firm: Firm, user) -> bool:
+    """Public listings are for everyone; the rest only for the firm's people and staff."""
+    return firm.is_public or can_edit(firm, user) or (user is not None and user.is_authenticated and user.is_staff)
+
+
+def firm_for_member(firm_id: int, user=None, *, owner: bool = False, staff_too: bool = False) -> Firm:
+    """The firm if `user` belongs to it (as owner when asked, or is staff when allowed); 404 otherwise,
+    so another firm's ids reveal nothing."""
+    user = user or current_user
+    firm = db.session.get(Firm, firm_id)
+    if firm is None:
+        abort(404)
+    allowed = can_manage_members(firm, user) if owner else can_edit(firm, user)
+    if not (allowed or (staff_too and user.is_authenticated and user.is_staff)):
+        abort(404)
+    return firm
+
+
+def firm_for_viewer(firm_id: int, user=None) -> Firm:
+    firm = db.session.get(Firm, firm_id)
+    if firm is None or not can_view(firm, user or current_user):
+        abort(404)
+    return firm
+
+
+def item_of(firm: Firm, model, item_id: int):
+    """A capability, certificate or photo of this firm; 404 for another firm's id."""
+    item = db.session.get(model, item_id)
+    if item is None or item.firm_id != firm.id:
+        abort(404)
+    return item
+
+
+def firms_of(user) -> list[Firm]:
+    query = select(Firm).join(FirmMember).where(FirmMember.user_id == user.id).order_by(Firm.id)
+    return list(db.session.scalars(query))
+
+
+def ensure_editable(firm: Firm) -> None:
+    if firm.status == ListingStatus.REJECTED:
+        raise ListingLocked("This listing was rejected and can no longer be changed; contact EDB staff.")
+
+
+# --- creating and editing ------------------------------------------------------------------------
 
 
 def create_firm(*, legal_name: str, city: str, province: str, owner=None, **fields) -> Firm:
@@ -10,10 +117,283 @@ def create_firm(*, legal_name: str, city: str, province: str, owner=None, **fiel
     db.session.add(firm)
     if owner is not None:
         db.session.add(FirmMember(firm=firm, user=owner, role=MemberRole.OWNER))
+    db.session.flush()
+    audit.record(
+        "firm.created",
+        firm,
+        actor=owner,
+        after=audit.snapshot(firm, ("legal_name", "city", "province")),
+        firm_id=firm.id,
+    )
     return firm
 
 
-def firms_of(user) -> list[Firm]:
-    return list(
-        db.session.scalars(db.select(Firm).join(FirmMember).where(FirmMember.user_id == user.id).order_by(Firm.id))
+def update_profile(firm: Firm, data: dict, by) -> dict:
+    """Apply the profile form; returns {"applied": [...], "for_review": [...]} field names.
+
+    A verified listing takes low-risk edits at once; identity changes wait for staff.
+    """
+    ensure_editable(firm)
+    changed = {name: value for name, value in data.items() if getattr(firm, name) != value}
+    held = {}
+    if firm.status == ListingStatus.VERIFIED:
+        held = {name: value for name, value in changed.items() if name in IDENTITY_FIELDS}
+        if held:
+            firm.proposed = {**(firm.proposed or {}), **held}
+    applied = {name: value for name, value in changed.items() if name not in held}
+    before = audit.snapshot(firm, applied)
+    for name, value in applied.items():
+        setattr(firm, name, value)
+    if "legal_name" in applied:
+        firm.slug = slugify(firm.legal_name)
+    if changed:
+        audit.record(
+            "firm.profile_updated",
+            firm,
+            actor=by,
+            before=before,
+            after={**applied, **{f"proposed.{k}": v for k, v in held.items()}},
+            firm_id=firm.id,
+        )
+    db.session.commit()
+    return {"applied": sorted(applied), "for_review": sorted(held)}
+
+
+def _processes(slugs) -> list[Process]:
+    return (
+        list(db.session.scalars(select(Process).where(Process.slug.in_(slugs)).order_by(Process.name))) if slugs else []
     )
+
+
+def capability_facts(capability: Capability) -> dict:
+    return {
+        "category_slug": capability.category_slug,
+        "process_slugs": sorted(p.slug for p in capability.processes),
+        **{name: getattr(capability, name) for name in CAPABILITY_FIELDS},
+    }
+
+
+def apply_capability(capability: Capability, data: dict) -> None:
+    capability.category_slug = data["category_slug"]
+    capability.processes = _processes(data.get("process_slugs") or [])
+    for name in CAPABILITY_FIELDS:
+        setattr(capability, name, data.get(name))
+
+
+class DuplicateCategory(ValueError):
+    pass
+
+
+def _check_category_free(firm: Firm, category_slug: str, except_id: int | None = None) -> None:
+    if any(c.category_slug == category_slug and c.id != except_id for c in firm.capabilities):
+        raise DuplicateCategory("The firm already lists this category; edit that capability instead.")
+
+
+def add_capability(firm: Firm, data: dict, by) -> Capability:
+    ensure_editable(firm)
+    _check_category_free(firm, data["category_slug"])
+    capability = Capability(firm=firm, review_status=ReviewStatus.PENDING)
+    apply_capability(capability, data)
+    db.session.add(capability)
+    db.session.flush()
+    audit.record("capability.added", capability, actor=by, after=data)
+    db.session.commit()
+    return capability
+
+
+def update_capability(capability: Capability, data: dict, by) -> bool:
+    """Edit a capability; returns True when the edit waits for review (the capability was verified)."""
+    firm = capability.firm
+    ensure_editable(firm)
+    _check_category_free(firm, data["category_slug"], except_id=capability.id)
+    before = capability_facts(capability)
+    if before == data:
+        return False
+    held = capability.review_status == ReviewStatus.VERIFIED and firm.status == ListingStatus.VERIFIED
+    if held:
+        capability.proposed = data
+    else:
+        apply_capability(capability, data)
+        capability.review_status = ReviewStatus.PENDING
+    audit.record(
+        "capability.updated", capability, actor=by, before=before, after=data, note="held for review" if held else ""
+    )
+    db.session.commit()
+    return held
+
+
+def delete_capability(capability: Capability, by) -> None:
+    ensure_editable(capability.firm)
+    audit.record("capability.deleted", capability, actor=by, before=capability_facts(capability))
+    db.session.delete(capability)
+    db.session.commit()
+
+
+def add_certificate(firm: Firm, data: dict, evidence: tuple[bytes, str] | None, by) -> Certificate:
+    ensure_editable(firm)
+    certificate = Certificate(firm=firm, review_status=ReviewStatus.PENDING, **data)
+    stored = _store_evidence(certificate, evidence)
+    try:
+        db.session.add(certificate)
+        db.session.flush()
+        audit.record(
+            "certificate.added", certificate, actor=by, after={**data, "evidence": certificate.evidence_filename}
+        )
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored)
+        raise
+    return certificate
+
+
+def update_certificate(certificate: Certificate, data: dict, evidence: tuple[bytes, str] | None, by) -> None:
+    """Any change sends the certificate back to review: it counts again once staff verify it."""
+    ensure_editable(certificate.firm)
+    before = {**audit.snapshot(certificate, CERTIFICATE_FIELDS), "evidence": certificate.evidence_filename}
+    old_evidence = certificate.evidence_path
+    for name, value in data.items():
+        setattr(certificate, name, value)
+    stored = _store_evidence(certificate, evidence)
+    after = {**audit.snapshot(certificate, CERTIFICATE_FIELDS), "evidence": certificate.evidence_filename}
+    if before == after and not stored:
+        return
+    certificate.review_status = ReviewStatus.PENDING
+    certificate.verified_at = None
+    try:
+        audit.record("certificate.updated", certificate, actor=by, before=before, after=after)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored)
+        raise
+    if stored and old_evidence:
+        uploads.discard(old_evidence)
+
+
+def _store_evidence(certificate: Certificate, evidence) -> str | None:
+    if not evidence:
+        return None
+    stored = uploads.store(*evidence, kinds=uploads.DOCUMENT_KINDS)
+    certificate.evidence_path, certificate.evidence_filename, certificate.evidence_mimetype = (
+        stored.path,
+        stored.filename,
+        stored.mimetype,
+    )
+    return stored.path
+
+
+def delete_certificate(certificate: Certificate, by) -> None:
+    ensure_editable(certificate.firm)
+    path = certificate.evidence_path
+    audit.record("certificate.deleted", certificate, actor=by, before=audit.snapshot(certificate, CERTIFICATE_FIELDS))
+    db.session.delete(certificate)
+    db.session.commit()
+    uploads.discard(path)
+
+
+def add_photo(firm: Firm, upload: tuple[bytes, str], caption: str, by) -> FirmPhoto:
+    ensure_editable(firm)
+    stored = uploads.store(*upload, kinds=uploads.IMAGE_KINDS, max_bytes=5 * uploads.MB)
+    photo = FirmPhoto(firm=firm, path=stored.path, filename=stored.filename, mimetype=stored.mimetype, caption=caption)
+    try:
+        db.session.add(photo)
+        db.session.flush()
+        audit.record("photo.added", photo, actor=by, after={"filename": stored.filename, "caption": caption})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored.path)
+        raise
+    return photo
+
+
+def delete_photo(photo: FirmPhoto, by) -> None:
+    path = photo.path
+    audit.record("photo.deleted", photo, actor=by, before={"filename": photo.filename, "caption": photo.caption})
+    db.session.delete(photo)
+    db.session.commit()
+    uploads.discard(path)
+
+
+def set_logo(firm: Firm, upload: tuple[bytes, str], by) -> None:
+    ensure_editable(firm)
+    stored = uploads.store(*upload, kinds=uploads.IMAGE_KINDS, max_bytes=2 * uploads.MB)
+    old = firm.logo_path
+    firm.logo_path = stored.path
+    try:
+        audit.record("firm.logo_changed", firm, actor=by, firm_id=firm.id)
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored.path)
+        raise
+    uploads.discard(old)
+
+
+# --- colleagues ----------------------------------------------------------------------------------
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvitation:
+    email = email.strip().lower()
+    if any(m.user.email == email for m in firm.members):
+        raise ValueError("This person already belongs to the firm's account.")
+    token = secrets.token_urlsafe(32)
+    invitation = FirmInvitation(
+        firm=firm, email=email, role=MemberRole(role), token_hash=_token_hash(token), invited_by_id=by.id
+    )
+    db.session.add(invitation)
+    db.session.flush()
+    link = url_for("suppliers.join_firm", token=token, _external=True)
+    send_mail(
+        email,
+        f"Join {firm.display_name} on the EDB Supplier Portal",
+        f"{by.full_name} invites you to help manage the listing of {firm.display_name} on the EDB Supplier Portal.\n\n"
+        f"Accept the invitation here (sign in or create a local-firm account first):\n\n{link}\n",
+        kind="firm_invitation",
+    )
+    audit.record(
+        "firm.colleague_invited", invitation, actor=by, after={"email": email, "role": invitation.role}, firm_id=firm.id
+    )
+    db.session.commit()
+    return invitation
+
+
+def invitation_for(token: str) -> FirmInvitation | None:
+    invitation = db.session.scalar(select(FirmInvitation).where(FirmInvitation.token_hash == _token_hash(token)))
+    return invitation if invitation is not None and invitation.accepted_at is None else None
+
+
+def accept_invitation(invitation: FirmInvitation, user) -> FirmMember:
+    firm = invitation.firm
+    member = membership(firm, user)
+    if member is None:
+        member = FirmMember(firm=firm, user=user, role=invitation.role)
+        db.session.add(member)
+    invitation.accepted_at = utcnow()
+    db.session.flush()
+    audit.record(
+        "firm.colleague_joined", member, actor=user, after={"email": user.email, "role": member.role}, firm_id=firm.id
+    )
+    db.session.commit()
+    return member
+
+
+def remove_member(member: FirmMember, by) -> None:
+    firm = member.firm
+    owners = [m for m in firm.members if m.role == MemberRole.OWNER]
+    if member.role == MemberRole.OWNER and len(owners) == 1:
+        raise ValueError("A firm needs at least one owner; make someone else owner first.")
+    audit.record(
+        "firm.colleague_removed",
+        member,
+        actor=by,
+        before={"email": member.user.email, "role": member.role},
+        firm_id=firm.id,
+    )
+    db.session.delete(member)
+    db.session.commit()

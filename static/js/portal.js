@@ -18,3 +18,15 @@
     update();
   });
 })();
+
+// Forms marked data-confirm ask before they send (delete and remove buttons).
+document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+  form.addEventListener("submit", function (event) {
+    if (!window.confirm(form.getAttribute("data-confirm"))) { event.preventDefault(); }
+  });
+});
+
+// Progress bars take their width from data-width (no inline styles, for the CSP).
+document.querySelectorAll("[data-width]").forEach(function (bar) {
+  bar.style.width = bar.getAttribute("data-width") + "%";
+});

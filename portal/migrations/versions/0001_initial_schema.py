@@ -113,7 +113,7 @@ def upgrade():
         sa.Column("organisation", sa.String(length=160), nullable=False),
         sa.Column(
             "role",
-            sa.Enum("supplier", "brand", "investor", "staff", name="role", native_enum=False, length=20),
+            sa.Enum("supplier", "brand", "investor", "staff", name="role", native_enum=False, length=30),
             nullable=False,
         ),
         sa.Column("is_active_account", sa.Boolean(), nullable=False),

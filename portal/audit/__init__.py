@@ -1,0 +1,79 @@
+"""Record every staff action and every change to firms, certificates, needs and cases.
+
+`record()` writes in the caller's transaction, so an act and its audit entry commit together or
+not at all. Entries are chained by hash; `verify_chain()` finds a changed or missing entry.
+"""
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import select, update
+
+from portal.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from portal.extensions import db
+from portal.timeutil import utcnow
+
+
+def _plain(value):
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set):
+        return [_plain(v) for v in value]
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
+
+
+def snapshot(obj, fields) -> dict:
+    """The named attributes of a model as JSON-ready values, for `before` and `after`."""
+    return {name: _plain(getattr(obj, name)) for name in fields}
+
+
+def record(action: str, subject, *, actor=None, before=None, after=None, note: str = "", firm_id=None) -> AuditEntry:
+    """Append an entry for `action` on `subject` (a model instance, flushed so it has an id)."""
+    session = db.session
+    if session.get(AuditHead, 1) is None:
+        session.add(AuditHead(id=1, sequence=0, last_hash=GENESIS_HASH))
+        session.flush()
+    # Taking the write lock on the head row before reading it keeps the chain linear.
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(sequence=AuditHead.sequence + 1))
+    head = session.execute(select(AuditHead.sequence, AuditHead.last_hash).where(AuditHead.id == 1)).one()
+    session.flush()
+    entry = AuditEntry(
+        sequence=head.sequence,
+        at=utcnow().replace(microsecond=0),
+        actor_id=getattr(actor, "id", None),
+        actor_label=getattr(actor, "email", None) or "system",
+        action=action,
+        subject_type=type(subject).__name__ if subject is not None else "",
+        subject_id=getattr(subject, "id", None),
+        firm_id=firm_id if firm_id is not None else getattr(subject, "firm_id", None),
+        before=_plain(before),
+        after=_plain(after),
+        note=note,
+        previous_hash=head.last_hash,
+    )
+    entry.entry_hash = entry.compute_hash()
+    session.add(entry)
+    session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.entry_hash))
+    return entry
+
+
+def verify_chain() -> list[str]:
+    """Walk the chain in order and describe every break; an empty list means it is intact."""
+    problems = []
+    expected_previous, expected_sequence = GENESIS_HASH, 1
+    for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.sequence)).yield_per(1000):
+        if entry.sequence != expected_sequence:
+            problems.append(f"entry {expected_sequence} is missing (next is {entry.sequence})")
+        if entry.previous_hash != expected_previous:
+            problems.append(f"entry {entry.sequence} does not follow the entry before it")
+        if entry.compute_hash() != entry.entry_hash:
+            problems.append(f"entry {entry.sequence} ({entry.action}) was changed after it was written")
+        expected_previous, expected_sequence = entry.entry_hash, entry.sequence + 1
+    head = db.session.get(AuditHead, 1)
+    if head is not None and head.last_hash != expected_previous:
+        problems.append("the newest entries are missing: the chain ends before its recorded head")
+    return problems

@@ -1,0 +1,240 @@
+"""A listing's life: draft → submitted → verified, or changes requested → resubmitted; rejected;
+suspended and reinstated. Every transition is checked against one table, audited and committed.
+"""
+
+from flask import url_for
+
+from portal import audit
+from portal.extensions import db
+from portal.mail import send_mail
+from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+from portal.suppliers.service import apply_capability, capability_facts
+from portal.timeutil import utcnow
+
+S = ListingStatus
+
+# action: (states it may start from, state it leads to)
+TRANSITIONS = {
+    "submit": ({S.DRAFT, S.CHANGES_REQUESTED}, S.SUBMITTED),
+    "verify": ({S.SUBMITTED}, S.VERIFIED),
+    "request_changes": ({S.SUBMITTED}, S.CHANGES_REQUESTED),
+    "reject": ({S.SUBMITTED, S.CHANGES_REQUESTED}, S.REJECTED),
+}
+
+
+class TransitionRefused(ValueError):
+    """The action does not apply to the listing as it is now (or someone else acted first)."""
+
+
+def allowed_actions(firm: Firm) -> set[str]:
+    return {action for action, (sources, _) in TRANSITIONS.items() if firm.status in sources}
+
+
+def _check_version(firm: Firm, expected_version: int | None) -> None:
+    # Optimistic locking: the reviewer acted on the version they saw, or not at all.
+    if expected_version is not None and firm.version != expected_version:
+        raise TransitionRefused(
+            "Someone else changed this listing while you were looking at it; reload it and decide again."
+        )
+
+
+def _transition(firm: Firm, action: str, by, expected_version: int | None, note: str = "", **extra) -> None:
+    _check_version(firm, expected_version)
+    sources, target = TRANSITIONS[action]
+    if firm.status not in sources:
+        raise TransitionRefused(
+            f"A listing that is {firm.status.value.replace('_', ' ')} cannot be sent to {target.value.replace('_', ' ')}."
+        )
+    before = {"status": firm.status}
+    firm.status = target
+    audit.record(
+        f"firm.{action}", firm, actor=by, before=before, after={"status": target, **extra}, note=note, firm_id=firm.id
+    )
+
+
+def submission_problems(firm: Firm) -> list[str]:
+    """What must be there before staff can review the listing."""
+    problems = []
+    if len(firm.description or "") < 40:
+        problems.append("Describe what the firm makes (at least 40 characters).")
+    if not firm.contact_email:
+        problems.append("Add a contact e-mail for brands.")
+    if not firm.capabilities:
+        problems.append("Add at least one capability: what you make and how much per month.")
+    return problems
+
+
+def submit(firm: Firm, by, expected_version: int | None = None) -> None:
+    problems = submission_problems(firm)
+    if problems:
+        raise TransitionRefused(" ".join(problems))
+    _transition(firm, "submit", by, expected_version)
+    firm.submitted_at = utcnow()
+    db.session.commit()
+
+
+def _notify_firm(firm: Firm, subject: str, body: str, kind: str) -> None:
+    link = url_for("suppliers.manage", firm_id=firm.id, _external=True)
+    for member in firm.members:
+        send_mail(member.user.email, subject, f"{body}\n\nYour listing: {link}\n", kind=kind)
+
+
+def verify(firm: Firm, by, expected_version: int | None = None) -> None:
+    """Publish the listing; the capabilities the reviewer saw with it are verified too."""
+    _transition(firm, "verify", by, expected_version)
+    now = utcnow()
+    firm.verified_at = now
+    firm.review_reasons = {}
+    for capability in firm.capabilities:
+        if capability.review_status == ReviewStatus.PENDING:
+            capability.review_status = ReviewStatus.VERIFIED
+    _notify_firm(
+        firm,
+        f"{firm.display_name} is verified",
+        "EDB staff verified your listing; brands can now find it in the directory.",
+        "listing_verified",
+    )
+    db.session.commit()
+
+
+def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: int | None = None) -> None:
+    reasons = {field: text.strip() for field, text in reasons.items() if text and text.strip()}
+    if not reasons:
+        raise TransitionRefused("Say what should change for at least one field.")
+    _transition(firm, "request_changes", by, expected_version, reasons=reasons)
+    firm.review_reasons = reasons
+    lines = "\n".join(f"- {field.replace('_', ' ')}: {text}" for field, text in reasons.items())
+    _notify_firm(
+        firm,
+        f"Changes requested for {firm.display_name}",
+        f"EDB staff reviewed your listing and ask for these changes before verifying it:\n\n{lines}",
+        "listing_changes_requested",
+    )
+    db.session.commit()
+
+
+def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
+    if not reason.strip():
+        raise TransitionRefused("Give the reason for rejecting the listing.")
+    _transition(firm, "reject", by, expected_version, note=reason.strip())
+    firm.review_reasons = {"listing": reason.strip()}
+    _notify_firm(
+        firm,
+        f"{firm.display_name} was not accepted",
+        f"EDB staff did not accept your listing:\n\n{reason.strip()}",
+        "listing_rejected",
+    )
+    db.session.commit()
+
+
+def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
+    """Hide a listing at once from directory, search, API and matches; the reason is kept."""
+    _check_version(firm, expected_version)
+    if firm.suspended:
+        raise TransitionRefused("The listing is already suspended.")
+    if not reason.strip():
+        raise TransitionRefused("Give the reason for suspending the listing.")
+    firm.suspended, firm.suspension_reason = True, reason.strip()
+    audit.record(
+        "firm.suspended",
+        firm,
+        actor=by,
+        before={"suspended": False},
+        after={"suspended": True},
+        note=reason.strip(),
+        firm_id=firm.id,
+    )
+    _notify_firm(
+        firm,
+        f"{firm.display_name} is suspended",
+        f"EDB staff suspended your listing:\n\n{reason.strip()}",
+        "listing_suspended",
+    )
+    db.session.commit()
+
+
+def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
+    _check_version(firm, expected_version)
+    if not firm.suspended:
+        raise TransitionRefused("The listing is not suspended.")
+    if not reason.strip():
+        raise TransitionRefused("Give the reason for reinstating the listing.")
+    firm.suspended, firm.suspension_reason = False, None
+    audit.record(
+        "firm.reinstated",
+        firm,
+        actor=by,
+        before={"suspended": True},
+        after={"suspended": False},
+        note=reason.strip(),
+        firm_id=firm.id,
+    )
+    db.session.commit()
+
+
+def review_profile_changes(firm: Firm, by, approve: bool) -> None:
+    """Apply or discard identity changes a verified firm proposed."""
+    if not firm.proposed:
+        raise TransitionRefused("There are no changes waiting for review.")
+    proposed = dict(firm.proposed)
+    before = audit.snapshot(firm, proposed)
+    if approve:
+        for name, value in proposed.items():
+            setattr(firm, name, value)
+    firm.proposed = None
+    audit.record(
+        "firm.changes_approved" if approve else "firm.changes_declined",
+        firm,
+        actor=by,
+        before=before,
+        after=proposed,
+        firm_id=firm.id,
+    )
+    db.session.commit()
+
+
+def review_capability(capability: Capability, by, approve: bool, reason: str = "") -> None:
+    """Verify or reject a new capability, or apply or discard the edit waiting on a verified one."""
+    before = capability_facts(capability)
+    if capability.proposed is not None:
+        if approve:
+            apply_capability(capability, capability.proposed)
+        capability.proposed = None
+    elif capability.review_status == ReviewStatus.PENDING:
+        capability.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
+    else:
+        raise TransitionRefused("This capability has nothing waiting for review.")
+    audit.record(
+        "capability.verified" if approve else "capability.rejected",
+        capability,
+        actor=by,
+        before=before,
+        after=capability_facts(capability),
+        note=reason,
+    )
+    db.session.commit()
+
+
+def review_certificate(certificate: Certificate, by, approve: bool, reason: str = "") -> None:
+    """Staff's verdict after looking at the evidence; only verified certificates ever count."""
+    if not approve and not reason.strip():
+        raise TransitionRefused("Give the reason for rejecting the certificate.")
+    before = {"review_status": certificate.review_status}
+    certificate.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
+    certificate.verified_at = utcnow() if approve else None
+    audit.record(
+        "certificate.verified" if approve else "certificate.rejected",
+        certificate,
+        actor=by,
+        before=before,
+        after={"review_status": certificate.review_status},
+        note=reason.strip(),
+    )
+    if not approve:
+        _notify_firm(
+            certificate.firm,
+            f"Certificate {certificate.type.name} not accepted",
+            f"EDB staff did not accept the {certificate.type.name} certificate {certificate.number}:\n\n{reason.strip()}",
+            "certificate_rejected",
+        )
+    db.session.commit()

@@ -1,0 +1,78 @@
+"""E-mail a firm's people 30 and 7 days before a certificate expires, once per threshold."""
+
+from datetime import timedelta
+
+from flask import url_for
+from sqlalchemy import select
+
+from portal.extensions import db
+from portal.mail import send_mail
+from portal.suppliers.models import Certificate, CertificateReminder, ReviewStatus
+from portal.timeutil import today
+
+THRESHOLDS = (30, 7)
+
+
+def due_reminders(on=None) -> list[tuple[Certificate, int]]:
+    """(certificate, threshold) pairs not yet sent; a late run sends only the nearest threshold."""
+    on = on or today()
+    horizon = on + timedelta(days=max(THRESHOLDS))
+    candidates = db.session.scalars(
+        select(Certificate).where(
+            Certificate.review_status != ReviewStatus.REJECTED,
+            Certificate.expiry_date > on,
+            Certificate.expiry_date <= horizon,
+        )
+    )
+    due = []
+    for certificate in candidates:
+        days_left = (certificate.expiry_date - on).days
+        reached = [t for t in THRESHOLDS if days_left <= t]
+        sent = set(
+            db.session.scalars(
+                select(CertificateReminder.days_before).where(
+                    CertificateReminder.certificate_id == certificate.id,
+                    CertificateReminder.expiry_date == certificate.expiry_date,
+                )
+            )
+        )
+        nearest = min(reached)
+        if nearest not in sent:
+            due.append((certificate, nearest))
+    return due
+
+
+def send_reminders(on=None) -> int:
+    """Send what is due and record it (thresholds passed over are marked too); returns the count."""
+    on = on or today()
+    sent = 0
+    for certificate, threshold in due_reminders(on):
+        days_left = (certificate.expiry_date - on).days
+        firm = certificate.firm
+        link = url_for("suppliers.manage", firm_id=firm.id, _anchor="certificates", _external=True)
+        for member in firm.members:
+            send_mail(
+                member.user.email,
+                f"{certificate.type.name} for {firm.display_name} expires in {days_left} days",
+                f"The {certificate.type.name} certificate {certificate.number} of {firm.display_name} expires on "
+                f"{certificate.expiry_date.isoformat()}. After that date brands that require it no longer find the firm "
+                f"for needs asking for it.\n\nUpload the renewed certificate here:\n\n{link}\n",
+                kind="certificate_expiry",
+            )
+        for passed in (t for t in THRESHOLDS if t >= threshold):
+            exists = db.session.scalar(
+                select(CertificateReminder.id).where(
+                    CertificateReminder.certificate_id == certificate.id,
+                    CertificateReminder.expiry_date == certificate.expiry_date,
+                    CertificateReminder.days_before == passed,
+                )
+            )
+            if exists is None:
+                db.session.add(
+                    CertificateReminder(
+                        certificate_id=certificate.id, expiry_date=certificate.expiry_date, days_before=passed
+                    )
+                )
+        sent += 1
+    db.session.commit()
+    return sent

@@ -1,0 +1,396 @@
+"""Supplier pages: the public directory, profiles and categories, and a firm's own listing pages."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from portal import uploads
+from portal.access import role_required
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.suppliers import directory, lifecycle, service
+from portal.suppliers.completeness import completeness, completeness_score
+from portal.suppliers.forms import (
+    CapabilityForm,
+    CertificateForm,
+    ConfirmForm,
+    FirmProfileForm,
+    InviteColleagueForm,
+    LogoForm,
+    PhotoForm,
+)
+from portal.suppliers.models import Capability, Certificate, FirmMember, FirmPhoto
+from portal.taxonomy import PROVINCES
+from portal.taxonomy.models import CertificationType, ComponentCategory
+
+bp = Blueprint("suppliers", __name__)
+
+
+def _int_arg(name: str) -> int | None:
+    value = request.args.get(name, "").replace(",", "").strip()
+    return int(value) if value.isdigit() and len(value) < 12 else None
+
+
+# --- public pages --------------------------------------------------------------------------------
+
+
+@bp.route("/suppliers/")
+def directory_page():
+    """Verified firms, 20 a page, filtered by category, province, certification and capacity."""
+    categories = db.session.scalars(db.select(ComponentCategory).order_by(ComponentCategory.name)).all()
+    certifications = db.session.scalars(db.select(CertificationType).order_by(CertificationType.name)).all()
+    known = {c.slug for c in categories}, {c.slug for c in certifications}
+    filters = directory.DirectoryFilters(
+        category=request.args.get("category") if request.args.get("category") in known[0] else None,
+        province=request.args.get("province") if request.args.get("province") in PROVINCES else None,
+        certification=request.args.get("certification") if request.args.get("certification") in known[1] else None,
+        min_capacity=_int_arg("min_capacity"),
+        sort=request.args.get("sort") if request.args.get("sort") in directory.SORTS else "name",
+    )
+    page = directory.directory_page(filters, page=_int_arg("page") or 1)
+    return render_template(
+        "suppliers/directory.html",
+        page=page,
+        filters=filters,
+        categories=categories,
+        certifications=certifications,
+        provinces=PROVINCES,
+        public_capabilities=directory.public_capabilities,
+    )
+
+
+@bp.route("/suppliers/<int:firm_id>")
+@bp.route("/suppliers/<int:firm_id>-<slug>")
+def profile(firm_id, slug=None):
+    """A firm's public profile; its own people and staff also see it before it is public."""
+    firm = service.firm_for_viewer(firm_id)
+    if slug != firm.slug:
+        return redirect(url_for("suppliers.profile", firm_id=firm.id, slug=firm.slug), 301)
+    return render_template(
+        "suppliers/profile.html",
+        firm=firm,
+        capabilities=directory.public_capabilities(firm),
+        certificates=[c for c in firm.certificates if c.review_status.value == "verified"],
+        is_member=service.can_edit(firm, current_user),
+    )
+
+
+@bp.route("/suppliers/<int:firm_id>/logo")
+def logo(firm_id):
+    """The firm's logo, for anyone who may see the listing."""
+    firm = service.firm_for_viewer(firm_id)
+    if not firm.logo_path:
+        abort(404)
+    return uploads.send_stored(firm.logo_path, "logo", _image_type(firm.logo_path), inline=True)
+
+
+@bp.route("/suppliers/<int:firm_id>/photos/<int:photo_id>")
+def photo(firm_id, photo_id):
+    """A factory photo, for anyone who may see the listing."""
+    firm = service.firm_for_viewer(firm_id)
+    item = service.item_of(firm, FirmPhoto, photo_id)
+    return uploads.send_stored(item.path, item.filename, item.mimetype, inline=True)
+
+
+def _image_type(path: str) -> str:
+    return "image/png" if path.endswith(".png") else "image/jpeg"
+
+
+@bp.route("/categories/")
+def categories():
+    """Every component category with its HS code and number of verified firms."""
+    summaries = [
+        directory.category_summary(c)
+        for c in db.session.scalars(
+            db.select(ComponentCategory).order_by(ComponentCategory.phase, ComponentCategory.name)
+        )
+    ]
+    return render_template("suppliers/categories.html", summaries=summaries)
+
+
+@bp.route("/categories/<slug>")
+def category(slug):
+    """A bookmarkable page per component category: HS code, what it covers, firms, national capacity."""
+    item = db.session.get(ComponentCategory, slug) or abort(404)
+    return render_template(
+        "suppliers/category.html",
+        summary=directory.category_summary(item),
+        page=directory.category_firms(item, page=_int_arg("page") or 1),
+        public_capabilities=directory.public_capabilities,
+    )
+
+
+# --- the firm's own pages ------------------------------------------------------------------------
+
+
+@bp.route("/my-firm")
+@role_required(Role.SUPPLIER)
+def my_firm():
+    """Take a supplier to their firm's page (or the list, if they belong to several)."""
+    firms = service.firms_of(current_user)
+    if len(firms) == 1:
+        return redirect(url_for("suppliers.manage", firm_id=firms[0].id))
+    return render_template("suppliers/my_firms.html", firms=firms)
+
+
+@bp.route("/firms/<int:firm_id>/")
+@login_required
+def manage(firm_id):
+    """The firm's workspace: state of the listing, what is missing, and every part to edit."""
+    firm = service.firm_for_member(firm_id)
+    checks = completeness(firm)
+    return render_template(
+        "suppliers/manage.html",
+        firm=firm,
+        checks=checks,
+        score=completeness_score(checks),
+        problems=lifecycle.submission_problems(firm),
+        can_submit="submit" in lifecycle.allowed_actions(firm),
+        is_owner=service.can_manage_members(firm, current_user),
+        confirm=ConfirmForm(),
+        logo_form=LogoForm(),
+        photo_form=PhotoForm(),
+    )
+
+
+def _locked(error: service.ListingLocked, firm):
+    flash(str(error), "danger")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id))
+
+
+@bp.route("/firms/<int:firm_id>/profile", methods=["GET", "POST"])
+@login_required
+def edit_profile(firm_id):
+    """Edit the firm's profile; a verified firm's identity changes wait for staff."""
+    firm = service.firm_for_member(firm_id)
+    form = FirmProfileForm(obj=firm)
+    if request.method == "GET":
+        form.export_markets.data = ", ".join(firm.export_markets or [])
+    if form.validate_on_submit():
+        try:
+            outcome = service.update_profile(firm, form.profile_data(), current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        if outcome["for_review"]:
+            flash(
+                _(
+                    "Saved. Changes to %(fields)s wait for EDB review; the rest is live.",
+                    fields=", ".join(f.replace("_", " ") for f in outcome["for_review"]),
+                ),
+                "info",
+            )
+        else:
+            flash(_("Profile saved."), "success")
+        return redirect(url_for("suppliers.manage", firm_id=firm.id))
+    return render_template("suppliers/profile_form.html", firm=firm, form=form)
+
+
+@bp.route("/firms/<int:firm_id>/capabilities/new", methods=["GET", "POST"])
+@bp.route("/firms/<int:firm_id>/capabilities/<int:capability_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_capability(firm_id, capability_id=None):
+    """Add or edit one component category the firm makes."""
+    firm = service.firm_for_member(firm_id)
+    capability = service.item_of(firm, Capability, capability_id) if capability_id else None
+    form = CapabilityForm()
+    if request.method == "GET" and capability is not None:
+        facts = {**service.capability_facts(capability), **(capability.proposed or {})}
+        form.process(data={**facts, "category": facts["category_slug"], "processes": facts["process_slugs"]})
+    if form.validate_on_submit():
+        try:
+            if capability is None:
+                service.add_capability(firm, form.capability_data(), current_user)
+                flash(_("Capability added; EDB verifies it with the listing."), "success")
+            elif service.update_capability(capability, form.capability_data(), current_user):
+                flash(_("Saved. The change waits for EDB review; brands see the verified values until then."), "info")
+            else:
+                flash(_("Capability saved."), "success")
+        except service.DuplicateCategory as error:
+            form.category.errors.append(str(error))
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        else:
+            return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="capabilities"))
+    return render_template("suppliers/capability_form.html", firm=firm, form=form, capability=capability)
+
+
+@bp.post("/firms/<int:firm_id>/capabilities/<int:capability_id>/delete")
+@login_required
+def delete_capability(firm_id, capability_id):
+    """Remove a capability from the listing."""
+    firm = service.firm_for_member(firm_id)
+    capability = service.item_of(firm, Capability, capability_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.delete_capability(capability, current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        flash(_("Capability removed."), "success")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="capabilities"))
+
+
+@bp.route("/firms/<int:firm_id>/certificates/new", methods=["GET", "POST"])
+@bp.route("/firms/<int:firm_id>/certificates/<int:certificate_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_certificate(firm_id, certificate_id=None):
+    """Add or edit a certificate with its evidence file; any change sends it back to review."""
+    firm = service.firm_for_member(firm_id)
+    certificate = service.item_of(firm, Certificate, certificate_id) if certificate_id else None
+    form = CertificateForm(obj=certificate, evidence_required=certificate is None or not certificate.evidence_path)
+    if request.method == "GET" and certificate is not None:
+        form.type.data = certificate.type_slug
+    if form.validate_on_submit():
+        try:
+            if certificate is None:
+                service.add_certificate(firm, form.certificate_data(), form.evidence.upload, current_user)
+            else:
+                service.update_certificate(certificate, form.certificate_data(), form.evidence.upload, current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        flash(_("Certificate saved. It counts once EDB staff have checked the evidence."), "success")
+        return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="certificates"))
+    return render_template("suppliers/certificate_form.html", firm=firm, form=form, certificate=certificate)
+
+
+@bp.post("/firms/<int:firm_id>/certificates/<int:certificate_id>/delete")
+@login_required
+def delete_certificate(firm_id, certificate_id):
+    """Remove a certificate and its evidence file."""
+    firm = service.firm_for_member(firm_id)
+    certificate = service.item_of(firm, Certificate, certificate_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.delete_certificate(certificate, current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        flash(_("Certificate removed."), "success")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="certificates"))
+
+
+@bp.route("/firms/<int:firm_id>/certificates/<int:certificate_id>/evidence")
+@login_required
+def evidence(firm_id, certificate_id):
+    """The evidence file, only for the firm's people and EDB staff; always a download."""
+    firm = service.firm_for_member(firm_id, staff_too=True)
+    certificate = service.item_of(firm, Certificate, certificate_id)
+    if not certificate.evidence_path:
+        abort(404)
+    return uploads.send_stored(certificate.evidence_path, certificate.evidence_filename, certificate.evidence_mimetype)
+
+
+@bp.post("/firms/<int:firm_id>/logo")
+@login_required
+def upload_logo(firm_id):
+    """Replace the firm's logo."""
+    firm = service.firm_for_member(firm_id)
+    form = LogoForm()
+    if form.validate_on_submit():
+        try:
+            service.set_logo(firm, form.logo.upload, current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        flash(_("Logo updated."), "success")
+    else:
+        flash(" ".join(form.logo.errors) or _("Choose a logo to upload."), "danger")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="media"))
+
+
+@bp.post("/firms/<int:firm_id>/photos")
+@login_required
+def upload_photo(firm_id):
+    """Add a factory or product photo."""
+    firm = service.firm_for_member(firm_id)
+    form = PhotoForm()
+    if form.validate_on_submit():
+        try:
+            service.add_photo(firm, form.photo.upload, form.caption.data, current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        flash(_("Photo added."), "success")
+    else:
+        flash(" ".join(form.photo.errors + form.caption.errors) or _("Choose a photo to upload."), "danger")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="media"))
+
+
+@bp.post("/firms/<int:firm_id>/photos/<int:photo_id>/delete")
+@login_required
+def delete_photo(firm_id, photo_id):
+    """Remove a photo."""
+    firm = service.firm_for_member(firm_id)
+    item = service.item_of(firm, FirmPhoto, photo_id)
+    if ConfirmForm().validate_on_submit():
+        service.delete_photo(item, current_user)
+        flash(_("Photo removed."), "success")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="media"))
+
+
+@bp.post("/firms/<int:firm_id>/submit")
+@login_required
+def submit(firm_id):
+    """Send the listing to EDB staff for review."""
+    firm = service.firm_for_member(firm_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            lifecycle.submit(firm, current_user)
+        except lifecycle.TransitionRefused as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Submitted. EDB staff review new listings in the order they arrive."), "success")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id))
+
+
+@bp.route("/firms/<int:firm_id>/colleagues", methods=["GET", "POST"])
+@login_required
+def colleagues(firm_id):
+    """The firm's owners invite colleagues and remove them."""
+    firm = service.firm_for_member(firm_id, owner=True)
+    form = InviteColleagueForm()
+    if form.validate_on_submit():
+        try:
+            service.invite_colleague(firm, form.email.data, form.role.data, current_user)
+        except ValueError as error:
+            form.email.errors.append(str(error))
+        else:
+            flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("suppliers.colleagues", firm_id=firm.id))
+    return render_template("suppliers/colleagues.html", firm=firm, form=form, confirm=ConfirmForm())
+
+
+@bp.post("/firms/<int:firm_id>/colleagues/<int:member_id>/remove")
+@login_required
+def remove_colleague(firm_id, member_id):
+    """Take a colleague off the firm's account."""
+    firm = service.firm_for_member(firm_id, owner=True)
+    member = service.item_of(firm, FirmMember, member_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            service.remove_member(member, current_user)
+        except ValueError as error:
+            flash(str(error), "danger")
+        else:
+            flash(_("Colleague removed."), "success")
+    return redirect(url_for("suppliers.colleagues", firm_id=firm.id))
+
+
+@bp.route("/firms/join/<token>", methods=["GET", "POST"])
+@login_required
+def join_firm(token):
+    """Accept an invitation to a firm's account (local-firm accounts only)."""
+    invitation = service.invitation_for(token)
+    if invitation is None:
+        flash(_("This invitation is invalid or was already used."), "danger")
+        return redirect(url_for("main.home"))
+    if current_user.role != Role.SUPPLIER:
+        flash(
+            _(
+                "Only local-firm accounts can join a firm. Sign out and create a local-firm account with this invitation."
+            ),
+            "danger",
+        )
+        return redirect(url_for("main.home"))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        service.accept_invitation(invitation, current_user)
+        flash(_("You now help manage %(firm)s.", firm=invitation.firm.display_name), "success")
+        return redirect(url_for("suppliers.manage", firm_id=invitation.firm_id))
+    return render_template("suppliers/join.html", invitation=invitation, form=form)
