@@ -8,7 +8,7 @@ import smtplib
 from datetime import datetime
 from email.message import EmailMessage
 
-from flask import current_app, g, has_app_context
+from flask import current_app, g, has_app_context, has_request_context, url_for
 from sqlalchemy import DateTime, String, Text, event
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
@@ -29,6 +29,14 @@ class OutgoingEmail(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
+
+
+def external_url(endpoint: str, **values) -> str:
+    """An absolute link for an e-mail, also from the CLI (then based on PORTAL_BASE_URL)."""
+    if has_request_context():
+        return url_for(endpoint, _external=True, **values)
+    with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
+        return url_for(endpoint, _external=True, **values)
 
 
 def send_mail(recipient: str, subject: str, body: str, kind: str = "general") -> OutgoingEmail:

@@ -4,14 +4,14 @@ import logging
 import secrets
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import external_url, send_mail
 from portal.suppliers.service import create_firm
 from portal.timeutil import utcnow
 
@@ -145,7 +145,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         log.info("password reset asked for unknown or inactive address")
         return
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(
         user.email,
@@ -179,7 +179,7 @@ def invite_staff(*, email: str, full_name: str, invited_by: User) -> User:
         organisation="Engineering Development Board",
     )
     db.session.flush()
-    link = url_for("accounts.reset_password", token=make_reset_token(user), _external=True)
+    link = external_url("accounts.reset_password", token=make_reset_token(user))
     send_mail(
         user.email,
         "Your EDB Supplier Portal staff account",

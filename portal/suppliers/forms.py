@@ -172,22 +172,14 @@ class CapabilityForm(FlaskForm):
         self.processes.choices = choices(process_choices())
 
     def capability_data(self) -> dict:
+        numbers = ("monthly_capacity", "min_order_quantity", "lead_time_days")
+        texts = ("capacity_unit", "equipment", "materials", "notes")
         return {
             "category_slug": self.category.data,
             "process_slugs": sorted(self.processes.data or []),
-            **{
-                name: self[name].data
-                for name in (
-                    "monthly_capacity",
-                    "capacity_unit",
-                    "min_order_quantity",
-                    "lead_time_days",
-                    "equipment",
-                    "materials",
-                    "notes",
-                    "is_main_line",
-                )
-            },
+            **{name: self[name].data for name in numbers},
+            **{name: self[name].data or "" for name in texts},
+            "is_main_line": bool(self.is_main_line.data),
         }
 
 

@@ -2,11 +2,9 @@
 suspended and reinstated. Every transition is checked against one table, audited and committed.
 """
 
-from flask import url_for
-
 from portal import audit
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import external_url, send_mail
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 from portal.suppliers.service import apply_capability, capability_facts
 from portal.timeutil import utcnow
@@ -74,7 +72,7 @@ def submit(firm: Firm, by, expected_version: int | None = None) -> None:
 
 
 def _notify_firm(firm: Firm, subject: str, body: str, kind: str) -> None:
-    link = url_for("suppliers.manage", firm_id=firm.id, _external=True)
+    link = external_url("suppliers.manage", firm_id=firm.id)
     for member in firm.members:
         send_mail(member.user.email, subject, f"{body}\n\nYour listing: {link}\n", kind=kind)
 

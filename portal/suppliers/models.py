@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -89,7 +90,7 @@ class Firm(db.Model):
     # Staff's reasons when asking for changes: {field name: what to change}.
     review_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
     # Identity changes (legal name, city, province, NTN) to a verified listing wait here for review.
-    proposed: Mapped[dict | None] = mapped_column(JSON)
+    proposed: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     logo_path: Mapped[str | None] = mapped_column(String(200))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -109,6 +110,8 @@ class Firm(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+    # The public-listing test (verified and not suspended) runs on nearly every page.
+    __table_args__ = (Index("ix_firm_public", "status", "suspended"),)
 
     @property
     def display_name(self) -> str:
@@ -172,7 +175,7 @@ class Capability(db.Model):
     is_main_line: Mapped[bool] = mapped_column(default=False)
     review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
     # An edit to a verified capability waits here for review; the public sees the verified values.
-    proposed: Mapped[dict | None] = mapped_column(JSON)
+    proposed: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     firm: Mapped[Firm] = relationship(back_populates="capabilities")

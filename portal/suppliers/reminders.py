@@ -2,11 +2,10 @@
 
 from datetime import timedelta
 
-from flask import url_for
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import external_url, send_mail
 from portal.suppliers.models import Certificate, CertificateReminder, ReviewStatus
 from portal.timeutil import today
 
@@ -49,7 +48,7 @@ def send_reminders(on=None) -> int:
     for certificate, threshold in due_reminders(on):
         days_left = (certificate.expiry_date - on).days
         firm = certificate.firm
-        link = url_for("suppliers.manage", firm_id=firm.id, _anchor="certificates", _external=True)
+        link = external_url("suppliers.manage", firm_id=firm.id, _anchor="certificates")
         for member in firm.members:
             send_mail(
                 member.user.email,

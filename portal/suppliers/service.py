@@ -7,13 +7,13 @@ act is saved whole or not at all.
 import hashlib
 import secrets
 
-from flask import abort, url_for
+from flask import abort
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit, uploads
 from portal.extensions import db
-from portal.mail import send_mail
+from portal.mail import external_url, send_mail
 from portal.suppliers.models import (
     IDENTITY_FIELDS,
     Capability,
@@ -348,7 +348,7 @@ def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvita
     )
     db.session.add(invitation)
     db.session.flush()
-    link = url_for("suppliers.join_firm", token=token, _external=True)
+    link = external_url("suppliers.join_firm", token=token)
     send_mail(
         email,
         f"Join {firm.display_name} on the EDB Supplier Portal",

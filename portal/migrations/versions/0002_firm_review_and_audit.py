@@ -121,10 +121,12 @@ def upgrade():
         batch_op.add_column(sa.Column("proposed", sa.JSON(), nullable=True))
         batch_op.add_column(sa.Column("submitted_at", sa.DateTime(timezone=True), nullable=True))
         batch_op.add_column(sa.Column("logo_path", sa.String(length=200), nullable=True))
+        batch_op.create_index("ix_firm_public", ["status", "suspended"], unique=False)
 
 
 def downgrade():
     with op.batch_alter_table("firm", schema=None) as batch_op:
+        batch_op.drop_index("ix_firm_public")
         batch_op.drop_column("logo_path")
         batch_op.drop_column("submitted_at")
         batch_op.drop_column("proposed")
