@@ -123,10 +123,13 @@ def test_capability_edit_on_verified_firm_waits_while_public_sees_verified_value
 def test_new_capability_of_verified_firm_is_hidden_until_verified(client, login, users, db):
     firm = _firm(users)
     login("supplier")
-    client.post(
+    response = client.post(
         f"/firms/{firm.id}/capabilities/new",
         data={"category": "charger", "monthly_capacity": "20000", "capacity_unit": "units", "processes": ["smt"]},
     )
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert [c.category_slug for c in firm.capabilities] == ["pcba", "charger"]
     profile = client.get(f"/suppliers/{firm.id}-{firm.slug}").get_data(as_text=True)
     assert "Chargers and power adapters" not in profile
     assert firm.is_public
