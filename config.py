@@ -28,7 +28,8 @@ class Config:
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PORTAL_INDEX_DIR = os.environ.get("PORTAL_INDEX_DIR", str(INSTANCE_DIR / "index"))
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
-    MAX_CONTENT_LENGTH = 12 * 1024 * 1024
+    # Well above every per-file limit, so an oversized file gets its message next to the field.
+    MAX_CONTENT_LENGTH = 50 * 1024 * 1024
 
     # Links in e-mails sent outside a request (reminders from cron) start with this.
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")

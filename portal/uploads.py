@@ -86,7 +86,7 @@ def _pdf_expands_too_far(data: bytes, max_bytes: int, ratio: int = 100) -> bool:
             total += len(inflater.decompress(data[start:end], budget - total + 1))
         except zlib.error:
             pass
-        position = end
+        position = end + len(b"endstream")
     return True
 
 

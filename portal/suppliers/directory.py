@@ -9,9 +9,11 @@ from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
 from portal.taxonomy.models import ComponentCategory
 
 PER_PAGE = 20
+# Sort by the name people see on the card (trade name if any), whatever its letter case.
+SHOWN_NAME = func.lower(func.coalesce(func.nullif(Firm.trade_name, ""), Firm.legal_name))
 SORTS = {
-    "name": (Firm.legal_name.asc(),),
-    "recent": (Firm.verified_at.desc(), Firm.legal_name.asc()),
+    "name": (SHOWN_NAME.asc(),),
+    "recent": (Firm.verified_at.desc(), SHOWN_NAME.asc()),
 }
 
 

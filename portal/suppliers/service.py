@@ -6,6 +6,7 @@ act is saved whole or not at all.
 
 import hashlib
 import secrets
+from datetime import timedelta, timezone
 
 from flask import abort
 from flask_login import current_user
@@ -363,9 +364,21 @@ def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvita
     return invitation
 
 
+INVITATION_DAYS = 14
+
+
 def invitation_for(token: str) -> FirmInvitation | None:
+    """An open invitation: not used yet and not older than INVITATION_DAYS."""
     invitation = db.session.scalar(select(FirmInvitation).where(FirmInvitation.token_hash == _token_hash(token)))
-    return invitation if invitation is not None and invitation.accepted_at is None else None
+    if invitation is None or invitation.accepted_at is not None:
+        return None
+    created = invitation.created_at if invitation.created_at.tzinfo else invitation.created_at.replace(tzinfo=timezone.utc)
+    return invitation if utcnow() - created <= timedelta(days=INVITATION_DAYS) else None
+
+
+def invitation_is_for(invitation: FirmInvitation, user) -> bool:
+    """Only the invited address may use the link, so a forwarded link lets nobody else in."""
+    return user.email.lower() == invitation.email.lower()
 
 
 def accept_invitation(invitation: FirmInvitation, user) -> FirmMember:

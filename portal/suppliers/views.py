@@ -378,7 +378,10 @@ def join_firm(token):
     """Accept an invitation to a firm's account (local-firm accounts only)."""
     invitation = service.invitation_for(token)
     if invitation is None:
-        flash(_("This invitation is invalid or was already used."), "danger")
+        flash(_("This invitation is invalid, expired or already used. Ask for a new one."), "danger")
+        return redirect(url_for("main.home"))
+    if not service.invitation_is_for(invitation, current_user):
+        flash(_("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email), "danger")
         return redirect(url_for("main.home"))
     if current_user.role != Role.SUPPLIER:
         flash(

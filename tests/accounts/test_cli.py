@@ -4,7 +4,9 @@ from portal.accounts.models import ApiToken, Role, User
 
 
 def test_create_user_makes_a_staff_account(app, db):
-    result = app.test_cli_runner().invoke(args=["create-user", "Officer@EDB.example", "--role", "staff", "--password", "steady review of listings"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "Officer@EDB.example", "--role", "staff", "--password", "steady review of listings"]
+    )
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "officer@edb.example"))
     assert user.role == Role.STAFF
@@ -12,7 +14,9 @@ def test_create_user_makes_a_staff_account(app, db):
 
 
 def test_create_user_asks_for_the_password_when_not_given(app, db):
-    result = app.test_cli_runner().invoke(args=["create-user", "b@example.com", "--role", "brand"], input="a long enough phrase\na long enough phrase\n")
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "b@example.com", "--role", "brand"], input="a long enough phrase\na long enough phrase\n"
+    )
     assert result.exit_code == 0, result.output
     assert db.session.scalar(select(User).where(User.email == "b@example.com")) is not None
 
@@ -22,13 +26,17 @@ def test_create_user_refuses_weak_password_and_duplicates(app, users):
     weak = runner.invoke(args=["create-user", "x@example.com", "--role", "brand", "--password", "password"])
     assert weak.exit_code != 0
     assert "password refused" in weak.output
-    dup = runner.invoke(args=["create-user", "brand@example.com", "--role", "brand", "--password", "a long enough phrase"])
+    dup = runner.invoke(
+        args=["create-user", "brand@example.com", "--role", "brand", "--password", "a long enough phrase"]
+    )
     assert dup.exit_code != 0
     assert "already exists" in dup.output
 
 
 def test_create_user_refuses_unknown_role(app):
-    result = app.test_cli_runner().invoke(args=["create-user", "x@example.com", "--role", "admin", "--password", "a long enough phrase"])
+    result = app.test_cli_runner().invoke(
+        args=["create-user", "x@example.com", "--role", "admin", "--password", "a long enough phrase"]
+    )
     assert result.exit_code != 0
 
 
