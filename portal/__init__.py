@@ -50,7 +50,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import errors, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
+    from portal.search import indexing as search_indexing
 
+    search_indexing.init_app(app)
     errors.register(app)
     templating.register(app)
     register_cli(app)

@@ -1,5 +1,7 @@
 """`flask --app portal …` commands for accounts, tokens, the taxonomy and demo data."""
 
+import sys
+
 import click
 from flask import Flask
 
@@ -15,6 +17,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(taxonomy_cli)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(search_index_cli)
 
 
 @click.command("create-user")
@@ -87,3 +90,58 @@ def send_reminders():
 
     count = send()
     click.echo(f"Sent {count} certificate expiry reminder(s).")
+
+
+@click.group("search-index")
+def search_index_cli():
+    """The full-text search index of firms."""
+
+
+@search_index_cli.command("rebuild")
+def search_index_rebuild():
+    """Index every public firm into a new index and swap it in (searches keep working meanwhile)."""
+    from sqlalchemy import func, select
+
+    from portal import search
+    from portal.suppliers.models import Firm
+
+    total = db.session.scalar(select(func.count(Firm.id)).where(Firm.is_public))
+    with click.progressbar(length=total, label="Indexing firms", show_pos=True) as bar:
+        count = search.rebuild(progress=bar.update)
+    click.echo(f"Indexed {count} public firms.")
+
+
+@search_index_cli.command("sync")
+def search_index_sync():
+    """Apply changes waiting in the index outbox (after a crash or a busy index)."""
+    from portal import search
+
+    click.echo(f"Re-indexed {search.sync()} firm(s).")
+
+
+@search_index_cli.command("check")
+def search_index_check():
+    """Compare the index with the database; exit 1 and name every firm that differs."""
+    from sqlalchemy import func, select
+
+    from portal import search
+    from portal.suppliers.models import Firm
+
+    total = db.session.scalar(select(func.count(Firm.id)).where(Firm.is_public))
+    with click.progressbar(length=total, label="Checking firms", show_pos=True, file=sys.stderr) as bar:
+        drift = search.check(progress=bar.update)
+    if drift.clean:
+        click.echo(f"Index and database agree ({total} public firms).")
+        return
+    for label, ids in (
+        ("missing from the index", drift.missing),
+        ("in the index but not public", drift.hidden),
+        ("out of date in the index", drift.stale),
+    ):
+        if ids:
+            names = dict(db.session.execute(select(Firm.id, Firm.legal_name).where(Firm.id.in_(ids))).all())
+            click.echo(f"{len(ids)} firm(s) {label}:")
+            for firm_id in ids:
+                click.echo(f"  {firm_id}  {names.get(firm_id, '(deleted)')}")
+    click.echo("Run 'flask search-index sync' or 'flask search-index rebuild' to repair.")
+    raise SystemExit(1)

@@ -9,3 +9,8 @@ def utcnow() -> datetime:
 
 def today() -> date:
     return utcnow().date()
+
+
+def as_utc(moment: datetime) -> datetime:
+    """SQLite hands back naive datetimes for timezone-aware columns; they are UTC."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

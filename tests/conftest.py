@@ -10,6 +10,7 @@ from portal import create_app
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.extensions import db as _db
+from portal.search.engine import forget_store
 from portal.taxonomy import sync_taxonomy
 
 PASSWORD = "correct horse battery staple"
@@ -52,14 +53,17 @@ def _empty_all_tables() -> None:
 
 
 @pytest.fixture
-def app(_app):
-    """The app inside an app context, with an empty database holding only the taxonomy."""
+def app(_app, tmp_path):
+    """The app inside an app context, with an empty database holding only the taxonomy and an
+    empty search index of its own."""
+    _app.config["PORTAL_INDEX_DIR"] = str(tmp_path / "index")
     with _app.app_context():
         sync_taxonomy()
         _db.session.commit()
         yield _app
         _db.session.rollback()
         _empty_all_tables()
+    forget_store(str(tmp_path / "index"))
 
 
 @pytest.fixture

@@ -1,61 +1,81 @@
-"""The public directory's queries: only verified, unsuspended firms, only verified capabilities."""
+"""The public directory: reading its filters from a request, and the category pages' figures.
+
+Firm lists come from `portal.search` (the same function the API and matching call); the firms
+are then loaded from the database and checked once more, so a listing suspended a moment ago
+never shows even before the index catches up.
+"""
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, and_, exists, func, select
+from sqlalchemy import and_, exists, func, select
 
 from portal.extensions import db
+from portal.search import SearchParams
+from portal.search.service import MAX_PER_PAGE, SORTS
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
-from portal.taxonomy.models import ComponentCategory
+from portal.taxonomy import PROVINCES
+from portal.taxonomy.models import CertificationType, ComponentCategory
 
 PER_PAGE = 20
-# Sort by the name people see on the card (trade name if any), whatever its letter case.
-SHOWN_NAME = func.lower(func.coalesce(func.nullif(Firm.trade_name, ""), Firm.legal_name))
-SORTS = {
-    "name": (SHOWN_NAME.asc(),),
-    "recent": (Firm.verified_at.desc(), SHOWN_NAME.asc()),
-}
 
 
-@dataclass(frozen=True)
-class DirectoryFilters:
-    category: str | None = None
-    province: str | None = None
-    certification: str | None = None
-    min_capacity: int | None = None
-    sort: str = "name"
-
-    @property
-    def active(self) -> bool:
-        return any((self.category, self.province, self.certification, self.min_capacity))
+def _whole_number(raw: str | None, name: str, problems: dict, minimum: int = 0) -> int | None:
+    if raw is None or raw.strip() == "":
+        return None
+    cleaned = raw.replace(",", "").strip()
+    if not cleaned.isdigit() or len(cleaned) > 12 or int(cleaned) < minimum:
+        problems[name] = f"Give a whole number of at least {minimum}."
+        return None
+    return int(cleaned)
 
 
-def verified_capability(*conditions):
-    return exists().where(Capability.firm_id == Firm.id, Capability.review_status == ReviewStatus.VERIFIED, *conditions)
+def _known(raw: str | None, allowed, name: str, problems: dict) -> str | None:
+    if not raw:
+        return None
+    if raw not in allowed:
+        problems[name] = f"Unknown {name.replace('_', ' ')} '{raw}'."
+        return None
+    return raw
 
 
-def valid_certificate(type_slug: str):
-    return exists().where(Certificate.firm_id == Firm.id, Certificate.type_slug == type_slug, Certificate.is_valid_on())
+def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchParams, dict[str, str]]:
+    """SearchParams from query-string arguments, and a message per argument that was not usable."""
+    problems: dict[str, str] = {}
+    categories = set(db.session.scalars(select(ComponentCategory.slug)))
+    certifications = set(db.session.scalars(select(CertificationType.slug)))
+    per_page = _whole_number(args.get("per_page"), "per_page", problems, minimum=1) or default_per_page
+    if per_page > MAX_PER_PAGE:
+        problems["per_page"] = f"At most {MAX_PER_PAGE} per page."
+        per_page = MAX_PER_PAGE
+    q = (args.get("q") or "").strip()
+    if len(q) > 500:
+        problems["q"] = "Keep the search under 500 characters."
+        q = q[:500]
+    sort = args.get("sort") or ("relevance" if q else "name")
+    if sort not in SORTS:
+        problems["sort"] = f"Sort by one of: {', '.join(SORTS)}."
+        sort = "relevance"
+    params = SearchParams(
+        q=q,
+        category=_known(args.get("category"), categories, "category", problems),
+        province=_known(args.get("province"), PROVINCES, "province", problems),
+        certification=_known(args.get("certification"), certifications, "certification", problems),
+        min_capacity=_whole_number(args.get("min_capacity"), "min_capacity", problems),
+        max_capacity=_whole_number(args.get("max_capacity"), "max_capacity", problems),
+        market=(args.get("market") or "").strip() or None,
+        sort=sort,
+        page=_whole_number(args.get("page"), "page", problems, minimum=1) or 1,
+        per_page=per_page,
+    )
+    return params, problems
 
 
-def directory_query(filters: DirectoryFilters) -> Select:
-    query = select(Firm).where(Firm.is_public)
-    capability_conditions = []
-    if filters.category:
-        capability_conditions.append(Capability.category_slug == filters.category)
-    if filters.min_capacity:
-        capability_conditions.append(Capability.monthly_capacity >= filters.min_capacity)
-    if capability_conditions:
-        query = query.where(verified_capability(*capability_conditions))
-    if filters.province:
-        query = query.where(Firm.province == filters.province)
-    if filters.certification:
-        query = query.where(valid_certificate(filters.certification))
-    return query.order_by(*SORTS.get(filters.sort, SORTS["name"]), Firm.id)
-
-
-def directory_page(filters: DirectoryFilters, page: int = 1):
-    return db.paginate(directory_query(filters), page=page, per_page=PER_PAGE, error_out=False)
+def public_firms(firm_ids: list[int]) -> list[Firm]:
+    """The firms with these ids that are public right now, in the order given."""
+    if not firm_ids:
+        return []
+    firms = {f.id: f for f in db.session.scalars(select(Firm).where(Firm.id.in_(firm_ids), Firm.is_public))}
+    return [firms[i] for i in firm_ids if i in firms]
 
 
 def public_capabilities(firm: Firm) -> list[Capability]:
@@ -81,9 +101,10 @@ def category_summary(category: ComponentCategory) -> CategorySummary:
         .where(in_category)
         .group_by(Capability.capacity_unit)
     ).all()
-    firm_count = db.session.scalar(select(func.count(func.distinct(Capability.firm_id))).join(Firm).where(in_category))
+    firm_count = db.session.scalar(select(func.count()).select_from(Capability).join(Firm).where(in_category))
     certified = db.session.scalar(
-        select(func.count(func.distinct(Capability.firm_id)))
+        select(func.count())
+        .select_from(Capability)
         .join(Firm)
         .where(in_category, exists().where(Certificate.firm_id == Firm.id, Certificate.is_valid_on()))
     )

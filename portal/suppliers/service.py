@@ -6,7 +6,7 @@ act is saved whole or not at all.
 
 import hashlib
 import secrets
-from datetime import timedelta, timezone
+from datetime import timedelta
 
 from flask import abort
 from flask_login import current_user
@@ -29,7 +29,7 @@ from portal.suppliers.models import (
     slugify,
 )
 from portal.taxonomy.models import Process
-from portal.timeutil import utcnow
+from portal.timeutil import as_utc, utcnow
 
 CAPABILITY_FIELDS = (
     "monthly_capacity",
@@ -372,8 +372,7 @@ def invitation_for(token: str) -> FirmInvitation | None:
     invitation = db.session.scalar(select(FirmInvitation).where(FirmInvitation.token_hash == _token_hash(token)))
     if invitation is None or invitation.accepted_at is not None:
         return None
-    created = invitation.created_at if invitation.created_at.tzinfo else invitation.created_at.replace(tzinfo=timezone.utc)
-    return invitation if utcnow() - created <= timedelta(days=INVITATION_DAYS) else None
+    return invitation if utcnow() - as_utc(invitation.created_at) <= timedelta(days=INVITATION_DAYS) else None
 
 
 def invitation_is_for(invitation: FirmInvitation, user) -> bool:

@@ -3,8 +3,9 @@
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
+from markupsafe import Markup
 
-from portal import uploads
+from portal import search, uploads
 from portal.access import role_required
 from portal.accounts.models import Role
 from portal.extensions import db
@@ -36,27 +37,27 @@ def _int_arg(name: str) -> int | None:
 
 @bp.route("/suppliers/")
 def directory_page():
-    """Verified firms, 20 a page, filtered by category, province, certification and capacity."""
-    categories = db.session.scalars(db.select(ComponentCategory).order_by(ComponentCategory.name)).all()
-    certifications = db.session.scalars(db.select(CertificationType).order_by(CertificationType.name)).all()
-    known = {c.slug for c in categories}, {c.slug for c in certifications}
-    filters = directory.DirectoryFilters(
-        category=request.args.get("category") if request.args.get("category") in known[0] else None,
-        province=request.args.get("province") if request.args.get("province") in PROVINCES else None,
-        certification=request.args.get("certification") if request.args.get("certification") in known[1] else None,
-        min_capacity=_int_arg("min_capacity"),
-        sort=request.args.get("sort") if request.args.get("sort") in directory.SORTS else "name",
-    )
-    page = directory.directory_page(filters, page=_int_arg("page") or 1)
+    """Find verified firms by words, component, province, certification and capacity."""
+    params, _problems = directory.search_params(request.args)  # a page ignores what it cannot use
+    result = search.search(params)
+    by_id = {hit.firm_id: hit for hit in result.hits}
+    firms = directory.public_firms(list(by_id))
     return render_template(
         "suppliers/directory.html",
-        page=page,
-        filters=filters,
-        categories=categories,
-        certifications=certifications,
+        params=params,
+        result=result,
+        firms=firms,
+        snippets={firm_id: Markup(hit.snippet) for firm_id, hit in by_id.items()},
+        facet_labels=_facet_labels(),
         provinces=PROVINCES,
         public_capabilities=directory.public_capabilities,
     )
+
+
+def _facet_labels() -> dict[str, dict[str, str]]:
+    categories = dict(db.session.execute(db.select(ComponentCategory.slug, ComponentCategory.name)).all())
+    certifications = dict(db.session.execute(db.select(CertificationType.slug, CertificationType.name)).all())
+    return {"category": categories, "certification": certifications}
 
 
 @bp.route("/suppliers/<int:firm_id>")
@@ -381,7 +382,10 @@ def join_firm(token):
         flash(_("This invitation is invalid, expired or already used. Ask for a new one."), "danger")
         return redirect(url_for("main.home"))
     if not service.invitation_is_for(invitation, current_user):
-        flash(_("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email), "danger")
+        flash(
+            _("This invitation was sent to %(email)s. Sign in with that address to accept it.", email=invitation.email),
+            "danger",
+        )
         return redirect(url_for("main.home"))
     if current_user.role != Role.SUPPLIER:
         flash(

@@ -1,0 +1,10 @@
+"""Full-text search of firms. The only code that knows Whoosh lives in this package.
+
+The rest of the portal calls these few functions: `search` (directory, API and matching),
+`sync` (bring the index up to date with the outbox), `rebuild` and `check`.
+"""
+
+from portal.search.indexing import check, rebuild, sync
+from portal.search.service import SearchParams, SearchResult, search
+
+__all__ = ["SearchParams", "SearchResult", "check", "rebuild", "search", "sync"]

@@ -1,0 +1,202 @@
+"""Keeping the index in step with the database: applying the outbox, rebuilding, checking."""
+
+import logging
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from portal.extensions import db
+from portal.search.documents import firm_document
+from portal.search.engine import IndexBusy, Mark, read_mark, store_for, write_mark
+from portal.search.outbox import SearchOutbox
+from portal.suppliers.models import Capability, Firm
+from portal.timeutil import as_utc, utcnow
+
+log = logging.getLogger(__name__)
+
+# A missing outbox id older than this is a rolled-back transaction, not one still committing.
+GAP_PATIENCE = timedelta(minutes=5)
+BATCH = 500
+
+
+def _store():
+    return store_for(current_app.config["PORTAL_INDEX_DIR"])
+
+
+def _load_firms(firm_ids) -> dict[int, Firm]:
+    query = (
+        select(Firm)
+        .where(Firm.id.in_(firm_ids))
+        .options(
+            selectinload(Firm.capabilities).selectinload(Capability.category),
+            selectinload(Firm.capabilities).selectinload(Capability.processes),
+            selectinload(Firm.certificates),
+        )
+    )
+    return {firm.id: firm for firm in db.session.scalars(query)}
+
+
+def _write(writer, firm_ids, firms: dict[int, Firm]) -> None:
+    for firm_id in firm_ids:
+        firm = firms.get(firm_id)
+        if firm is not None and firm.is_public:
+            writer.update_document(**firm_document(firm))
+        else:
+            writer.delete_by_term("key", str(firm_id))
+
+
+def catch_up() -> None:
+    """Before a search: if the outbox holds rows this index has not applied, apply them now,
+    unless another process is writing (then search the index as it is; that writer catches up)."""
+    store = _store()
+    mark = read_mark(store.current_path())
+    newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+    if newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
+        sync(wait=False)
+
+
+def _has_unapplied(mark: Mark) -> bool:
+    ids = db.session.scalars(select(SearchOutbox.id).where(SearchOutbox.id > mark.upto)).all()
+    return bool(set(ids) - set(mark.above))
+
+
+def sync(wait: bool = True) -> int:
+    """Apply outbox rows this index has not seen; returns how many firms were re-indexed.
+
+    Never raises for a busy index: the rows stay and the next writer applies them.
+    """
+    store = _store()
+    path = store.current_path()
+    mark = read_mark(path)
+    rows = db.session.execute(
+        select(SearchOutbox.id, SearchOutbox.firm_id, SearchOutbox.created_at)
+        .where(SearchOutbox.id > mark.upto)
+        .order_by(SearchOutbox.id)
+    ).all()
+    done = set(mark.above)
+    todo = [row for row in rows if row.id not in done]
+    if not todo:
+        return 0
+    firm_ids = sorted({row.firm_id for row in todo})
+    try:
+        with store.writer(attempts=5 if wait else 1, timeout=2.0 if wait else 0.0) as writer:
+            for start in range(0, len(firm_ids), BATCH):
+                chunk = firm_ids[start : start + BATCH]
+                _write(writer, chunk, _load_firms(chunk))
+    except IndexBusy:
+        log.warning("search index busy: %s outbox rows left for the next writer", len(todo))
+        return 0
+    write_mark(path, _advance(mark, rows, done | {row.id for row in todo}))
+    return len(firm_ids)
+
+
+def _advance(mark: Mark, rows, applied: set[int]) -> Mark:
+    """Move `upto` over every id applied or given up as a gap; remember applied ids beyond it."""
+    upto, now = mark.upto, utcnow()
+    created = {row.id: row.created_at for row in rows}
+    for row_id in sorted(i for i in applied if i > upto):
+        if row_id == upto + 1:
+            upto = row_id
+            continue
+        # A gap before row_id: give up on it once row_id itself is old enough.
+        stamp = created.get(row_id)
+        if stamp is not None and now - as_utc(stamp) > GAP_PATIENCE:
+            upto = row_id
+        else:
+            break
+    return Mark(upto=upto, above=sorted(i for i in applied if i > upto))
+
+
+def rebuild(progress=None) -> int:
+    """Index every public firm into a new generation and swap it in; returns the firm count.
+
+    Searches keep using the old generation until the swap; a rebuild killed midway leaves it
+    untouched. Changes made during the rebuild are in the outbox and applied right after.
+    """
+    store = _store()
+    with store.rebuild_lock():
+        start_mark = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
+        ids = list(db.session.scalars(select(Firm.id).where(Firm.is_public).order_by(Firm.id)))
+        path = store.new_generation()
+        from whoosh import index as whoosh_index
+
+        ix = whoosh_index.open_dir(str(path))
+        writer = ix.writer(limitmb=256)
+        try:
+            for start in range(0, len(ids), BATCH):
+                chunk = ids[start : start + BATCH]
+                firms = _load_firms(chunk)
+                for firm_id in chunk:
+                    if firm_id in firms:
+                        writer.add_document(**firm_document(firms[firm_id]))
+                if progress:
+                    progress(len(chunk))
+            writer.commit(optimize=True)
+        except BaseException:
+            writer.cancel()
+            raise
+        write_mark(path, Mark(upto=start_mark))
+        store.publish(path)
+    sync()
+    return len(ids)
+
+
+@dataclass
+class Drift:
+    missing: list[int] = field(default_factory=list)  # public in the database, absent from the index
+    hidden: list[int] = field(default_factory=list)  # in the index but not public
+    stale: list[int] = field(default_factory=list)  # indexed with out-of-date facts
+
+    @property
+    def clean(self) -> bool:
+        return not (self.missing or self.hidden or self.stale)
+
+
+def check(progress=None) -> Drift:
+    """Compare every public firm's document with what the index holds."""
+    searcher = _store().searcher()
+    indexed = {int(fields["key"]): fields.get("digest") for fields in searcher.reader().all_stored_fields()}
+    drift = Drift()
+    ids = list(db.session.scalars(select(Firm.id).where(Firm.is_public).order_by(Firm.id)))
+    for start in range(0, len(ids), BATCH):
+        chunk = ids[start : start + BATCH]
+        for firm_id, firm in sorted(_load_firms(chunk).items()):
+            digest = indexed.pop(firm_id, None)
+            if digest is None:
+                drift.missing.append(firm_id)
+            elif digest != firm_document(firm)["digest"]:
+                drift.stale.append(firm_id)
+        if progress:
+            progress(len(chunk))
+    drift.hidden = sorted(indexed)
+    return drift
+
+
+# --- keeping step during requests -----------------------------------------------------------------
+
+
+def init_app(app) -> None:
+    """Apply the outbox after each request that committed changes, and once at the first request."""
+
+    @app.before_request
+    def _sync_on_first_request():
+        if not app.extensions.get("search_started"):
+            app.extensions["search_started"] = True
+            _safe_sync()
+
+    @app.after_request
+    def _sync_after_commit(response):
+        if db.session.info.pop("search_committed", False):
+            _safe_sync()
+        return response
+
+
+def _safe_sync() -> None:
+    try:
+        sync()
+    except Exception:  # the user's change is committed and in the outbox: log, never fail the page
+        db.session.rollback()
+        log.exception("search index sync failed; the outbox keeps the changes for the next writer")

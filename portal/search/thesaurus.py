@@ -1,0 +1,76 @@
+"""The technical thesaurus: groups of terms that mean the same, used to widen queries.
+
+Groups come from `data/thesaurus.txt` (or the file named by THESAURUS_FILE) and from the
+taxonomy's names and synonyms. Entries are compared as stemmed term sequences, so "flexible
+printed circuits" in a query meets "flexible printed circuit" in the file.
+"""
+
+import os
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from portal.search.analysis import terms
+from portal.taxonomy import category_rows, process_rows
+
+DEFAULT_FILE = Path(__file__).parent / "data" / "thesaurus.txt"
+
+
+@dataclass
+class Thesaurus:
+    # Each key is a stemmed phrase; its value is every stemmed phrase of its groups (itself included).
+    alternatives: dict[tuple[str, ...], set[tuple[str, ...]]] = field(default_factory=dict)
+    longest: int = 1
+
+    def add_group(self, phrases) -> None:
+        group = {tuple(terms(p)) for p in phrases}
+        group.discard(())
+        for phrase in group:
+            self.alternatives.setdefault(phrase, set()).update(group)
+            self.longest = max(self.longest, len(phrase))
+
+    def expand(self, phrase: tuple[str, ...]) -> set[tuple[str, ...]]:
+        return self.alternatives.get(phrase, {phrase})
+
+
+def parse_groups(text: str) -> list[list[str]]:
+    groups = []
+    for line in text.splitlines():
+        line = line.split("#", 1)[0].strip()
+        items = [item.strip() for item in line.split("|") if item.strip()]
+        if len(items) > 1:
+            groups.append(items)
+    return groups
+
+
+def build(file_text: str) -> Thesaurus:
+    thesaurus = Thesaurus()
+    for row in category_rows():
+        thesaurus.add_group([row["name"], *row["synonyms"].split("|")])
+    for row in process_rows():
+        thesaurus.add_group([row["name"], *row["synonyms"].split("|")])
+    for group in parse_groups(file_text):
+        thesaurus.add_group(group)
+    return thesaurus
+
+
+class ThesaurusFile:
+    """Loads the file once and again whenever its modification time changes."""
+
+    def __init__(self, path: str | os.PathLike | None = None):
+        self.path = Path(path or DEFAULT_FILE)
+        self._stamp: float | None = None
+        self._thesaurus = Thesaurus()
+        self._lock = threading.Lock()
+
+    def current(self) -> Thesaurus:
+        try:
+            stamp = self.path.stat().st_mtime_ns
+        except OSError:
+            stamp = -1
+        if stamp != self._stamp:
+            with self._lock:
+                if stamp != self._stamp:
+                    text = self.path.read_text(encoding="utf-8") if stamp != -1 else ""
+                    self._thesaurus, self._stamp = build(text), stamp
+        return self._thesaurus

@@ -1,0 +1,162 @@
+"""The index stays in step with the database, and repairs itself after crashes and lost updates."""
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+from whoosh import index as whoosh_index
+
+from portal import search
+from portal.search import indexing
+from portal.search.engine import Mark, read_mark, store_for
+from portal.search.outbox import SearchOutbox
+from portal.search.service import SearchParams
+from portal.timeutil import utcnow
+from tests.factories import make_firm
+
+
+def names(**params):
+    from portal.suppliers.directory import public_firms
+
+    return [f.legal_name for f in public_firms([h.firm_id for h in search.search(SearchParams(**params)).hits])]
+
+
+def test_every_change_writes_an_outbox_row_in_its_transaction(app, db):
+    firm = make_firm("Outbox Ltd", capabilities=[{"category": "pcba"}])
+    rows = db.session.scalars(db.select(SearchOutbox.firm_id)).all()
+    assert set(rows) == {firm.id}
+    firm.description = "changed, then rolled back"
+    db.session.flush()
+    db.session.rollback()
+    assert db.session.scalars(db.select(SearchOutbox.firm_id)).all() == rows
+
+
+def test_a_lost_update_is_found_by_check_and_repaired_by_sync(app, db):
+    firm = make_firm("Lost Update Ltd", description="cables", capabilities=[{"category": "cable"}])
+    search.sync()
+    store = store_for(app.config["PORTAL_INDEX_DIR"])
+    blocker = store.index().writer()  # another process holds the write lock
+    try:
+        firm.description = "silicone keypads"
+        db.session.commit()
+        assert search.sync(wait=False) == 0, "a busy index never fails the save"
+        assert search.check().stale == [firm.id]
+    finally:
+        blocker.cancel()
+    runner = app.test_cli_runner()
+    failed = runner.invoke(args=["search-index", "check"])
+    assert failed.exit_code == 1
+    assert "Lost Update Ltd" in failed.output and "out of date" in failed.output
+    assert runner.invoke(args=["search-index", "sync"]).exit_code == 0
+    assert search.check().clean
+    assert names(q="silicone") == ["Lost Update Ltd"]
+
+
+def test_changes_left_by_a_crash_are_applied_by_the_next_search(app, db):
+    make_firm("Crashed Writer Ltd", description="antenna coils", capabilities=[{"category": "antenna"}])
+    # The process died after commit, before applying the outbox: nothing was indexed.
+    assert read_mark(store_for(app.config["PORTAL_INDEX_DIR"]).current_path()).upto == 0
+    assert names(q="antenna") == ["Crashed Writer Ltd"]
+
+
+def test_check_names_firms_missing_and_hidden(app, db):
+    shown = make_firm("Shown Ltd", capabilities=[{"category": "cable"}])
+    hidden = make_firm("Hidden Later Ltd", capabilities=[{"category": "cable"}])
+    search.sync()
+    store = store_for(app.config["PORTAL_INDEX_DIR"])
+    with store.writer() as writer:
+        writer.delete_by_term("key", str(shown.id))
+    db.session.execute(db.update(type(hidden)).where(type(hidden).id == hidden.id).values(suspended=True))
+    db.session.execute(db.delete(SearchOutbox))  # as if the outbox rows were lost too
+    db.session.commit()
+    drift = search.check()
+    assert (drift.missing, drift.hidden) == ([shown.id], [hidden.id])
+    search.rebuild()
+    assert search.check().clean
+
+
+def test_rebuild_swaps_in_a_new_generation_with_a_progress_bar(app, db):
+    for number in range(3):
+        make_firm(f"Rebuilt {number} Ltd", capabilities=[{"category": "cable"}])
+    before = store_for(app.config["PORTAL_INDEX_DIR"]).current_path()
+    result = app.test_cli_runner().invoke(args=["search-index", "rebuild"])
+    assert result.exit_code == 0, result.output
+    assert "Indexed 3 public firms." in result.output
+    after = store_for(app.config["PORTAL_INDEX_DIR"]).current_path()
+    assert after != before
+    assert len(names()) == 3
+    assert app.test_cli_runner().invoke(args=["search-index", "check"]).exit_code == 0
+
+
+def test_rebuild_killed_midway_leaves_the_old_index_working(app, db, tmp_path):
+    for number in range(40):
+        make_firm(
+            f"Survivor {number:02d} Ltd", description="moulded covers", capabilities=[{"category": "housing-plastic"}]
+        )
+    search.sync()
+    index_dir = app.config["PORTAL_INDEX_DIR"]
+    live = store_for(index_dir).current_path()
+    script = tmp_path / "killed_rebuild.py"
+    script.write_text(
+        textwrap.dedent(
+            f"""
+            import os, signal
+            from portal import create_app, search
+            from portal.search import indexing
+            app = create_app({{"SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r}, "PORTAL_INDEX_DIR": {index_dir!r}}})
+            indexing.BATCH = 10
+            def die(done):
+                os.kill(os.getpid(), signal.SIGKILL)  # kill -9 after the first batch
+            with app.app_context():
+                search.rebuild(progress=die)
+            """
+        )
+    )
+    process = subprocess.run(
+        [sys.executable, str(script)],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert process.returncode == -signal.SIGKILL, process.stderr
+    assert store_for(index_dir).current_path() == live, "the half-built generation was never published"
+    assert len(names(per_page=100)) == 40
+    search.rebuild()
+    generations = sorted(p.name for p in Path(index_dir).glob("gen-*"))
+    assert len(generations) <= 2, "the abandoned generation is cleaned up"
+    assert search.check().clean
+
+
+def test_the_mark_waits_for_a_gap_that_may_still_commit_then_gives_up(app):
+    now = utcnow()
+    rows = [SimpleNamespace(id=1, created_at=now), SimpleNamespace(id=3, created_at=now)]
+    mark = indexing._advance(Mark(), rows, {1, 3})
+    assert (mark.upto, mark.above) == (1, [3]), "id 2 may belong to a transaction still committing"
+    old = [SimpleNamespace(id=3, created_at=now - timedelta(minutes=10))]
+    assert indexing._advance(mark, old, {1, 3}).upto == 3, "after a while the gap is a rollback"
+
+
+def test_searches_work_on_an_empty_new_install(app):
+    assert search.search(SearchParams(q="anything")).total == 0
+    assert whoosh_index.exists_in(str(store_for(app.config["PORTAL_INDEX_DIR"]).current_path()))
+    assert os.path.islink(Path(app.config["PORTAL_INDEX_DIR"]) / "current")
+
+
+def test_thesaurus_file_is_reloaded_when_staff_change_it(app, tmp_path):
+    make_firm("Gizmo Makers Ltd", description="We make gizmos.", capabilities=[{"category": "keypad"}])
+    thesaurus = tmp_path / "thesaurus.txt"
+    thesaurus.write_text("# empty\n")
+    app.config["THESAURUS_FILE"] = str(thesaurus)
+    try:
+        assert names(q="widget") == []
+        thesaurus.write_text("gizmo | widget\n")
+        os.utime(thesaurus, ns=(1, 10**18))  # a different modification time, whatever the clock
+        assert names(q="widget") == ["Gizmo Makers Ltd"]
+    finally:
+        app.config.pop("THESAURUS_FILE")
