@@ -17,6 +17,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(taxonomy_cli)
     app.cli.add_command(send_reminders)
+    from portal.staff.cli import export_suppliers, import_suppliers
+
+    app.cli.add_command(import_suppliers)
+    app.cli.add_command(export_suppliers)
     app.cli.add_command(search_index_cli)
 
 

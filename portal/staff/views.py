@@ -176,3 +176,4 @@ DECISION_MESSAGES = {
     "suspend": _l("%(firm)s is suspended and hidden from the directory."),
     "reinstate": _l("%(firm)s is reinstated."),
 }
+from portal.staff import imports_views  # noqa: E402, F401  (its routes join bp)

@@ -1,0 +1,65 @@
+"""`flask --app portal import-suppliers / export-suppliers`: the supplier CSV from the command line.
+
+The command line acts with EDB staff rights (whoever can run it can reach the database anyway),
+so `verified=yes` is honoured; audit entries name no person and say which file and line.
+"""
+
+import sys
+from pathlib import Path
+
+import click
+
+from portal.staff import imports
+
+
+@click.command("import-suppliers")
+@click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and report what would change, saving nothing.")
+def import_suppliers(path: Path, dry_run: bool):
+    """Import supplier firms from FILE.csv (the supplier CSV format), with staff rights.
+
+    Each valid row creates a firm or updates the one with the same name and city; a refused row
+    is reported as "line N: reason" and never costs the other rows.
+
+    Exit status: 1 when the file cannot be read at all (missing, not UTF-8 text, header without
+    the required columns); 0 otherwise, even when some rows were refused: read the report.
+    """
+    try:
+        parsed = imports.parse_rows(path.read_bytes())
+    except OSError as error:
+        raise click.ClickException(f"cannot read {path}: {error.strerror or error}") from error
+    except imports.FileRefused as error:
+        raise click.ClickException(f"{path}: {error}") from error
+    label = "Checking" if dry_run else "Importing"
+    with click.progressbar(
+        length=len(parsed.rows), label=f"{label} {len(parsed.rows):,} row(s)", file=sys.stderr
+    ) as bar:
+        report = imports.import_firms(
+            parsed, actor=None, as_staff=True, dry_run=dry_run, progress=bar.update, source=path.name
+        )
+    for line in report_lines(report):
+        click.echo(line)
+
+
+def report_lines(report: imports.ImportReport) -> list[str]:
+    verb = "would be " if report.dry_run else ""
+    lines = ["Dry run: nothing was saved."] if report.dry_run else []
+    lines.append(
+        f"{report.rows:,} row(s): {len(report.created):,} {verb}created, {len(report.updated):,} {verb}updated, "
+        f"{len(report.unchanged):,} unchanged, {len(report.refused):,} refused."
+    )
+    lines += [f"warning: {warning}" for warning in report.warnings]
+    lines += [str(problem) for problem in report.refused]
+    return lines
+
+
+@click.command("export-suppliers")
+@click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, writable=True, path_type=Path))
+def export_suppliers(path: Path):
+    """Write every supplier firm (all states, suspended too) to FILE.csv in the import format."""
+    try:
+        with path.open("w", newline="", encoding="utf-8") as stream:
+            count = imports.export_firms(stream)
+    except OSError as error:
+        raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from error
+    click.echo(f"Exported {count:,} firm(s) to {path}.")
