@@ -30,15 +30,22 @@ csrf = CSRFProtect()
 babel = Babel()
 
 
+def _is_sqlite(dbapi_connection) -> bool:
+    return type(dbapi_connection).__module__.startswith("sqlite3")
+
+
 @event.listens_for(Engine, "connect")
 def _tune_sqlite(dbapi_connection, connection_record):
     """WAL lets readers work during a write; the busy timeout waits for a lock instead of failing."""
-    if type(dbapi_connection).__module__.startswith("sqlite3"):
+    if _is_sqlite(dbapi_connection):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.close()
+        # The sqlite3 driver begins a transaction only before the first write, so reads see the
+        # latest commit and a read-then-write request never fails on a stale snapshot. The cost:
+        # SAVEPOINTs (session.begin_nested) do not nest on SQLite; the portal does not use them.
 
 
 def enum_type(enum_class) -> Enum:

@@ -8,8 +8,8 @@ those of the original text, so highlighted snippets mark the words the firm actu
 
 import re
 
-from whoosh.analysis import LowercaseFilter, StemFilter, StopFilter, Token, Tokenizer
-from whoosh.analysis.filters import Filter
+from whoosh.analysis import STOP_WORDS, Token, Tokenizer
+from whoosh.lang.porter import stem as porter_stem
 
 NUMBER_WORDS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6",
@@ -58,42 +58,136 @@ def normalize_query(text: str) -> str:
     return TOKEN.sub(lambda m: term_text(m) if (m.group("number") or m.group("numword")) else m.group(0), text)
 
 
-class IndustryTokenizer(Tokenizer):
-    """Splits text into words, keeping "10,000 mAh" and "two-layer" as single terms."""
+SECTION = re.compile("\x1f([1-9])")
+
+
+def section(weight: int) -> str:
+    """A mark opening a part of the text whose words count `weight` times (see documents.py)."""
+    return f"\x1f{weight}"
+
+
+class IndustryAnalyzer(Tokenizer):
+    """Words and number-unit terms, lower-cased, spelling-folded, stop words out, stemmed: one pass.
+
+    A single loop instead of a chain of Whoosh filters keeps indexing fast; the steps are the
+    same as LowercaseFilter | SpellingFilter | StopFilter | StemFilter.
+    """
+
+    def __init__(self, stem: bool = True, phrases: frozenset = frozenset()):
+        self.stem = stem
+        # Thesaurus phrases (stemmed word tuples) also indexed as one term, e.g. "inject_mold", so
+        # a query for the phrase is a single posting-list lookup instead of a positional check.
+        self.phrases = phrases
+        self.longest = max((len(p) for p in phrases), default=1)
+        self._stems: dict[str, str] = {}
+
+    def __getstate__(self):
+        # The analyzer is pickled into the index's schema: leave the stem cache out.
+        return {"stem": self.stem, "phrases": self.phrases}
+
+    def __setstate__(self, state):
+        self.__init__(state["stem"], state.get("phrases", frozenset()))
+
+    def _term(self, word: str) -> str:
+        word = SPELLING.get(word, word)
+        if not self.stem:
+            return word
+        stemmed = self._stems.get(word)
+        if stemmed is None:
+            stemmed = self._stems[word] = porter_stem(word)
+        return stemmed
 
     def __call__(self, value, positions=False, chars=False, keeporiginal=False, removestops=True,
                  start_pos=0, start_char=0, tokenize=True, mode="", **kwargs):  # fmt: skip
         token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        matches = TOKEN.finditer(value) if tokenize else [re.match(r"(?s).*", value)]
-        for pos, match in enumerate(matches):
-            token.text = term_text(match) if tokenize else value
+        if not tokenize:
+            token.original = token.text = value
             token.boost, token.stopped = 1.0, False
+            token.pos, token.startchar, token.endchar = start_pos, start_char, start_char + len(value)
+            yield token
+            return
+        words = []  # (term, stopped, match, weight) for every word kept
+        for weight, part, offset in _sections(value):
+            for match in TOKEN.finditer(part):
+                word = term_text(match).lower()
+                stopped = self.stem and word in STOP_WORDS
+                if not (stopped and removestops):
+                    words.append((word if stopped else self._term(word), stopped, _Span(match, offset), weight))
+        for index, (text, stopped, match, weight) in enumerate(words):
+            token.text, token.boost, token.stopped = text, weight, stopped
             if keeporiginal:
                 token.original = match.group(0)
             if positions:
-                token.pos = start_pos + pos
+                token.pos = start_pos + index
             if chars:
                 token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
             yield token
+            for length in range(2, min(self.longest, len(words) - index) + 1) if self.phrases else ():
+                run = words[index : index + length]
+                key = tuple(w[0] for w in run)
+                if key in self.phrases:
+                    token.text, token.stopped, token.boost = phrase_term(key), False, weight
+                    if positions:
+                        token.pos = start_pos + index
+                    if chars:
+                        token.startchar, token.endchar = start_char + match.start(), start_char + run[-1][2].end()
+                    yield token
+
+    def __eq__(self, other):
+        return type(other) is type(self) and (other.stem, other.phrases) == (self.stem, self.phrases)
+
+    def __hash__(self):
+        return hash((type(self), self.stem, len(self.phrases)))
 
 
-class SpellingFilter(Filter):
-    def __call__(self, tokens):
-        for token in tokens:
-            token.text = SPELLING.get(token.text, token.text)
-            yield token
+class _Span:
+    """A regex match's text and position, shifted to the whole value's offsets."""
+
+    __slots__ = ("_match", "_offset")
+
+    def __init__(self, match, offset):
+        self._match, self._offset = match, offset
+
+    def group(self, index=0):
+        return self._match.group(index)
+
+    def start(self):
+        return self._match.start() + self._offset
+
+    def end(self):
+        return self._match.end() + self._offset
 
 
-def industry_analyzer():
+def _sections(value: str):
+    """(weight, text, offset) for each section of the value; unmarked text weighs 1."""
+    marks = list(SECTION.finditer(value))
+    if not marks:
+        yield 1.0, value, 0
+        return
+    if marks[0].start() > 0:
+        yield 1.0, value[: marks[0].start()], 0
+    for mark, following in zip(marks, [*marks[1:], None], strict=False):
+        end = following.start() if following else len(value)
+        yield float(mark.group(1)), value[mark.end() : end], mark.end()
+
+
+def phrase_term(words: tuple[str, ...]) -> str:
+    return "_".join(words)
+
+
+def industry_analyzer(phrases: frozenset = frozenset()) -> IndustryAnalyzer:
     """Profiles and queries: words, units, spelling variants, English stemming."""
-    return IndustryTokenizer() | LowercaseFilter() | SpellingFilter() | StopFilter(minsize=1) | StemFilter()
+    return IndustryAnalyzer(stem=True, phrases=phrases)
 
 
-def plain_analyzer():
+def plain_analyzer() -> IndustryAnalyzer:
     """Unstemmed words for "did you mean" suggestions: they must be real words people typed."""
-    return IndustryTokenizer() | LowercaseFilter() | SpellingFilter()
+    return IndustryAnalyzer(stem=False)
 
 
 def terms(text: str) -> list[str]:
     """The stemmed terms of a text, in order (used by the thesaurus and the snippets)."""
-    return [t.text for t in industry_analyzer()(normalize_query(text))]
+    return [t.text for t in _TERMS(normalize_query(text))]
+
+
+_TERMS = industry_analyzer()

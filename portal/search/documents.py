@@ -7,27 +7,56 @@ certificate expires without anything in the database changing.
 
 import hashlib
 import json
+import re
 
 from whoosh import fields
 
-from portal.search.analysis import industry_analyzer, plain_analyzer
+from portal.search.analysis import industry_analyzer, plain_analyzer, section
 from portal.suppliers.models import Firm, ReviewStatus
 
+SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
+
 # Relevance weights (BM25F): a match in the name or in what the firm makes counts more than one
-# in the general description.
-FIELD_WEIGHTS = {"name": 3.0, "capabilities": 2.0, "description": 1.0, "city": 1.0}
+# in the general description. BM25F adds each field's term frequency times its weight before
+# saturating. The text is indexed once, in one field, each part opened by a section mark that
+# tells the analyzer its weight; a term's stored frequency is the sum of those weights. One leaf
+# per query term instead of one per field keeps phrase and thesaurus queries fast, and nothing is
+# indexed twice.
+FIELD_WEIGHTS = {"name": 3, "capabilities": 2, "description": 1, "city": 1}
 
 
-def build_schema() -> fields.Schema:
-    text = industry_analyzer()
+def firm_texts(firm: Firm) -> dict[str, str]:
+    """The searchable parts of a firm, in the words the firm wrote (also used for snippets)."""
+    capabilities = [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
+    capability_text = "\n".join(
+        " ".join(
+            part
+            for part in (c.category.name, ", ".join(p.name for p in c.processes), c.equipment, c.materials, c.notes)
+            if part
+        )
+        for c in capabilities
+    )
+    return {
+        "name": " ".join(dict.fromkeys(n for n in (firm.trade_name, firm.legal_name) if n)),
+        "capabilities": capability_text,
+        "description": firm.description or "",
+        "city": firm.city,
+    }
+
+
+def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
+    """The index layout; `phrases` are the thesaurus phrases indexed as single terms."""
+    text = industry_analyzer(phrases)
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         firm=fields.NUMERIC(sortable=True, bits=64),
-        name=fields.TEXT(analyzer=text, stored=True),
-        capabilities=fields.TEXT(analyzer=text, stored=True, chars=True),
-        description=fields.TEXT(analyzer=text, stored=True, chars=True),
-        city=fields.TEXT(analyzer=text),
-        spelling=fields.TEXT(analyzer=plain_analyzer(), spelling=True, phrase=False),
+        text=fields.TEXT(analyzer=text),
+        spelling=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
+        # Indexed filter terms, so a category or province narrows the candidates before any
+        # phrase is checked; the same facts are also columns (below) for facets and sorting.
+        in_category=fields.KEYWORD(),
+        in_province=fields.ID(),
+        in_market=fields.KEYWORD(commas=True),
         # Columns for filters, facets and sorting, read in bulk per index generation.
         province=fields.ID(sortable=True),
         categories=fields.ID(sortable=True),
@@ -43,41 +72,30 @@ def build_schema() -> fields.Schema:
 def firm_document(firm: Firm) -> dict:
     """The index document of a public firm (callers index only firms with `is_public`)."""
     capabilities = [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
-    capability_text = "\n".join(
-        " ".join(
-            part
-            for part in (
-                c.category.name,
-                ", ".join(p.name for p in c.processes),
-                c.equipment,
-                c.materials,
-                c.notes,
-            )
-            if part
-        )
-        for c in capabilities
-    )
     certificates = sorted(
         f"{c.type_slug}:{c.expiry_date.isoformat()}"
         for c in firm.certificates
         if c.review_status == ReviewStatus.VERIFIED and c.expiry_date is not None
     )
+    texts = firm_texts(firm)
+    markets = sorted(firm.export_markets or [])
     document = {
         "key": str(firm.id),
         "firm": firm.id,
-        "name": " ".join(dict.fromkeys(n for n in (firm.trade_name, firm.legal_name) if n)),
-        "capabilities": capability_text,
-        "description": firm.description or "",
-        "city": firm.city,
+        "text": "".join(section(FIELD_WEIGHTS[part]) + value for part, value in texts.items()),
+        # Each word once is enough for spelling suggestions, and much cheaper to index.
+        "spelling": " ".join(dict.fromkeys(w.lower() for w in SPELLING_WORD.findall(" ".join(texts.values())))),
         "province": firm.province,
         "categories": " ".join(sorted(c.category_slug for c in capabilities)),
         "capacities": " ".join(sorted(f"{c.category_slug}:{c.monthly_capacity or 0}" for c in capabilities)),
         "certificates": " ".join(certificates),
-        "markets": "|".join(sorted(firm.export_markets or [])),
+        "markets": "|".join(markets),
         "sort_name": (firm.trade_name or firm.legal_name).lower(),
         "verified": int(firm.verified_at.timestamp()) if firm.verified_at else 0,
     }
-    document["spelling"] = " ".join((document["name"], capability_text, document["description"], firm.city))
+    document["in_category"] = document["categories"]
+    document["in_province"] = document["province"]
+    document["in_market"] = ",".join(markets)
     document["digest"] = document_digest(document)
     return document
 

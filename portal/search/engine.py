@@ -15,13 +15,14 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
 
 from portal.search.documents import build_schema
+from portal.search.facts import IndexFacts
+from portal.search.ranking import TermCache
 
 log = logging.getLogger(__name__)
 
@@ -45,29 +46,32 @@ class IndexStore:
         self._lock = threading.RLock()
         self._opened: tuple[str, object] | None = None  # (generation path, FileIndex)
         self._searcher = None
-        self._tables: ColumnTables | None = None
+        self._facts: tuple[IndexFacts, TermCache] | None = None
 
     # --- generations ---------------------------------------------------------------------------
 
     def current_path(self) -> Path:
         link = self.root / CURRENT
         if not link.exists():
-            self._create_first_generation()
+            self.ensure()
         return link.resolve()
 
-    def _create_first_generation(self) -> None:
+    def ensure(self, phrases: frozenset = frozenset()) -> None:
+        """Create an empty first generation if there is none (a new install)."""
+        if (self.root / CURRENT).exists():
+            return
         self.root.mkdir(parents=True, exist_ok=True)
         with self.rebuild_lock():
             if (self.root / CURRENT).exists():
                 return
-            path = self.new_generation()
+            path = self.new_generation(phrases)
             write_mark(path, Mark())
             self.publish(path)
 
-    def new_generation(self) -> Path:
+    def new_generation(self, phrases: frozenset = frozenset()) -> Path:
         path = self.root / f"gen-{_now_stamp()}"
         path.mkdir(parents=True)
-        whoosh_index.create_in(str(path), build_schema())
+        whoosh_index.create_in(str(path), build_schema(phrases))
         return path
 
     def publish(self, path: Path) -> None:
@@ -101,7 +105,7 @@ class IndexStore:
         with self._lock:
             if self._opened is None or self._opened[0] != path:
                 self._opened = (path, whoosh_index.open_dir(path))
-                self._searcher, self._tables = None, None
+                self._searcher, self._facts = None, None
             return self._opened[1]
 
     def searcher(self):
@@ -119,11 +123,15 @@ class IndexStore:
                     self._searcher = ix.searcher()
             return self._searcher
 
-    def tables(self, searcher) -> "ColumnTables":
+    def facts(self, searcher) -> tuple[IndexFacts, TermCache]:
+        """Bit sets and term caches for this searcher's reader, built once per index change."""
+        reader = searcher.reader()
         with self._lock:
-            if self._tables is None or self._tables.reader_id != id(searcher.reader()):
-                self._tables = ColumnTables.load(searcher.reader(), previous=self._tables)
-            return self._tables
+            if self._facts is None or self._facts[0].reader_id != id(reader):
+                previous = self._facts[0].segments if self._facts else {}
+                facts = IndexFacts(reader, previous)
+                self._facts = (facts, TermCache(reader, facts.size))
+            return self._facts
 
     # --- writing -------------------------------------------------------------------------------
 
@@ -171,84 +179,6 @@ def write_mark(path: Path, mark: Mark) -> None:
     temporary = path / f".{MARK_FILE}.{os.getpid()}"
     temporary.write_text(json.dumps({"upto": mark.upto, "above": sorted(mark.above)}))
     os.replace(temporary, path / MARK_FILE)
-
-
-# --- column tables: filters, facets and sorts without touching stored documents -----------------
-
-
-@dataclass
-class ColumnTables:
-    """Per document number: the firm id and the facts filters, facets and sorts need."""
-
-    reader_id: int
-    firm_ids: list
-    provinces: list
-    categories: list
-    capacities: list
-    certificates: list
-    markets: list
-    sort_names: list
-    verified: list
-    segments: dict = field(default_factory=dict)
-
-    @classmethod
-    def load(cls, reader, previous: "ColumnTables | None" = None) -> "ColumnTables":
-        """Decode columns per segment; segments are immutable, so unchanged ones are reused."""
-        cache = previous.segments if previous else {}
-        segments, parts = {}, []
-        for leaf, _offset in reader.leaf_readers():
-            segment = leaf.segment()
-            key = segment.segment_id() if segment is not None else id(leaf)
-            part = cache.get(key) or _decode_segment(leaf)
-            segments[key] = part
-            parts.append(part)
-        merged = {name: [value for part in parts for value in part[name]] for name in SEGMENT_COLUMNS}
-        return cls(reader_id=id(reader), segments=segments, **merged)
-
-
-SEGMENT_COLUMNS = (
-    "firm_ids",
-    "provinces",
-    "categories",
-    "capacities",
-    "certificates",
-    "markets",
-    "sort_names",
-    "verified",
-)
-
-
-def _decode_segment(reader) -> dict:
-    def column(name):
-        return list(reader.column_reader(name)) if reader.has_column(name) else [None] * reader.doc_count_all()
-
-    def split(values, sep=" "):
-        return [tuple(v.split(sep)) if v else () for v in (_text(x) for x in values)]
-
-    capacities = [
-        {slug: int(amount) for slug, _, amount in (item.partition(":") for item in items)}
-        for items in split(column("capacities"))
-    ]
-    certificates = [
-        tuple((slug, date.fromisoformat(day)) for slug, _, day in (item.partition(":") for item in items))
-        for items in split(column("certificates"))
-    ]
-    return {
-        "firm_ids": column("firm"),
-        "provinces": [_text(v) for v in column("province")],
-        "categories": split(column("categories")),
-        "capacities": capacities,
-        "certificates": certificates,
-        "markets": split(column("markets"), sep="|"),
-        "sort_names": [_text(v) for v in column("sort_name")],
-        "verified": [v or 0 for v in column("verified")],
-    }
-
-
-def _text(value) -> str:
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return value or ""
 
 
 _stores: dict[str, IndexStore] = {}

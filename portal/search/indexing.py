@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.search.documents import firm_document
 from portal.search.engine import IndexBusy, Mark, read_mark, store_for, write_mark
 from portal.search.outbox import SearchOutbox
+from portal.search.thesaurus import current_thesaurus
 from portal.suppliers.models import Capability, Firm
 from portal.timeutil import as_utc, utcnow
 
@@ -22,11 +23,18 @@ GAP_PATIENCE = timedelta(minutes=5)
 BATCH = 500
 
 
-def _store():
-    return store_for(current_app.config["PORTAL_INDEX_DIR"])
+def thesaurus():
+    return current_thesaurus(current_app.config.get("THESAURUS_FILE"))
 
 
-def _load_firms(firm_ids) -> dict[int, Firm]:
+def open_store():
+    """This app's index store; a new install gets an empty index knowing the thesaurus phrases."""
+    store = store_for(current_app.config["PORTAL_INDEX_DIR"])
+    store.ensure(thesaurus().phrases)
+    return store
+
+
+def load_firms(firm_ids) -> dict[int, Firm]:
     query = (
         select(Firm)
         .where(Firm.id.in_(firm_ids))
@@ -51,7 +59,7 @@ def _write(writer, firm_ids, firms: dict[int, Firm]) -> None:
 def catch_up() -> None:
     """Before a search: if the outbox holds rows this index has not applied, apply them now,
     unless another process is writing (then search the index as it is; that writer catches up)."""
-    store = _store()
+    store = open_store()
     mark = read_mark(store.current_path())
     newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
     if newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
@@ -68,7 +76,7 @@ def sync(wait: bool = True) -> int:
 
     Never raises for a busy index: the rows stay and the next writer applies them.
     """
-    store = _store()
+    store = open_store()
     path = store.current_path()
     mark = read_mark(path)
     rows = db.session.execute(
@@ -85,7 +93,7 @@ def sync(wait: bool = True) -> int:
         with store.writer(attempts=5 if wait else 1, timeout=2.0 if wait else 0.0) as writer:
             for start in range(0, len(firm_ids), BATCH):
                 chunk = firm_ids[start : start + BATCH]
-                _write(writer, chunk, _load_firms(chunk))
+                _write(writer, chunk, load_firms(chunk))
     except IndexBusy:
         log.warning("search index busy: %s outbox rows left for the next writer", len(todo))
         return 0
@@ -116,11 +124,11 @@ def rebuild(progress=None) -> int:
     Searches keep using the old generation until the swap; a rebuild killed midway leaves it
     untouched. Changes made during the rebuild are in the outbox and applied right after.
     """
-    store = _store()
+    store = open_store()
     with store.rebuild_lock():
         start_mark = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
         ids = list(db.session.scalars(select(Firm.id).where(Firm.is_public).order_by(Firm.id)))
-        path = store.new_generation()
+        path = store.new_generation(thesaurus().phrases)
         from whoosh import index as whoosh_index
 
         ix = whoosh_index.open_dir(str(path))
@@ -128,7 +136,7 @@ def rebuild(progress=None) -> int:
         try:
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
-                firms = _load_firms(chunk)
+                firms = load_firms(chunk)
                 for firm_id in chunk:
                     if firm_id in firms:
                         writer.add_document(**firm_document(firms[firm_id]))
@@ -157,13 +165,13 @@ class Drift:
 
 def check(progress=None) -> Drift:
     """Compare every public firm's document with what the index holds."""
-    searcher = _store().searcher()
+    searcher = open_store().searcher()
     indexed = {int(fields["key"]): fields.get("digest") for fields in searcher.reader().all_stored_fields()}
     drift = Drift()
     ids = list(db.session.scalars(select(Firm.id).where(Firm.is_public).order_by(Firm.id)))
     for start in range(0, len(ids), BATCH):
         chunk = ids[start : start + BATCH]
-        for firm_id, firm in sorted(_load_firms(chunk).items()):
+        for firm_id, firm in sorted(load_firms(chunk).items()):
             digest = indexed.pop(firm_id, None)
             if digest is None:
                 drift.missing.append(firm_id)

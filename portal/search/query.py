@@ -1,18 +1,17 @@
 """From what a person typed to a Whoosh query: syntax when it is well-formed, plain words when
-it is not, every term widened through the thesaurus, and weighted across the firm's fields.
+it is not, and every term widened through the thesaurus.
 """
 
-import copy
 import re
 
 from whoosh import qparser
 from whoosh import query as wq
 
-from portal.search.analysis import SPELLING, IndustryTokenizer, normalize_query
-from portal.search.documents import FIELD_WEIGHTS, build_schema
+from portal.search.analysis import SPELLING, normalize_query, phrase_term, plain_analyzer
+from portal.search.documents import build_schema
 from portal.search.thesaurus import Thesaurus
 
-PARSE_FIELD = "description"  # any field with the industry analyzer; leaves are re-targeted below
+PARSE_FIELD = "text"
 OPERATORS = {"AND", "OR", "NOT", "ANDNOT", "ANDMAYBE"}
 WORD = re.compile(r"[^\W_][\w.,'’-]*")
 
@@ -48,7 +47,12 @@ def plain_words(text: str) -> str:
     return " ".join(w for w in WORD.findall(text) if w not in OPERATORS)
 
 
-def parse(text: str, thesaurus: Thesaurus) -> wq.Query | None:
+def indexed_phrases(searcher) -> frozenset:
+    """The thesaurus phrases this index generation holds as single terms."""
+    return getattr(searcher.schema["text"].analyzer, "phrases", frozenset())
+
+
+def parse(text: str, thesaurus: Thesaurus, phrases: frozenset = frozenset()) -> wq.Query | None:
     """The weighted, thesaurus-widened query for `text`; None when it has no searchable word."""
     text = normalize_query(text.strip())
     if not text:
@@ -61,39 +65,40 @@ def parse(text: str, thesaurus: Thesaurus) -> wq.Query | None:
         parsed = _PARSER.parse(plain_words(text))
     if parsed is None or parsed is wq.NullQuery or isinstance(parsed, type(wq.NullQuery)):
         return None
-    return _weight_fields(_expand(parsed, thesaurus))
+    return _expand(parsed, thesaurus, phrases)
 
 
-def _alternative(words: tuple[str, ...]) -> wq.Query:
+def _alternative(words: tuple[str, ...], phrases: frozenset) -> wq.Query:
     if len(words) == 1:
         return wq.Term(PARSE_FIELD, words[0])
+    if words in phrases:
+        return wq.Term(PARSE_FIELD, phrase_term(words))
     return wq.Phrase(PARSE_FIELD, list(words), slop=1)
 
 
-def _widened(words: tuple[str, ...], thesaurus: Thesaurus) -> wq.Query:
+def _widened(words: tuple[str, ...], thesaurus: Thesaurus, phrases: frozenset) -> wq.Query:
     alternatives = sorted(thesaurus.expand(words))
     if len(alternatives) == 1:
-        return _alternative(alternatives[0])
-    return wq.Or([_alternative(a) for a in alternatives])
+        return _alternative(alternatives[0], phrases)
+    return wq.Or([_alternative(a, phrases) for a in alternatives])
 
 
-def _expand(node: wq.Query, thesaurus: Thesaurus) -> wq.Query:
+def _expand(node: wq.Query, thesaurus: Thesaurus, phrases: frozenset) -> wq.Query:
     """Replace terms and runs of terms that the thesaurus knows with an OR of their equivalents."""
     if isinstance(node, wq.Term) and node.fieldname == PARSE_FIELD:
-        return _widened((node.text,), thesaurus)
+        return _widened((node.text,), thesaurus, phrases)
     if isinstance(node, wq.Phrase):
-        widened = _widened(tuple(node.words), thesaurus)
-        return widened if isinstance(widened, wq.Or) else node
+        return _widened(tuple(node.words), thesaurus, phrases)
     if isinstance(node, wq.And | wq.Or):
-        return type(node)(_expand_run(list(node.subqueries), thesaurus), boost=node.boost)
+        return type(node)(_expand_run(list(node.subqueries), thesaurus, phrases), boost=node.boost)
     if isinstance(node, wq.Not):
-        return wq.Not(_expand(node.query, thesaurus))
+        return wq.Not(_expand(node.query, thesaurus, phrases))
     if isinstance(node, wq.AndNot | wq.AndMaybe):
-        return type(node)(_expand(node.a, thesaurus), _expand(node.b, thesaurus))
+        return type(node)(_expand(node.a, thesaurus, phrases), _expand(node.b, thesaurus, phrases))
     return node
 
 
-def _expand_run(children: list[wq.Query], thesaurus: Thesaurus) -> list[wq.Query]:
+def _expand_run(children: list[wq.Query], thesaurus: Thesaurus, phrases: frozenset) -> list[wq.Query]:
     """Within one AND/OR group, the longest run of consecutive terms that forms a known phrase wins."""
     result, index = [], 0
     while index < len(children):
@@ -102,29 +107,13 @@ def _expand_run(children: list[wq.Query], thesaurus: Thesaurus) -> list[wq.Query
             if all(isinstance(c, wq.Term) and c.fieldname == PARSE_FIELD for c in run):
                 words = tuple(c.text for c in run)
                 if words in thesaurus.alternatives:
-                    result.append(_widened(words, thesaurus))
+                    result.append(_widened(words, thesaurus, phrases))
                     index += length
                     break
         else:
-            result.append(_expand(children[index], thesaurus))
+            result.append(_expand(children[index], thesaurus, phrases))
             index += 1
     return result
-
-
-def _weight_fields(node: wq.Query) -> wq.Query:
-    """Search each leaf in every text field, with the field's weight (BM25F-style boosts)."""
-
-    def retarget(leaf):
-        if getattr(leaf, "fieldname", None) != PARSE_FIELD or isinstance(leaf, wq.compound.CompoundQuery):
-            return leaf
-        copies = []
-        for fieldname, weight in FIELD_WEIGHTS.items():
-            copied = copy.copy(leaf)
-            copied.fieldname, copied.boost = fieldname, weight * leaf.boost
-            copies.append(copied)
-        return wq.Or(copies)
-
-    return node.accept(retarget)
 
 
 def suggestion(text: str, searcher) -> str | None:
@@ -132,7 +121,7 @@ def suggestion(text: str, searcher) -> str | None:
     reader = searcher.reader()
     corrector = searcher.corrector("spelling")
     changed, pieces, last = False, [], 0
-    for token in IndustryTokenizer()(text, chars=True):
+    for token in plain_analyzer()(text, chars=True):
         word = token.text.lower()
         if not word.isalpha() or len(word) < 4 or token.text in OPERATORS:
             continue

@@ -1,20 +1,17 @@
 """Searching firms: the one function the directory, the API and matching all call."""
 
 import math
-from collections import Counter
 from dataclasses import dataclass, field
 
-from flask import current_app
-
-from portal.search.engine import ColumnTables, store_for
-from portal.search.indexing import catch_up
-from portal.search.query import parse, suggestion
+from portal.search.documents import firm_texts
+from portal.search.facts import IndexFacts
+from portal.search.indexing import catch_up, load_firms, open_store, thesaurus
+from portal.search.query import indexed_phrases, parse, suggestion
+from portal.search.ranking import matches, top
 from portal.search.snippets import snippet
-from portal.search.thesaurus import ThesaurusFile
 from portal.timeutil import today
 
 SORTS = ("relevance", "capacity", "name", "recent")
-CAPACITY_BUCKETS = ((0, 10_000, "under 10k"), (10_000, 100_000, "10k–100k"), (100_000, 1_000_000, "100k–1M"), (1_000_000, math.inf, "1M and more"))  # fmt: skip
 MAX_PER_PAGE = 100
 
 
@@ -54,60 +51,17 @@ class SearchResult:
         return max(1, math.ceil(self.total / self.per_page))
 
 
-def _store():
-    return store_for(current_app.config["PORTAL_INDEX_DIR"])
-
-
-_thesauri: dict[str, ThesaurusFile] = {}
-
-
-def thesaurus():
-    path = current_app.config.get("THESAURUS_FILE") or ""
-    if path not in _thesauri:
-        _thesauri[path] = ThesaurusFile(path or None)
-    return _thesauri[path].current()
-
-
-def _capacity(tables: ColumnTables, doc: int, category: str | None) -> int:
-    amounts = tables.capacities[doc]
-    if category:
-        return amounts.get(category, 0)
-    return max(amounts.values(), default=0)
-
-
-def _keep(tables: ColumnTables, params: SearchParams, day):
-    """A test for one document number against every filter the person chose."""
-
-    def keep(doc: int) -> bool:
-        if params.category and params.category not in tables.categories[doc]:
-            return False
-        if params.province and tables.provinces[doc] != params.province:
-            return False
-        if params.certification and not any(s == params.certification and d > day for s, d in tables.certificates[doc]):
-            return False
-        if params.market and params.market not in tables.markets[doc]:
-            return False
-        if params.min_capacity or params.max_capacity:
-            amount = _capacity(tables, doc, params.category)
-            if params.min_capacity and amount < params.min_capacity:
-                return False
-            if params.max_capacity and amount > params.max_capacity:
-                return False
-        return True
-
-    return keep
-
-
-def _facets(tables: ColumnTables, docs, category: str | None, day) -> dict[str, dict[str, int]]:
-    counts = {name: Counter() for name in ("category", "province", "certification", "capacity", "market")}
-    for doc in docs:
-        counts["category"].update(tables.categories[doc])
-        counts["province"][tables.provinces[doc]] += 1
-        counts["certification"].update({slug for slug, expiry in tables.certificates[doc] if expiry > day})
-        counts["market"].update(tables.markets[doc])
-        amount = _capacity(tables, doc, category)
-        counts["capacity"][next(label for low, high, label in CAPACITY_BUCKETS if low <= amount < high)] += 1
-    return {name: dict(counter.most_common()) for name, counter in counts.items()}
+def _filters(facts: IndexFacts, params: SearchParams, day) -> int:
+    """The bit set of documents every chosen filter lets through."""
+    allowed = facts.live
+    for facet, value in (("category", params.category), ("province", params.province), ("market", params.market)):
+        if value:
+            allowed &= facts.having(facet, value)
+    if params.certification:
+        allowed &= facts.valid_certificates(day).get(params.certification, 0)
+    if params.min_capacity or params.max_capacity:
+        allowed &= facts.capacity_between(params.category, params.min_capacity, params.max_capacity)
+    return allowed
 
 
 def search(params: SearchParams) -> SearchResult:
@@ -115,40 +69,38 @@ def search(params: SearchParams) -> SearchResult:
     per_page = max(1, min(params.per_page, MAX_PER_PAGE))
     page = max(1, params.page)
     catch_up()
-    store = _store()
+    store = open_store()
     searcher = store.searcher()
-    tables = store.tables(searcher)
+    facts, terms = store.facts(searcher)
     day = today()
-    query = parse(params.q, thesaurus()) if params.q else None
+    words = parse(params.q, thesaurus(), indexed_phrases(searcher)) if params.q else None
+    found = _filters(facts, params, day)
+    if words is not None and found:
+        found &= matches(words, terms, searcher, facts.live)
     sort = params.sort if params.sort in SORTS else "relevance"
-    if query is not None:
-        matched = query.docs(searcher)
-    else:
-        matched = searcher.reader().all_doc_ids()
-        sort = "name" if sort == "relevance" else sort
-    keep = _keep(tables, params, day)
-    docs = [doc for doc in matched if keep(doc)]
-    facets = _facets(tables, docs, params.category, day)
+    if words is None and sort == "relevance":
+        sort = "name"
     start = (page - 1) * per_page
     if sort == "relevance":
-        results = searcher.search(query, limit=start + per_page, filter=set(docs))
-        ranked = [(hit.docnum, hit.score) for hit in results[start : start + per_page]]
+        ranked = top(words, found, terms, start + per_page)[start:]
     else:
-        ranked = [(doc, None) for doc in _sorted(tables, docs, sort, params.category)[start : start + per_page]]
-    hits = []
-    for docnum, score in ranked:
-        text = snippet(searcher, docnum, query) if params.snippets and query is not None else ""
-        hits.append(
-            Hit(firm_id=tables.firm_ids[docnum], score=round(score, 4) if score is not None else None, snippet=text)
-        )
-    hint = suggestion(params.q, searcher) if params.q and not docs else None
-    return SearchResult(hits=hits, total=len(docs), page=page, per_page=per_page, facets=facets, suggestion=hint)
-
-
-def _sorted(tables: ColumnTables, docs: list[int], sort: str, category: str | None) -> list[int]:
-    names = tables.sort_names
-    if sort == "capacity":
-        return sorted(docs, key=lambda d: (-_capacity(tables, d, category), names[d]))
-    if sort == "recent":
-        return sorted(docs, key=lambda d: (-tables.verified[d], names[d]))
-    return sorted(docs, key=lambda d: (names[d], tables.firm_ids[d]))
+        ranked = [(doc, None) for doc in facts.page_in_order(found, sort, params.category, start, per_page)]
+    hits = [
+        Hit(firm_id=facts.firm_ids[doc], score=round(score, 4) if score is not None else None) for doc, score in ranked
+    ]
+    if params.snippets and words is not None and hits:
+        phrases = indexed_phrases(searcher)
+        firms = load_firms([hit.firm_id for hit in hits])
+        for hit in hits:
+            if hit.firm_id in firms:
+                hit.snippet = snippet(firm_texts(firms[hit.firm_id]), words, phrases)
+    total = found.bit_count()
+    hint = suggestion(params.q, searcher) if params.q and not total else None
+    return SearchResult(
+        hits=hits,
+        total=total,
+        page=page,
+        per_page=per_page,
+        facets=facts.facet_counts(found, params.category, day),
+        suggestion=hint,
+    )

@@ -4,7 +4,6 @@ from whoosh import highlight
 
 from portal.search.analysis import industry_analyzer
 
-_ANALYZER = industry_analyzer()
 _FRAGMENTER = highlight.ContextFragmenter(maxchars=220, surround=60)
 _FORMATTER = highlight.HtmlFormatter(tagname="mark", between=" … ", classname="hl", termclass="t")
 
@@ -16,16 +15,16 @@ def query_terms(query) -> set[str]:
     return found
 
 
-def snippet(searcher, docnum: int, query) -> str:
+def snippet(texts: dict[str, str], query, phrases: frozenset) -> str:
     """Up to two marked fragments (HTML-escaped, with <mark>) from what the firm makes or writes."""
     terms = query_terms(query)
     if not terms:
         return ""
-    stored = searcher.stored_fields(docnum)
-    for fieldname in ("capabilities", "description"):
-        text = stored.get(fieldname) or ""
+    analyzer = industry_analyzer(phrases)  # joins the same phrases the index does
+    for part in ("capabilities", "description"):
+        text = texts.get(part) or ""
         if text:
-            marked = highlight.highlight(text, terms, _ANALYZER, _FRAGMENTER, _FORMATTER, top=2)
+            marked = highlight.highlight(text, terms, analyzer, _FRAGMENTER, _FORMATTER, top=2)
             if "<mark" in marked:
                 return marked
     return ""

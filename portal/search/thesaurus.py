@@ -32,6 +32,11 @@ class Thesaurus:
     def expand(self, phrase: tuple[str, ...]) -> set[tuple[str, ...]]:
         return self.alternatives.get(phrase, {phrase})
 
+    @property
+    def phrases(self) -> frozenset:
+        """Every entry of two words or more."""
+        return frozenset(p for p in self.alternatives if len(p) > 1)
+
 
 def parse_groups(text: str) -> list[list[str]]:
     groups = []
@@ -74,3 +79,14 @@ class ThesaurusFile:
                     text = self.path.read_text(encoding="utf-8") if stamp != -1 else ""
                     self._thesaurus, self._stamp = build(text), stamp
         return self._thesaurus
+
+
+_files: dict[str, ThesaurusFile] = {}
+
+
+def current_thesaurus(path: str | None = None) -> Thesaurus:
+    """The thesaurus of the file at `path` (or the project's own), reloaded when it changes."""
+    key = path or ""
+    if key not in _files:
+        _files[key] = ThesaurusFile(path or None)
+    return _files[key].current()

@@ -36,6 +36,8 @@ from portal.timeutil import today
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS
 from portal.validators import LaterThan, NotInFuture, Upload, choices, comma_list, strip_filter
 
+# Quantities are 32-bit integers in PostgreSQL; two billion a month is beyond any line.
+MAX_QUANTITY = 2_000_000_000
 CAPACITY_UNITS = ("units", "pieces", "sets", "boards", "panels", "square metres", "metres", "kilograms")
 NTN_PATTERN = r"^(\d{7})-?(\d)$"
 
@@ -148,13 +150,13 @@ class CapabilityForm(FlaskForm):
         _l("Monthly capacity"),
         validators=[
             InputRequired(_l("Enter the monthly capacity.")),
-            NumberRange(min=1, max=10**10, message=_l("Enter a capacity of 1 or more.")),
+            NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a capacity of 1 or more.")),
         ],
     )
     capacity_unit = SelectField(_l("Unit"), choices=choices((u, u) for u in CAPACITY_UNITS))
     min_order_quantity = IntegerField(
         _l("Minimum order quantity"),
-        validators=[Optional(), NumberRange(min=1, max=10**10, message=_l("Enter a quantity of 1 or more."))],
+        validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity of 1 or more."))],
     )
     lead_time_days = IntegerField(
         _l("Lead time (days)"),

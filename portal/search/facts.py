@@ -1,0 +1,223 @@
+"""What the search needs to know about every indexed document, held as bit sets.
+
+Per index generation, each facet value (a province, a category, a certificate valid on a day,
+a capacity band) gets a bit set of the documents that have it. A query's matches are a bit set
+too, so filtering is `&` and a facet count is `(matches & values).bit_count()`: work done in C,
+however many firms match. Segments are immutable, so their columns are decoded once and reused
+when the index gains a segment.
+"""
+
+import math
+import threading
+from array import array
+from collections import OrderedDict
+from datetime import date
+
+CAPACITY_BANDS = ((0, 10_000, "under 10k"), (10_000, 100_000, "10k–100k"), (100_000, 1_000_000, "100k–1M"), (1_000_000, math.inf, "1M and more"))  # fmt: skip
+
+
+def bits_of(docnums, size: int) -> int:
+    """A bit set (a Python int) with the given document numbers set."""
+    buffer = bytearray((size >> 3) + 1)
+    for doc in docnums:
+        buffer[doc >> 3] |= 1 << (doc & 7)
+    return int.from_bytes(buffer, "little")
+
+
+def members(bits: int, size: int) -> bytes:
+    """A byte view of a bit set for O(1) membership tests: view[d >> 3] >> (d & 7) & 1."""
+    return bits.to_bytes((size >> 3) + 1, "little")
+
+
+def is_member(view: bytes, doc: int) -> bool:
+    return bool(view[doc >> 3] >> (doc & 7) & 1)
+
+
+def iter_members(bits: int):
+    """The document numbers in a bit set, ascending."""
+    while bits:
+        low = bits & -bits
+        yield low.bit_length() - 1
+        bits ^= low
+
+
+class LRU(OrderedDict):
+    def __init__(self, size: int):
+        super().__init__()
+        self.size = size
+
+    def get_or(self, key, make):
+        if key in self:
+            self.move_to_end(key)
+            return self[key]
+        value = self[key] = make()
+        if len(self) > self.size:
+            self.popitem(last=False)
+        return value
+
+
+class IndexFacts:
+    """Bit sets and sort orders for one reader (one index generation)."""
+
+    def __init__(self, reader, segment_cache: dict):
+        self.reader_id = id(reader)
+        self.size = reader.doc_count_all()
+        parts, self.segments = [], {}
+        for leaf, _offset in reader.leaf_readers():
+            segment = leaf.segment()
+            key = segment.segment_id() if segment is not None else id(leaf)
+            self.segments[key] = segment_cache.get(key) or _decode_segment(leaf)
+            parts.append(self.segments[key])
+        column = {name: [v for part in parts for v in part[name]] for name in SEGMENT_COLUMNS}
+        self.firm_ids = array("q", (v or 0 for v in column["firm_ids"]))
+        self.live = bits_of(reader.all_doc_ids(), self.size)
+        self.capacities = column["capacities"]
+        self.certificates = column["certificates"]
+        self.values = {
+            "province": self._group((doc, (v,)) for doc, v in enumerate(column["provinces"]) if v),
+            "category": self._group(enumerate(column["categories"])),
+            "market": self._group(enumerate(column["markets"])),
+        }
+        live = members(self.live, self.size)
+        alive = [doc for doc in range(self.size) if is_member(live, doc)]
+        names, verified = column["sort_names"], column["verified"]
+        self.orders = {
+            "name": array("l", sorted(alive, key=lambda d: (names[d], self.firm_ids[d]))),
+            "recent": array("l", sorted(alive, key=lambda d: (-(verified[d] or 0), names[d]))),
+        }
+        self._names = names
+        self._lock = threading.Lock()
+        self._derived = LRU(256)  # capacity bands, certificate validity, capacity orders, ranges
+
+    def _group(self, pairs) -> dict[str, int]:
+        docs: dict[str, list[int]] = {}
+        for doc, values in pairs:
+            for value in values:
+                docs.setdefault(value, []).append(doc)
+        return {value: bits_of(found, self.size) & self.live for value, found in docs.items()}
+
+    def _derive(self, key, make):
+        with self._lock:
+            return self._derived.get_or(key, make)
+
+    # --- filters -----------------------------------------------------------------------------
+
+    def having(self, facet: str, value: str) -> int:
+        return self.values[facet].get(value, 0)
+
+    def valid_certificates(self, day: date) -> dict[str, int]:
+        """Per certification, the documents holding one that is still valid on `day`."""
+
+        def make():
+            docs: dict[str, list[int]] = {}
+            for doc, held in enumerate(self.certificates):
+                for slug, expiry in held:
+                    if expiry > day:
+                        docs.setdefault(slug, []).append(doc)
+            return {slug: bits_of(found, self.size) & self.live for slug, found in docs.items()}
+
+        return self._derive(("certificates", day), make)
+
+    def capacity(self, doc: int, category: str | None) -> int:
+        amounts = self.capacities[doc]
+        return amounts.get(category, 0) if category else max(amounts.values(), default=0)
+
+    def capacity_between(self, category: str | None, low: int | None, high: int | None) -> int:
+        def make():
+            low_, high_ = low or 0, high if high is not None else math.inf
+            found = (d for d in range(self.size) if low_ <= self.capacity(d, category) <= high_)
+            return bits_of(found, self.size) & self.live
+
+        return self._derive(("capacity", category, low, high), make)
+
+    def capacity_bands(self, category: str | None) -> dict[str, int]:
+        def make():
+            bands: dict[str, list[int]] = {label: [] for _low, _high, label in CAPACITY_BANDS}
+            for doc in range(self.size):
+                amount = self.capacity(doc, category)
+                bands[next(label for low, high, label in CAPACITY_BANDS if low <= amount < high)].append(doc)
+            return {label: bits_of(found, self.size) & self.live for label, found in bands.items()}
+
+        return self._derive(("bands", category), make)
+
+    # --- facets and orders ---------------------------------------------------------------------
+
+    def facet_counts(self, matches: int, category: str | None, day: date) -> dict[str, dict[str, int]]:
+        groups = {
+            **self.values,
+            "certification": self.valid_certificates(day),
+            "capacity": self.capacity_bands(category),
+        }
+        counts = {}
+        for facet, values in groups.items():
+            found = {value: (matches & docs).bit_count() for value, docs in values.items()}
+            counts[facet] = dict(sorted(((v, n) for v, n in found.items() if n), key=lambda item: (-item[1], item[0])))
+        return counts
+
+    def order(self, sort: str, category: str | None):
+        if sort != "capacity":
+            return self.orders["name" if sort not in self.orders else sort]
+        names = self._names
+
+        def make():
+            alive = self.orders["name"]
+            return array("l", sorted(alive, key=lambda d: (-self.capacity(d, category), names[d])))
+
+        return self._derive(("capacity-order", category), make)
+
+    def page_in_order(self, matches: int, sort: str, category: str | None, start: int, count: int) -> list[int]:
+        """The documents `start` to `start + count` of `matches`, in the sort order asked for."""
+        view, page, seen = members(matches, self.size), [], 0
+        for doc in self.order(sort, category):
+            if view[doc >> 3] >> (doc & 7) & 1:
+                if seen >= start:
+                    page.append(doc)
+                    if len(page) == count:
+                        break
+                seen += 1
+        return page
+
+
+SEGMENT_COLUMNS = (
+    "firm_ids",
+    "provinces",
+    "categories",
+    "capacities",
+    "certificates",
+    "markets",
+    "sort_names",
+    "verified",
+)
+
+
+def _decode_segment(reader) -> dict:
+    def column(name):
+        return list(reader.column_reader(name)) if reader.has_column(name) else [None] * reader.doc_count_all()
+
+    def split(values, sep=" "):
+        return [tuple(v.split(sep)) if v else () for v in (_text(x) for x in values)]
+
+    capacities = [
+        {slug: int(amount) for slug, _, amount in (item.partition(":") for item in items)}
+        for items in split(column("capacities"))
+    ]
+    certificates = [
+        tuple((slug, date.fromisoformat(day)) for slug, _, day in (item.partition(":") for item in items))
+        for items in split(column("certificates"))
+    ]
+    return {
+        "firm_ids": column("firm"),
+        "provinces": [_text(v) for v in column("province")],
+        "categories": split(column("categories")),
+        "capacities": capacities,
+        "certificates": certificates,
+        "markets": split(column("markets"), sep="|"),
+        "sort_names": [_text(v) for v in column("sort_name")],
+        "verified": [v or 0 for v in column("verified")],
+    }
+
+
+def _text(value) -> str:
+    if isinstance(value, bytes):
+        return value.decode("utf-8")
+    return value or ""

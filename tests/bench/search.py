@@ -1,0 +1,70 @@
+"""Search benchmarks: rebuilding the index from the corpus, then timing queries as the directory
+and the API run them (facets always counted; snippets as on the page)."""
+
+import itertools
+import time
+
+from tests.bench.registry import Figure, Run, benchmark
+from tests.bench.timing import measure, percentile
+
+# Two-word queries a sourcing manager types, each with the component filter they would pick.
+QUERIES = [
+    ("injection moulding", "housing-plastic"),
+    ("flexible circuit", "pcb-flex"),
+    ("smt assembly", "pcba"),
+    ("lithium battery", "battery"),
+    ("fast charger", "charger"),
+    ("usb cable", "cable"),
+    ("retail box", "packaging"),
+    ("oled display", "display-module"),
+    ("cnc frame", "housing-metal"),
+    ("camera module", "camera-module"),
+    ("mold making", "housing-plastic"),
+    ("fpc antenna", "antenna"),
+    ("tempered glass", "touch-cover-glass"),
+    ("power bank", "battery"),
+    ("wave soldering", "pcba"),
+    ("screen printing", "packaging"),
+]
+PROVINCES = ["Punjab", "Sindh", "Khyber Pakhtunkhwa", "Islamabad Capital Territory", "Balochistan"]
+SAMPLES = 200
+
+
+@benchmark("search")
+def search_benchmark(run: Run) -> list[Figure]:
+    """Rebuild the index, then p50/p95 of two-word queries with a category filter, and of facet-only browsing."""
+    from portal import search
+    from portal.search import SearchParams
+
+    with run.app.app_context():
+        started = time.perf_counter()
+        indexed = search.rebuild()
+        rebuild_seconds = time.perf_counter() - started
+        if indexed != run.public_firms:
+            raise RuntimeError(f"rebuild indexed {indexed} firms, the corpus has {run.public_firms} public ones")
+
+    queries = itertools.cycle(QUERIES)
+    browsing = itertools.cycle(PROVINCES)
+
+    def one_query():
+        q, category = next(queries)
+        with run.app.app_context():
+            result = search.search(SearchParams(q=q, category=category, sort="relevance"))
+        if not result.facets["province"]:
+            raise RuntimeError(f"no facets for {q!r}")
+        return result
+
+    def one_browse():
+        with run.app.app_context():
+            return search.search(SearchParams(province=next(browsing), sort="name"))
+
+    if one_query().total == 0:
+        raise RuntimeError("the first benchmark query found nothing: the corpus and the queries disagree")
+    query_samples = measure(one_query, SAMPLES, warmup=len(QUERIES))
+    facet_samples = measure(one_browse, SAMPLES // 2, warmup=len(PROVINCES))
+    return [
+        Figure("index_rebuild_firms_per_s", indexed / rebuild_seconds, "firms/s"),
+        Figure("search_p50_ms", percentile(query_samples, 50), "ms"),
+        Figure("search_p95_ms", percentile(query_samples, 95), "ms"),
+        Figure("search_facets_p95_ms", percentile(facet_samples, 95), "ms"),
+    ]
