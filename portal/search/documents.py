@@ -11,7 +11,7 @@ import re
 
 from whoosh import fields
 
-from portal.search.analysis import industry_analyzer, plain_analyzer, section
+from portal.search.analysis import SPELLING, industry_analyzer, section
 from portal.suppliers.models import Firm, ReviewStatus
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -51,12 +51,6 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
         key=fields.ID(stored=True, unique=True),
         firm=fields.NUMERIC(sortable=True, bits=64),
         text=fields.TEXT(analyzer=text),
-        spelling=fields.TEXT(analyzer=plain_analyzer(), phrase=False),
-        # Indexed filter terms, so a category or province narrows the candidates before any
-        # phrase is checked; the same facts are also columns (below) for facets and sorting.
-        in_category=fields.KEYWORD(),
-        in_province=fields.ID(),
-        in_market=fields.KEYWORD(commas=True),
         # Columns for filters, facets and sorting, read in bulk per index generation.
         province=fields.ID(sortable=True),
         categories=fields.ID(sortable=True),
@@ -83,8 +77,6 @@ def firm_document(firm: Firm) -> dict:
         "key": str(firm.id),
         "firm": firm.id,
         "text": "".join(section(FIELD_WEIGHTS[part]) + value for part, value in texts.items()),
-        # Each word once is enough for spelling suggestions, and much cheaper to index.
-        "spelling": " ".join(dict.fromkeys(w.lower() for w in SPELLING_WORD.findall(" ".join(texts.values())))),
         "province": firm.province,
         "categories": " ".join(sorted(c.category_slug for c in capabilities)),
         "capacities": " ".join(sorted(f"{c.category_slug}:{c.monthly_capacity or 0}" for c in capabilities)),
@@ -93,14 +85,17 @@ def firm_document(firm: Firm) -> dict:
         "sort_name": (firm.trade_name or firm.legal_name).lower(),
         "verified": int(firm.verified_at.timestamp()) if firm.verified_at else 0,
     }
-    document["in_category"] = document["categories"]
-    document["in_province"] = document["province"]
-    document["in_market"] = ",".join(markets)
     document["digest"] = document_digest(document)
     return document
 
 
+def spelling_words(firm: Firm) -> set[str]:
+    """The words "did you mean" may suggest: as the firm wrote them (not stemmed), folded to one spelling."""
+    text = " ".join(firm_texts(firm).values())
+    return {SPELLING.get(w, w) for w in (w.lower() for w in SPELLING_WORD.findall(text))}
+
+
 def document_digest(document: dict) -> str:
     """A fingerprint of everything indexed, so `check` can tell a stale entry from a current one."""
-    content = {k: v for k, v in document.items() if k not in ("digest", "spelling")}
+    content = {k: v for k, v in document.items() if k != "digest"}
     return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()[:32]

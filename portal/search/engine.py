@@ -28,6 +28,7 @@ log = logging.getLogger(__name__)
 
 CURRENT = "current"
 MARK_FILE = "applied.json"
+WORDS_FILE = "words.txt"
 
 
 class IndexBusy(RuntimeError):
@@ -137,11 +138,15 @@ class IndexStore:
 
     @contextmanager
     def writer(self, attempts: int = 5, timeout: float = 2.0):
-        """The index writer, waiting for another process's lock and retrying before giving up."""
+        """The index writer, waiting for another process's lock and retrying before giving up.
+
+        Segments are written as separate files, not one compound file: Whoosh reads a compound
+        file's parts into memory, separate files it reads in place.
+        """
         ix = self.index()
         for attempt in range(attempts):
             try:
-                writer = ix.writer(timeout=timeout, delay=0.05)
+                writer = ix.writer(timeout=timeout, delay=0.05, compound=False)
                 break
             except LockError:
                 log.info("search index locked, attempt %s of %s", attempt + 1, attempts)
@@ -154,6 +159,30 @@ class IndexStore:
             raise
         else:
             writer.commit()
+
+
+# --- the words "did you mean" chooses from -------------------------------------------------------
+
+
+def add_words(path: Path, words) -> None:
+    """Append words to the generation's vocabulary (duplicates are dropped when it is read)."""
+    if words:
+        with open(path / WORDS_FILE, "a", encoding="utf-8") as handle:
+            handle.write("\n".join(sorted(words)) + "\n")
+
+
+_vocabulary: dict[str, tuple[int, list[str], frozenset]] = {}
+
+
+def vocabulary(path: Path) -> tuple[list[str], frozenset]:
+    """The sorted word list and set of a generation, re-read when the file grows."""
+    file = path / WORDS_FILE
+    size = file.stat().st_size if file.exists() else 0
+    cached = _vocabulary.get(str(path))
+    if cached is None or cached[0] != size:
+        words = set(file.read_text(encoding="utf-8").split()) if size else set()
+        cached = _vocabulary[str(path)] = (size, sorted(words), frozenset(words))
+    return cached[1], cached[2]
 
 
 # --- how far the outbox has been applied ---------------------------------------------------------

@@ -9,8 +9,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
-from portal.search.documents import firm_document
-from portal.search.engine import IndexBusy, Mark, read_mark, store_for, write_mark
+from portal.search.documents import firm_document, spelling_words
+from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
 from portal.search.outbox import SearchOutbox
 from portal.search.thesaurus import current_thesaurus
 from portal.suppliers.models import Capability, Firm
@@ -47,11 +47,12 @@ def load_firms(firm_ids) -> dict[int, Firm]:
     return {firm.id: firm for firm in db.session.scalars(query)}
 
 
-def _write(writer, firm_ids, firms: dict[int, Firm]) -> None:
+def _write(writer, firm_ids, firms: dict[int, Firm], words: set) -> None:
     for firm_id in firm_ids:
         firm = firms.get(firm_id)
         if firm is not None and firm.is_public:
             writer.update_document(**firm_document(firm))
+            words |= spelling_words(firm)
         else:
             writer.delete_by_term("key", str(firm_id))
 
@@ -89,14 +90,16 @@ def sync(wait: bool = True) -> int:
     if not todo:
         return 0
     firm_ids = sorted({row.firm_id for row in todo})
+    words: set[str] = set()
     try:
         with store.writer(attempts=5 if wait else 1, timeout=2.0 if wait else 0.0) as writer:
             for start in range(0, len(firm_ids), BATCH):
                 chunk = firm_ids[start : start + BATCH]
-                _write(writer, chunk, load_firms(chunk))
+                _write(writer, chunk, load_firms(chunk), words)
     except IndexBusy:
         log.warning("search index busy: %s outbox rows left for the next writer", len(todo))
         return 0
+    add_words(path, words)
     write_mark(path, _advance(mark, rows, done | {row.id for row in todo}))
     return len(firm_ids)
 
@@ -132,7 +135,8 @@ def rebuild(progress=None) -> int:
         from whoosh import index as whoosh_index
 
         ix = whoosh_index.open_dir(str(path))
-        writer = ix.writer(limitmb=256)
+        writer = ix.writer(limitmb=256, compound=False)
+        words: set[str] = set()
         try:
             for start in range(0, len(ids), BATCH):
                 chunk = ids[start : start + BATCH]
@@ -140,12 +144,14 @@ def rebuild(progress=None) -> int:
                 for firm_id in chunk:
                     if firm_id in firms:
                         writer.add_document(**firm_document(firms[firm_id]))
+                        words |= spelling_words(firms[firm_id])
                 if progress:
                     progress(len(chunk))
             writer.commit(optimize=True)
         except BaseException:
             writer.cancel()
             raise
+        add_words(path, words)
         write_mark(path, Mark(upto=start_mark))
         store.publish(path)
     sync()

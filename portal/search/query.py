@@ -6,8 +6,9 @@ import re
 
 from whoosh import qparser
 from whoosh import query as wq
+from whoosh.spelling import ListCorrector
 
-from portal.search.analysis import SPELLING, normalize_query, phrase_term, plain_analyzer
+from portal.search.analysis import normalize_query, phrase_term, plain_analyzer
 from portal.search.documents import build_schema
 from portal.search.thesaurus import Thesaurus
 
@@ -116,17 +117,13 @@ def _expand_run(children: list[wq.Query], thesaurus: Thesaurus, phrases: frozens
     return result
 
 
-def suggestion(text: str, searcher) -> str | None:
-    """A corrected query when some word of `text` appears nowhere in the index ("did you mean")."""
-    reader = searcher.reader()
-    corrector = searcher.corrector("spelling")
+def suggestion(text: str, words: list[str], known: frozenset) -> str | None:
+    """A corrected query when some word of `text` appears in no firm's text ("did you mean")."""
+    corrector = ListCorrector(words)
     changed, pieces, last = False, [], 0
     for token in plain_analyzer()(text, chars=True):
         word = token.text.lower()
-        if not word.isalpha() or len(word) < 4 or token.text in OPERATORS:
-            continue
-        word = SPELLING.get(word, word)
-        if reader.doc_frequency("spelling", word) > 0:
+        if not word.isalpha() or len(word) < 4 or token.text in OPERATORS or word in known:
             continue
         found = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
         if found and found[0] != word:

@@ -8,6 +8,7 @@ ranking sums a few array entries for the matching documents only.
 
 import heapq
 import math
+import threading
 from array import array
 
 from whoosh import query as wq
@@ -27,10 +28,11 @@ class TermCache:
         self.bits = LRU(bits_entries)
         self.scores = LRU(score_entries)
         self._lengths: array | None = None
+        self._lock = threading.Lock()  # threaded servers share one cache per process
         self.docs = max(reader.doc_count(), 1)
         self.average = (reader.field_length(FIELD) / self.docs) or 1.0
 
-    def lengths(self) -> array:
+    def lengths(self) -> array:  # called under self._lock
         if self._lengths is None:
             length = self.reader.doc_field_length
             self._lengths = array("f", (length(doc, FIELD, 0) for doc in range(self.size)))
@@ -49,7 +51,8 @@ class TermCache:
         return found
 
     def term_bits(self, term: str) -> int:
-        return self.bits.get_or(term, lambda: bits_of((doc for doc, _ in self._postings(term)), self.size))
+        with self._lock:
+            return self.bits.get_or(term, lambda: bits_of((doc for doc, _ in self._postings(term)), self.size))
 
     def term_scores(self, term: str) -> array:
         def make():
@@ -64,7 +67,8 @@ class TermCache:
                 scores[doc] = idf * frequency * (K1 + 1) / (frequency + norm)
             return scores
 
-        return self.scores.get_or(term, make)
+        with self._lock:
+            return self.scores.get_or(term, make)
 
 
 def matches(node: wq.Query, cache: TermCache, searcher, live: int) -> int:

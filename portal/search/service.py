@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass, field
 
 from portal.search.documents import firm_texts
+from portal.search.engine import vocabulary
 from portal.search.facts import IndexFacts
 from portal.search.indexing import catch_up, load_firms, open_store, thesaurus
 from portal.search.query import indexed_phrases, parse, suggestion
@@ -95,7 +96,7 @@ def search(params: SearchParams) -> SearchResult:
             if hit.firm_id in firms:
                 hit.snippet = snippet(firm_texts(firms[hit.firm_id]), words, phrases)
     total = found.bit_count()
-    hint = suggestion(params.q, searcher) if params.q and not total else None
+    hint = suggestion(params.q, *vocabulary(store.current_path())) if params.q and not total else None
     return SearchResult(
         hits=hits,
         total=total,

@@ -2,7 +2,10 @@
 and the API run them (facets always counted; snippets as on the page)."""
 
 import itertools
+import subprocess
+import sys
 import time
+from pathlib import Path
 
 from tests.bench.registry import Figure, Run, benchmark
 from tests.bench.timing import measure, percentile
@@ -28,6 +31,19 @@ QUERIES = [
 ]
 PROVINCES = ["Punjab", "Sindh", "Khyber Pakhtunkhwa", "Islamabad Capital Territory", "Balochistan"]
 SAMPLES = 200
+
+
+def _worker_rss_mb() -> float:
+    """Peak memory of a fresh worker process that has answered every benchmark query once."""
+    worker = subprocess.run(
+        [sys.executable, "-m", "tests.bench.worker"],
+        cwd=Path(__file__).resolve().parents[2],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=900,
+    )
+    return float(worker.stdout.strip().splitlines()[-1])
 
 
 @benchmark("search")
@@ -63,6 +79,7 @@ def search_benchmark(run: Run) -> list[Figure]:
     query_samples = measure(one_query, SAMPLES, warmup=len(QUERIES))
     facet_samples = measure(one_browse, SAMPLES // 2, warmup=len(PROVINCES))
     return [
+        Figure("worker_rss_mb", _worker_rss_mb(), "MB"),
         Figure("index_rebuild_firms_per_s", indexed / rebuild_seconds, "firms/s"),
         Figure("search_p50_ms", percentile(query_samples, 50), "ms"),
         Figure("search_p95_ms", percentile(query_samples, 95), "ms"),

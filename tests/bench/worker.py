@@ -1,0 +1,31 @@
+"""A stand-in web worker: open the app, answer every benchmark query once, print peak RSS in MB.
+
+Run by the search benchmark in a fresh process, so the figure is what one worker holds (the
+index's caches and bit sets included), not what building the corpus or the index cost.
+"""
+
+import resource
+import sys
+
+from portal import create_app, search
+from portal.search import SearchParams
+from tests.bench.search import PROVINCES, QUERIES
+
+
+def main() -> None:
+    app = create_app()
+    client = app.test_client()
+    for q, category in QUERIES:
+        with app.app_context():
+            search.search(SearchParams(q=q, category=category))
+        client.get("/suppliers/", query_string={"q": q, "category": category})
+    for province in PROVINCES:
+        with app.app_context():
+            search.search(SearchParams(province=province, sort="name"))
+    client.get("/")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    print(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024)
+
+
+if __name__ == "__main__":
+    main()
