@@ -99,3 +99,14 @@ def test_right_to_left_language_switches_layout_direction(app, client):
 def test_english_pages_are_left_to_right(client):
     body = client.get("/", headers={"Accept-Language": "en-GB"}).get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in body
+
+
+def test_home_page_counts_match_the_directory(client, app):
+    from tests.factories import make_firm
+
+    make_firm("Shown Boards Ltd", capabilities=[{"category": "pcba"}])
+    make_firm("Hidden Boards Ltd", suspended=True, capabilities=[{"category": "pcba"}])
+    body = client.get("/").get_data(as_text=True)
+    assert 'data-testid="verified-firm-count">1<' in body
+    directory = client.get("/suppliers/?category=pcba").get_data(as_text=True)
+    assert "1 verified firm" in directory
