@@ -22,6 +22,7 @@ from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_type
+from portal.suppliers.rules import certificate_counts
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.timeutil import today, utcnow
 
@@ -207,8 +208,7 @@ class Certificate(db.Model):
     @hybrid_method
     def is_valid_on(self, on: date | None = None) -> bool:
         """A certificate counts once staff verified it and while its expiry date is after the day."""
-        on = on or today()
-        return self.review_status == ReviewStatus.VERIFIED and self.expiry_date is not None and self.expiry_date > on
+        return certificate_counts(self.review_status == ReviewStatus.VERIFIED, self.expiry_date, on or today())
 
     @is_valid_on.inplace.expression
     @classmethod

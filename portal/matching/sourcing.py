@@ -1,0 +1,123 @@
+"""A firm against a sourcing need: the hard rules, the ranking, and the reasons in words.
+
+Hard rules, never broken: the firm makes the need's category, its listing is public (verified,
+not suspended), no compliance decision excludes it, and it holds every required certification,
+verified and valid today. A firm that fails only on certificates is a near miss: the brand sees
+what it would take. Everything else ranks, the way a sourcing manager weighs it.
+"""
+
+from datetime import date
+
+from portal.matching.facts import FirmFacts, Match, NearMiss, NeedFacts
+
+# Points out of 100, so a score reads as a percentage of an ideal supplier.
+WEIGHTS = {"capacity": 30, "processes": 20, "features": 20, "main_line": 10, "lead_time": 10, "province": 5, "responsiveness": 5}  # fmt: skip
+
+
+def _number(value: int) -> str:
+    return f"{value:,}"
+
+
+def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[str], list[str], list[str]]:
+    """(reasons, missing, warnings) for the required certifications."""
+    reasons, missing, warnings = [], [], []
+    for slug, name in need.required_certifications:
+        held = [c for c in firm.certificates if c.slug == slug and c.valid_on(today)]
+        if not held:
+            missing.append(f"would qualify with a valid {name}")
+            continue
+        latest = max(held, key=lambda c: c.expires_on)
+        reasons.append(f"{name} valid until {latest.expires_on.isoformat()}")
+        if latest.expires_on <= need.deadline:
+            warnings.append(
+                f"{name} expires on {latest.expires_on.isoformat()}, before the quote deadline {need.deadline.isoformat()}"
+            )
+    return reasons, missing, warnings
+
+
+def _capacity(need: NeedFacts, capacity: int, unit: str) -> tuple[float, str]:
+    wanted = need.quantity_per_month
+    if wanted <= 0:
+        return 1.0, f"capacity {_number(capacity)} {unit}/month"
+    ratio = capacity / wanted
+    if ratio >= 1:
+        return 1.0, f"capacity {_number(capacity)}/month covers {_number(wanted)}"
+    if ratio >= 0.5:
+        return 0.5 + (ratio - 0.5), f"capacity {_number(capacity)} of {_number(wanted)}/month (partial)"
+    return ratio * 0.5, f"capacity {_number(capacity)} of {_number(wanted)}/month (under half)"
+
+
+def _lead_time(days: int | None) -> tuple[float, str | None]:
+    if days is None:
+        return 0.3, None
+    for limit, share in ((14, 1.0), (30, 0.7), (60, 0.4)):
+        if days <= limit:
+            return share, f"lead time {days} days"
+    return 0.1, f"lead time {days} days"
+
+
+def _responsiveness(days: float | None) -> tuple[float, str | None]:
+    if days is None:
+        return 0.4, None
+    if days <= 1:
+        return 1.0, "usually answers within a day"
+    if days <= 3:
+        return 0.6, f"usually answers within {round(days)} days"
+    return 0.2, None
+
+
+def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss | None:
+    """Judge one firm; None when a hard rule other than certification rules it out."""
+    capability = firm.capability(need.category)
+    if capability is None or not firm.public or firm.excluded:
+        return None
+    cert_reasons, missing, warnings = _certificates(need, firm, today)
+    capacity_share, capacity_reason = _capacity(need, capability.monthly_capacity, capability.unit)
+    if missing:
+        shortfall = (capacity_reason,) if capacity_share < 1 else ()
+        return NearMiss(firm.firm_id, firm.name, tuple(missing) + shortfall, (capacity_reason,))
+
+    parts: dict[str, float] = {"capacity": capacity_share}
+    reasons = [capacity_reason]
+
+    required = {slug: name for slug, name in need.processes}
+    covered = [name for slug, name in need.processes if slug in capability.processes]
+    parts["processes"] = len(covered) / len(required) if required else 1.0
+    if required:
+        absent = [name for slug, name in need.processes if slug not in capability.processes]
+        reasons.append(
+            f"processes: {', '.join(covered)}"
+            if not absent
+            else f"processes: {len(covered)} of {len(required)} ({', '.join(absent)} missing)"
+        )
+
+    parts["features"] = len(firm.features_offered) / len(need.features) if need.features else 1.0
+    if firm.features_offered:
+        reasons.append(f"offers: {', '.join(firm.features_offered)}")
+
+    parts["main_line"] = 1.0 if capability.main_line else 0.4
+    reasons.append("main product line" if capability.main_line else "listed as a side line")
+
+    parts["lead_time"], lead_reason = _lead_time(capability.lead_time_days)
+    parts["province"] = 1.0 if need.province and firm.province == need.province else 0.0
+    if parts["province"]:
+        reasons.append(f"based in {firm.province}, the delivery province")
+    parts["responsiveness"], response_reason = _responsiveness(firm.median_response_days)
+    reasons += [r for r in (lead_reason, response_reason) if r] + cert_reasons
+
+    score = round(sum(WEIGHTS[name] * share for name, share in parts.items()), 1)
+    return Match(firm.firm_id, firm.name, score, tuple(reasons), tuple(warnings))
+
+
+def rank(need: NeedFacts, firms, today: date) -> tuple[list[Match], list[NearMiss]]:
+    """Matches best first (ties by name, then id, so the order never wobbles) and near misses."""
+    matches, near = [], []
+    for firm in firms:
+        verdict = evaluate(need, firm, today)
+        if isinstance(verdict, Match):
+            matches.append(verdict)
+        elif isinstance(verdict, NearMiss):
+            near.append(verdict)
+    matches.sort(key=lambda m: (-m.score, m.name.lower(), m.firm_id))
+    near.sort(key=lambda m: (len(m.missing), m.name.lower(), m.firm_id))
+    return matches, near
