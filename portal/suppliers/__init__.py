@@ -1,0 +1,1 @@
+"""Supplier firms: profiles, capabilities, certificates, the listing lifecycle and the directory."""
