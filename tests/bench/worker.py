@@ -23,8 +23,20 @@ def main() -> None:
         with app.app_context():
             search.search(SearchParams(province=province, sort="name"))
     client.get("/")
+    print(_peak_mb())
+
+
+def _peak_mb() -> float:
+    """This process's peak resident memory. On Linux ru_maxrss survives exec, so it would report
+    the parent's peak; VmHWM belongs to this process's own address space."""
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    print(peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024)
+    return peak / (1024 * 1024) if sys.platform == "darwin" else peak / 1024
 
 
 if __name__ == "__main__":
