@@ -2,6 +2,7 @@
 
 from portal.accounts.models import ApiToken, Role, User  # noqa: F401
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
+from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
 from portal.mail import OutgoingEmail  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401
 from portal.suppliers.models import (  # noqa: F401
