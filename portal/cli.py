@@ -22,6 +22,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(import_suppliers)
     app.cli.add_command(export_suppliers)
     app.cli.add_command(search_index_cli)
+    from portal.audit.cli import audit_cli
+
+    app.cli.add_command(audit_cli)
 
 
 @click.command("create-user")

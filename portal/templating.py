@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
+from portal.staff.queue import queue_count
 
 
 def _navigation() -> list[tuple[str, str]]:
@@ -17,7 +18,12 @@ def _navigation() -> list[tuple[str, str]]:
     if role == Role.SUPPLIER:
         items.append(("suppliers.my_firm", _l("My firm")))
     if role == Role.STAFF:
-        items += [("staff.firms", _l("Review listings")), ("staff.people", _l("Staff accounts"))]
+        items.append(("staff.queue", _l("Review queue (%(count)s)", count=queue_count())))
+        items += [
+            ("staff.firms", _l("Listings")),
+            ("compliance.cases", _l("Compliance")),
+            ("staff.people", _l("Staff accounts")),
+        ]
     items.append(("main.about", _l("About")))
     return items
 

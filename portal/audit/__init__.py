@@ -61,11 +61,16 @@ def record(action: str, subject, *, actor=None, before=None, after=None, note: s
     return entry
 
 
-def verify_chain() -> list[str]:
-    """Walk the chain in order and describe every break; an empty list means it is intact."""
+def verify_chain(progress=None) -> list[str]:
+    """Walk the chain in order and describe every break; an empty list means it is intact.
+
+    `progress(n)`, if given, is called as entries are checked (for a progress bar on long trails).
+    """
     problems = []
     expected_previous, expected_sequence = GENESIS_HASH, 1
     for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.sequence)).yield_per(1000):
+        if progress is not None:
+            progress(1)
         if entry.sequence != expected_sequence:
             problems.append(f"entry {expected_sequence} is missing (next is {entry.sequence})")
         if entry.previous_hash != expected_previous:

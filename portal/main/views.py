@@ -21,7 +21,9 @@ def home():
         select(ComponentCategory).order_by(ComponentCategory.phase, ComponentCategory.name)
     ).all()
     phases = {number: (label, [c for c in categories if c.phase == number]) for number, label in PHASES.items()}
-    return render_template("main/home.html", phases=phases, counts=overview.facets["category"], firm_total=overview.total)
+    return render_template(
+        "main/home.html", phases=phases, counts=overview.facets["category"], firm_total=overview.total
+    )
 
 
 @bp.route("/about")

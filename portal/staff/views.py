@@ -11,6 +11,7 @@ from portal.accounts import service as accounts
 from portal.accounts.forms import StaffInviteForm
 from portal.accounts.models import Role, User
 from portal.extensions import db
+from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers import lifecycle
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
@@ -97,6 +98,7 @@ def review_firm(firm_id):
         actions=lifecycle.allowed_actions(firm),
         form=ReviewDecisionForm(version=firm.version),
         reason_fields=REASON_FIELDS,
+        next_item=queue.next_item(after_firm_id=firm.id),
     )
 
 
@@ -131,9 +133,15 @@ def decide_firm(firm_id, action):
 def decide_profile_changes(firm_id):
     """Apply or discard the identity changes a verified firm proposed."""
     firm = db.session.get(Firm, firm_id) or abort(404)
-    if ReviewDecisionForm().validate_on_submit():
+    form = ReviewDecisionForm()
+    if form.validate_on_submit():
         try:
-            lifecycle.review_profile_changes(firm, current_user, approve=request.form.get("decision") == "approve")
+            lifecycle.review_profile_changes(
+                firm,
+                current_user,
+                approve=request.form.get("decision") == "approve",
+                expected_version=form.version.data,
+            )
         except lifecycle.TransitionRefused as error:
             flash(str(error), "danger")
         else:
@@ -176,4 +184,4 @@ DECISION_MESSAGES = {
     "suspend": _l("%(firm)s is suspended and hidden from the directory."),
     "reinstate": _l("%(firm)s is reinstated."),
 }
-from portal.staff import imports_views  # noqa: E402, F401  (its routes join bp)
+from portal.staff import audit_views, imports_views, queue_views  # noqa: E402, F401  (their routes join bp)

@@ -170,8 +170,9 @@ def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) 
     db.session.commit()
 
 
-def review_profile_changes(firm: Firm, by, approve: bool) -> None:
-    """Apply or discard identity changes a verified firm proposed."""
+def review_profile_changes(firm: Firm, by, approve: bool, expected_version: int | None = None) -> None:
+    """Apply or discard identity changes a verified firm proposed (as the reviewer saw them)."""
+    _check_version(firm, expected_version)
     if not firm.proposed:
         raise TransitionRefused("There are no changes waiting for review.")
     proposed = dict(firm.proposed)
@@ -215,6 +216,10 @@ def review_capability(capability: Capability, by, approve: bool, reason: str = "
 
 def review_certificate(certificate: Certificate, by, approve: bool, reason: str = "") -> None:
     """Staff's verdict after looking at the evidence; only verified certificates ever count."""
+    if certificate.review_status != ReviewStatus.PENDING:
+        raise TransitionRefused(
+            "This certificate was already decided (perhaps by another reviewer); nothing was changed."
+        )
     if not approve and not reason.strip():
         raise TransitionRefused("Give the reason for rejecting the certificate.")
     before = {"review_status": certificate.review_status}

@@ -76,7 +76,7 @@ def test_firm_registers_submits_and_is_verified_into_the_directory(page, browser
     staff_context = browser.new_context(base_url=live_server)
     staff = staff_context.new_page()
     sign_in(staff, "reviewer@edb.example")
-    staff.get_by_role("link", name="Review listings").click()
+    staff.get_by_role("link", name="Listings", exact=True).click()
     staff.get_by_role("link", name="Chenab Charge Systems (Pvt) Ltd").click()
     with staff.expect_download() as download:
         staff.get_by_role("link", name="Evidence: iso9001.pdf").click()

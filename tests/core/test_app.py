@@ -81,9 +81,9 @@ def test_static_assets_are_served_locally(client):
 
 
 def test_navigation_changes_with_role(client, login):
-    assert "Review listings" not in client.get("/").get_data(as_text=True)
+    assert "Review queue" not in client.get("/").get_data(as_text=True)
     login("staff")
-    assert "Review listings" in client.get("/").get_data(as_text=True)
+    assert "Review queue" in client.get("/").get_data(as_text=True)
 
 
 def test_right_to_left_language_switches_layout_direction(app, client):

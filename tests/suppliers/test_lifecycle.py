@@ -214,3 +214,33 @@ def test_staff_review_queue_lists_oldest_submission_first(client, login, users, 
     body = client.get("/staff/firms?status=submitted").get_data(as_text=True)
     assert body.index("Older Ltd") < body.index("Newer Ltd")
     assert older.id and "Newer Ltd" in body
+
+
+def test_a_second_reviewer_cannot_decide_a_certificate_again(client, login, users, db, outbox):
+    firm = make_firm(owner=users["supplier"], certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING}])
+    certificate = firm.certificates[0]
+    login("staff")
+    client.post(f"/staff/certificates/{certificate.id}/review", data={"decision": "approve"})
+    body = client.post(
+        f"/staff/certificates/{certificate.id}/review",
+        data={"decision": "reject", "reason": "stale page"},
+        follow_redirects=True,
+    ).get_data(as_text=True)
+    assert "already decided" in body
+    db.session.expire_all()
+    assert certificate.review_status == ReviewStatus.VERIFIED
+    assert outbox("certificate_rejected") == []
+
+
+def test_profile_changes_decided_on_a_stale_page_are_refused(client, login, users, db):
+    firm = make_firm(owner=users["supplier"], proposed={"city": "Kasur"})
+    seen = firm.version
+    firm.proposed = {"city": "Sialkot"}
+    db.session.commit()
+    login("staff")
+    body = client.post(
+        f"/staff/firms/{firm.id}/profile-changes", data={"decision": "approve", "version": seen}, follow_redirects=True
+    ).get_data(as_text=True)
+    assert "Someone else changed this listing" in body
+    db.session.expire_all()
+    assert firm.city == "Lahore"

@@ -1,0 +1,213 @@
+"""Everything waiting for an EDB reviewer, in one queue, oldest first.
+
+Four kinds of item wait: a submitted listing, a capability (new on a verified listing, or an edit
+held for review), a certificate, and identity changes a verified firm proposed. The queue is one
+SQL `UNION ALL` ordered by the time each item started waiting, so the page, the navigation count
+and "next in queue" agree on what waits and in which order.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import DateTime, Integer, String, func, literal, null, select, type_coerce, union_all
+
+from portal.audit.models import AuditEntry
+from portal.extensions import db
+from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+from portal.timeutil import as_utc, utcnow
+
+KINDS = ("listing", "capability", "certificate", "profile")
+
+# A draft has not asked for review yet and a rejected listing is closed, so their certificates wait
+# for nothing; every other listing's pending certificates do.
+CERTIFICATE_FIRM_STATES = (ListingStatus.SUBMITTED, ListingStatus.CHANGES_REQUESTED, ListingStatus.VERIFIED)
+
+
+@dataclass(frozen=True)
+class QueueItem:
+    """One thing waiting for a reviewer; `subject` is the Firm, Capability or Certificate."""
+
+    kind: str
+    firm: Firm
+    subject: object
+    since: datetime
+    category: str | None
+    province: str
+
+    @property
+    def age_days(self) -> int:
+        return max((utcnow() - as_utc(self.since)).days, 0)
+
+    @property
+    def anchor(self) -> str | None:
+        """Where on the firm's review page the item is shown (the whole page for a listing)."""
+        return {
+            "capability": f"capability-{self.subject.id}",
+            "certificate": f"certificate-{self.subject.id}",
+            "profile": "profile-changes",
+        }.get(self.kind)
+
+
+def _latest_audit(subject_type: str, subject_id, actions: tuple[str, ...], firm_id, timed: bool):
+    """When the owner last touched the item, from the audit trail (found by its firm_id index).
+
+    A count needs no times, and skipping this subquery makes the navigation's count much cheaper.
+    """
+    if not timed:
+        return null()
+    return (
+        select(func.max(AuditEntry.at))
+        .where(
+            AuditEntry.firm_id == firm_id,
+            AuditEntry.subject_type == subject_type,
+            AuditEntry.subject_id == subject_id,
+            AuditEntry.action.in_(actions),
+        )
+        .scalar_subquery()
+    )
+
+
+def _row(kind: str, item_id, firm_id, since, category, province):
+    return (
+        literal(kind, String).label("kind"),
+        type_coerce(item_id, Integer).label("item_id"),
+        type_coerce(firm_id, Integer).label("firm_id"),
+        type_coerce(since, DateTime(timezone=True)).label("since"),
+        type_coerce(category, String).label("category"),
+        type_coerce(province, String).label("province"),
+    )
+
+
+def _has_category(category: str):
+    return select(Capability.id).where(Capability.firm_id == Firm.id, Capability.category_slug == category).exists()
+
+
+def _selects(kind: str | None, category: str | None, province: str | None, timed: bool = True):
+    """One SELECT per kind asked for, each already filtered."""
+    verified = Firm.status == ListingStatus.VERIFIED
+    firm_filters = [Firm.province == province] if province else []
+    firm_category = [_has_category(category)] if category else []
+    selects = []
+    if kind in (None, "listing"):
+        since = func.coalesce(Firm.submitted_at, Firm.created_at)
+        selects.append(
+            select(*_row("listing", Firm.id, Firm.id, since, None, Firm.province)).where(
+                Firm.status == ListingStatus.SUBMITTED, *firm_filters, *firm_category
+            )
+        )
+    if kind in (None, "capability"):
+        touched = _latest_audit(
+            "Capability", Capability.id, ("capability.added", "capability.updated"), Capability.firm_id, timed
+        )
+        waiting = ((Capability.review_status == ReviewStatus.PENDING) & verified) | Capability.proposed.is_not(None)
+        selects.append(
+            select(
+                *_row(
+                    "capability",
+                    Capability.id,
+                    Firm.id,
+                    func.coalesce(touched, Capability.created_at),
+                    Capability.category_slug,
+                    Firm.province,
+                )
+            )
+            .join(Firm, Firm.id == Capability.firm_id)
+            .where(waiting, *firm_filters, *([Capability.category_slug == category] if category else []))
+        )
+    if kind in (None, "certificate"):
+        touched = _latest_audit(
+            "Certificate", Certificate.id, ("certificate.added", "certificate.updated"), Certificate.firm_id, timed
+        )
+        selects.append(
+            select(
+                *_row(
+                    "certificate",
+                    Certificate.id,
+                    Firm.id,
+                    func.coalesce(touched, Certificate.created_at),
+                    None,
+                    Firm.province,
+                )
+            )
+            .join(Firm, Firm.id == Certificate.firm_id)
+            .where(
+                Certificate.review_status == ReviewStatus.PENDING,
+                Firm.status.in_(CERTIFICATE_FIRM_STATES),
+                *firm_filters,
+                *firm_category,
+            )
+        )
+    if kind in (None, "profile"):
+        touched = _latest_audit("Firm", Firm.id, ("firm.profile_updated",), Firm.id, timed)
+        selects.append(
+            select(
+                *_row("profile", Firm.id, Firm.id, func.coalesce(touched, Firm.updated_at), None, Firm.province)
+            ).where(Firm.proposed.is_not(None), verified, *firm_filters, *firm_category)
+        )
+    return selects
+
+
+def _union(kind, category, province, timed=True):
+    selects = _selects(kind, category, province, timed)
+    return union_all(*selects).subquery("queue") if selects else None
+
+
+def review_queue(
+    kind: str | None = None,
+    category: str | None = None,
+    province: str | None = None,
+    *,
+    limit: int | None = None,
+    exclude_firm_id: int | None = None,
+) -> list[QueueItem]:
+    """Items waiting for review, oldest first; filters are ANDed, an unknown kind gives nothing.
+
+    `category` keeps capabilities of that category and other items of firms that make it.
+    """
+    if kind is not None and kind not in KINDS:
+        return []
+    queue = _union(kind, category, province)
+    query = select(queue).order_by(queue.c.since, queue.c.kind, queue.c.item_id)
+    if exclude_firm_id is not None:
+        query = query.where(queue.c.firm_id != exclude_firm_id)
+    if limit is not None:
+        query = query.limit(limit)
+    rows = db.session.execute(query).all()
+    return _load(rows)
+
+
+def _load(rows) -> list[QueueItem]:
+    """Turn queue rows into items, loading firms, capabilities and certificates in one query each."""
+    firms = _by_id(Firm, {r.firm_id for r in rows})
+    capabilities = _by_id(Capability, {r.item_id for r in rows if r.kind == "capability"})
+    certificates = _by_id(Certificate, {r.item_id for r in rows if r.kind == "certificate"})
+    subjects = {"capability": capabilities, "certificate": certificates}
+    return [
+        QueueItem(
+            kind=r.kind,
+            firm=firms[r.firm_id],
+            subject=subjects.get(r.kind, firms)[r.item_id],
+            since=r.since,
+            category=r.category,
+            province=r.province,
+        )
+        for r in rows
+    ]
+
+
+def _by_id(model, ids) -> dict:
+    if not ids:
+        return {}
+    return {obj.id: obj for obj in db.session.scalars(select(model).where(model.id.in_(ids)))}
+
+
+def next_item(after_firm_id: int | None = None) -> QueueItem | None:
+    """The oldest item on another firm than the one just decided, for "Next in queue"."""
+    items = review_queue(limit=1, exclude_firm_id=after_firm_id)
+    return items[0] if items else None
+
+
+def queue_count() -> int:
+    """How many items wait, in one query: the navigation shows it on every staff page."""
+    queue = _union(None, None, None, timed=False)
+    return db.session.scalar(select(func.count()).select_from(queue)) or 0

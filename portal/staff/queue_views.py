@@ -1,0 +1,38 @@
+"""The review queue page: everything waiting for staff, oldest first, with filters."""
+
+from flask import render_template, request
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import select
+
+from portal.access import staff_required
+from portal.extensions import db
+from portal.staff.queue import review_queue
+from portal.staff.views import bp
+from portal.taxonomy import PROVINCES
+from portal.taxonomy.models import ComponentCategory
+
+KIND_LABELS = {
+    "listing": _l("New listing"),
+    "capability": _l("Capability"),
+    "certificate": _l("Certificate"),
+    "profile": _l("Identity change"),
+}
+
+
+@bp.route("/queue")
+@staff_required
+def queue():
+    """One list of what waits for a decision; each row opens the item on the firm's review page."""
+    filters = {name: request.args.get(name) or None for name in ("kind", "category", "province")}
+    categories = db.session.execute(
+        select(ComponentCategory.slug, ComponentCategory.name).order_by(ComponentCategory.name)
+    ).all()
+    return render_template(
+        "staff/queue.html",
+        items=review_queue(**filters),
+        filters=filters,
+        kind_labels=KIND_LABELS,
+        categories=categories,
+        category_names=dict(categories),
+        provinces=PROVINCES,
+    )
