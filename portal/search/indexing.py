@@ -1,12 +1,17 @@
 """Keeping the index in step with the database: applying the outbox, rebuilding, checking."""
 
+import ctypes
 import logging
+import os
+import signal
+import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
+from whoosh import index as whoosh_index
 
 from portal.extensions import db
 from portal.search.documents import firm_document, spelling_words
@@ -18,6 +23,8 @@ from portal.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
 
+# Below this many firms, starting a second indexing process costs more than it saves.
+PARALLEL_FROM = 2000
 # A missing outbox id older than this is a rolled-back transaction, not one still committing.
 GAP_PATIENCE = timedelta(minutes=5)
 BATCH = 500
@@ -132,10 +139,12 @@ def rebuild(progress=None) -> int:
         start_mark = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
         ids = list(db.session.scalars(select(Firm.id).where(Firm.is_public).order_by(Firm.id)))
         path = store.new_generation(thesaurus().phrases)
-        from whoosh import index as whoosh_index
-
         ix = whoosh_index.open_dir(str(path))
-        writer = ix.writer(limitmb=256, compound=False)
+        procs = 2 if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
+        if procs > 1:
+            _children_die_with_parent()
+        # Two processes analyse and write a segment each (no merge): about twice as fast.
+        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=128, compound=False)
         words: set[str] = set()
         try:
             for start in range(0, len(ids), BATCH):
@@ -147,7 +156,7 @@ def rebuild(progress=None) -> int:
                         words |= spelling_words(firms[firm_id])
                 if progress:
                     progress(len(chunk))
-            writer.commit(optimize=True)
+            writer.commit(optimize=procs == 1)
         except BaseException:
             writer.cancel()
             raise
@@ -156,6 +165,21 @@ def rebuild(progress=None) -> int:
         store.publish(path)
     sync()
     return len(ids)
+
+
+_death_signal_set = False
+
+
+def _children_die_with_parent() -> None:
+    """Indexing children block on their job queue forever if a rebuild is killed with kill -9;
+    on Linux, ask the kernel to kill every child forked from here when this process dies."""
+    global _death_signal_set
+    if _death_signal_set or not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    pr_set_pdeathsig = 1
+    os.register_at_fork(after_in_child=lambda: libc.prctl(pr_set_pdeathsig, signal.SIGKILL))
+    _death_signal_set = True
 
 
 @dataclass

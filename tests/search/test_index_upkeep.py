@@ -5,10 +5,12 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
+import pytest
 from whoosh import index as whoosh_index
 
 from portal import search
@@ -93,10 +95,12 @@ def test_rebuild_swaps_in_a_new_generation_with_a_progress_bar(app, db):
     assert app.test_cli_runner().invoke(args=["search-index", "check"]).exit_code == 0
 
 
-def test_rebuild_killed_midway_leaves_the_old_index_working(app, db, tmp_path):
-    for number in range(40):
+@pytest.mark.parametrize("parallel", [False, True], ids=["one process", "two processes"])
+def test_rebuild_killed_midway_leaves_the_old_index_working(app, db, tmp_path, parallel):
+    count = 250 if parallel else 40  # enough for the second process to have work when the first dies
+    for number in range(count):
         make_firm(
-            f"Survivor {number:02d} Ltd", description="moulded covers", capabilities=[{"category": "housing-plastic"}]
+            f"Survivor {number:03d} Ltd", description="moulded covers", capabilities=[{"category": "housing-plastic"}]
         )
     search.sync()
     index_dir = app.config["PORTAL_INDEX_DIR"]
@@ -109,7 +113,8 @@ def test_rebuild_killed_midway_leaves_the_old_index_working(app, db, tmp_path):
             from portal import create_app, search
             from portal.search import indexing
             app = create_app({{"SQLALCHEMY_DATABASE_URI": {app.config["SQLALCHEMY_DATABASE_URI"]!r}, "PORTAL_INDEX_DIR": {index_dir!r}}})
-            indexing.BATCH = 10
+            indexing.BATCH = {150 if parallel else 10}
+            indexing.PARALLEL_FROM = {1 if parallel else 10**9}
             def die(done):
                 os.kill(os.getpid(), signal.SIGKILL)  # kill -9 after the first batch
             with app.app_context():
@@ -126,11 +131,31 @@ def test_rebuild_killed_midway_leaves_the_old_index_working(app, db, tmp_path):
     )
     assert process.returncode == -signal.SIGKILL, process.stderr
     assert store_for(index_dir).current_path() == live, "the half-built generation was never published"
-    assert len(names(per_page=100)) == 40
+    assert search.search(SearchParams(q="moulded")).total == count
+    assert _processes_running(script) == [], "indexing children die with the killed rebuild"
     search.rebuild()
     generations = sorted(p.name for p in Path(index_dir).glob("gen-*"))
     assert len(generations) <= 2, "the abandoned generation is cleaned up"
     assert search.check().clean
+
+
+def _processes_running(script: Path, wait: float = 5.0) -> list[int]:
+    """Pids whose command line names `script`, after giving the kernel a moment to reap them."""
+    deadline = time.monotonic() + wait
+    while True:
+        found = []
+        for entry in Path("/proc").iterdir():
+            if entry.name.isdigit():
+                try:
+                    if str(script).encode() in (entry / "cmdline").read_bytes():
+                        status = (entry / "status").read_text()
+                        if "State:\tZ" not in status:
+                            found.append(int(entry.name))
+                except OSError:
+                    continue
+        if not found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
 
 
 def test_the_mark_waits_for_a_gap_that_may_still_commit_then_gives_up(app):
