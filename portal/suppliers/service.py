@@ -310,6 +310,7 @@ def add_photo(firm: Firm, upload: tuple[bytes, str], caption: str, by) -> FirmPh
 
 
 def delete_photo(photo: FirmPhoto, by) -> None:
+    ensure_editable(photo.firm)
     path = photo.path
     audit.record("photo.deleted", photo, actor=by, before={"filename": photo.filename, "caption": photo.caption})
     db.session.delete(photo)

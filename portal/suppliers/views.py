@@ -159,6 +159,19 @@ def _locked(error: service.ListingLocked, firm):
     return redirect(url_for("suppliers.manage", firm_id=firm.id))
 
 
+def _delete_item(firm_id: int, model, item_id: int, remove, done: str, anchor: str):
+    """The one way a firm's people delete a capability, certificate or photo (POST with CSRF)."""
+    firm = service.firm_for_member(firm_id)
+    item = service.item_of(firm, model, item_id)
+    if ConfirmForm().validate_on_submit():
+        try:
+            remove(item, current_user)
+        except service.ListingLocked as error:
+            return _locked(error, firm)
+        flash(done, "success")
+    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor=anchor))
+
+
 @bp.route("/firms/<int:firm_id>/profile", methods=["GET", "POST"])
 @login_required
 def edit_profile(firm_id):
@@ -219,15 +232,9 @@ def edit_capability(firm_id, capability_id=None):
 @login_required
 def delete_capability(firm_id, capability_id):
     """Remove a capability from the listing."""
-    firm = service.firm_for_member(firm_id)
-    capability = service.item_of(firm, Capability, capability_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            service.delete_capability(capability, current_user)
-        except service.ListingLocked as error:
-            return _locked(error, firm)
-        flash(_("Capability removed."), "success")
-    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="capabilities"))
+    return _delete_item(
+        firm_id, Capability, capability_id, service.delete_capability, _("Capability removed."), "capabilities"
+    )
 
 
 @bp.route("/firms/<int:firm_id>/certificates/new", methods=["GET", "POST"])
@@ -257,15 +264,9 @@ def edit_certificate(firm_id, certificate_id=None):
 @login_required
 def delete_certificate(firm_id, certificate_id):
     """Remove a certificate and its evidence file."""
-    firm = service.firm_for_member(firm_id)
-    certificate = service.item_of(firm, Certificate, certificate_id)
-    if ConfirmForm().validate_on_submit():
-        try:
-            service.delete_certificate(certificate, current_user)
-        except service.ListingLocked as error:
-            return _locked(error, firm)
-        flash(_("Certificate removed."), "success")
-    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="certificates"))
+    return _delete_item(
+        firm_id, Certificate, certificate_id, service.delete_certificate, _("Certificate removed."), "certificates"
+    )
 
 
 @bp.route("/firms/<int:firm_id>/certificates/<int:certificate_id>/evidence")
@@ -317,12 +318,7 @@ def upload_photo(firm_id):
 @login_required
 def delete_photo(firm_id, photo_id):
     """Remove a photo."""
-    firm = service.firm_for_member(firm_id)
-    item = service.item_of(firm, FirmPhoto, photo_id)
-    if ConfirmForm().validate_on_submit():
-        service.delete_photo(item, current_user)
-        flash(_("Photo removed."), "success")
-    return redirect(url_for("suppliers.manage", firm_id=firm.id, _anchor="media"))
+    return _delete_item(firm_id, FirmPhoto, photo_id, service.delete_photo, _("Photo removed."), "media")
 
 
 @bp.post("/firms/<int:firm_id>/submit")
