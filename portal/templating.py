@@ -19,7 +19,11 @@ def _navigation() -> list[tuple[str, str]]:
         items.append(("suppliers.my_firm", _l("My firm")))
     if role == Role.STAFF:
         items.append(("staff.queue", _l("Review queue (%(count)s)", count=queue_count())))
-        items += [("staff.firms", _l("Listings")), ("compliance.cases", _l("Compliance")), ("staff.home", _l("Staff desk"))]
+        items += [
+            ("staff.firms", _l("Listings")),
+            ("compliance.cases", _l("Compliance")),
+            ("staff.home", _l("Staff desk")),
+        ]
     if role is None:
         items.append(("main.about", _l("About")))  # signed-in users find it in the footer
     return items
