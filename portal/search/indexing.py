@@ -143,8 +143,9 @@ def rebuild(progress=None) -> int:
         procs = 2 if len(ids) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1 else 1
         if procs > 1:
             _children_die_with_parent()
-        # Two processes analyse and write a segment each (no merge): about twice as fast.
-        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=128, compound=False)
+        # Two processes analyse and write a segment each (no merge): about twice as fast. A pool large
+        # enough to hold each half in memory avoids sorting runs on disk (up to ~1 GB each at 100k).
+        writer = ix.writer(procs=procs, multisegment=procs > 1, limitmb=1024 if procs > 1 else 256, compound=False)
         words: set[str] = set()
         try:
             for start in range(0, len(ids), BATCH):
