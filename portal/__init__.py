@@ -47,13 +47,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_loaders(login_manager)
     _register_blueprints(app)
 
-    from portal import errors, templating
+    from portal import errors, headers, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
     from portal.search import indexing as search_indexing
 
     search_indexing.init_app(app)
     errors.register(app)
+    headers.register(app)
     templating.register(app)
     register_cli(app)
     app.after_request(flush_pending_mail)
