@@ -115,3 +115,13 @@ class StaffInviteForm(FlaskForm):
     )
     email = EmailField(_l("E-mail"), filters=[strip_filter], validators=EMAIL_RULES)
     submit = SubmitField(_l("Add staff member"))
+
+
+class TokenForm(FlaskForm):
+    name = StringField(
+        _l("Name"),
+        filters=[strip_filter],
+        validators=[DataRequired(_l("Name the token, e.g. the system that will use it.")), Length(max=80)],
+        description=_l("For example: ERP purchasing, EDB reporting script."),
+    )
+    submit = SubmitField(_l("Create token"))

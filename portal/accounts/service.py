@@ -8,7 +8,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func
 
-from portal.accounts.models import Role, User
+from portal.accounts.models import ApiToken, Role, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
 from portal.mail import external_url, send_mail
@@ -191,3 +191,29 @@ def invite_staff(*, email: str, full_name: str, invited_by: User) -> User:
     db.session.commit()
     log.info("staff account created user_id=%s by=%s", user.id, invited_by.id)
     return user
+
+
+def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
+    """A new API token for `user`; the plain token is returned once and only its hash is kept."""
+    token, plain = ApiToken.issue(user, name.strip() or "API token")
+    db.session.commit()
+    log.info("api token created user_id=%s token_id=%s", user.id, token.id)
+    return token, plain
+
+
+def tokens_of(user: User) -> list[ApiToken]:
+    return list(
+        db.session.scalars(db.select(ApiToken).where(ApiToken.user_id == user.id).order_by(ApiToken.created_at.desc()))
+    )
+
+
+def revoke_token(user: User, token_id: int) -> ApiToken | None:
+    """Revoke one of the user's own tokens; None when the id is not theirs (the page answers 404)."""
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        return None
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+        db.session.commit()
+        log.info("api token revoked user_id=%s token_id=%s", user.id, token.id)
+    return token

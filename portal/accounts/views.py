@@ -2,14 +2,22 @@
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from portal.accounts import service
-from portal.accounts.forms import ChangePasswordForm, ForgotPasswordForm, ResetPasswordForm, SignInForm, SignUpForm
+from portal.accounts.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    ResetPasswordForm,
+    SignInForm,
+    SignUpForm,
+    TokenForm,
+)
 from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
+from portal.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -150,3 +158,29 @@ def reset_password(token):
         flash(_("Your new password is set. Sign in with it."), "success")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form, user=user)
+
+
+@bp.route("/tokens", methods=["GET", "POST"])
+@login_required
+def tokens():
+    """Create, list and revoke API tokens; a new token is shown once, here."""
+    form = TokenForm()
+    created = None
+    if form.validate_on_submit():
+        _token, created = service.issue_token(current_user, form.name.data)
+        form = TokenForm(formdata=None)
+    return render_template(
+        "accounts/tokens.html", form=form, tokens=service.tokens_of(current_user), created=created, revoke=ConfirmForm()
+    )
+
+
+@bp.post("/tokens/<int:token_id>/revoke")
+@login_required
+def revoke_token(token_id):
+    """Revoke one of your tokens: calls with it are refused from now on."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    if service.revoke_token(current_user, token_id) is None:
+        abort(404)
+    flash(_("Token revoked; calls with it are refused from now on."), "success")
+    return redirect(url_for("accounts.tokens"))

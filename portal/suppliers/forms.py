@@ -265,9 +265,3 @@ class InviteColleagueForm(FlaskForm):
         ),
     )
     submit = SubmitField(_l("Send invitation"))
-
-
-class ConfirmForm(FlaskForm):
-    """An empty form for POST buttons (submit, delete), so each carries a CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))

@@ -9,12 +9,12 @@ from portal import search, uploads
 from portal.access import role_required
 from portal.accounts.models import Role
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.suppliers import directory, lifecycle, service
 from portal.suppliers.completeness import completeness, completeness_score
 from portal.suppliers.forms import (
     CapabilityForm,
     CertificateForm,
-    ConfirmForm,
     FirmProfileForm,
     InviteColleagueForm,
     LogoForm,
