@@ -6,7 +6,7 @@ from portal.accounts.loaders import load_user_from_token
 from portal.accounts.models import ApiToken
 
 
-def _create(client, name="ERP purchasing") -> str:
+def _create(client, name="Crescent procurement bot") -> str:
     body = client.post("/account/tokens", data={"name": name}).get_data(as_text=True)
     return re.search(r'data-testid="new-token">.*?<code[^>]*>([^<]+)</code>', body, re.S).group(1)
 
@@ -15,9 +15,9 @@ def test_a_user_creates_a_token_shown_once_and_stored_hashed(client, login, db, 
     login("brand")
     token = _create(client)
     row = db.session.scalar(select(ApiToken))
-    assert (row.name, row.user_id, row.token_hash) == ("ERP purchasing", users["brand"].id, ApiToken.hash(token))
+    assert (row.name, row.user_id, row.token_hash) == ("Crescent procurement bot", users["brand"].id, ApiToken.hash(token))
     page = client.get("/account/tokens").get_data(as_text=True)
-    assert "ERP purchasing" in page
+    assert "Crescent procurement bot" in page
     assert token not in page, "the token is never shown again"
     assert row.prefix in page
 
@@ -46,7 +46,7 @@ def test_someone_elses_token_cannot_be_revoked(client, login, db, users):
     row = db.session.scalar(select(ApiToken))
     login("investor")
     assert client.post(f"/account/tokens/{row.id}/revoke").status_code == 404
-    assert "ERP purchasing" not in client.get("/account/tokens").get_data(as_text=True)
+    assert "Crescent procurement bot" not in client.get("/account/tokens").get_data(as_text=True)
     db.session.expire_all()
     assert row.revoked_at is None
 
