@@ -41,6 +41,10 @@ class Config:
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "EDB Supplier Portal <no-reply@portal.local>")
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # Failed sign-ins allowed per account and per address within the window, then a pause.
+    SIGN_IN_WINDOW_MINUTES = 15
+    SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5
+    SIGN_IN_MAX_FAILURES_PER_ADDRESS = 20
     PASSWORD_MIN_LENGTH = 12
     REMEMBER_COOKIE_DURATION = 60 * 60 * 24 * 14
     SESSION_COOKIE_HTTPONLY = True

@@ -1,6 +1,6 @@
 """Every model, imported in one place so Alembic and the app see the whole schema."""
 
-from portal.accounts.models import ApiToken, Role, User  # noqa: F401
+from portal.accounts.models import ApiToken, Role, SignInAttempt, User  # noqa: F401
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
 from portal.mail import OutgoingEmail  # noqa: F401

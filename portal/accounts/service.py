@@ -3,12 +3,13 @@
 import logging
 import secrets
 from dataclasses import dataclass
+from datetime import timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
-from sqlalchemy import func
+from sqlalchemy import delete, func, select
 
-from portal.accounts.models import ApiToken, Role, User
+from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
 from portal.mail import external_url, send_mail
@@ -83,6 +84,40 @@ def sign_up(
     db.session.commit()
     log.info("account created user_id=%s role=%s", user.id, user.role)
     return user
+
+
+class TooManyAttempts(AccountError):
+    """Sign-ins for this account or from this address failed too often; wait before trying again."""
+
+
+def _recent_failures(column, value, since) -> int:
+    return (
+        db.session.scalar(select(func.count(SignInAttempt.id)).where(column == value, SignInAttempt.at >= since)) or 0
+    )
+
+
+def check_throttle(email: str, ip: str) -> None:
+    """Refuse further tries after too many failures for the account or from the address."""
+    config = current_app.config
+    window = timedelta(minutes=config["SIGN_IN_WINDOW_MINUTES"])
+    since = utcnow() - window
+    if _recent_failures(SignInAttempt.email, normalise_email(email), since) >= config[
+        "SIGN_IN_MAX_FAILURES_PER_ACCOUNT"
+    ] or (_recent_failures(SignInAttempt.ip, ip, since) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]):
+        log.warning("sign-in throttled ip=%s", ip)
+        raise TooManyAttempts(
+            f"Too many failed sign-ins. For your security, wait {config['SIGN_IN_WINDOW_MINUTES']} minutes and try again, "
+            "or reset your password.",
+            field="password",
+        )
+
+
+def record_failure(email: str, ip: str) -> None:
+    old = utcnow() - timedelta(days=1)
+    db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < old))  # keep the table small
+    db.session.add(SignInAttempt(email=normalise_email(email), ip=ip))
+    db.session.commit()
+    log.info("sign-in failed ip=%s", ip)
 
 
 def authenticate(email: str, password: str) -> User | None:

@@ -83,8 +83,15 @@ def sign_in():
         return redirect(_safe_next(url_for("main.home")))
     form = SignInForm()
     if form.validate_on_submit():
-        user = service.authenticate(form.email.data, form.password.data)
+        address = request.remote_addr or "unknown"
+        try:
+            service.check_throttle(form.email.data, address)
+            user = service.authenticate(form.email.data, form.password.data)
+        except service.TooManyAttempts as error:
+            form.password.errors.append(str(error))
+            return render_template("accounts/sign_in.html", form=form), 429
         if user is None:
+            service.record_failure(form.email.data, address)
             form.password.errors.append(_("The e-mail address or password is not correct."))
         else:
             _start_session(user, remember=form.remember.data)

@@ -15,7 +15,11 @@ def test_a_user_creates_a_token_shown_once_and_stored_hashed(client, login, db, 
     login("brand")
     token = _create(client)
     row = db.session.scalar(select(ApiToken))
-    assert (row.name, row.user_id, row.token_hash) == ("Crescent procurement bot", users["brand"].id, ApiToken.hash(token))
+    assert (row.name, row.user_id, row.token_hash) == (
+        "Crescent procurement bot",
+        users["brand"].id,
+        ApiToken.hash(token),
+    )
     page = client.get("/account/tokens").get_data(as_text=True)
     assert "Crescent procurement bot" in page
     assert token not in page, "the token is never shown again"
