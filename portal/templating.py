@@ -17,6 +17,8 @@ def _navigation() -> list[tuple[str, str]]:
     role = current_user.role if current_user.is_authenticated else None
     if role == Role.SUPPLIER:
         items.append(("suppliers.my_firm", _l("My firm")))
+    if role == Role.BRAND:
+        items.append(("needs.index", _l("Sourcing needs")))
     if role == Role.STAFF:
         items.append(("staff.queue", _l("Review queue (%(count)s)", count=queue_count())))
         items += [

@@ -5,6 +5,6 @@ The rest of the portal calls these few functions: `search` (directory, API and m
 """
 
 from portal.search.indexing import check, rebuild, sync
-from portal.search.service import SearchParams, SearchResult, search
+from portal.search.service import SearchParams, SearchResult, matching_firm_ids, search
 
-__all__ = ["SearchParams", "SearchResult", "check", "rebuild", "search", "sync"]
+__all__ = ["SearchParams", "SearchResult", "check", "matching_firm_ids", "rebuild", "search", "sync"]

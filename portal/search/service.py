@@ -8,7 +8,7 @@ from portal.search.engine import vocabulary
 from portal.search.facts import IndexFacts
 from portal.search.indexing import catch_up, load_firms, open_store, thesaurus
 from portal.search.query import indexed_phrases, parse, suggestion
-from portal.search.ranking import matches, top
+from portal.search.ranking import iter_bits, matches, top
 from portal.search.snippets import snippet
 from portal.timeutil import today
 
@@ -105,3 +105,20 @@ def search(params: SearchParams) -> SearchResult:
         facets=facts.facet_counts(found, params.category, day),
         suggestion=hint,
     )
+
+
+def matching_firm_ids(q: str, category: str | None = None) -> set[int]:
+    """Ids of every public firm whose text matches `q` (thesaurus included), optionally in a category.
+
+    Matching uses it to learn which firms offer a need's specification features, in their own words.
+    """
+    catch_up()
+    store = open_store()
+    searcher = store.searcher()
+    facts, terms = store.facts(searcher)
+    words = parse(q, thesaurus(), indexed_phrases(searcher))
+    if words is None:
+        return set()
+    found = facts.live & (facts.having("category", category) if category else facts.live)
+    found &= matches(words, terms, searcher, facts.live)
+    return {facts.firm_ids[doc] for doc in iter_bits(found)}

@@ -1,0 +1,1 @@
+"""Sourcing needs: what brands want made, and the local firms that can make it."""

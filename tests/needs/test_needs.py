@@ -1,0 +1,174 @@
+"""A brand posts a sourcing need and sees the firms that can make it, best first, with reasons."""
+
+import html
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from portal.compliance.models import FirmStanding
+from portal.needs.models import NeedStatus, SourcingNeed
+from portal.suppliers.models import ListingStatus, ReviewStatus
+from portal.timeutil import today
+from tests.conftest import make_user
+from tests.factories import make_firm
+
+FORM = {
+    "title": "Li-ion packs for a feature phone",
+    "category": "battery",
+    "quantity_per_month": "20000",
+    "description": "1,800 mAh Li-ion packs with BMS, UN 38.3 tested.",
+    "features": "10,000 mAh\nUSB-C",
+    "certifications": ["iso-9001"],
+    "processes": ["cell-assembly"],
+    "currency": "USD",
+    "delivery_province": "Punjab",
+    "deadline": (today() + timedelta(days=30)).isoformat(),
+    "visibility": "open",
+}
+
+
+def post_need(client, **changes):
+    return client.post("/needs/new", data={**FORM, **changes})
+
+
+@pytest.fixture
+def firms(app):
+    make_firm(
+        "Ravi Cells",
+        description="Power banks of 10,000 mAh with USB-C output.",
+        capabilities=[
+            {
+                "category": "battery",
+                "capacity": 30000,
+                "processes": ["cell-assembly"],
+                "is_main_line": True,
+                "lead_time_days": 14,
+            }
+        ],
+        certificates=[{"type": "iso-9001"}],
+    )
+    make_firm(
+        "Quetta Packs",
+        province="Balochistan",
+        city="Quetta",
+        capabilities=[{"category": "battery", "capacity": 8000, "processes": ["cell-assembly"]}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    make_firm("No Cert Cells", capabilities=[{"category": "battery", "capacity": 50000}])
+    make_firm(
+        "Expired Cells",
+        capabilities=[{"category": "battery", "capacity": 50000}],
+        certificates=[{"type": "iso-9001", "days_valid": -2}],
+    )
+    make_firm(
+        "Hidden Cells",
+        suspended=True,
+        capabilities=[{"category": "battery", "capacity": 90000}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    make_firm(
+        "Draft Cells",
+        status=__import__("portal.suppliers.models", fromlist=["ListingStatus"]).ListingStatus.DRAFT,
+        capabilities=[{"category": "battery"}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    make_firm("Cable Co", capabilities=[{"category": "cable", "capacity": 90000}], certificates=[{"type": "iso-9001"}])
+    make_firm(
+        "Pending Cap Cells",
+        capabilities=[{"category": "battery", "review": ReviewStatus.PENDING}],
+        certificates=[{"type": "iso-9001"}],
+    )
+
+
+def test_brand_posts_a_need_and_sees_explained_matches_best_first(client, login, db, firms):
+    login("brand")
+    response = post_need(client)
+    assert response.status_code == 302
+    need = db.session.scalar(select(SourcingNeed))
+    assert (need.category_slug, need.quantity_per_month, need.status) == ("battery", 20000, NeedStatus.DRAFT)
+    assert [c.slug for c in need.required_certifications] == ["iso-9001"]
+    page = html.unescape(client.get(response.headers["Location"]).get_data(as_text=True))
+    assert page.index("1. Ravi Cells") < page.index("2. Quetta Packs")
+    assert "capacity 30,000/month covers 20,000" in page
+    assert "offers: 10,000 mAh, USB-C" in page
+    assert "capacity 8,000 of 20,000/month (under half)" in page
+    for hidden in ("Hidden Cells", "Draft Cells", "Cable Co", "Pending Cap Cells"):
+        assert hidden not in page
+    near = page[page.index("Near misses") :]
+    assert "No Cert Cells" in near and "would qualify with a valid ISO 9001" in near
+    assert "Expired Cells" in near
+
+
+def test_a_firm_excluded_by_compliance_is_not_matched(client, login, db, firms):
+    from portal.compliance.models import IncentiveStatus
+    from portal.suppliers.models import Firm
+
+    firm = db.session.scalar(select(Firm).where(Firm.legal_name == "Ravi Cells"))
+    db.session.add(
+        FirmStanding(
+            firm_id=firm.id, incentive_status=IncentiveStatus.WITHDRAWN, incentive_since=today() - timedelta(days=1)
+        )
+    )
+    db.session.commit()
+    login("brand")
+    page = client.get(post_need(client).headers["Location"]).get_data(as_text=True)
+    assert "Ravi Cells" not in page
+
+
+def test_bad_input_gets_messages_and_saves_nothing(client, login, db):
+    login("brand")
+    body = html.unescape(
+        post_need(
+            client,
+            title="",
+            category="warp-drive",
+            quantity_per_month="-3",
+            deadline=today().isoformat(),
+            certifications=["nope"],
+        ).get_data(as_text=True)
+    )
+    assert "Give the need a title." in body
+    assert "Not a valid choice" in body
+    assert "Enter a quantity of 1 or more." in body
+    assert "The deadline must be after today." in body
+    assert db.session.scalar(select(SourcingNeed)) is None
+
+
+def test_publish_close_and_cancel(client, login, db):
+    login("brand")
+    need_url = post_need(client).headers["Location"]
+    need_id = int(need_url.rstrip("/").split("/")[-1])
+    client.post(f"/needs/{need_id}/publish")
+    need = db.session.get(SourcingNeed, need_id)
+    assert need.status == NeedStatus.OPEN
+    client.post(f"/needs/{need_id}/close")
+    db.session.expire_all()
+    assert need.status == NeedStatus.CLOSED
+    body = client.post(f"/needs/{need_id}/publish", follow_redirects=True).get_data(as_text=True)
+    assert "cannot be open" in body
+
+
+def test_only_the_owner_changes_a_need_and_others_see_it_as_its_visibility_says(client, login, db, users):
+    login("brand")
+    need_url = post_need(client).headers["Location"]
+    need_id = int(need_url.rstrip("/").split("/")[-1])
+    other_brand = make_user("brand", email="other@brand.example")
+    login(other_brand)
+    assert client.get(f"/needs/{need_id}").status_code == 404
+    assert client.get(f"/needs/{need_id}/edit").status_code == 404
+    assert client.post(f"/needs/{need_id}/publish").status_code == 404
+    login("supplier")
+    assert client.get(f"/needs/{need_id}").status_code == 404, "a draft is the brand's own"
+    db.session.get(SourcingNeed, need_id).status = NeedStatus.OPEN
+    db.session.commit()
+    page = client.get(f"/needs/{need_id}").get_data(as_text=True)
+    assert "Li-ion packs" in page and "matching firm" not in page, "suppliers see the need, not the ranking"
+    login("staff")
+    assert "matching firm" in client.get(f"/needs/{need_id}").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["supplier", "investor", "staff"])
+def test_only_brands_post_needs(client, login, role):
+    login(role)
+    assert client.get("/needs/new").status_code == 403
