@@ -69,7 +69,7 @@ def firms(app):
     )
     make_firm(
         "Draft Cells",
-        status=__import__("portal.suppliers.models", fromlist=["ListingStatus"]).ListingStatus.DRAFT,
+        status=ListingStatus.DRAFT,
         capabilities=[{"category": "battery"}],
         certificates=[{"type": "iso-9001"}],
     )
