@@ -16,7 +16,7 @@ def _navigation() -> list[tuple[str, str]]:
     items = [("suppliers.directory_page", _l("Suppliers")), ("suppliers.categories", _l("Categories"))]
     role = current_user.role if current_user.is_authenticated else None
     if role == Role.SUPPLIER:
-        items.append(("suppliers.my_firm", _l("My firm")))
+        items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
     if role == Role.BRAND:
         items.append(("needs.index", _l("Sourcing needs")))
     if role == Role.STAFF:

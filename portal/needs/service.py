@@ -9,8 +9,8 @@ from portal import audit, search
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids
 from portal.extensions import db
-from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, NeedFacts
-from portal.matching.sourcing import rank
+from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Match, NeedFacts
+from portal.matching.sourcing import evaluate, rank
 from portal.needs.models import NeedStatus, NeedVisibility, SourcingNeed
 from portal.suppliers.models import Capability, Firm, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
@@ -170,3 +170,26 @@ def matches_for(need: SourcingNeed):
             offered.setdefault(firm_id, []).append(feature)
     excluded = excluded_firm_ids(today())
     return rank(need_facts(need), [firm_facts(f, excluded, offered) for f in candidates], today())
+
+
+def opportunities_for(firm: Firm):
+    """Open needs this firm qualifies for, best match first (then the nearest deadline)."""
+    categories = {c.category_slug for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED}
+    if not categories or not firm.is_public:
+        return []
+    needs = db.session.scalars(
+        select(SourcingNeed).where(
+            SourcingNeed.status == NeedStatus.OPEN,
+            SourcingNeed.visibility == NeedVisibility.OPEN,
+            SourcingNeed.category_slug.in_(categories),
+            SourcingNeed.deadline > today(),
+        )
+    ).all()
+    excluded = excluded_firm_ids(today())
+    found = []
+    for need in needs:
+        offered = [f for f in need.feature_list if firm.id in search.matching_firm_ids(f, need.category_slug)]
+        verdict = evaluate(need_facts(need), firm_facts(firm, excluded, {firm.id: offered}), today())
+        if isinstance(verdict, Match):
+            found.append((need, verdict))
+    return sorted(found, key=lambda pair: (-pair[1].score, pair[0].deadline, pair[0].id))

@@ -9,6 +9,7 @@ from portal.accounts.models import Role
 from portal.forms import ConfirmForm
 from portal.needs import service
 from portal.needs.forms import NeedForm
+from portal.suppliers import service as suppliers
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
 
@@ -75,3 +76,13 @@ def act(need_id, action):
                 "success",
             )
     return redirect(url_for("needs.show", need_id=need.id))
+
+
+@bp.route("/opportunities")
+@role_required(Role.SUPPLIER)
+def opportunities():
+    """Open sourcing needs the supplier's firms qualify for, best first, with the reasons."""
+    firms = suppliers.firms_of(current_user)
+    return render_template(
+        "needs/opportunities.html", found=[(firm, service.opportunities_for(firm)) for firm in firms]
+    )

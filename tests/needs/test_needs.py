@@ -172,3 +172,59 @@ def test_only_the_owner_changes_a_need_and_others_see_it_as_its_visibility_says(
 def test_only_brands_post_needs(client, login, role):
     login(role)
     assert client.get("/needs/new").status_code == 403
+
+
+def _open_need(db, owner, category="battery", certifications=("iso-9001",), visibility="open", **fields):
+    from portal.needs.models import NeedVisibility
+    from portal.taxonomy.models import CertificationType
+
+    need = SourcingNeed(
+        owner_id=owner.id,
+        organisation="Crescent Mobile",
+        title=fields.pop("title", "Packs"),
+        category_slug=category,
+        quantity_per_month=fields.pop("quantity_per_month", 10000),
+        deadline=today() + timedelta(days=20),
+        status=NeedStatus.OPEN,
+        visibility=NeedVisibility(visibility),
+        **fields,
+    )
+    need.required_certifications = [db.session.get(CertificationType, slug) for slug in certifications]
+    db.session.add(need)
+    db.session.commit()
+    return need
+
+
+def test_a_supplier_sees_open_needs_it_qualifies_for_best_first(client, login, users, db):
+    firm = make_firm(
+        "Ravi Cells",
+        owner=users["supplier"],
+        capabilities=[{"category": "battery", "capacity": 30000}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    _open_need(db, users["brand"], title="Big packs", quantity_per_month=100000)
+    _open_need(db, users["brand"], title="Small packs", quantity_per_month=5000)
+    _open_need(db, users["brand"], title="Needs IEC 62133", certifications=("iec-62133",))
+    _open_need(db, users["brand"], title="Cables", category="cable")
+    _open_need(db, users["brand"], title="Invited only", visibility="invited")
+    login("supplier")
+    page = client.get("/needs/opportunities").get_data(as_text=True)
+    assert page.index("Small packs") < page.index("Big packs")
+    for hidden in ("Needs IEC 62133", "Cables", "Invited only"):
+        assert hidden not in page
+    assert firm.display_name not in page, "one firm: no per-firm heading"
+
+
+def test_an_unverified_firm_is_told_why_it_sees_no_opportunities(client, login, users, db):
+    from portal.suppliers.models import ListingStatus
+
+    make_firm("New Cells", owner=users["supplier"], status=ListingStatus.DRAFT, capabilities=[{"category": "battery"}])
+    _open_need(db, users["brand"])
+    login("supplier")
+    assert "is not verified yet" in client.get("/needs/opportunities").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("role", ["brand", "investor", "staff"])
+def test_opportunities_are_for_suppliers(client, login, role):
+    login(role)
+    assert client.get("/needs/opportunities").status_code == 403
