@@ -157,6 +157,7 @@ def _act(case: ComplianceCase, form, field, action, success: str, form_name: str
 @bp.post("/<int:case_id>/notes")
 @staff_required
 def add_note(case_id):
+    """Add a note to an open case."""
     case = _case_or_404(case_id)
     form = NoteForm(prefix="note")
     return _act(
@@ -172,6 +173,7 @@ def add_note(case_id):
 @bp.post("/<int:case_id>/documents")
 @staff_required
 def attach_document(case_id):
+    """Attach a document (checked by content) to an open case."""
     case = _case_or_404(case_id)
     form = DocumentForm(prefix="document")
     return _act(
@@ -189,6 +191,7 @@ def attach_document(case_id):
 @bp.post("/<int:case_id>/standing/<any(incentive, licence):measure>")
 @staff_required
 def set_standing(case_id, measure):
+    """Set the firm's incentive or import-licence status, with dates."""
     case = _case_or_404(case_id)
     form = StandingForm(measure)
     return _act(
@@ -213,6 +216,7 @@ def set_standing(case_id, measure):
 @bp.post("/<int:case_id>/close")
 @staff_required
 def close_case(case_id):
+    """Close a case with its outcome."""
     case = _case_or_404(case_id)
     form = CloseCaseForm(prefix="close")
     return _act(

@@ -33,14 +33,6 @@ def is_member(view: bytes, doc: int) -> bool:
     return bool(view[doc >> 3] >> (doc & 7) & 1)
 
 
-def iter_members(bits: int):
-    """The document numbers in a bit set, ascending."""
-    while bits:
-        low = bits & -bits
-        yield low.bit_length() - 1
-        bits ^= low
-
-
 class LRU(OrderedDict):
     def __init__(self, size: int):
         super().__init__()
@@ -195,7 +187,7 @@ def _decode_segment(reader) -> dict:
         return list(reader.column_reader(name)) if reader.has_column(name) else [None] * reader.doc_count_all()
 
     def split(values, sep=" "):
-        return [tuple(v.split(sep)) if v else () for v in (_text(x) for x in values)]
+        return [tuple(v.split(sep)) if v else () for v in (as_text(x) for x in values)]
 
     capacities = [
         {slug: int(amount) for slug, _, amount in (item.partition(":") for item in items)}
@@ -207,17 +199,17 @@ def _decode_segment(reader) -> dict:
     ]
     return {
         "firm_ids": column("firm"),
-        "provinces": [_text(v) for v in column("province")],
+        "provinces": [as_text(v) for v in column("province")],
         "categories": split(column("categories")),
         "capacities": capacities,
         "certificates": certificates,
         "markets": split(column("markets"), sep="|"),
-        "sort_names": [_text(v) for v in column("sort_name")],
+        "sort_names": [as_text(v) for v in column("sort_name")],
         "verified": [v or 0 for v in column("verified")],
     }
 
 
-def _text(value) -> str:
+def as_text(value) -> str:
     if isinstance(value, bytes):
         return value.decode("utf-8")
     return value or ""

@@ -14,7 +14,7 @@ from array import array
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
-from portal.search.facts import LRU, bits_of
+from portal.search.facts import LRU, as_text, bits_of
 
 K1, B = 1.2, 0.75
 FIELD = "text"
@@ -74,7 +74,7 @@ class TermCache:
 def matches(node: wq.Query, cache: TermCache, searcher, live: int) -> int:
     """The bit set of documents a (parsed, expanded) query matches."""
     if isinstance(node, wq.Term) and node.fieldname == FIELD:
-        return cache.term_bits(_text(node.text))
+        return cache.term_bits(as_text(node.text))
     if isinstance(node, wq.And):
         result = live
         for child in node.subqueries:
@@ -108,8 +108,8 @@ def scoring_terms(node: wq.Query) -> list[str]:
     if isinstance(node, wq.compound.CompoundQuery):
         return [t for child in node.subqueries for t in scoring_terms(child)]
     if isinstance(node, wq.Term) and node.fieldname == FIELD:
-        return [_text(node.text)]
-    return [_text(word) for word in getattr(node, "words", ())]
+        return [as_text(node.text)]
+    return [as_text(word) for word in getattr(node, "words", ())]
 
 
 def top(node: wq.Query, found: int, cache: TermCache, count: int) -> list[tuple[int, float]]:
@@ -133,7 +133,3 @@ def iter_bits(bits: int):
             base = index << 3
             for offset in _BITS[byte]:
                 yield base + offset
-
-
-def _text(value) -> str:
-    return value.decode() if isinstance(value, bytes) else value

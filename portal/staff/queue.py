@@ -211,3 +211,10 @@ def queue_count() -> int:
     """How many items wait, in one query: the navigation shows it on every staff page."""
     queue = _union(None, None, None, timed=False)
     return db.session.scalar(select(func.count()).select_from(queue)) or 0
+
+
+def counts_by_firm() -> dict[int, int]:
+    """Items waiting per firm, by the queue's own rule (the listings page shows them)."""
+    queue = _union(None, None, None, timed=False)
+    rows = db.session.execute(select(queue.c.firm_id, func.count()).group_by(queue.c.firm_id))
+    return dict(rows.all())

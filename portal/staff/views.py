@@ -14,7 +14,7 @@ from portal.extensions import db
 from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers import lifecycle
-from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -67,24 +67,10 @@ def firms():
         query = query.where(Firm.status == ListingStatus(wanted))
     query = query.order_by(Firm.submitted_at.asc().nulls_last(), Firm.created_at.asc(), Firm.id)
     page = db.paginate(query, page=request.args.get("page", 1, type=int), per_page=50, error_out=False)
-    pending_items = _pending_item_counts()
+    pending_items = queue.counts_by_firm()
     return render_template(
         "staff/firms.html", page=page, wanted=wanted, statuses=ListingStatus, pending_items=pending_items
     )
-
-
-def _pending_item_counts() -> dict[int, int]:
-    """Per firm, capabilities and certificates waiting for a verdict."""
-    counts: dict[int, int] = {}
-    for model, extra in ((Capability, Capability.proposed.is_not(None)), (Certificate, None)):
-        condition = model.review_status == ReviewStatus.PENDING
-        if extra is not None:
-            condition = condition | extra
-        for firm_id, count in db.session.execute(
-            select(model.firm_id, func.count(model.id)).where(condition).group_by(model.firm_id)
-        ):
-            counts[firm_id] = counts.get(firm_id, 0) + count
-    return counts
 
 
 @bp.route("/firms/<int:firm_id>")
