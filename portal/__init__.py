@@ -85,8 +85,9 @@ def _register_blueprints(app: Flask) -> None:
     from portal.compliance.views import bp as compliance_bp
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
+    from portal.notifications.views import bp as notifications_bp
     from portal.staff.views import bp as staff_bp
     from portal.suppliers.views import bp as suppliers_bp
 
-    for blueprint in (main_bp, accounts_bp, suppliers_bp, needs_bp, staff_bp, compliance_bp, api_bp):
+    for blueprint in (main_bp, accounts_bp, suppliers_bp, needs_bp, staff_bp, compliance_bp, notifications_bp, api_bp):
         app.register_blueprint(blueprint)

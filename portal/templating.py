@@ -8,6 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
+from portal.notifications.service import unread_count
 from portal.staff.queue import queue_count
 
 
@@ -58,4 +59,5 @@ def register(app: Flask) -> None:
             "Role": Role,
             "text_direction": _text_direction(),
             "locale": str(get_locale()),
+            "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
         }
