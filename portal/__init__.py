@@ -82,6 +82,7 @@ def _select_locale():
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
+    from portal.claims.views import bp as claims_bp
     from portal.compliance.views import bp as compliance_bp
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
@@ -89,5 +90,15 @@ def _register_blueprints(app: Flask) -> None:
     from portal.staff.views import bp as staff_bp
     from portal.suppliers.views import bp as suppliers_bp
 
-    for blueprint in (main_bp, accounts_bp, suppliers_bp, needs_bp, staff_bp, compliance_bp, notifications_bp, api_bp):
+    for blueprint in (
+        main_bp,
+        accounts_bp,
+        suppliers_bp,
+        needs_bp,
+        staff_bp,
+        compliance_bp,
+        claims_bp,
+        notifications_bp,
+        api_bp,
+    ):
         app.register_blueprint(blueprint)

@@ -1,7 +1,8 @@
 """Everything waiting for an EDB reviewer, in one queue, oldest first.
 
-Four kinds of item wait: a submitted listing, a capability (new on a verified listing, or an edit
-held for review), a certificate, and identity changes a verified firm proposed. The queue is one
+Five kinds of item wait: a submitted listing, a capability (new on a verified listing, or an edit
+held for review), a certificate, identity changes a verified firm proposed, and a claim on an
+unowned listing whose evidence is complete. The queue is one
 SQL `UNION ALL` ordered by the time each item started waiting, so the page, the navigation count
 and "next in queue" agree on what waits and in which order.
 """
@@ -12,11 +13,12 @@ from datetime import datetime
 from sqlalchemy import DateTime, Integer, String, func, literal, null, select, type_coerce, union_all
 
 from portal.audit.models import AuditEntry
+from portal.claims.models import ClaimStatus, FirmClaim
 from portal.extensions import db
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 from portal.timeutil import as_utc, utcnow
 
-KINDS = ("listing", "capability", "certificate", "profile")
+KINDS = ("listing", "capability", "certificate", "profile", "claim")
 
 # A draft has not asked for review yet and a rejected listing is closed, so their certificates wait
 # for nothing; every other listing's pending certificates do.
@@ -25,7 +27,7 @@ CERTIFICATE_FIRM_STATES = (ListingStatus.SUBMITTED, ListingStatus.CHANGES_REQUES
 
 @dataclass(frozen=True)
 class QueueItem:
-    """One thing waiting for a reviewer; `subject` is the Firm, Capability or Certificate."""
+    """One thing waiting for a reviewer; `subject` is the Firm, Capability, Certificate or FirmClaim."""
 
     kind: str
     firm: Firm
@@ -45,6 +47,7 @@ class QueueItem:
             "capability": f"capability-{self.subject.id}",
             "certificate": f"certificate-{self.subject.id}",
             "profile": "profile-changes",
+            "claim": f"claim-{self.subject.id}",
         }.get(self.kind)
 
 
@@ -144,6 +147,12 @@ def _selects(kind: str | None, category: str | None, province: str | None, timed
                 *_row("profile", Firm.id, Firm.id, func.coalesce(touched, Firm.updated_at), None, Firm.province)
             ).where(Firm.proposed.is_not(None), verified, *firm_filters, *firm_category)
         )
+    if kind in (None, "claim"):
+        selects.append(
+            select(*_row("claim", FirmClaim.id, Firm.id, FirmClaim.submitted_at, None, Firm.province))
+            .join(Firm, Firm.id == FirmClaim.firm_id)
+            .where(FirmClaim.status == ClaimStatus.PENDING, *firm_filters, *firm_category)
+        )
     return selects
 
 
@@ -177,11 +186,12 @@ def review_queue(
 
 
 def _load(rows) -> list[QueueItem]:
-    """Turn queue rows into items, loading firms, capabilities and certificates in one query each."""
+    """Turn queue rows into items, loading firms and each kind of subject in one query each."""
     firms = _by_id(Firm, {r.firm_id for r in rows})
     capabilities = _by_id(Capability, {r.item_id for r in rows if r.kind == "capability"})
     certificates = _by_id(Certificate, {r.item_id for r in rows if r.kind == "certificate"})
-    subjects = {"capability": capabilities, "certificate": certificates}
+    claims = _by_id(FirmClaim, {r.item_id for r in rows if r.kind == "claim"})
+    subjects = {"capability": capabilities, "certificate": certificates, "claim": claims}
     return [
         QueueItem(
             kind=r.kind,

@@ -1,0 +1,1 @@
+"""Claims: a person proves they run a firm that staff or an import listed, and staff hand it over."""

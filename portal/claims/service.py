@@ -1,0 +1,203 @@
+"""The rules of claiming a firm: who may claim which firm, what counts as evidence, and the decision.
+
+A firm that staff or an import created has no members. A supplier proves they run it with an
+address on the firm's website domain (confirmed by a link sent there) or with a document; staff
+then approve (the claimant becomes the owner) or reject. Each rule is one function here, used by
+the pages and the review queue alike.
+"""
+
+import hashlib
+import secrets
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+from flask_babel import gettext as _
+from sqlalchemy import select
+
+from portal import audit, uploads
+from portal.accounts.models import Role
+from portal.claims.models import OPEN_STATUSES, ClaimMethod, ClaimStatus, FirmClaim
+from portal.extensions import db
+from portal.mail import external_url, send_mail
+from portal.suppliers.models import Firm, FirmMember, MemberRole
+from portal.timeutil import as_utc, utcnow
+
+CONFIRMATION_DAYS = 3
+
+
+class ClaimRefused(ValueError):
+    pass
+
+
+def is_unowned(firm: Firm) -> bool:
+    return not firm.members
+
+
+def website_domain(firm: Firm) -> str | None:
+    """The firm's web domain without "www.", or None when it lists no usable website."""
+    address = (firm.website or "").strip().lower()
+    if not address:
+        return None
+    host = urlsplit(address if "//" in address else f"//{address}").hostname or ""
+    host = host.removeprefix("www.")
+    return host if "." in host else None
+
+
+def email_fits_domain(email: str, domain: str | None) -> bool:
+    """The address is on the domain itself or one of its subdomains (sales.example.pk)."""
+    host = email.rpartition("@")[2].strip().lower()
+    return bool(domain) and (host == domain or host.endswith("." + domain))
+
+
+def open_claim(firm: Firm, user) -> FirmClaim | None:
+    return db.session.scalar(
+        select(FirmClaim).where(
+            FirmClaim.firm_id == firm.id, FirmClaim.user_id == user.id, FirmClaim.status.in_(OPEN_STATUSES)
+        )
+    )
+
+
+def refusal(firm: Firm, user) -> str | None:
+    """Why `user` may not claim `firm` now, or None when they may."""
+    if not user.is_authenticated or user.role != Role.SUPPLIER:
+        return _("Only a local-firm account can claim a listing.")
+    if not is_unowned(firm):
+        return _("This listing is already run by an account holder; ask them to invite you as a colleague.")
+    if open_claim(firm, user) is not None:
+        return _("You have already claimed this listing; your claim is waiting.")
+    return None
+
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: str, email=None, document=None):
+    """Record a claim; an e-mail claim waits for its link, a document claim goes to staff at once.
+
+    `document` is (bytes, filename) for a document claim. Raises ClaimRefused with a message for
+    the page; the uploaded file is removed again if the claim is not stored.
+    """
+    reason = refusal(firm, user)
+    if reason:
+        raise ClaimRefused(reason)
+    claim = FirmClaim(firm=firm, user=user, method=method, position=position, note=note)
+    stored = None
+    token = None
+    if method == ClaimMethod.EMAIL:
+        email = (email or "").strip().lower()
+        if not email_fits_domain(email, website_domain(firm)):
+            raise ClaimRefused(_("Use an address on the firm's website domain."))
+        token = secrets.token_urlsafe(32)
+        claim.email, claim.email_token_hash = email, _token_hash(token)
+        claim.status = ClaimStatus.AWAITING_EMAIL
+    else:
+        data, filename = document
+        stored = uploads.store(data, filename)
+        claim.document_path, claim.document_name, claim.document_mime = stored.path, stored.filename, stored.mimetype
+        claim.status, claim.submitted_at = ClaimStatus.PENDING, utcnow()
+    db.session.add(claim)
+    try:
+        db.session.flush()
+        if token:
+            send_mail(
+                claim.email,
+                _("Confirm your claim of %(firm)s", firm=firm.display_name),
+                _(
+                    "%(name)s asked to run the listing of %(firm)s on the EDB Supplier Portal and gave this "
+                    "address as proof. If that was you, confirm within %(days)d days:\n\n%(link)s\n\n"
+                    "If it was not you, ignore this message.",
+                    name=user.full_name,
+                    firm=firm.display_name,
+                    days=CONFIRMATION_DAYS,
+                    link=external_url("claims.confirm_email", token=token),
+                ),
+                kind="claim",
+            )
+        audit.record("claim.started", claim, actor=user, after={"method": method, "email": claim.email})
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored.path if stored else None)
+        raise
+    return claim
+
+
+def claim_for_token(token: str) -> FirmClaim | None:
+    """The claim a confirmation link belongs to, if it still waits for it and is recent enough."""
+    claim = db.session.scalar(select(FirmClaim).where(FirmClaim.email_token_hash == _token_hash(token)))
+    if claim is None or claim.status != ClaimStatus.AWAITING_EMAIL:
+        return None
+    return claim if utcnow() - as_utc(claim.created_at) <= timedelta(days=CONFIRMATION_DAYS) else None
+
+
+def confirm_email(claim: FirmClaim) -> None:
+    """Whoever holds the link reads that mailbox: that is the evidence, so no sign-in is asked."""
+    claim.email_confirmed_at = claim.submitted_at = utcnow()
+    claim.status = ClaimStatus.PENDING
+    audit.record("claim.email_confirmed", claim, after={"email": claim.email})
+    db.session.commit()
+
+
+def withdraw(claim: FirmClaim, user) -> None:
+    if claim.user_id != user.id or not claim.is_open:
+        raise ClaimRefused(_("This claim can no longer be withdrawn."))
+    claim.status = ClaimStatus.WITHDRAWN
+    audit.record("claim.withdrawn", claim, actor=user)
+    db.session.commit()
+
+
+def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version: int | None) -> None:
+    """Approve (the claimant becomes the firm's owner) or reject (reason required).
+
+    Approving closes every other open claim on the firm, since a firm has one first owner.
+    """
+    if expected_version is not None and expected_version != claim.version:
+        raise ClaimRefused(_("Another reviewer decided this claim meanwhile; see its current state below."))
+    if claim.status != ClaimStatus.PENDING:
+        raise ClaimRefused(_("This claim is not waiting for a decision."))
+    reason = (reason or "").strip()
+    if not approve and not reason:
+        raise ClaimRefused(_("Give a reason for the rejection; the claimant will read it."))
+    firm = claim.firm
+    if approve and not is_unowned(firm):
+        raise ClaimRefused(_("The listing has an owner already; reject this claim instead."))
+    claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+    claim.reason, claim.decided_by, claim.decided_at = reason, by, utcnow()
+    if approve:
+        db.session.add(FirmMember(firm=firm, user=claim.user, role=MemberRole.OWNER))
+        for other in db.session.scalars(
+            select(FirmClaim).where(
+                FirmClaim.firm_id == firm.id, FirmClaim.id != claim.id, FirmClaim.status.in_(OPEN_STATUSES)
+            )
+        ):
+            other.status, other.decided_by, other.decided_at = ClaimStatus.REJECTED, by, utcnow()
+            other.reason = "Another claim on this listing was approved."
+            _tell_claimant(other)
+    _tell_claimant(claim)
+    audit.record(f"claim.{claim.status.value}", claim, actor=by, after={"status": claim.status}, note=reason)
+    db.session.commit()
+
+
+def _tell_claimant(claim: FirmClaim) -> None:
+    firm = claim.firm
+    if claim.status == ClaimStatus.APPROVED:
+        subject = _("You now run the listing of %(firm)s", firm=firm.display_name)
+        body = _("EDB staff approved your claim. Manage the listing here:\n\n%(link)s",
+                 link=external_url("suppliers.manage", firm_id=firm.id))  # fmt: skip
+    else:
+        subject = _("Your claim of %(firm)s was not approved", firm=firm.display_name)
+        body = _("EDB staff gave this reason:\n\n%(reason)s", reason=claim.reason)
+    send_mail(claim.user.email, subject, body, kind="claim")
+
+
+def claims_of(user) -> list[FirmClaim]:
+    return list(
+        db.session.scalars(select(FirmClaim).where(FirmClaim.user_id == user.id).order_by(FirmClaim.created_at.desc()))
+    )
+
+
+def claims_on(firm: Firm) -> list[FirmClaim]:
+    return list(
+        db.session.scalars(select(FirmClaim).where(FirmClaim.firm_id == firm.id).order_by(FirmClaim.created_at))
+    )
