@@ -116,12 +116,10 @@ class IndexStore:
             if self._searcher is None:
                 self._searcher = ix.searcher()
             elif not self._searcher.up_to_date():
-                # Refreshing reuses unchanged segments; an empty index has none to reuse.
-                if self._searcher.reader().segments():
-                    self._searcher = self._searcher.refresh()
-                else:
-                    self._searcher.close()
-                    self._searcher = ix.searcher()
+                # A fresh reader, not `refresh()`: Whoosh's refresh reuses a segment's reader by its
+                # id and so keeps that segment's old deletions, showing replaced documents twice.
+                # The old searcher is left to the collector, as another thread may still read it.
+                self._searcher = ix.searcher()
             return self._searcher
 
     def facts(self, searcher) -> tuple[IndexFacts, TermCache]:

@@ -185,3 +185,17 @@ def test_thesaurus_file_is_reloaded_when_staff_change_it(app, tmp_path):
         assert names(q="widget") == ["Gizmo Makers Ltd"]
     finally:
         app.config.pop("THESAURUS_FILE")
+
+
+def test_an_edited_firm_is_found_once_after_a_search_has_read_the_index(app, db):
+    """A searcher opened before the edit must not keep the replaced document alive beside the new one."""
+    firm = make_firm("Twice Moulds", description="Moulds.")
+    make_firm("Other Moulds", description="Moulds.")
+    search.sync()
+    assert search.search(SearchParams(q="moulds")).total == 2
+    firm.description = "Moulds and more moulds."
+    db.session.commit()
+    search.sync()
+    result = search.search(SearchParams(q="moulds"))
+    assert sorted(hit.firm_id for hit in result.hits) == sorted({hit.firm_id for hit in result.hits})
+    assert result.total == 2
