@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 
 import config as portal_config
 from portal.extensions import babel, csrf, db, login_manager, migrate
@@ -73,10 +73,11 @@ def _refuse_insecure_production(app: Flask) -> None:
 
 
 def _select_locale():
-    return (
-        request.accept_languages.best_match(current_app.config["LANGUAGES"])
-        or current_app.config["BABEL_DEFAULT_LOCALE"]
-    )
+    """The browser's language when serving a request; the default for commands and jobs."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -15,6 +15,7 @@ from portal.suppliers.models import (  # noqa: F401
     Firm,
     FirmInvitation,
     FirmMember,
+    FirmMerge,
     FirmPhoto,
 )
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process  # noqa: F401

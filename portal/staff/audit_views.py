@@ -15,6 +15,7 @@ from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.staff.views import bp
+from portal.suppliers.merging import history_firm_ids
 from portal.suppliers.models import Firm
 from portal.timeutil import as_utc, today
 
@@ -65,7 +66,8 @@ class AuditFilters:
         """Newest first. The firm is an id or part of its legal or trade name; the user part of an e-mail."""
         query = select(AuditEntry)
         if self.firm.isdigit():
-            query = query.where(AuditEntry.firm_id == int(self.firm))
+            # A firm's history includes that of the duplicates merged into it.
+            query = query.where(AuditEntry.firm_id.in_(history_firm_ids(int(self.firm))))
         elif self.firm:
             pattern = f"%{self.firm}%"
             firm_ids = select(Firm.id).where(or_(Firm.legal_name.ilike(pattern), Firm.trade_name.ilike(pattern)))

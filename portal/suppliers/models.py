@@ -95,6 +95,8 @@ class Firm(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     logo_path: Mapped[str | None] = mapped_column(String(200))
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # Set while this record is a duplicate merged into another; it then shows nowhere.
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("firm.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
@@ -120,13 +122,14 @@ class Firm(db.Model):
 
     @hybrid_property
     def is_public(self) -> bool:
-        """Only verified, unsuspended firms are shown in the directory, search, API and matches."""
-        return self.status == ListingStatus.VERIFIED and not self.suspended
+        """Only verified, unsuspended firms are shown in the directory, search, API and matches
+        (and never a duplicate merged into another record)."""
+        return self.status == ListingStatus.VERIFIED and not self.suspended and self.merged_into_id is None
 
     @is_public.inplace.expression
     @classmethod
     def _is_public_expression(cls):
-        return and_(cls.status == ListingStatus.VERIFIED, cls.suspended.is_(False))
+        return and_(cls.status == ListingStatus.VERIFIED, cls.suspended.is_(False), cls.merged_into_id.is_(None))
 
     def valid_certificates(self, on: date | None = None) -> list["Certificate"]:
         return [c for c in self.certificates if c.is_valid_on(on)]
@@ -265,3 +268,29 @@ class FirmInvitation(db.Model):
     accepted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     firm: Mapped[Firm] = relationship()
+
+
+class FirmMerge(db.Model):
+    """One duplicate merged into a kept record, with what is needed to undo it.
+
+    `moved` maps each table to the column that pointed at the duplicate and the keys of the rows
+    moved to the kept firm; `kept_before` holds the kept firm's fields that took the duplicate's value.
+    """
+
+    __tablename__ = "firm_merge"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kept_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    kept_before: Mapped[dict] = mapped_column(JSON, default=dict)
+    moved: Mapped[dict] = mapped_column(JSON, default=dict)
+    left_behind: Mapped[dict] = mapped_column(JSON, default=dict)
+    merged_by_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"))
+    merged_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    undone_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    undone_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    kept: Mapped[Firm] = relationship(foreign_keys=[kept_id])
+    merged: Mapped[Firm] = relationship(foreign_keys=[merged_id])
+    merged_by = relationship("User", foreign_keys=[merged_by_id])
+    undone_by = relationship("User", foreign_keys=[undone_by_id])

@@ -20,7 +20,7 @@ from portal.suppliers.forms import (
     LogoForm,
     PhotoForm,
 )
-from portal.suppliers.models import Capability, Certificate, FirmMember, FirmPhoto
+from portal.suppliers.models import Capability, Certificate, Firm, FirmMember, FirmPhoto
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory
 
@@ -63,7 +63,13 @@ def _facet_labels() -> dict[str, dict[str, str]]:
 @bp.route("/suppliers/<int:firm_id>")
 @bp.route("/suppliers/<int:firm_id>-<slug>")
 def profile(firm_id, slug=None):
-    """A firm's public profile; its own people and staff also see it before it is public."""
+    """A firm's public profile; its own people and staff also see it before it is public.
+
+    A duplicate merged into another record sends its visitors (and old links) to the kept one.
+    """
+    record = db.session.get(Firm, firm_id)
+    if record is not None and record.merged_into_id and not (current_user.is_authenticated and current_user.is_staff):
+        return redirect(url_for("suppliers.profile", firm_id=record.merged_into_id), 301)
     firm = service.firm_for_viewer(firm_id)
     if slug != firm.slug:
         return redirect(url_for("suppliers.profile", firm_id=firm.id, slug=firm.slug), 301)
