@@ -27,6 +27,8 @@ class Config:
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'portal.db'}")
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
     PORTAL_INDEX_DIR = os.environ.get("PORTAL_INDEX_DIR", str(INSTANCE_DIR / "index"))
+    # `search-index sync` removes applied index-outbox rows older than this.
+    SEARCH_OUTBOX_KEEP_DAYS = 7
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Well above every per-file limit, so an oversized file gets its message next to the field.
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024

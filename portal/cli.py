@@ -3,7 +3,7 @@
 import sys
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 
 from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken, Role
@@ -124,6 +124,8 @@ def search_index_sync():
     from portal import search
 
     click.echo(f"Re-indexed {search.sync()} firm(s).")
+    keep = current_app.config["SEARCH_OUTBOX_KEEP_DAYS"]
+    click.echo(f"Removed {search.indexing.prune(keep)} applied outbox row(s) older than {keep} days.")
 
 
 @search_index_cli.command("check")

@@ -111,6 +111,21 @@ def sync(wait: bool = True) -> int:
     return len(firm_ids)
 
 
+def prune(keep_days: int) -> int:
+    """Delete outbox rows this index applied that are older than `keep_days`; returns how many.
+
+    Other hosts' indexes read the same outbox: one that is more than `keep_days` behind must
+    rebuild anyway (`search-index check` names its drift), so the table does not grow forever.
+    """
+    mark = read_mark(open_store().current_path())
+    cutoff = utcnow() - timedelta(days=keep_days)
+    result = db.session.execute(
+        SearchOutbox.__table__.delete().where(SearchOutbox.id <= mark.upto, SearchOutbox.created_at < cutoff)
+    )
+    db.session.commit()
+    return result.rowcount or 0
+
+
 def _advance(mark: Mark, rows, applied: set[int]) -> Mark:
     """Move `upto` over every id applied or given up as a gap; remember applied ids beyond it."""
     upto, now = mark.upto, utcnow()
