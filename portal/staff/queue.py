@@ -167,6 +167,7 @@ def review_queue(
     province: str | None = None,
     *,
     limit: int | None = None,
+    offset: int = 0,
     exclude_firm_id: int | None = None,
 ) -> list[QueueItem]:
     """Items waiting for review, oldest first; filters are ANDed, an unknown kind gives nothing.
@@ -180,7 +181,7 @@ def review_queue(
     if exclude_firm_id is not None:
         query = query.where(queue.c.firm_id != exclude_firm_id)
     if limit is not None:
-        query = query.limit(limit)
+        query = query.limit(limit).offset(offset)
     rows = db.session.execute(query).all()
     return _load(rows)
 
@@ -217,9 +218,11 @@ def next_item(after_firm_id: int | None = None) -> QueueItem | None:
     return items[0] if items else None
 
 
-def queue_count() -> int:
-    """How many items wait, in one query: the navigation shows it on every staff page."""
-    queue = _union(None, None, None, timed=False)
+def queue_count(kind: str | None = None, category: str | None = None, province: str | None = None) -> int:
+    """How many items wait (under the filters), in one query: the navigation shows it on every staff page."""
+    if kind is not None and kind not in KINDS:
+        return 0
+    queue = _union(kind, category, province, timed=False)
     return db.session.scalar(select(func.count()).select_from(queue)) or 0
 
 

@@ -6,10 +6,12 @@ from sqlalchemy import select
 
 from portal.access import staff_required
 from portal.extensions import db
-from portal.staff.queue import review_queue
+from portal.staff.queue import queue_count, review_queue
 from portal.staff.views import bp
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import ComponentCategory
+
+PER_PAGE = 100
 
 KIND_LABELS = {
     "listing": _l("New listing"),
@@ -28,9 +30,15 @@ def queue():
     categories = db.session.execute(
         select(ComponentCategory.slug, ComponentCategory.name).order_by(ComponentCategory.name)
     ).all()
+    total = queue_count(**filters)
+    pages = max(1, -(-total // PER_PAGE))
+    page = min(max(request.args.get("page", 1, type=int), 1), pages)
     return render_template(
         "staff/queue.html",
-        items=review_queue(**filters),
+        items=review_queue(**filters, limit=PER_PAGE, offset=(page - 1) * PER_PAGE),
+        total=total,
+        page=page,
+        pages=pages,
         filters=filters,
         kind_labels=KIND_LABELS,
         categories=categories,

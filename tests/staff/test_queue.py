@@ -252,3 +252,26 @@ def test_capability_edit_shows_before_and_after(client, login, users, db):
     assert "<del>50,000</del>" in table and "<ins>90,000</ins>" in table
     assert "<del>units</del>" in table and "<ins>boards</ins>" in table
     assert "Equipment" not in table  # unchanged fields are not listed
+
+
+def test_a_long_queue_is_paged_oldest_first_with_the_total(client, login, app):
+    from datetime import timedelta
+
+    from portal.staff import queue_views
+    from portal.suppliers.models import ListingStatus
+    from portal.timeutil import utcnow
+    from tests.factories import make_firm
+
+    queue_views.PER_PAGE, saved = 2, queue_views.PER_PAGE
+    try:
+        for days in (5, 4, 3):
+            make_firm(f"Waiting {days} days", status=ListingStatus.SUBMITTED,
+                      submitted_at=utcnow() - timedelta(days=days))  # fmt: skip
+        login("staff")
+        first = client.get("/staff/queue").get_data(as_text=True)
+        assert "3 items waiting" in first and "Waiting 5 days" in first and "Waiting 3 days" not in first
+        second = client.get("/staff/queue?page=2").get_data(as_text=True)
+        assert "Waiting 3 days" in second and "Waiting 5 days" not in second
+        assert "Waiting 3 days" in client.get("/staff/queue?page=99").get_data(as_text=True)
+    finally:
+        queue_views.PER_PAGE = saved
