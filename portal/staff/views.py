@@ -14,6 +14,8 @@ from portal.extensions import db
 from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers import lifecycle
+from portal.suppliers import service as suppliers_service
+from portal.suppliers.forms import FirmProfileForm
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -71,6 +73,18 @@ def firms():
     return render_template(
         "staff/firms.html", page=page, wanted=wanted, statuses=ListingStatus, pending_items=pending_items
     )
+
+
+@bp.route("/firms/new", methods=["GET", "POST"])
+@staff_required
+def add_firm():
+    """List a firm from EDB's records that nobody runs on the portal yet."""
+    form = FirmProfileForm()
+    if form.validate_on_submit():
+        firm = suppliers_service.add_unowned_listing(form.profile_data(), current_user)
+        flash(_("%(firm)s is listed and waits in the review queue.", firm=firm.legal_name), "success")
+        return redirect(url_for("staff.review_firm", firm_id=firm.id))
+    return render_template("staff/firm_new.html", form=form)
 
 
 @bp.route("/firms/<int:firm_id>")

@@ -112,8 +112,9 @@ def ensure_editable(firm: Firm) -> None:
 # --- creating and editing ------------------------------------------------------------------------
 
 
-def create_firm(*, legal_name: str, city: str, province: str, owner=None, **fields) -> Firm:
-    """Start a draft listing; the signing-up user, if any, becomes its owner."""
+def create_firm(*, legal_name: str, city: str, province: str, owner=None, by=None, **fields) -> Firm:
+    """Start a draft listing; the signing-up user, if any, becomes its owner (`by` is who acted,
+    when that is not the owner)."""
     firm = Firm(legal_name=legal_name.strip(), city=city.strip(), province=province, slug=slugify(legal_name), **fields)
     db.session.add(firm)
     if owner is not None:
@@ -122,10 +123,20 @@ def create_firm(*, legal_name: str, city: str, province: str, owner=None, **fiel
     audit.record(
         "firm.created",
         firm,
-        actor=owner,
+        actor=by or owner,
         after=audit.snapshot(firm, ("legal_name", "city", "province")),
         firm_id=firm.id,
     )
+    return firm
+
+
+def add_unowned_listing(data: dict, by) -> Firm:
+    """Staff list a firm nobody runs on the portal yet; it waits in the queue for a second
+    reviewer's check like any submitted listing, and its people can claim it once public."""
+    firm = create_firm(by=by, **data)
+    firm.status, firm.submitted_at = ListingStatus.SUBMITTED, utcnow()
+    audit.record("firm.submitted", firm, actor=by, after={"status": firm.status}, firm_id=firm.id)
+    db.session.commit()
     return firm
 
 

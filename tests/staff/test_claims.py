@@ -217,3 +217,27 @@ def test_the_claimant_sees_and_can_withdraw_their_claim(client, login, firm):
     assert _claims()[0].status == ClaimStatus.WITHDRAWN
     login("supplier")
     assert client.post(f"/claims/{claim.id}/withdraw").status_code == 404
+
+
+def test_staff_add_an_unowned_listing_that_waits_for_review(client, login):
+    from portal.suppliers.models import Firm, ListingStatus
+
+    login("staff")
+    assert "Add a listing" in client.get("/staff/firms").get_data(as_text=True)
+    page = client.post("/staff/firms/new", data={"legal_name": "", "city": "Sialkot", "province": "Punjab"})
+    assert page.status_code == 200 and db.session.scalar(select(Firm)) is None
+    response = client.post(
+        "/staff/firms/new",
+        data={"legal_name": "Sialkot Metal Works", "city": "Sialkot", "province": "Punjab",
+              "website": "https://smw.pk", "contact_email": "info@smw.pk", "description": "Metal frames and small pressed parts for phone makers since 1998."},
+    )  # fmt: skip
+    firm = db.session.scalar(select(Firm))
+    assert response.headers["Location"].endswith(f"/staff/firms/{firm.id}")
+    assert firm.status == ListingStatus.SUBMITTED and firm.members == []
+    assert [item.firm.id for item in review_queue(kind="listing")] == [firm.id]
+
+
+@pytest.mark.parametrize("role", ["supplier", "brand", "investor"])
+def test_only_staff_add_listings(client, login, role):
+    login(role)
+    assert client.get("/staff/firms/new").status_code in (403, 404)
