@@ -2,6 +2,8 @@
 suspended and reinstated. Every transition is checked against one table, audited and committed.
 """
 
+from flask_babel import gettext as _
+
 from portal import audit
 from portal.extensions import db
 from portal.mail import external_url, send_mail
@@ -32,7 +34,7 @@ def _check_version(firm: Firm, expected_version: int | None) -> None:
     # Optimistic locking: the reviewer acted on the version they saw, or not at all.
     if expected_version is not None and firm.version != expected_version:
         raise TransitionRefused(
-            "Someone else changed this listing while you were looking at it; reload it and decide again."
+            _("Someone else changed this listing while you were looking at it; reload it and decide again.")
         )
 
 
@@ -41,7 +43,11 @@ def _transition(firm: Firm, action: str, by, expected_version: int | None, note:
     sources, target = TRANSITIONS[action]
     if firm.status not in sources:
         raise TransitionRefused(
-            f"A listing that is {firm.status.value.replace('_', ' ')} cannot be sent to {target.value.replace('_', ' ')}."
+            _(
+                "A listing that is %(now)s cannot be sent to %(then)s.",
+                now=firm.status.value.replace("_", " "),
+                then=target.value.replace("_", " "),
+            )
         )
     before = {"status": firm.status}
     firm.status = target
@@ -54,11 +60,11 @@ def submission_problems(firm: Firm) -> list[str]:
     """What must be there before staff can review the listing."""
     problems = []
     if len(firm.description or "") < 40:
-        problems.append("Describe what the firm makes (at least 40 characters).")
+        problems.append(_("Describe what the firm makes (at least 40 characters)."))
     if not firm.contact_email:
-        problems.append("Add a contact e-mail for brands.")
+        problems.append(_("Add a contact e-mail for brands."))
     if not firm.capabilities:
-        problems.append("Add at least one capability: what you make and how much per month.")
+        problems.append(_("Add at least one capability: what you make and how much per month."))
     return problems
 
 
@@ -98,7 +104,7 @@ def verify(firm: Firm, by, expected_version: int | None = None) -> None:
 def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: int | None = None) -> None:
     reasons = {field: text.strip() for field, text in reasons.items() if text and text.strip()}
     if not reasons:
-        raise TransitionRefused("Say what should change for at least one field.")
+        raise TransitionRefused(_("Say what should change for at least one field."))
     _transition(firm, "request_changes", by, expected_version, reasons=reasons)
     firm.review_reasons = reasons
     lines = "\n".join(f"- {field.replace('_', ' ')}: {text}" for field, text in reasons.items())
@@ -113,7 +119,7 @@ def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: i
 
 def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
     if not reason.strip():
-        raise TransitionRefused("Give the reason for rejecting the listing.")
+        raise TransitionRefused(_("Give the reason for rejecting the listing."))
     _transition(firm, "reject", by, expected_version, note=reason.strip())
     firm.review_reasons = {"listing": reason.strip()}
     _notify_firm(
@@ -129,9 +135,9 @@ def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) ->
     """Hide a listing at once from directory, search, API and matches; the reason is kept."""
     _check_version(firm, expected_version)
     if firm.suspended:
-        raise TransitionRefused("The listing is already suspended.")
+        raise TransitionRefused(_("The listing is already suspended."))
     if not reason.strip():
-        raise TransitionRefused("Give the reason for suspending the listing.")
+        raise TransitionRefused(_("Give the reason for suspending the listing."))
     firm.suspended, firm.suspension_reason = True, reason.strip()
     audit.record(
         "firm.suspended",
@@ -154,9 +160,9 @@ def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) ->
 def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
     _check_version(firm, expected_version)
     if not firm.suspended:
-        raise TransitionRefused("The listing is not suspended.")
+        raise TransitionRefused(_("The listing is not suspended."))
     if not reason.strip():
-        raise TransitionRefused("Give the reason for reinstating the listing.")
+        raise TransitionRefused(_("Give the reason for reinstating the listing."))
     firm.suspended, firm.suspension_reason = False, None
     audit.record(
         "firm.reinstated",
@@ -174,7 +180,7 @@ def review_profile_changes(firm: Firm, by, approve: bool, expected_version: int 
     """Apply or discard identity changes a verified firm proposed (as the reviewer saw them)."""
     _check_version(firm, expected_version)
     if not firm.proposed:
-        raise TransitionRefused("There are no changes waiting for review.")
+        raise TransitionRefused(_("There are no changes waiting for review."))
     proposed = dict(firm.proposed)
     before = audit.snapshot(firm, proposed)
     if approve:
@@ -202,7 +208,7 @@ def review_capability(capability: Capability, by, approve: bool, reason: str = "
     elif capability.review_status == ReviewStatus.PENDING:
         capability.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
     else:
-        raise TransitionRefused("This capability has nothing waiting for review.")
+        raise TransitionRefused(_("This capability has nothing waiting for review."))
     audit.record(
         "capability.verified" if approve else "capability.rejected",
         capability,
@@ -218,10 +224,10 @@ def review_certificate(certificate: Certificate, by, approve: bool, reason: str 
     """Staff's verdict after looking at the evidence; only verified certificates ever count."""
     if certificate.review_status != ReviewStatus.PENDING:
         raise TransitionRefused(
-            "This certificate was already decided (perhaps by another reviewer); nothing was changed."
+            _("This certificate was already decided (perhaps by another reviewer); nothing was changed.")
         )
     if not approve and not reason.strip():
-        raise TransitionRefused("Give the reason for rejecting the certificate.")
+        raise TransitionRefused(_("Give the reason for rejecting the certificate."))
     before = {"review_status": certificate.review_status}
     certificate.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
     certificate.verified_at = utcnow() if approve else None

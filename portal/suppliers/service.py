@@ -9,6 +9,7 @@ import secrets
 from datetime import timedelta
 
 from flask import abort
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -106,7 +107,7 @@ def firms_of(user) -> list[Firm]:
 
 def ensure_editable(firm: Firm) -> None:
     if firm.status == ListingStatus.REJECTED:
-        raise ListingLocked("This listing was rejected and can no longer be changed; contact EDB staff.")
+        raise ListingLocked(_("This listing was rejected and can no longer be changed; contact EDB staff."))
 
 
 # --- creating and editing ------------------------------------------------------------------------
