@@ -27,7 +27,7 @@ class TransitionRefused(ValueError):
 
 
 def allowed_actions(firm: Firm) -> set[str]:
-    return {action for action, (sources, _) in TRANSITIONS.items() if firm.status in sources}
+    return {action for action, (sources, _target) in TRANSITIONS.items() if firm.status in sources}
 
 
 def _check_version(firm: Firm, expected_version: int | None) -> None:
