@@ -27,7 +27,10 @@ class AskForm(FlaskForm):
             DataRequired(_l("Write a short message to the firm.")),
             Length(max=REQUEST_MAX, message=_l("Keep it to %(max)d characters.")),
         ],
-        description=_l("Who you are and what you are looking for. The firm sees your organisation and this message."),
+        description=_l(
+            "Who you are and what you are looking for, in at most 1,000 characters. "
+            "The firm sees your organisation and this message."
+        ),
     )
     submit = SubmitField(_l("Ask for an introduction"))
 

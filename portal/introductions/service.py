@@ -355,7 +355,8 @@ def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | No
             db.session.add(intro)
             _move(intro, Stage.REQUESTED, user)
             db.session.flush()
-            after = {"firm_id": firm.id, "need_id": need_id, "message": message}
+            # The trail records the act, not the correspondence (the message stays with the introduction).
+            after = {"firm_id": firm.id, "need_id": need_id}
             audit.record("introduction.requested", intro, actor=user, after=after)
             _tell_firm_of_request(intro)
     except IntegrityError as error:
@@ -373,6 +374,10 @@ def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Sta
     _check_version(intro, expected_version)
     if not intro.is_pending:
         raise IntroductionRefused(_l("This request was already answered."))
+    if to_stage == Stage.INTRODUCED and not can_be_asked(intro.firm):
+        raise IntroductionRefused(
+            _l("Your firm's listing is not public just now, so it cannot accept introductions; it may still decline.")
+        )
     with _transaction():
         _move(intro, to_stage, by)
         intro.answered_at = utcnow()

@@ -192,3 +192,16 @@ def test_the_linked_need_shows_only_to_those_who_may_see_it(client, login, users
     open_need = make_need(make_user("brand", email="b2@example.com"), title="Open boards")
     other = make_introduction(db.session.get(type(users["brand"]), open_need.owner_id), firm, need=open_need)
     assert 'data-testid="intro-need"' in page_of(client, other)
+
+
+def test_a_firm_whose_listing_was_suspended_meanwhile_may_decline_but_not_accept(client, login, firm, intro):
+    firm.suspended = True
+    db.session.commit()
+    login("supplier")
+    response = client.post(
+        f"/introductions/{intro.id}/accept", data={"accept-version": intro.version}, follow_redirects=True
+    )
+    assert "cannot accept introductions" in response.text
+    assert reload(intro).stage == Stage.REQUESTED
+    client.post(f"/introductions/{intro.id}/decline", data={"decline-version": intro.version})
+    assert reload(intro).stage == Stage.DECLINED
