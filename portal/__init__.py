@@ -85,6 +85,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.claims.views import bp as claims_bp
     from portal.compliance.views import bp as compliance_bp
+    from portal.introductions.views import bp as introductions_bp
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
@@ -103,3 +104,4 @@ def _register_blueprints(app: Flask) -> None:
         api_bp,
     ):
         app.register_blueprint(blueprint)
+    app.register_blueprint(introductions_bp)

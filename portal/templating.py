@@ -20,6 +20,8 @@ def _navigation() -> list[tuple[str, str]]:
         items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
     if role == Role.BRAND:
         items.append(("needs.index", _l("Sourcing needs")))
+    if role in (Role.BRAND, Role.SUPPLIER):
+        items.append(("introductions.index", _l("Introductions")))
     if role == Role.STAFF:
         items.append(("staff.queue", _l("Review queue (%(count)s)", count=queue_count())))
         items += [

@@ -1,0 +1,88 @@
+"""Forms for introductions. Answers and stage moves carry the version the user saw; each form on the
+introduction page has a `form_name`, also its field prefix, so several forms share the page."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms.widgets import HiddenInput
+
+from portal.introductions.models import ACTIVE_STAGES, OUTCOME_LABELS, Stage
+from portal.introductions.service import MESSAGE_MAX, REASON_MAX, REQUEST_MAX
+from portal.validators import choices, strip_filter
+
+# Valid answers of the stage form; a backward one is refused by the service, with its reason.
+MOVABLE_STAGES = (*ACTIVE_STAGES, Stage.CLOSED)
+
+
+def _version_field():
+    return IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Reload the page and try again."))])
+
+
+class AskForm(FlaskForm):
+    message = TextAreaField(
+        _l("Message to the firm"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Write a short message to the firm.")),
+            Length(max=REQUEST_MAX, message=_l("Keep it to %(max)d characters.")),
+        ],
+        description=_l(
+            "Who you are and what you are looking for, in at most 1,000 characters. "
+            "The firm sees your organisation and this message."
+        ),
+    )
+    submit = SubmitField(_l("Ask for an introduction"))
+
+
+class AcceptForm(FlaskForm):
+    form_name = "accept"
+    version = _version_field()
+    submit = SubmitField(_l("Accept and share contacts"))
+
+
+class DeclineForm(FlaskForm):
+    form_name = "decline"
+    version = _version_field()
+    reason = TextAreaField(
+        _l("Reason (optional)"),
+        filters=[strip_filter],
+        validators=[Length(max=REASON_MAX, message=_l("Keep it to %(max)d characters."))],
+        description=_l("The brand sees this reason."),
+    )
+    submit = SubmitField(_l("Decline"))
+
+
+class MessageForm(FlaskForm):
+    form_name = "message"
+    text = TextAreaField(
+        _l("Your message"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Write your message first.")),
+            Length(max=MESSAGE_MAX, message=_l("Keep it to %(max)d characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Send message"))
+
+
+class StageForm(FlaskForm):
+    """Move the introduction on; the list offers the later stages, the service judges the move."""
+
+    form_name = "stage"
+    version = _version_field()
+    stage = SelectField(
+        _l("New stage"),
+        choices=choices(((s.value, s.label) for s in MOVABLE_STAGES), blank=_l("Choose…")),
+        validators=[DataRequired(_l("Choose the new stage."))],
+    )
+    outcome = SelectField(
+        _l("Outcome"),
+        choices=choices(((o.value, label) for o, label in OUTCOME_LABELS.items()), blank=_l("Only when closing…")),
+        validators=[Optional()],
+    )
+    submit = SubmitField(_l("Move stage"))
+
+    def offer(self, stages: list[Stage]) -> None:
+        """Show only these stages in the list (the later ones)."""
+        self.stage.choices = choices(((s.value, s.label) for s in stages), blank=_l("Choose…"))

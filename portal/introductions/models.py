@@ -1,0 +1,142 @@
+"""An introduction between a brand user and a firm, its message thread and its stage history."""
+
+import enum
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from portal.extensions import db, enum_type
+from portal.needs.models import SourcingNeed
+from portal.suppliers.models import Firm
+from portal.timeutil import utcnow
+
+
+class Stage(enum.StrEnum):
+    """Where an introduction stands, in the order it moves (declined ends a request instead)."""
+
+    REQUESTED = "requested"
+    INTRODUCED = "introduced"
+    IN_TALKS = "in_talks"
+    SAMPLES = "samples"
+    ORDER_PLACED = "order_placed"
+    CLOSED = "closed"
+    DECLINED = "declined"
+
+    @property
+    def label(self) -> str:
+        return STAGE_LABELS[self]
+
+
+class Outcome(enum.StrEnum):
+    ORDER_WON = "order_won"
+    NO_DEAL = "no_deal"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+STAGE_LABELS = {
+    Stage.REQUESTED: _l("Requested"),
+    Stage.INTRODUCED: _l("Introduced"),
+    Stage.IN_TALKS: _l("In talks"),
+    Stage.SAMPLES: _l("Samples"),
+    Stage.ORDER_PLACED: _l("Order placed"),
+    Stage.CLOSED: _l("Closed"),
+    Stage.DECLINED: _l("Declined"),
+}
+OUTCOME_LABELS = {Outcome.ORDER_WON: _l("Order won"), Outcome.NO_DEAL: _l("No deal")}
+
+
+# The forward order; DECLINED stands outside it (it can only follow REQUESTED).
+STAGE_ORDER = (Stage.REQUESTED, Stage.INTRODUCED, Stage.IN_TALKS, Stage.SAMPLES, Stage.ORDER_PLACED, Stage.CLOSED)
+# Stages after acceptance and before closing: the two sides talk and move it forward.
+ACTIVE_STAGES = (Stage.INTRODUCED, Stage.IN_TALKS, Stage.SAMPLES, Stage.ORDER_PLACED)
+ENDED_STAGES = (Stage.CLOSED, Stage.DECLINED)
+
+
+class Introduction(db.Model):
+    """A brand user's request to meet a firm, optionally about one of the brand's sourcing needs.
+
+    `open_key` is "brand:firm:need" while the introduction is pending or active and NULL once it
+    ended; its unique constraint keeps one open introduction per pair even when two requests race.
+    `version` refuses an answer or stage move made on a page someone else changed meanwhile.
+    """
+
+    __tablename__ = "introduction"
+    __table_args__ = (Index("ix_introduction_stage_requested", "stage", "requested_at"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    brand_user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    # The brand's organisation as it was named when asking (what the firm sees before accepting).
+    organisation: Mapped[str] = mapped_column(String(160), default="")
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id"), index=True)
+    need_id: Mapped[int | None] = mapped_column(ForeignKey("sourcing_need.id", ondelete="SET NULL"), index=True)
+    message: Mapped[str] = mapped_column(Text)
+    stage: Mapped[Stage] = mapped_column(enum_type(Stage), default=Stage.REQUESTED)
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
+    decline_reason: Mapped[str] = mapped_column(Text, default="")
+    open_key: Mapped[str | None] = mapped_column(String(60), unique=True)
+    requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    version: Mapped[int] = mapped_column(default=1)
+
+    brand_user = relationship("User", foreign_keys=[brand_user_id])
+    answered_by = relationship("User", foreign_keys=[answered_by_id])
+    firm: Mapped[Firm] = relationship()
+    need: Mapped[SourcingNeed | None] = relationship()
+    messages: Mapped[list["IntroductionMessage"]] = relationship(
+        back_populates="introduction", cascade="all, delete-orphan", order_by="IntroductionMessage.id"
+    )
+    stage_changes: Mapped[list["StageChange"]] = relationship(
+        back_populates="introduction", cascade="all, delete-orphan", order_by="StageChange.id"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_pending(self) -> bool:
+        return self.stage == Stage.REQUESTED
+
+    @property
+    def is_active(self) -> bool:
+        return self.stage in ACTIVE_STAGES
+
+    @property
+    def was_accepted(self) -> bool:
+        return self.answered_at is not None and self.stage != Stage.DECLINED
+
+
+class IntroductionMessage(db.Model):
+    """One message in an introduction's thread, written after the firm accepted."""
+
+    __tablename__ = "introduction_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introduction.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    text: Mapped[str] = mapped_column(Text)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    introduction: Mapped[Introduction] = relationship(back_populates="messages")
+    author = relationship("User")
+
+
+class StageChange(db.Model):
+    """One step of an introduction's life: who moved it from which stage to which, and when."""
+
+    __tablename__ = "introduction_stage_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    introduction_id: Mapped[int] = mapped_column(ForeignKey("introduction.id", ondelete="CASCADE"), index=True)
+    from_stage: Mapped[Stage | None] = mapped_column(enum_type(Stage))
+    to_stage: Mapped[Stage] = mapped_column(enum_type(Stage))
+    outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    introduction: Mapped[Introduction] = relationship(back_populates="stage_changes")
+    actor = relationship("User")

@@ -1,0 +1,449 @@
+"""The rules of introductions: who may ask, see, answer, write and move one, and the acts themselves.
+
+Each act is one transaction with its audit entry, its stage-history row and its notifications.
+Answers and stage moves name the version the user saw, so two people acting at once never
+silently overwrite each other: the second is told to reload.
+
+Staff may read every introduction (oversight) but never act on one or post in its thread, and the
+contact panel stays between the two parties: staff reach firms and accounts through their own pages.
+"""
+
+from contextlib import contextmanager
+from urllib.parse import urlsplit
+
+from flask import abort, current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+from sqlalchemy.orm.exc import StaleDataError
+
+from portal import audit
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.introductions.models import (
+    ACTIVE_STAGES,
+    STAGE_ORDER,
+    Introduction,
+    IntroductionMessage,
+    Outcome,
+    Stage,
+    StageChange,
+)
+from portal.mail import external_url
+from portal.needs import service as needs
+from portal.needs.models import SourcingNeed
+from portal.notifications import notify
+from portal.notifications.service import notify_all
+from portal.suppliers import service as suppliers
+from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
+from portal.timeutil import utcnow
+
+MESSAGE_MAX = 2000
+REQUEST_MAX = 1000
+REASON_MAX = 1000
+
+
+class IntroductionRefused(ValueError):
+    """The act does not apply to the introduction as it is; the message is for the user."""
+
+
+class IntroductionChanged(IntroductionRefused):
+    """Someone else answered or moved the introduction after the user loaded it."""
+
+    def __init__(self):
+        super().__init__(
+            _l("Someone else changed this introduction while you were looking at it; here it is as it is now.")
+        )
+
+
+class AlreadyOpen(IntroductionRefused):
+    """The brand user already has a pending or active introduction to this firm (for this need)."""
+
+    def __init__(self, existing: Introduction):
+        super().__init__(_l("You already asked this firm for an introduction; it is still open."))
+        self.existing = existing
+
+
+class NotAllowed(PermissionError):
+    """The user may see the introduction but not do this to it (wrong side, or staff)."""
+
+
+# --- who may do what -----------------------------------------------------------------------------
+
+
+def may_ask(user) -> bool:
+    """Only brand users ask for introductions (investors have their own flow, staff oversee)."""
+    return user is not None and user.is_authenticated and user.role == Role.BRAND
+
+
+def can_be_asked(firm: Firm) -> bool:
+    """Only public firms (verified, not suspended) can be asked."""
+    return firm.is_public
+
+
+def is_brand_side(intro: Introduction, user) -> bool:
+    return user is not None and user.is_authenticated and intro.brand_user_id == user.id
+
+
+def is_firm_side(intro: Introduction, user) -> bool:
+    """Any member of the firm speaks for it."""
+    return suppliers.membership(intro.firm, user) is not None
+
+
+def is_party(intro: Introduction, user) -> bool:
+    return is_brand_side(intro, user) or is_firm_side(intro, user)
+
+
+def can_view(intro: Introduction, user) -> bool:
+    """The two sides, and staff for oversight (read-only); nobody else learns it exists."""
+    return is_party(intro, user) or (user is not None and user.is_authenticated and user.is_staff)
+
+
+def can_see_contacts(intro: Introduction, user) -> bool:
+    """Contacts flow both ways only once the firm accepted, and only between the two sides."""
+    return intro.was_accepted and is_party(intro, user)
+
+
+def can_answer(intro: Introduction, user) -> bool:
+    return intro.is_pending and is_firm_side(intro, user)
+
+
+def can_post(intro: Introduction, user) -> bool:
+    """Either side writes in the thread between acceptance and closing."""
+    return intro.is_active and is_party(intro, user)
+
+
+def can_move_stage(intro: Introduction, user) -> bool:
+    return intro.is_active and is_party(intro, user)
+
+
+def can_view_need(intro: Introduction, user) -> bool:
+    return intro.need is not None and needs.can_view(intro.need, user)
+
+
+def next_stages(intro: Introduction) -> list[Stage]:
+    """The stages an active introduction may move to: any later one, skipping allowed."""
+    if not intro.is_active:
+        return []
+    return list(STAGE_ORDER[STAGE_ORDER.index(intro.stage) + 1 :])
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+
+def introduction_for(intro_id: int, user) -> Introduction:
+    """The introduction if `user` may see it; 404 otherwise, as for a missing one."""
+    intro = db.session.get(Introduction, intro_id)
+    if intro is None or not can_view(intro, user):
+        abort(404)
+    return intro
+
+
+def askable_firm(firm_id: int) -> Firm:
+    """The firm to ask; 404 unless it is public, so hidden listings reveal nothing."""
+    firm = db.session.get(Firm, firm_id)
+    if firm is None or not can_be_asked(firm):
+        abort(404)
+    return firm
+
+
+def open_key(brand_user_id: int, firm_id: int, need_id: int | None) -> str:
+    return f"{brand_user_id}:{firm_id}:{need_id or 0}"
+
+
+def open_introduction(user, firm_id: int, need_id: int | None = None) -> Introduction | None:
+    """The user's pending or active introduction to this firm (about this need), if any."""
+    return db.session.scalar(select(Introduction).where(Introduction.open_key == open_key(user.id, firm_id, need_id)))
+
+
+def contacts_for(intro: Introduction, user) -> dict | None:
+    """Both sides' contact details for a user allowed to see them; None for everyone else."""
+    if not can_see_contacts(intro, user):
+        return None
+    firm = intro.firm
+    return {
+        "firm": {
+            "name": firm.display_name,
+            "email": firm.contact_email,
+            "phone": firm.phone,
+            "website": firm.website,
+            "address": firm.address,
+            "city": firm.city,
+            "province": firm.province,
+            "people": [{"name": m.user.full_name, "email": m.user.email} for m in firm.members],
+        },
+        "brand": {
+            "name": intro.brand_user.full_name,
+            "email": intro.brand_user.email,
+            "organisation": intro.organisation,
+        },
+    }
+
+
+def actor_name(intro: Introduction, actor, viewer) -> str:
+    """Who acted, by name where the viewer may know names, otherwise by the side they act for."""
+    if actor is None:
+        return ""
+    if actor.id == getattr(viewer, "id", None) or can_see_contacts(intro, viewer) or viewer.is_staff:
+        return actor.full_name
+    return intro.organisation if actor.id == intro.brand_user_id else intro.firm.display_name
+
+
+def introductions_query(user, stage: str = ""):
+    """The introductions a user may list, newest first: a brand's own, a firm's, every one for staff.
+
+    `stage` is one stage's value, "open" (awaiting answer or active) or empty for all.
+    """
+    query = select(Introduction).options(selectinload(Introduction.firm))
+    if user.role == Role.BRAND:
+        query = query.where(Introduction.brand_user_id == user.id)
+    elif user.role == Role.SUPPLIER:
+        query = query.where(Introduction.firm_id.in_(select(FirmMember.firm_id).where(FirmMember.user_id == user.id)))
+    elif not user.is_staff:
+        query = query.where(false())
+    if stage == "open":
+        query = query.where(Introduction.stage.in_((Stage.REQUESTED, *ACTIVE_STAGES)))
+    elif stage in set(Stage):
+        query = query.where(Introduction.stage == Stage(stage))
+    return query.order_by(Introduction.requested_at.desc(), Introduction.id.desc())
+
+
+def stage_counts(category: str | None = None, province: str | None = None) -> dict[Stage, int]:
+    """How many introductions stand at each stage now, every stage present (for the funnel).
+
+    `category`: an introduction linked to a need counts for that need's category; one without a
+    need counts for every category the firm has a verified capability in. `province`: the firm's.
+    """
+    query = select(Introduction.stage, func.count(Introduction.id)).group_by(Introduction.stage)
+    if province:
+        query = query.join(Firm, Firm.id == Introduction.firm_id).where(Firm.province == province)
+    if category:
+        firm_makes_it = exists().where(
+            Capability.firm_id == Introduction.firm_id,
+            Capability.category_slug == category,
+            Capability.review_status == ReviewStatus.VERIFIED,
+        )
+        query = query.outerjoin(SourcingNeed, SourcingNeed.id == Introduction.need_id).where(
+            or_(SourcingNeed.category_slug == category, and_(Introduction.need_id.is_(None), firm_makes_it))
+        )
+    counts = dict(db.session.execute(query).all())
+    return {stage: counts.get(stage, 0) for stage in Stage}
+
+
+# --- notices -------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _recipients_language():
+    """Notices go to other people, whose language the request does not tell (and acts may run
+    outside a request): they are written in the portal's default language."""
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        yield
+
+
+def _link(intro: Introduction) -> str:
+    return urlsplit(external_url("introductions.show", intro_id=intro.id)).path
+
+
+def _tell_firm_of_request(intro: Introduction) -> None:
+    """Every member of the firm hears of the request once."""
+    with _recipients_language():
+        subject = _(
+            "%(organisation)s asks to be introduced to %(firm)s",
+            organisation=intro.organisation or intro.brand_user.full_name,
+            firm=intro.firm.display_name,
+        )
+        members = [m.user for m in intro.firm.members]
+        notify_all(members, "intro_request", f"intro:{intro.id}:request", subject, intro.message, _link(intro))
+
+
+def _tell_brand_of_answer(intro: Introduction) -> None:
+    """The brand user hears the firm's answer once (an introduction is answered only once)."""
+    with _recipients_language():
+        firm = intro.firm.display_name
+        if intro.was_accepted:
+            subject = _("%(firm)s accepted your introduction request", firm=firm)
+            body = _("Their contact details are on the introduction page; write to them there.")
+        else:
+            subject = _("%(firm)s declined your introduction request", firm=firm)
+            body = intro.decline_reason
+        notify(intro.brand_user, "intro_answer", f"intro:{intro.id}:answer", subject, body, _link(intro))
+
+
+def _tell_other_side(intro: Introduction, message: "IntroductionMessage", by) -> None:
+    """The other side (the brand user, or every member of the firm) hears of each message once."""
+    with _recipients_language():
+        if is_brand_side(intro, by):
+            others, sender = [m.user for m in intro.firm.members], intro.organisation or by.full_name
+        else:
+            others, sender = [intro.brand_user], intro.firm.display_name
+        subject = _("New message from %(sender)s", sender=sender)
+        notify_all(
+            others, "intro_message", f"intro:{intro.id}:message:{message.id}", subject, message.text, _link(intro)
+        )
+
+
+# --- acting --------------------------------------------------------------------------------------
+
+
+def _check_version(intro: Introduction, expected_version: int | None) -> None:
+    if expected_version is not None and intro.version != expected_version:
+        raise IntroductionChanged()
+
+
+@contextmanager
+def _transaction():
+    """Commit the act whole; the version column turns a concurrent change into IntroductionChanged."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        raise IntroductionChanged() from error
+    except Exception:
+        db.session.rollback()
+        raise
+
+
+def _move(intro: Introduction, to_stage: Stage, by, outcome: Outcome | None = None) -> StageChange:
+    """Set the stage and keep the step in the stage history (a new request starts from nothing)."""
+    from_stage = intro.stage if intro.id is not None else None
+    change = StageChange(
+        introduction=intro, from_stage=from_stage, to_stage=to_stage, outcome=outcome, actor_id=by.id, at=utcnow()
+    )
+    db.session.add(change)
+    intro.stage = to_stage
+    return change
+
+
+def _clean(text: str, limit: int, empty_message) -> str:
+    text = (text or "").strip()
+    if not text:
+        raise IntroductionRefused(empty_message)
+    if len(text) > limit:
+        raise IntroductionRefused(_l("Keep it to %(limit)s characters.", limit=limit))
+    return text
+
+
+def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | None = None) -> Introduction:
+    """A brand user asks a public firm for an introduction, optionally about one of their needs."""
+    if not may_ask(user):
+        raise NotAllowed()
+    if not can_be_asked(firm):
+        raise IntroductionRefused(_l("This firm's listing is not public, so it cannot be asked."))
+    if need is not None and need.owner_id != user.id:
+        raise NotAllowed()
+    message = _clean(message, REQUEST_MAX, _l("Write a short message to the firm."))
+    need_id = need.id if need is not None else None
+    existing = open_introduction(user, firm.id, need_id)
+    if existing is not None:
+        raise AlreadyOpen(existing)
+    intro = Introduction(
+        brand_user_id=user.id,
+        organisation=user.organisation,
+        firm=firm,
+        need=need,
+        message=message,
+        open_key=open_key(user.id, firm.id, need_id),
+        requested_at=utcnow(),
+    )
+    try:
+        with _transaction():
+            db.session.add(intro)
+            _move(intro, Stage.REQUESTED, user)
+            db.session.flush()
+            # The trail records the act, not the correspondence (the message stays with the introduction).
+            after = {"firm_id": firm.id, "need_id": need_id}
+            audit.record("introduction.requested", intro, actor=user, after=after)
+            _tell_firm_of_request(intro)
+    except IntegrityError as error:
+        # Another request for the same pair committed between the check above and this one.
+        existing = open_introduction(user, firm.id, need_id)
+        if existing is None:
+            raise
+        raise AlreadyOpen(existing) from error
+    return intro
+
+
+def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Stage, reason: str = "") -> None:
+    if not is_firm_side(intro, by):
+        raise NotAllowed()
+    _check_version(intro, expected_version)
+    if not intro.is_pending:
+        raise IntroductionRefused(_l("This request was already answered."))
+    if to_stage == Stage.INTRODUCED and not can_be_asked(intro.firm):
+        raise IntroductionRefused(
+            _l("Your firm's listing is not public just now, so it cannot accept introductions; it may still decline.")
+        )
+    with _transaction():
+        _move(intro, to_stage, by)
+        intro.answered_at = utcnow()
+        intro.answered_by_id = by.id
+        intro.decline_reason = reason
+        if to_stage == Stage.DECLINED:
+            intro.open_key = None
+        db.session.flush()
+        action = "introduction.declined" if to_stage == Stage.DECLINED else "introduction.accepted"
+        audit.record(action, intro, actor=by, before={"stage": Stage.REQUESTED}, after={"stage": to_stage}, note=reason)
+        _tell_brand_of_answer(intro)
+
+
+def accept(intro: Introduction, by, expected_version: int | None = None) -> None:
+    """A member of the firm accepts: the stage becomes "introduced" and contacts open both ways."""
+    _answer(intro, by, expected_version, Stage.INTRODUCED)
+
+
+def decline(intro: Introduction, by, reason: str = "", expected_version: int | None = None) -> None:
+    """A member of the firm declines, optionally saying why; the brand may ask again later."""
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise IntroductionRefused(_l("Keep it to %(limit)s characters.", limit=REASON_MAX))
+    _answer(intro, by, expected_version, Stage.DECLINED, reason)
+
+
+def post_message(intro: Introduction, by, text: str) -> IntroductionMessage:
+    """Add a message to the thread and tell the other side. The audit entry names the message but
+    does not copy its text: private correspondence stays out of the permanent trail."""
+    if not is_party(intro, by):
+        raise NotAllowed()
+    if intro.is_pending:
+        raise IntroductionRefused(_l("You can write here once the firm has accepted the introduction."))
+    if not intro.is_active:
+        raise IntroductionRefused(_l("This introduction has ended; its thread is kept as it is."))
+    text = _clean(text, MESSAGE_MAX, _l("Write your message first."))
+    with _transaction():
+        message = IntroductionMessage(introduction=intro, author_id=by.id, text=text, at=utcnow())
+        db.session.add(message)
+        db.session.flush()
+        audit.record("introduction.message_posted", intro, actor=by, after={"message_id": message.id})
+        _tell_other_side(intro, message, by)
+    return message
+
+
+def move_stage(intro: Introduction, by, stage, outcome=None, expected_version: int | None = None) -> None:
+    """Either side moves an active introduction forward; closing needs the outcome."""
+    if not is_party(intro, by):
+        raise NotAllowed()
+    _check_version(intro, expected_version)
+    if not intro.is_active:
+        raise IntroductionRefused(_l("Only an accepted introduction that is not closed can change stage."))
+    stage = Stage(stage)
+    if stage not in next_stages(intro):
+        raise IntroductionRefused(
+            _l("Stages only move forward: this introduction is already at “%(stage)s”.", stage=intro.stage.label)
+        )
+    outcome = Outcome(outcome) if outcome and stage == Stage.CLOSED else None
+    if stage == Stage.CLOSED and outcome is None:
+        raise IntroductionRefused(_l("Say how it ended: order won or no deal."))
+    with _transaction():
+        before = {"stage": intro.stage}
+        _move(intro, stage, by, outcome)
+        intro.outcome = outcome
+        if stage == Stage.CLOSED:
+            intro.open_key = None
+        db.session.flush()
+        after = {"stage": stage, "outcome": outcome}
+        audit.record("introduction.stage_moved", intro, actor=by, before=before, after=after)

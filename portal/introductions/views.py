@@ -1,0 +1,178 @@
+"""Introduction pages: asking, the list, and each introduction with its answer, thread and stages.
+
+Views only read forms and call the service; the rules live in `portal.introductions.service`.
+"""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from portal.access import role_required
+from portal.accounts.models import Role
+from portal.extensions import db
+from portal.introductions import service
+from portal.introductions.forms import AcceptForm, AskForm, DeclineForm, MessageForm, StageForm
+from portal.introductions.models import Introduction, Stage
+from portal.needs import service as needs
+
+bp = Blueprint("introductions", __name__, url_prefix="/introductions")
+PER_PAGE = 50
+
+
+@bp.app_template_global("open_introduction")
+def open_introduction(firm_id: int, need_id: int | None = None) -> Introduction | None:
+    """For the ask button: the signed-in brand user's open introduction to the firm, if any."""
+    if not service.may_ask(current_user):
+        return None
+    return service.open_introduction(current_user, firm_id, need_id)
+
+
+@bp.route("/")
+@role_required(Role.BRAND, Role.SUPPLIER, Role.STAFF)
+def index():
+    """A brand's introductions, a firm's, or (for staff) every one; filtered by stage."""
+    stage = request.args.get("stage", "")
+    page = db.paginate(
+        service.introductions_query(current_user, stage),
+        page=request.args.get("page", 1, type=int),
+        per_page=PER_PAGE,
+        error_out=False,
+    )
+    return render_template("introductions/index.html", page=page, stage=stage, stages=list(Stage))
+
+
+@bp.route("/ask/<int:firm_id>", methods=["GET", "POST"])
+@role_required(Role.BRAND)
+def ask(firm_id):
+    """Ask a public firm for an introduction, optionally about one of the brand's needs."""
+    firm = service.askable_firm(firm_id)
+    need_id = request.args.get("need_id", type=int)
+    need = needs.need_for(need_id, owner=True) if need_id else None
+    existing = service.open_introduction(current_user, firm.id, need_id)
+    form = AskForm()
+    if existing is None and form.validate_on_submit():
+        try:
+            intro = service.request_introduction(current_user, firm, form.message.data, need)
+        except service.AlreadyOpen as error:
+            existing = error.existing
+        except service.IntroductionRefused as error:
+            form.message.errors = [*form.message.errors, str(error)]
+        else:
+            flash(_("Your request is on its way to %(firm)s.", firm=firm.display_name), "success")
+            return redirect(url_for(".show", intro_id=intro.id))
+    return render_template("introductions/ask.html", form=form, firm=firm, need=need, existing=existing)
+
+
+def _forms(intro: Introduction, **bound) -> dict:
+    """The page's forms for this viewer, each with the version shown; a form that failed comes in `bound`."""
+    forms = {
+        "accept_form": AcceptForm(prefix="accept", formdata=None, version=intro.version),
+        "decline_form": DeclineForm(prefix="decline", formdata=None, version=intro.version),
+        "message_form": MessageForm(prefix="message", formdata=None),
+        "stage_form": StageForm(prefix="stage", formdata=None, version=intro.version),
+    }
+    forms.update(bound)
+    # Offer only later stages; a posted form accepts any, so a backward move gets the service's
+    # clear refusal rather than "not a valid choice".
+    forms["stage_form"].offer(service.next_stages(intro))
+    return forms
+
+
+def _render(intro: Introduction, **bound):
+    user = current_user
+    return render_template(
+        "introductions/show.html",
+        intro=intro,
+        contacts=service.contacts_for(intro, user),
+        show_need=service.can_view_need(intro, user),
+        can_answer=service.can_answer(intro, user),
+        can_post=service.can_post(intro, user),
+        can_move=service.can_move_stage(intro, user),
+        is_firm_side=service.is_firm_side(intro, user),
+        is_party=service.is_party(intro, user),
+        actor_name=lambda actor: service.actor_name(intro, actor, user),
+        **_forms(intro, **bound),
+    )
+
+
+@bp.route("/<int:intro_id>")
+@role_required(Role.BRAND, Role.SUPPLIER, Role.STAFF)
+def show(intro_id):
+    """One introduction: the request, the answer, contacts once accepted, the thread and the stages."""
+    return _render(service.introduction_for(intro_id, current_user))
+
+
+def _party_introduction(intro_id: int) -> Introduction:
+    """The introduction for a viewer who may act on it: 404 if they cannot see it, 403 for staff."""
+    intro = service.introduction_for(intro_id, current_user)
+    if not service.is_party(intro, current_user):
+        abort(403)
+    return intro
+
+
+def _act(intro_id: int, form_class, act, success: str):
+    """Run one form's act on the introduction. The form's own errors show next to its fields; a
+    refusal (already answered, a backward move, someone else acted first) is flashed over the page."""
+    intro = _party_introduction(intro_id)
+    form = form_class(prefix=form_class.form_name)
+    if not form.validate_on_submit():
+        return _render(intro, **{f"{form_class.form_name}_form": form})
+    try:
+        act(intro, form)
+    except service.NotAllowed:
+        abort(403)
+    except service.IntroductionRefused as error:
+        flash(str(error), "danger")
+    else:
+        flash(success, "success")
+    return redirect(url_for(".show", intro_id=intro.id, _anchor=form_class.form_name))
+
+
+@bp.post("/<int:intro_id>/accept")
+@role_required(Role.SUPPLIER)
+def accept(intro_id):
+    """A member of the firm accepts the request."""
+    return _act(
+        intro_id,
+        AcceptForm,
+        lambda intro, form: service.accept(intro, current_user, form.version.data),
+        _("Accepted: you and the brand now see each other's contact details."),
+    )
+
+
+@bp.post("/<int:intro_id>/decline")
+@role_required(Role.SUPPLIER)
+def decline(intro_id):
+    """A member of the firm declines the request, optionally with a reason."""
+    return _act(
+        intro_id,
+        DeclineForm,
+        lambda intro, form: service.decline(intro, current_user, form.reason.data, form.version.data),
+        _("Declined. The brand has been told."),
+    )
+
+
+@bp.post("/<int:intro_id>/messages")
+@role_required(Role.BRAND, Role.SUPPLIER)
+def post_message(intro_id):
+    """Either side writes in the thread."""
+    return _act(
+        intro_id,
+        MessageForm,
+        lambda intro, form: service.post_message(intro, current_user, form.text.data),
+        _("Message sent."),
+    )
+
+
+@bp.post("/<int:intro_id>/stage")
+@role_required(Role.BRAND, Role.SUPPLIER)
+def move_stage(intro_id):
+    """Either side moves the introduction forward."""
+    return _act(
+        intro_id,
+        StageForm,
+        lambda intro, form: service.move_stage(
+            intro, current_user, form.stage.data, form.outcome.data, form.version.data
+        ),
+        _("Stage changed."),
+    )
