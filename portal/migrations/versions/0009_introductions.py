@@ -1,7 +1,7 @@
 """Introductions between brands and firms, their message threads and stage history.
 
 Revision ID: 0009
-Revises: 0007
+Revises: 0013
 Create Date: 2026-11-25 21:10:42.206037
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "0009"
-down_revision = "0007"
+down_revision = "0013"
 branch_labels = None
 depends_on = None
 
