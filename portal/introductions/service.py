@@ -159,6 +159,22 @@ def open_introduction(user, firm_id: int, need_id: int | None = None) -> Introdu
     return db.session.scalar(select(Introduction).where(Introduction.open_key == open_key(user.id, firm_id, need_id)))
 
 
+def firm_contacts_visible(firm: Firm, user) -> bool:
+    """Whether a firm's e-mail and phone show on its profile: to its own people and staff, and to
+    a brand only once the firm accepted an introduction (consent first)."""
+    if user is None or not user.is_authenticated:
+        return False
+    if user.is_staff or suppliers.can_edit(firm, user):
+        return True
+    accepted = select(Introduction.id).where(
+        Introduction.firm_id == firm.id,
+        Introduction.brand_user_id == user.id,
+        Introduction.answered_at.is_not(None),
+        Introduction.stage != Stage.DECLINED,
+    )
+    return db.session.scalar(accepted.limit(1)) is not None
+
+
 def contacts_for(intro: Introduction, user) -> dict | None:
     """Both sides' contact details for a user allowed to see them; None for everyone else."""
     if not can_see_contacts(intro, user):

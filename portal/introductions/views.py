@@ -19,6 +19,11 @@ bp = Blueprint("introductions", __name__, url_prefix="/introductions")
 PER_PAGE = 50
 
 
+@bp.app_template_global("firm_contacts_visible")
+def firm_contacts_visible(firm) -> bool:
+    return service.firm_contacts_visible(firm, current_user)
+
+
 @bp.app_template_global("open_introduction")
 def open_introduction(firm_id: int, need_id: int | None = None) -> Introduction | None:
     """For the ask button: the signed-in brand user's open introduction to the firm, if any."""

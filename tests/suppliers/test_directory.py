@@ -403,16 +403,32 @@ def test_contact_details_are_hidden_from_anonymous_visitors(client, app):
     assert unquote(link.partition("next=")[2]) == f"/suppliers/{firm.id}-{firm.slug}"
 
 
-@pytest.mark.parametrize("role", ["brand", "investor", "supplier", "staff"])
-def test_contact_details_are_shown_to_signed_in_users(client, app, login, role):
+@pytest.mark.parametrize(
+    ("role", "shown"), [("staff", True), ("brand", False), ("investor", False), ("supplier", False)]
+)
+def test_contact_details_wait_for_an_accepted_introduction(client, app, login, role, shown):
     firm = make_firm("Apex Boards (Pvt) Ltd", contact_email="orders@apex.example.pk", phone="+92 42 5550101")
     login(role)
 
     body = client.get(f"/suppliers/{firm.id}-{firm.slug}").get_data(as_text=True)
 
-    assert 'href="mailto:orders@apex.example.pk"' in body
-    assert "+92 42 5550101" in body
-    assert "Sign in to see contact details" not in body
+    assert ('href="mailto:orders@apex.example.pk"' in body) is shown
+    assert ("+92 42 5550101" in body) is shown
+    assert ("once it accepts an introduction" in body) is not shown
+
+
+def test_the_firms_own_people_and_a_brand_it_accepted_see_its_contacts(client, app, login, users):
+    from portal.introductions import service as introductions
+
+    owner = make_user("supplier", email="owner@apex.example.pk")
+    firm = make_firm("Apex Boards (Pvt) Ltd", owner=owner, phone="+92 42 5550101")
+    login(owner)
+    assert "+92 42 5550101" in client.get(f"/suppliers/{firm.id}-{firm.slug}").get_data(as_text=True)
+    intro = introductions.request_introduction(users["brand"], firm, "We need 50k boards a month.")
+    login("brand")
+    assert "+92 42 5550101" not in client.get(f"/suppliers/{firm.id}-{firm.slug}").get_data(as_text=True)
+    introductions.accept(intro, owner)
+    assert "+92 42 5550101" in client.get(f"/suppliers/{firm.id}-{firm.slug}").get_data(as_text=True)
 
 
 def test_profile_shows_only_verified_capabilities(client, app, db):
