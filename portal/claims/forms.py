@@ -8,11 +8,7 @@ from wtforms.validators import Email, InputRequired, Length, StopValidation
 
 from portal.claims.models import ClaimMethod
 from portal.uploads import DOCUMENT_KINDS
-from portal.validators import Upload, choices
-
-
-def _strip(value):
-    return value.strip() if isinstance(value, str) else value
+from portal.validators import Upload, choices, strip_filter
 
 
 class RequiredFor:
@@ -32,7 +28,7 @@ class RequiredFor:
 class ClaimForm(FlaskForm):
     position = StringField(
         _l("Your position at the firm"),
-        filters=[_strip],
+        filters=[strip_filter],
         validators=[InputRequired(_l("Say what you do at the firm, e.g. Managing director.")), Length(max=120)],
     )
     method = RadioField(
@@ -48,7 +44,7 @@ class ClaimForm(FlaskForm):
     )
     email = EmailField(
         _l("Company e-mail address"),
-        filters=[_strip],
+        filters=[strip_filter],
         validators=[
             RequiredFor(ClaimMethod.EMAIL, _l("Enter your address on the firm's domain.")),
             Email(_l("Enter a valid e-mail address.")),
@@ -62,7 +58,7 @@ class ClaimForm(FlaskForm):
             Upload(DOCUMENT_KINDS, max_mb=10, required=True),
         ],
     )
-    note = TextAreaField(_l("Anything staff should know (optional)"), filters=[_strip], validators=[Length(max=2000)])
+    note = TextAreaField(_l("Anything staff should know (optional)"), filters=[strip_filter], validators=[Length(max=2000)])
     submit = SubmitField(_l("Send the claim"))
 
 
