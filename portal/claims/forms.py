@@ -58,7 +58,9 @@ class ClaimForm(FlaskForm):
             Upload(DOCUMENT_KINDS, max_mb=10, required=True),
         ],
     )
-    note = TextAreaField(_l("Anything staff should know (optional)"), filters=[strip_filter], validators=[Length(max=2000)])
+    note = TextAreaField(
+        _l("Anything staff should know (optional)"), filters=[strip_filter], validators=[Length(max=2000)]
+    )
     submit = SubmitField(_l("Send the claim"))
 
 

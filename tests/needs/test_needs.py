@@ -228,3 +228,17 @@ def test_an_unverified_firm_is_told_why_it_sees_no_opportunities(client, login, 
 def test_opportunities_are_for_suppliers(client, login, role):
     login(role)
     assert client.get("/needs/opportunities").status_code == 403
+
+
+def test_a_target_price_is_stored_exactly_and_audited(client, login, db):
+    from decimal import Decimal
+
+    from portal.audit.models import AuditEntry
+
+    login("brand")
+    assert post_need(client, target_unit_price="3.1250").status_code == 302
+    db.session.expire_all()
+    need = db.session.scalar(select(SourcingNeed))
+    assert need.target_unit_price == Decimal("3.1250")
+    entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "need.created"))
+    assert entry.after["target_unit_price"] == "3.1250"
