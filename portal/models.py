@@ -3,6 +3,14 @@
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User  # noqa: F401
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
+from portal.investment.models import (  # noqa: F401
+    Interest,
+    InterestMessage,
+    InvestorProfile,
+    Opportunity,
+    OpportunityDocument,
+    StageChange,
+)
 from portal.mail import OutgoingEmail  # noqa: F401
 from portal.needs.models import SourcingNeed  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401

@@ -16,6 +16,7 @@ KIND_LABELS = {
     "capability": _l("Capability"),
     "certificate": _l("Certificate"),
     "profile": _l("Identity change"),
+    "investment": _l("Investment opportunity"),
 }
 
 
