@@ -258,11 +258,13 @@ def opportunities_of(user) -> list[tuple[Firm, list[Opportunity]]]:
     return found
 
 
+def _snapshot(obj, fields) -> dict:
+    """audit.snapshot with amounts as exact strings (the trail is JSON, which has no decimals)."""
+    return {k: str(v) if isinstance(v, Decimal) else v for k, v in audit.snapshot(obj, fields).items()}
+
+
 def _facts(opportunity: Opportunity) -> dict:
-    return {
-        **audit.snapshot(opportunity, FIELDS),
-        "category_slugs": sorted(c.slug for c in opportunity.categories),
-    }
+    return {**_snapshot(opportunity, FIELDS), "category_slugs": sorted(c.slug for c in opportunity.categories)}
 
 
 def _apply(opportunity: Opportunity, data: dict) -> None:
@@ -501,7 +503,7 @@ def profile_of(user) -> InvestorProfile | None:
 
 def save_profile(user, data: dict) -> InvestorProfile:
     profile = profile_of(user)
-    before = audit.snapshot(profile, PROFILE_FIELDS) if profile else None
+    before = _snapshot(profile, PROFILE_FIELDS) if profile else None
     with _transaction():
         if profile is None:
             profile = InvestorProfile(user_id=user.id)
@@ -510,7 +512,7 @@ def save_profile(user, data: dict) -> InvestorProfile:
             setattr(profile, name, data.get(name))
         db.session.flush()
         audit.record(
-            "investor_profile.saved", profile, actor=user, before=before, after=audit.snapshot(profile, PROFILE_FIELDS)
+            "investor_profile.saved", profile, actor=user, before=before, after=_snapshot(profile, PROFILE_FIELDS)
         )
     return profile
 

@@ -100,14 +100,17 @@ def index():
 def show(opportunity_id):
     """The public summary; the firm also sees its state, data room and interests, and an investor
     whose interest the firm accepted sees the data room and the firm's contact details."""
-    opportunity = service.opportunity_for(opportunity_id)
+    return _show_page(service.opportunity_for(opportunity_id))
+
+
+def _show_page(opportunity, interest_form=None, document_form=None):
+    """The opportunity page, with a bound form when a post from it needs its messages shown."""
     member = service.is_member(opportunity, current_user)
-    interest = service.interest_of(opportunity, current_user)
     return render_template(
         "investment/show.html",
         opportunity=opportunity,
         member=member,
-        interest=interest,
+        interest=service.interest_of(opportunity, current_user),
         listed=service.is_listed(opportunity),
         actions=service.allowed_actions(opportunity) & set(service.FIRM_ACTIONS) if member else set(),
         problems=service.submission_problems(opportunity) if member else [],
@@ -115,8 +118,8 @@ def show(opportunity_id):
         documents_open=member and opportunity.status in service.DOCUMENTS_OPEN,
         can_see_contact=service.can_see_contact(opportunity, current_user),
         can_express_interest=service.can_express_interest(opportunity, current_user),
-        interest_form=InterestForm(),
-        document_form=DocumentForm(),
+        interest_form=interest_form or InterestForm(formdata=None),
+        document_form=document_form or DocumentForm(formdata=None),
         confirm=ConfirmForm(),
     )
 
@@ -175,7 +178,7 @@ def act(opportunity_id, action):
 @bp.post("/<int:opportunity_id>/documents")
 @login_required
 def upload_document(opportunity_id):
-    """Add a file to the data room."""
+    """Add a file to the data room; a refused file is named next to the field."""
     opportunity = service.opportunity_for(opportunity_id, manage=True)
     form = DocumentForm()
     if form.validate_on_submit():
@@ -185,9 +188,8 @@ def upload_document(opportunity_id):
             _refused(error)
         else:
             flash(_("Document added to the data room."), "success")
-    else:
-        flash(" ".join(form.document.errors + form.description.errors) or _("Choose a file to upload."), "danger")
-    return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="data-room"))
+        return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="data-room"))
+    return _show_page(opportunity, document_form=form)
 
 
 @bp.post("/<int:opportunity_id>/documents/<int:document_id>/delete")
@@ -296,17 +298,19 @@ def express_interest(opportunity_id):
     """Tell the firm the investor is interested, with a first message."""
     opportunity = service.opportunity_for(opportunity_id)
     form = InterestForm()
-    if form.validate_on_submit():
-        try:
-            interest = service.express_interest(opportunity, current_user, form.message.data)
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(_("Interest sent. The firm decides whether to open its data room to you."), "success")
-            return redirect(url_for("investment.interest", interest_id=interest.id))
-    else:
-        flash(" ".join(form.message.errors) or _("Write a message to the firm."), "danger")
-    return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="interest"))
+    if not form.validate_on_submit():
+        return _show_page(opportunity, interest_form=form)
+    try:
+        interest = service.express_interest(opportunity, current_user, form.message.data)
+    except service.InvestmentRefused as error:
+        _refused(error)
+        return redirect(url_for("investment.show", opportunity_id=opportunity.id))
+    flash(_("Interest sent. The firm decides whether to open its data room to you."), "success")
+    return redirect(url_for("investment.interest", interest_id=interest.id))
+
+
+def _stage_choices(item):
+    return [(s, DEAL_STAGE_LABELS[s]) for s in service.next_stages(item)]
 
 
 @bp.route("/interests/<int:interest_id>", methods=["GET", "POST"])
@@ -322,14 +326,18 @@ def interest(interest_id):
             _refused(error)
         else:
             return redirect(url_for("investment.interest", interest_id=item.id, _anchor="thread-end"))
-    stages = [(s, DEAL_STAGE_LABELS[s]) for s in service.next_stages(item)]
+    return _interest_page(item, form=form)
+
+
+def _interest_page(item, form=None, stage_form=None, commitment_form=None):
+    """The thread page, with a bound form when a post from it needs its messages shown."""
     return render_template(
         "investment/interest.html",
         interest=item,
         opportunity=item.opportunity,
-        form=form,
-        stage_form=StageForm(stages=stages),
-        commitment_form=CommitmentForm(),
+        form=form or MessageForm(formdata=None),
+        stage_form=stage_form or StageForm(formdata=None, stages=_stage_choices(item)),
+        commitment_form=commitment_form or CommitmentForm(formdata=None),
         confirm=ConfirmForm(),
         member=service.is_member(item.opportunity, current_user),
         can_decide=service.can_decide_interest(item, current_user),
@@ -368,16 +376,16 @@ def decide_interest(interest_id, decision):
 def move_stage(interest_id):
     """Either side moves the deal forward, or declines it."""
     item = service.interest_for(interest_id)
-    form = StageForm(stages=[(s, DEAL_STAGE_LABELS[s]) for s in service.next_stages(item)])
-    if form.validate_on_submit():
-        try:
-            service.move_stage(item, current_user, DealStage(form.stage.data))
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(_("The deal is now at: %(stage)s.", stage=DEAL_STAGE_LABELS[DealStage(form.stage.data)]), "success")
+    form = StageForm(stages=_stage_choices(item))
+    if not form.validate_on_submit():
+        return _interest_page(item, stage_form=form)
+    stage = DealStage(form.stage.data)
+    try:
+        service.move_stage(item, current_user, stage)
+    except service.InvestmentRefused as error:
+        _refused(error)
     else:
-        flash(" ".join(form.stage.errors) or _("Choose the stage."), "danger")
+        flash(_("The deal is now at: %(stage)s.", stage=DEAL_STAGE_LABELS[stage]), "success")
     return redirect(url_for("investment.interest", interest_id=item.id))
 
 
@@ -387,13 +395,12 @@ def record_commitment(interest_id):
     """The firm records the amount committed in a closed deal."""
     item = service.interest_for(interest_id)
     form = CommitmentForm()
-    if form.validate_on_submit():
-        try:
-            service.record_commitment(item, current_user, form.amount.data)
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(_("Committed amount recorded."), "success")
+    if not form.validate_on_submit():
+        return _interest_page(item, commitment_form=form)
+    try:
+        service.record_commitment(item, current_user, form.amount.data)
+    except service.InvestmentRefused as error:
+        _refused(error)
     else:
-        flash(" ".join(form.amount.errors), "danger")
+        flash(_("Committed amount recorded."), "success")
     return redirect(url_for("investment.interest", interest_id=item.id))
