@@ -47,6 +47,29 @@ class Amount:
             raise StopValidation(_l("Enter an amount below 10,000,000,000,000."))
 
 
+class AtLeastOne:
+    """A group of checkboxes with at least one ticked."""
+
+    def __init__(self, message):
+        self.message = message
+
+    def __call__(self, form, field):
+        if not field.data:
+            raise StopValidation(self.message)
+
+
+CATEGORIES_REQUIRED = AtLeastOne(_l("Choose at least one component category."))
+INSTRUMENTS_REQUIRED = AtLeastOne(_l("Choose at least one instrument."))
+
+
+def _instruments_field(label):
+    return MultiCheckboxField(
+        label,
+        choices=choices((i.value, name) for i, name in INSTRUMENT_LABELS.items()),
+        validators=[INSTRUMENTS_REQUIRED],
+    )
+
+
 def _amount_field(label, missing):
     return DecimalField(label, places=2, validators=[InputRequired(missing), Amount()])
 
@@ -70,13 +93,11 @@ class OpportunityForm(FlaskForm):
         choices=choices(((p.value, label) for p, label in PURPOSE_LABELS.items()), blank=_l("Choose…")),
         validators=[DataRequired(_l("Choose the purpose."))],
     )
-    categories = MultiCheckboxField(_l("Component categories involved"))
+    categories = MultiCheckboxField(_l("Component categories involved"), validators=[CATEGORIES_REQUIRED])
     amount_min = _amount_field(_l("Amount sought, from"), _l("Enter the smallest amount you would take."))
     amount_max = _amount_field(_l("Amount sought, up to"), _l("Enter the largest amount you seek."))
     currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
-    instruments = MultiCheckboxField(
-        _l("Instruments accepted"), choices=choices((i.value, label) for i, label in INSTRUMENT_LABELS.items())
-    )
+    instruments = _instruments_field(_l("Instruments accepted"))
     stage = SelectField(
         _l("Stage"),
         choices=choices(((s.value, label) for s, label in STAGE_LABELS.items()), blank=_l("Choose…")),
@@ -94,14 +115,6 @@ class OpportunityForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories.choices = choices(category_choices())
-
-    def validate_categories(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one component category."))
-
-    def validate_instruments(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one instrument."))
 
     def validate_amount_max(self, field):
         _range_check(self, "amount_min", "amount_max")
@@ -135,13 +148,11 @@ class InvestorProfileForm(FlaskForm):
         filters=[strip_filter],
         validators=[DataRequired(_l("Enter the organisation you invest for.")), Length(max=160)],
     )
-    categories = MultiCheckboxField(_l("Component categories of interest"))
+    categories = MultiCheckboxField(_l("Component categories of interest"), validators=[CATEGORIES_REQUIRED])
     ticket_min = _amount_field(_l("Ticket size, from"), _l("Enter the smallest ticket you invest."))
     ticket_max = _amount_field(_l("Ticket size, up to"), _l("Enter the largest ticket you invest."))
     currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
-    instruments = MultiCheckboxField(
-        _l("Instruments"), choices=choices((i.value, label) for i, label in INSTRUMENT_LABELS.items())
-    )
+    instruments = _instruments_field(_l("Instruments"))
     provinces = MultiCheckboxField(
         _l("Provinces of interest"),
         choices=choices((p, p) for p in PROVINCES),
@@ -157,14 +168,6 @@ class InvestorProfileForm(FlaskForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.categories.choices = choices(category_choices())
-
-    def validate_categories(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one component category."))
-
-    def validate_instruments(self, field):
-        if not field.data:
-            raise ValidationError(_l("Choose at least one instrument."))
 
     def validate_ticket_max(self, field):
         _range_check(self, "ticket_min", "ticket_max")

@@ -220,18 +220,17 @@ def document_for(opportunity_id: int, document_id: int, user=None) -> Opportunit
 def _transaction(stored_path: str | None = None):
     """Commit the act with its audit entry and mail; on failure roll back and drop a stored file.
 
-    The version columns make an UPDATE fail when someone else committed first.
+    The version columns make an UPDATE fail when someone else committed first: that failure is
+    told to the person as "changed meanwhile", not as an error.
     """
     try:
         yield
         db.session.commit()
-    except StaleDataError as error:
+    except Exception as error:
         db.session.rollback()
         uploads.discard(stored_path)
-        raise ChangedMeanwhile() from error
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored_path)
+        if isinstance(error, StaleDataError):
+            raise ChangedMeanwhile() from error
         raise
 
 
