@@ -1,5 +1,7 @@
 """Forms for opportunities, their data room, investors' profiles, interests and threads."""
 
+from decimal import Decimal
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -34,6 +36,9 @@ STAGE_LABELS = {
 }
 
 
+SMALLEST_AMOUNT = Decimal("0.01")  # amounts are kept to two places; less would be stored as 0
+
+
 class Amount:
     """A positive, finite amount that fits the database (a decimal field also parses "NaN")."""
 
@@ -41,7 +46,7 @@ class Amount:
         value = field.data
         if value is None:
             return
-        if not value.is_finite() or value <= 0:
+        if not value.is_finite() or value < SMALLEST_AMOUNT:
             raise StopValidation(_l("Enter an amount greater than 0."))
         if value > MAX_AMOUNT:
             raise StopValidation(_l("Enter an amount below 10,000,000,000,000."))

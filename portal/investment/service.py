@@ -19,7 +19,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, uploads
 from portal.accounts.models import Role
-from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
+from portal.compliance.service import N_, excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
 from portal.investment.models import (
     DealStage,
@@ -68,11 +68,6 @@ DOCUMENTS_OPEN = {S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.PUBLISHED}
 
 # The road a deal travels; `declined` leaves it from any point.
 PIPELINE = (DealStage.INTEREST, DealStage.NDA, DealStage.DUE_DILIGENCE, DealStage.TERM_SHEET, DealStage.CLOSED)
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; pages translate it when they show it."""
-    return message
 
 
 class InvestmentRefused(ValueError):

@@ -143,7 +143,7 @@ def test_bad_amounts_and_missing_choices_get_messages_next_to_the_fields(client,
     body = page(post(client, firm, amount_min="5000000", amount_max="1000000"))
     assert "The maximum must be at least the minimum." in body
     assert 'id="amount_max-error"' in body
-    for bad in ("-5", "0", "NaN", "Infinity", "sNaN", "1e400", "12abc", ""):
+    for bad in ("-5", "0", "0.001", "NaN", "Infinity", "sNaN", "1e400", "12abc", ""):
         body = page(post(client, firm, amount_min=bad))
         assert response_has_amount_message(body), bad
     body = page(post(client, firm, categories=[], instruments=[], title="", stage="", purpose="moon-base"))
