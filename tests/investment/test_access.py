@@ -160,3 +160,28 @@ def test_a_declined_deal_closes_the_data_room_again(client, login, world, db):
     db.session.commit()
     url = f"/investment/{world['published'].id}/documents/{world['document'].id}"
     expect(visit(client, login, world, "consented_investor", url), 404)
+
+
+@pytest.fixture
+def csrf_on(app):
+    app.config["WTF_CSRF_ENABLED"] = True
+    yield
+    app.config["WTF_CSRF_ENABLED"] = False
+
+
+@pytest.mark.parametrize(
+    ("who", "url"),
+    [
+        ("owner", lambda w: f"/investment/{w['published'].id}"),
+        ("owner", lambda w: f"/investment/interests/{w['interest'].id}"),
+        ("consented_investor", lambda w: f"/investment/interests/{w['interest'].id}"),
+        ("other_investor", lambda w: f"/investment/{w['published'].id}"),
+        ("staff", lambda w: f"/investment/{w['draft'].id}/review"),
+        ("owner", lambda w: f"/investment/firms/{w['firm'].id}/new"),
+    ],
+)
+def test_every_form_carries_a_csrf_token_and_a_post_without_one_is_refused(client, login, world, csrf_on, who, url):
+    body = _page(client, login, world, who, url(world))
+    forms = body.count('method="post"')
+    assert forms and body.count('name="csrf_token"') >= forms
+    assert client.post(f"/investment/{world['draft'].id}/submit").status_code == 400

@@ -336,3 +336,21 @@ def test_an_ended_opportunity_keeps_its_data_room_as_it_was(client, login, db, f
     )
     assert "its data room no longer changes" in body
     assert db.session.scalar(select(OpportunityDocument)) is None
+
+
+def test_approval_is_refused_when_the_firm_was_suspended_meanwhile_and_next_in_queue_leads_on(client, login, db, firm):
+    opportunity = make_opportunity(firm, status=S.SUBMITTED)
+    other = make_opportunity(make_firm("Karachi Cells"), "Cell line", status=S.SUBMITTED, categories=("battery",))
+    login("staff")
+    review = page(client.get(f"/investment/{opportunity.id}/review"))
+    assert f'href="/investment/{other.id}/review"' in review.split("Next in queue")[0].rsplit("<a", 1)[1]
+    firm.suspended = True
+    db.session.commit()
+    body = page(
+        client.post(
+            f"/investment/{opportunity.id}/review/approve", data={"version": opportunity.version}, follow_redirects=True
+        )
+    )
+    assert "The firm's listing is suspended" in body
+    db.session.expire_all()
+    assert opportunity.status == S.SUBMITTED
