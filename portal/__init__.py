@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.claims.views import bp as claims_bp
     from portal.compliance.views import bp as compliance_bp
     from portal.introductions.views import bp as introductions_bp
+    from portal.investment.views import bp as investment_bp
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
@@ -105,3 +106,4 @@ def _register_blueprints(app: Flask) -> None:
     ):
         app.register_blueprint(blueprint)
     app.register_blueprint(introductions_bp)
+    app.register_blueprint(investment_bp)

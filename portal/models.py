@@ -5,6 +5,14 @@ from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.claims.models import FirmClaim  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
 from portal.introductions.models import Introduction, IntroductionMessage, StageChange  # noqa: F401
+from portal.investment.models import (  # noqa: F401
+    Interest,
+    InterestMessage,
+    InterestStageChange,
+    InvestorProfile,
+    Opportunity,
+    OpportunityDocument,
+)
 from portal.mail import OutgoingEmail  # noqa: F401
 from portal.needs.models import SourcingNeed  # noqa: F401
 from portal.notifications.models import EmailOptOut, Notification  # noqa: F401

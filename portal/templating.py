@@ -18,10 +18,13 @@ def _navigation() -> list[tuple[str, str]]:
     role = current_user.role if current_user.is_authenticated else None
     if role == Role.SUPPLIER:
         items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
+        items.append(("investment.mine", _l("Investment")))
     if role == Role.BRAND:
         items.append(("needs.index", _l("Sourcing needs")))
     if role in (Role.BRAND, Role.SUPPLIER):
         items.append(("introductions.index", _l("Introductions")))
+    if role in (Role.INVESTOR, Role.BRAND):
+        items.append(("investment.matches", _l("Investment")))
     if role == Role.STAFF:
         items.append(("staff.queue", _l("Review queue (%(count)s)", count=queue_count())))
         items += [

@@ -1,10 +1,10 @@
 """Everything waiting for an EDB reviewer, in one queue, oldest first.
 
 Five kinds of item wait: a submitted listing, a capability (new on a verified listing, or an edit
-held for review), a certificate, identity changes a verified firm proposed, and a claim on an
-unowned listing whose evidence is complete. The queue is one
-SQL `UNION ALL` ordered by the time each item started waiting, so the page, the navigation count
-and "next in queue" agree on what waits and in which order.
+held for review), a certificate, identity changes a verified firm proposed, a claim on an
+unowned listing whose evidence is complete, and a submitted investment opportunity. The queue is
+one SQL `UNION ALL` ordered by the time each item started waiting, so the page, the navigation
+count and "next in queue" agree on what waits and in which order.
 """
 
 from dataclasses import dataclass
@@ -15,10 +15,12 @@ from sqlalchemy import DateTime, Integer, String, func, literal, null, select, t
 from portal.audit.models import AuditEntry
 from portal.claims.models import ClaimStatus, FirmClaim
 from portal.extensions import db
+from portal.investment.models import Opportunity, OpportunityStatus
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+from portal.taxonomy.models import ComponentCategory
 from portal.timeutil import as_utc, utcnow
 
-KINDS = ("listing", "capability", "certificate", "profile", "claim")
+KINDS = ("listing", "capability", "certificate", "profile", "claim", "investment")
 
 # A draft has not asked for review yet and a rejected listing is closed, so their certificates wait
 # for nothing; every other listing's pending certificates do.
@@ -27,7 +29,8 @@ CERTIFICATE_FIRM_STATES = (ListingStatus.SUBMITTED, ListingStatus.CHANGES_REQUES
 
 @dataclass(frozen=True)
 class QueueItem:
-    """One thing waiting for a reviewer; `subject` is the Firm, Capability, Certificate or FirmClaim."""
+    """One thing waiting for a reviewer; `subject` is the Firm, Capability, Certificate, FirmClaim or
+    Opportunity."""
 
     kind: str
     firm: Firm
@@ -49,6 +52,13 @@ class QueueItem:
             "profile": "profile-changes",
             "claim": f"claim-{self.subject.id}",
         }.get(self.kind)
+
+    @property
+    def link(self) -> tuple[str, dict]:
+        """(endpoint, arguments) of the page where the item is decided."""
+        if self.kind == "investment":
+            return "investment.review", {"opportunity_id": self.subject.id}
+        return "staff.review_firm", {"firm_id": self.firm.id, "_anchor": self.anchor}
 
 
 def _latest_audit(subject_type: str, subject_id, actions: tuple[str, ...], firm_id, timed: bool):
@@ -153,6 +163,14 @@ def _selects(kind: str | None, category: str | None, province: str | None, timed
             .join(Firm, Firm.id == FirmClaim.firm_id)
             .where(FirmClaim.status == ClaimStatus.PENDING, *firm_filters, *firm_category)
         )
+    if kind in (None, "investment"):
+        since = func.coalesce(Opportunity.submitted_at, Opportunity.created_at)
+        in_category = [Opportunity.categories.any(ComponentCategory.slug == category)] if category else []
+        selects.append(
+            select(*_row("investment", Opportunity.id, Firm.id, since, None, Firm.province))
+            .join(Firm, Firm.id == Opportunity.firm_id)
+            .where(Opportunity.status == OpportunityStatus.SUBMITTED, *firm_filters, *in_category)
+        )
     return selects
 
 
@@ -192,7 +210,8 @@ def _load(rows) -> list[QueueItem]:
     capabilities = _by_id(Capability, {r.item_id for r in rows if r.kind == "capability"})
     certificates = _by_id(Certificate, {r.item_id for r in rows if r.kind == "certificate"})
     claims = _by_id(FirmClaim, {r.item_id for r in rows if r.kind == "claim"})
-    subjects = {"capability": capabilities, "certificate": certificates, "claim": claims}
+    opportunities = _by_id(Opportunity, {r.item_id for r in rows if r.kind == "investment"})
+    subjects = {"capability": capabilities, "certificate": certificates, "claim": claims, "investment": opportunities}
     return [
         QueueItem(
             kind=r.kind,

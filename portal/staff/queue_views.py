@@ -19,6 +19,7 @@ KIND_LABELS = {
     "certificate": _l("Certificate"),
     "profile": _l("Identity change"),
     "claim": _l("Claim"),
+    "investment": _l("Investment opportunity"),
 }
 
 
