@@ -7,6 +7,7 @@ import logging
 import smtplib
 from datetime import datetime
 from email.message import EmailMessage
+from urllib.parse import urlsplit
 
 from flask import current_app, g, has_app_context, has_request_context, url_for
 from sqlalchemy import DateTime, String, Text, event
@@ -37,6 +38,12 @@ def external_url(endpoint: str, **values) -> str:
         return url_for(endpoint, _external=True, **values)
     with current_app.test_request_context(base_url=current_app.config["PORTAL_BASE_URL"]):
         return url_for(endpoint, _external=True, **values)
+
+
+def portal_path(endpoint: str, **values) -> str:
+    """The path of a page (no host), e.g. for a notification's link; works from the CLI too."""
+    parts = urlsplit(external_url(endpoint, **values))
+    return parts.path + (f"?{parts.query}" if parts.query else "") + (f"#{parts.fragment}" if parts.fragment else "")
 
 
 def send_mail(recipient: str, subject: str, body: str, kind: str = "general") -> OutgoingEmail:

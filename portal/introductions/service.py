@@ -9,7 +9,6 @@ contact panel stays between the two parties: staff reach firms and accounts thro
 """
 
 from contextlib import contextmanager
-from urllib.parse import urlsplit
 
 from flask import abort, current_app
 from flask_babel import force_locale
@@ -32,7 +31,7 @@ from portal.introductions.models import (
     Stage,
     StageChange,
 )
-from portal.mail import external_url
+from portal.mail import portal_path
 from portal.needs import service as needs
 from portal.needs.models import SourcingNeed
 from portal.notifications import notify
@@ -160,11 +159,14 @@ def open_introduction(user, firm_id: int, need_id: int | None = None) -> Introdu
 
 
 def firm_contacts_visible(firm: Firm, user) -> bool:
-    """Whether a firm's e-mail and phone show on its profile: to its own people and staff, and to
-    a brand only once the firm accepted an introduction (consent first)."""
+    """Whether a firm's e-mail and phone show on its profile: to its own people and staff, to a
+    brand once the firm accepted an introduction, and to an investor whose interest it accepted
+    (consent first)."""
+    from portal.investment.service import accepted_investor_of
+
     if user is None or not user.is_authenticated:
         return False
-    if user.is_staff or suppliers.can_edit(firm, user):
+    if user.is_staff or suppliers.can_edit(firm, user) or accepted_investor_of(firm, user):
         return True
     accepted = select(Introduction.id).where(
         Introduction.firm_id == firm.id,
@@ -261,7 +263,7 @@ def _recipients_language():
 
 
 def _link(intro: Introduction) -> str:
-    return urlsplit(external_url("introductions.show", intro_id=intro.id)).path
+    return portal_path("introductions.show", intro_id=intro.id)
 
 
 def _tell_firm_of_request(intro: Introduction) -> None:

@@ -32,7 +32,7 @@ from portal.investment.models import (
     OpportunityStatus,
     opportunity_category,
 )
-from portal.mail import external_url, send_mail
+from portal.mail import portal_path
 from portal.matching.investment import (
     InvestmentMatch,
     InvestorFacts,
@@ -40,6 +40,7 @@ from portal.matching.investment import (
     rank_investors,
     rank_opportunities,
 )
+from portal.notifications.service import notify_all
 from portal.search.analysis import terms
 from portal.suppliers import service as suppliers
 from portal.suppliers.models import Firm, ListingStatus
@@ -132,6 +133,24 @@ def can_see_data_room(opportunity: Opportunity, user) -> bool:
         return True
     interest = interest_of(opportunity, user)
     return interest is not None and interest.accepted and interest.stage != DealStage.DECLINED
+
+
+def accepted_investor_of(firm: Firm, user) -> bool:
+    """Whether the firm accepted this investor's interest in one of its opportunities (and the deal
+    is not declined): then the firm's contact details are open to them, on its profile too."""
+    if not _signed_in(user):
+        return False
+    found = (
+        select(Interest.id)
+        .join(Opportunity)
+        .where(
+            Opportunity.firm_id == firm.id,
+            Interest.investor_id == user.id,
+            Interest.accepted_at.is_not(None),
+            Interest.stage != DealStage.DECLINED,
+        )
+    )
+    return db.session.scalar(found.limit(1)) is not None
 
 
 def can_see_contact(opportunity: Opportunity, user) -> bool:
@@ -229,13 +248,26 @@ def _transaction(stored_path: str | None = None):
         raise
 
 
-def _notify(recipients, subject: str, body: str, link: str, kind: str) -> None:
-    for email in sorted(set(recipients)):
-        send_mail(email, subject, f"{body}\n\n{link}\n", kind=kind)
+# The event kinds of this module, as the notification kinds users can turn e-mail off for.
+NOTICE_KINDS = {
+    "investment_published": "investment_review",
+    "investment_request_changes": "investment_review",
+    "investment_reject": "investment_review",
+    "investment_interest": "investment_interest",
+    "investment_interest_accepted": "investment_answer",
+    "investment_interest_declined": "investment_answer",
+    "investment_stage": "investment_stage",
+    "investment_message": "investment_message",
+}
 
 
-def _firm_emails(opportunity: Opportunity) -> list[str]:
-    return [m.user.email for m in opportunity.firm.members]
+def _notify(recipients, subject: str, body: str, link: str, kind: str, key: str) -> None:
+    """A notice (and its e-mail, unless turned off) for each recipient, once per event `key`."""
+    notify_all(recipients, NOTICE_KINDS[kind], f"{kind}:{key}", subject, body, link)
+
+
+def _firm_people(opportunity: Opportunity) -> list:
+    return [m.user for m in opportunity.firm.members]
 
 
 # --- opportunities -------------------------------------------------------------------------------
@@ -372,8 +404,8 @@ def firm_act(opportunity: Opportunity, action: str, by) -> None:
 
 
 def _tell_firm(opportunity: Opportunity, subject: str, body: str, kind: str) -> None:
-    link = external_url("investment.show", opportunity_id=opportunity.id)
-    _notify(_firm_emails(opportunity), subject, body, link, kind)
+    link = portal_path("investment.show", opportunity_id=opportunity.id)
+    _notify(_firm_people(opportunity), subject, body, link, kind, f"{opportunity.id}:{opportunity.version}")
 
 
 def approve(opportunity: Opportunity, by, expected_version: int | None = None) -> None:
@@ -528,13 +560,11 @@ def _enter_stage(interest: Interest, stage: DealStage, by) -> None:
     interest.stage = stage
 
 
-def _tell_other_side(interest: Interest, by, subject: str, body: str, kind: str) -> None:
-    """Mail the investor when the firm acted, and the firm's people when the investor did."""
-    if by.id == interest.investor_id:
-        recipients = _firm_emails(interest.opportunity)
-    else:
-        recipients = [interest.investor.email]
-    _notify(recipients, subject, body, external_url("investment.interest", interest_id=interest.id), kind)
+def _tell_other_side(interest: Interest, by, subject: str, body: str, kind: str, event: object = "") -> None:
+    """Tell the investor when the firm acted, and the firm's people when the investor did."""
+    recipients = _firm_people(interest.opportunity) if by.id == interest.investor_id else [interest.investor]
+    link = portal_path("investment.interest", interest_id=interest.id)
+    _notify(recipients, subject, body, link, kind, f"{interest.id}:{event}")
 
 
 def express_interest(opportunity: Opportunity, user, message: str) -> Interest:
@@ -622,6 +652,7 @@ def move_stage(interest: Interest, by, stage: DealStage) -> None:
             f"{interest.opportunity.title}: {stage.value.replace('_', ' ')}",
             f"{by.full_name} moved the deal from {before.value.replace('_', ' ')} to {stage.value.replace('_', ' ')}.",
             "investment_stage",
+            stage.value,
         )
 
 
@@ -649,6 +680,7 @@ def post_message(interest: Interest, by, text: str) -> InterestMessage:
             f"New message about {interest.opportunity.title}",
             f'{by.full_name} wrote in your thread about "{interest.opportunity.title}".',
             "investment_message",
+            message.id,
         )
     return message
 

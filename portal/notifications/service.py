@@ -25,8 +25,10 @@ KINDS = {
     "intro_request": _l("A brand asks to be introduced to my firm"),
     "intro_answer": _l("A firm answers my introduction request"),
     "intro_message": _l("A new message in an introduction"),
+    "investment_review": _l("EDB's decision on my firm's investment opportunity"),
     "investment_interest": _l("An investor is interested in my firm's opportunity"),
     "investment_answer": _l("A firm answers my interest in its opportunity"),
+    "investment_stage": _l("An investment deal moves to a new stage"),
     "investment_message": _l("A new message about an investment"),
 }
 

@@ -73,7 +73,7 @@ def test_accepting_opens_the_data_room_and_contact_to_that_investor_alone(
     client.post(f"/investment/interests/{interest.id}/accept")
     db.session.expire_all()
     assert interest.accepted and interest.stage == D.INTEREST
-    assert outbox("investment_interest_accepted")[0].recipient == "investor@example.com"
+    assert outbox("investment_answer")[0].recipient == "investor@example.com"
     assert service.can_see_data_room(opportunity, users["investor"])
     assert not service.can_see_data_room(opportunity, rival), "consent is per investor"
     login("investor")
@@ -87,7 +87,7 @@ def test_declining_ends_the_thread_and_opens_nothing(client, login, db, outbox, 
     client.post(f"/investment/interests/{interest.id}/decline")
     db.session.expire_all()
     assert interest.stage == D.DECLINED and not interest.accepted
-    assert outbox("investment_interest_declined")[0].recipient == "investor@example.com"
+    assert outbox("investment_answer")[0].recipient == "investor@example.com"
     assert not service.can_see_data_room(opportunity, users["investor"])
     body = page(client.post(f"/investment/interests/{interest.id}/accept", follow_redirects=True))
     assert "This interest was already answered." in body
@@ -234,3 +234,17 @@ def test_amounts_sought_and_committed_per_category_and_currency(pipeline):
         ("display-module", "USD"): (7 * M, Decimal(2_500_000)),
         ("touch-cover-glass", "USD"): (4 * M, 0),
     }
+
+
+def test_an_accepted_investor_sees_the_firms_contacts_on_its_profile(client, login, db, opportunity, users):
+    from portal.investment import service
+
+    firm = opportunity.firm
+    firm.phone = "+92 42 5550199"
+    db.session.commit()
+    login("investor")
+    profile = f"/suppliers/{firm.id}-{firm.slug}"
+    assert "+92 42 5550199" not in client.get(profile).get_data(as_text=True)
+    interest = service.express_interest(opportunity, users["investor"], "We invest in board makers.")
+    service.decide_interest(interest, users["supplier"], accept=True)
+    assert "+92 42 5550199" in client.get(profile).get_data(as_text=True)

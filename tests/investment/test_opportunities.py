@@ -188,7 +188,7 @@ def test_staff_approve_and_the_firm_is_told(client, login, db, outbox, firm, use
     assert "Published: investors can now find it." in body
     db.session.expire_all()
     assert opportunity.status == S.PUBLISHED and opportunity.published_at is not None
-    mails = outbox("investment_published")
+    mails = outbox("investment_review")
     assert sorted(m.recipient for m in mails) == ["colleague@indus.example", "supplier@example.com"]
     assert f"/investment/{opportunity.id}" in mails[0].body
     assert actions(opportunity)[-1] == "investment.approve"
@@ -215,7 +215,7 @@ def test_staff_ask_for_changes_or_reject_only_with_a_reason_the_firm_reads(
     )
     db.session.expire_all()
     assert opportunity.status == status and opportunity.review_reason == "Say which SMT line the money buys."
-    [mail] = outbox(f"investment_{action}")
+    [mail] = outbox("investment_review")
     assert "Say which SMT line the money buys." in mail.body
     entry = db.session.scalar(select(AuditEntry).order_by(AuditEntry.sequence.desc()))
     assert (entry.action, entry.note) == (f"investment.{action}", "Say which SMT line the money buys.")
