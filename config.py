@@ -42,6 +42,12 @@ class Config:
     MAIL_USE_TLS = os.environ.get("MAIL_USE_TLS", "true").lower() in ("1", "true", "yes")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "EDB Supplier Portal <no-reply@portal.local>")
 
+    # The JSON API: requests per token (or per address without one), and the largest body it reads.
+    API_RATE_LIMIT = os.environ.get("API_RATE_LIMIT", "120/minute")
+    API_MAX_CONTENT_LENGTH = 1024 * 1024
+    # memory:// counts per process; several workers share counts through e.g. redis://host:6379.
+    RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+
     PASSWORD_RESET_MAX_AGE = 60 * 60
     # Failed sign-ins allowed per account and per address within the window, then a pause.
     SIGN_IN_WINDOW_MINUTES = 15

@@ -7,7 +7,7 @@ from pathlib import Path
 from flask import Flask, current_app, has_request_context, request
 
 import config as portal_config
-from portal.extensions import babel, csrf, db, login_manager, migrate
+from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -40,6 +40,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.sign_in"
     login_manager.login_message = "Please sign in to see that page."
     login_manager.login_message_category = "info"
+    limiter.init_app(app)
 
     from portal import models  # noqa: F401  (every table known to Alembic and the app)
     from portal.accounts.loaders import register_loaders

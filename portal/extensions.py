@@ -1,6 +1,8 @@
 """Flask extensions, created here and bound to the app in `create_app`."""
 
 from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -28,6 +30,8 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+# Limits are declared where they apply (the JSON API); pages are not limited.
+limiter = Limiter(key_func=get_remote_address)
 
 
 def _is_sqlite(dbapi_connection) -> bool:

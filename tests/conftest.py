@@ -10,6 +10,7 @@ from portal import create_app
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
 from portal.extensions import db as _db
+from portal.extensions import limiter
 from portal.search.engine import forget_store
 from portal.taxonomy import sync_taxonomy
 
@@ -54,9 +55,10 @@ def _empty_all_tables() -> None:
 
 @pytest.fixture
 def app(_app, tmp_path):
-    """The app inside an app context, with an empty database holding only the taxonomy and an
-    empty search index of its own."""
+    """The app inside an app context, with an empty database holding only the taxonomy, an
+    empty search index of its own and no API calls counted against the rate limit."""
     _app.config["PORTAL_INDEX_DIR"] = str(tmp_path / "index")
+    limiter.reset()
     with _app.app_context():
         sync_taxonomy()
         _db.session.commit()

@@ -16,15 +16,20 @@ def load_user_from_session(session_id: str) -> User | None:
     return user if user is not None and user.get_id() == session_id else None
 
 
+def bearer_token(req) -> str | None:
+    """The token of an `Authorization: Bearer TOKEN` header, if the request has one."""
+    scheme, _, token = req.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return token.strip() or None
+
+
 def load_user_from_token(req) -> User | None:
     """Bearer tokens count only under /api/; pages never accept them."""
-    if not req.path.startswith("/api/"):
+    token = bearer_token(req) if req.path.startswith("/api/") else None
+    if token is None:
         return None
-    header = req.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    if scheme.lower() != "bearer" or not token.strip():
-        return None
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token.strip())))
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
     if row is None or row.is_revoked or not row.user.is_active:
         return None
     row.last_used_at = utcnow()

@@ -17,6 +17,7 @@ from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory
 
 PER_PAGE = 20
+MAX_QUERY_LENGTH = 500
 
 
 def _whole_number(raw: str | None, name: str, problems: dict, minimum: int = 0) -> int | None:
@@ -48,9 +49,9 @@ def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchPara
         problems["per_page"] = f"At most {MAX_PER_PAGE} per page."
         per_page = MAX_PER_PAGE
     q = (args.get("q") or "").strip()
-    if len(q) > 500:
-        problems["q"] = "Keep the search under 500 characters."
-        q = q[:500]
+    if len(q) > MAX_QUERY_LENGTH:
+        problems["q"] = f"Keep the search under {MAX_QUERY_LENGTH} characters."
+        q = q[:MAX_QUERY_LENGTH]
     sort = args.get("sort") or ("relevance" if q else "name")
     if sort not in SORTS:
         problems["sort"] = f"Sort by one of: {', '.join(SORTS)}."
