@@ -7,7 +7,7 @@ from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
 
 from portal.extensions import db, limiter
 
@@ -85,7 +85,16 @@ def _unexpected_error(error: Exception):
     return render_template("errors/500.html", error=InternalServerError(), status=500), 500
 
 
+def _refuse_nul_characters():
+    """A NUL character cannot be stored in PostgreSQL text and is never typed by a person: refuse
+    the form (or query) as a bad request before any view stores half of it."""
+    values = [*request.args.values(), *(request.form.values() if request.mimetype != "application/json" else [])]
+    if any("\x00" in value for value in values):
+        raise BadRequest("The request contains a NUL character, which no field accepts.")
+
+
 def register(app) -> None:
+    app.before_request(_refuse_nul_characters)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IntegrityError, _conflict)

@@ -110,3 +110,10 @@ def test_home_page_counts_match_the_directory(client, app):
     assert 'data-testid="verified-firm-count">1<' in body
     directory = client.get("/suppliers/?category=pcba").get_data(as_text=True)
     assert "1 verified firm" in directory
+
+
+def test_a_nul_character_in_a_form_or_query_is_a_bad_request_not_a_crash(client, login):
+    login("brand")
+    response = client.post("/needs/new", data={"title": "Cells\x00", "category": "battery"})
+    assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
+    assert client.get("/suppliers/?q=pcb%00").status_code == 400
