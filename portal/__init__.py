@@ -4,7 +4,7 @@ import logging
 import os
 from pathlib import Path
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 
 import config as portal_config
 from portal.extensions import babel, csrf, db, login_manager, migrate
@@ -73,6 +73,8 @@ def _refuse_insecure_production(app: Flask) -> None:
 
 
 def _select_locale():
+    if not has_request_context():  # commands from cron write notices in the default language
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     return (
         request.accept_languages.best_match(current_app.config["LANGUAGES"])
         or current_app.config["BABEL_DEFAULT_LOCALE"]

@@ -4,7 +4,7 @@ from portal.accounts.models import ApiToken, Role, SignInAttempt, User  # noqa: 
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
 from portal.mail import OutgoingEmail  # noqa: F401
-from portal.needs.models import SourcingNeed  # noqa: F401
+from portal.needs.models import NeedAttachment, NeedInvitation, Quote, SourcingNeed  # noqa: F401
 from portal.notifications.models import EmailOptOut, Notification  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401
 from portal.suppliers.models import (  # noqa: F401

@@ -6,6 +6,7 @@ not at all. Entries are chained by hash; `verify_chain()` finds a changed or mis
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import select, update
 
@@ -23,6 +24,8 @@ def _plain(value):
         return value.isoformat()
     if isinstance(value, enum.Enum):
         return value.value
+    if isinstance(value, Decimal):
+        return str(value)  # prices: exact, as typed
     return value
 
 

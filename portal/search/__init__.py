@@ -5,6 +5,16 @@ The rest of the portal calls these few functions: `search` (directory, API and m
 """
 
 from portal.search.indexing import check, rebuild, sync
-from portal.search.service import SearchParams, SearchResult, matching_firm_ids, search
+from portal.search.service import Candidates, SearchParams, SearchResult, matching_firm_ids, need_candidates, search
 
-__all__ = ["SearchParams", "SearchResult", "check", "matching_firm_ids", "rebuild", "search", "sync"]
+__all__ = [
+    "Candidates",
+    "SearchParams",
+    "SearchResult",
+    "check",
+    "matching_firm_ids",
+    "need_candidates",
+    "rebuild",
+    "search",
+    "sync",
+]
