@@ -82,7 +82,7 @@ def score(
     features_offered: int,
     main_line: bool,
     lead_time_days: int | None,
-    province: str,
+    in_province: bool,
     median_response_days: float | None = None,
 ) -> float:
     """A qualifying firm's score out of 100, from the few facts it depends on.
@@ -90,16 +90,16 @@ def score(
     `evaluate` gives the same number with its reasons; ranking thousands of firms calls this
     alone and explains only the firms someone reads.
     """
-    shares = (
-        (WEIGHTS["capacity"], _capacity_share(need.quantity_per_month, capacity)),
-        (WEIGHTS["processes"], processes_covered / len(need.processes) if need.processes else 1.0),
-        (WEIGHTS["features"], features_offered / len(need.features) if need.features else 1.0),
-        (WEIGHTS["main_line"], 1.0 if main_line else 0.4),
-        (WEIGHTS["lead_time"], _lead_time_share(lead_time_days)),
-        (WEIGHTS["province"], 1.0 if need.province and province == need.province else 0.0),
-        (WEIGHTS["responsiveness"], _responsiveness(median_response_days)[0]),
+    total = (
+        WEIGHTS["capacity"] * _capacity_share(need.quantity_per_month, capacity)
+        + WEIGHTS["processes"] * (processes_covered / len(need.processes) if need.processes else 1.0)
+        + WEIGHTS["features"] * (features_offered / len(need.features) if need.features else 1.0)
+        + WEIGHTS["main_line"] * (1.0 if main_line else 0.4)
+        + WEIGHTS["lead_time"] * _lead_time_share(lead_time_days)
+        + WEIGHTS["province"] * (1.0 if in_province else 0.0)
+        + WEIGHTS["responsiveness"] * _responsiveness(median_response_days)[0]
     )
-    return round(sum(weight * share for weight, share in shares), 1)
+    return round(total, 1)
 
 
 def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss | None:
@@ -143,7 +143,7 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
         features_offered=len(firm.features_offered),
         main_line=capability.main_line,
         lead_time_days=capability.lead_time_days,
-        province=firm.province,
+        in_province=in_province,
         median_response_days=firm.median_response_days,
     )
     return Match(firm.firm_id, firm.name, total, tuple(reasons), tuple(warnings))

@@ -1,11 +1,11 @@
 """Gathering the facts matching judges a need on, fast enough for the whole directory.
 
-Candidates come from the search index, with the directory's filters and thesaurus: the firms
-making the need's category that hold every required certification valid today, the features each
-one's own text offers, and the nearest misses. The database then confirms each candidate (public,
-verified capability, certificates valid today) in one query of plain columns and gives what the
-score needs; `portal.matching` scores them. Reasons are worked out only for the matches someone
-reads: a need page shows 50 of what may be thousands.
+Candidates come from the search index, with the directory's filters and thesaurus: the public
+firms making the need's category that hold every required certification valid today (with their
+name, capacity and province), the features each one's own text offers, and the nearest misses.
+The database then confirms each candidate (verified capability, certificates valid today) in one
+query of plain capability columns and adds what the score needs; `portal.matching` scores them.
+Reasons are worked out only for the matches someone reads: a need page shows 50 of thousands.
 """
 
 from collections import defaultdict
@@ -27,6 +27,7 @@ EXCLUDED = "incentives withdrawn or licence suspended"
 NEAR_MISSES = 20
 CHUNK = 5000  # ids per IN (...) list, well under SQLite's and PostgreSQL's parameter limits
 EXPLAIN_BATCH = 50
+WHOLE_CATEGORY = 2000  # qualified candidates above which their category is read whole
 
 FIRM, CAPABILITY, CERTIFICATE = Firm.__table__, Capability.__table__, Certificate.__table__
 
@@ -150,9 +151,13 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
     ]
 
 
-def _scores(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]], day: date) -> list[tuple]:
-    """(score, name, firm id) of every given firm that passes matching's hard rules, from one
-    query per chunk of plain columns: no ORM objects, no reasons."""
+def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]:
+    """(score, sort name, firm id) of every qualified candidate that the database confirms: a
+    verified capability in the category and every required certificate valid on the day.
+
+    One query per chunk, of the capability table alone (plain columns, no ORM objects): the
+    index already gave each candidate's name, capacity and province, and only public firms.
+    """
     process_slugs = [slug for slug, _ in need.processes]
     covered = (
         select(func.count())
@@ -161,42 +166,49 @@ def _scores(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]], day:
             capability_process.c.process_slug.in_(process_slugs),
         )
         .scalar_subquery()
+        if process_slugs
+        else literal(0)
     )
     certified = [
         exists().where(
-            CERTIFICATE.c.firm_id == FIRM.c.id, CERTIFICATE.c.type_slug == slug, Certificate.is_valid_on(day)
+            CERTIFICATE.c.firm_id == CAPABILITY.c.firm_id, CERTIFICATE.c.type_slug == slug, Certificate.is_valid_on(day)
         )
         for slug, _ in need.required_certifications
     ]
-    query = _making_the_category(need).add_columns(
-        FIRM.c.trade_name,
-        FIRM.c.legal_name,
-        FIRM.c.province,
-        CAPABILITY.c.monthly_capacity,
-        CAPABILITY.c.lead_time_days,
-        CAPABILITY.c.is_main_line,
-        covered if process_slugs else literal(0),
+    query = select(CAPABILITY.c.firm_id, CAPABILITY.c.lead_time_days, CAPABILITY.c.is_main_line, covered).where(
+        CAPABILITY.c.category_slug == need.category,
+        CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+        *certified,
     )
+    candidates = {candidate.firm_id: candidate for candidate in found.qualified}
+    if len(candidates) > WHOLE_CATEGORY:
+        # Most of the category qualifies: reading it all beats sending thousands of ids.
+        batches = [query]
+    else:
+        batches = [query.where(CAPABILITY.c.firm_id.in_(ids)) for ids in _chunks(candidates)]
     excluded = excluded_firm_ids(day)
+    scores: dict[tuple, float] = {}  # firms share a handful of distinct facts: score each set once
     scored = []
     connection = db.session.connection()
-    for ids in _chunks(firm_ids):
-        for firm_id, trade_name, legal_name, province, capacity, lead, main, processes in connection.execute(
-            query.where(FIRM.c.id.in_(ids), *certified)
-        ):
-            if firm_id in excluded:
+    for batch in batches:
+        for firm_id, lead, main, processes in connection.execute(batch):
+            candidate = candidates.get(firm_id)
+            if candidate is None or firm_id in excluded:
                 continue
-            name = trade_name or legal_name
-            value = score(
-                need,
-                capacity=capacity or 0,
-                processes_covered=processes,
-                features_offered=len(offered.get(firm_id, ())),
-                main_line=main,
-                lead_time_days=lead,
-                province=province,
-            )
-            scored.append((value, name, firm_id))
+            offered = len(found.offered.get(firm_id, ()))
+            facts = (candidate.capacity, processes, offered, main, lead, candidate.in_province)
+            value = scores.get(facts)
+            if value is None:
+                value = scores[facts] = score(
+                    need,
+                    capacity=candidate.capacity,
+                    processes_covered=processes,
+                    features_offered=offered,
+                    main_line=main,
+                    lead_time_days=lead,
+                    in_province=candidate.in_province,
+                )
+            scored.append((value, candidate.sort_name, firm_id))
     return scored
 
 
@@ -205,7 +217,8 @@ class RankedMatches(Sequence):
     reasons are worked out the first time it is read, a batch at a time."""
 
     def __init__(self, scored: list[tuple], explain: Callable[[list[int]], dict[int, Match]]):
-        self._order = sorted(scored, key=lambda item: (-item[0], item[1].lower(), item[2]))
+        """`scored` holds (score, lower-cased name, firm id) for every match."""
+        self._order = sorted(scored, key=lambda item: (-item[0], item[1], item[2]))
         self._explain = explain
         self._explained: dict[int, Match] = {}
 
@@ -252,6 +265,7 @@ def matches_for(need: SourcingNeed, near_limit: int = NEAR_MISSES):
         day,
         need.quantity_per_month,
         facts.features,
+        province=need.delivery_province,
         near_limit=near_limit,
     )
 
@@ -259,7 +273,7 @@ def matches_for(need: SourcingNeed, near_limit: int = NEAR_MISSES):
         judged = (evaluate(facts, firm, day) for firm in firm_facts_for(facts, firm_ids, found.offered, day))
         return {verdict.firm_id: verdict for verdict in judged if isinstance(verdict, Match)}
 
-    matches = RankedMatches(_scores(facts, found.qualified, found.offered, day), explain)
+    matches = RankedMatches(_scores(facts, found, day), explain)
     _, near = rank(facts, firm_facts_for(facts, found.near, found.offered, day), day)
     return matches, near[:near_limit]
 

@@ -5,9 +5,18 @@ The rest of the portal calls these few functions: `search` (directory, API and m
 """
 
 from portal.search.indexing import check, rebuild, sync
-from portal.search.service import Candidates, SearchParams, SearchResult, matching_firm_ids, need_candidates, search
+from portal.search.service import (
+    Candidate,
+    Candidates,
+    SearchParams,
+    SearchResult,
+    matching_firm_ids,
+    need_candidates,
+    search,
+)
 
 __all__ = [
+    "Candidate",
     "Candidates",
     "SearchParams",
     "SearchResult",

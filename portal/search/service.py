@@ -2,10 +2,11 @@
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from portal.search.documents import firm_texts
 from portal.search.engine import vocabulary
-from portal.search.facts import IndexFacts, bits_of
+from portal.search.facts import IndexFacts, bits_of, is_member, members
 from portal.search.indexing import catch_up, load_firms, open_store, thesaurus
 from portal.search.query import indexed_phrases, parse, suggestion
 from portal.search.ranking import iter_bits, matches, top
@@ -124,11 +125,20 @@ def matching_firm_ids(q: str, category: str | None = None) -> set[int]:
     return {facts.firm_ids[doc] for doc in iter_bits(found)}
 
 
+class Candidate(NamedTuple):
+    """What the index knows of a qualified firm that scoring a need reads."""
+
+    firm_id: int
+    sort_name: str  # the display name, lower-cased: ties are ordered by it
+    capacity: int  # monthly capacity in the need's category
+    in_province: bool  # based in the need's delivery province
+
+
 @dataclass(frozen=True)
 class Candidates:
     """The firms a sourcing need is judged against, found with the directory's filters and thesaurus."""
 
-    qualified: list[int]  # public, make the category, hold every required certification valid on the day
+    qualified: list[Candidate]  # public, make the category, hold every required certification valid on the day
     near: list[int]  # others making the category: fewest requirements missed first, then by name
     offered: dict[int, tuple[str, ...]]  # for qualified firms: the features their own text matches
 
@@ -139,13 +149,14 @@ def need_candidates(
     day,
     quantity: int,
     features=(),
+    province: str | None = None,
     near_limit: int = 20,
 ) -> Candidates:
     """Candidates for a need, without reading a row of the database.
 
     `near` counts as requirements missed each certification not held valid on `day` and a monthly
     capacity below `quantity` (the order matching lists near misses in) and keeps the first
-    `near_limit`. Callers check every firm against the database again: the index may lag a commit.
+    `near_limit`. Callers check candidates against the database again: the index may lag a commit.
     """
     catch_up()
     store = open_store()
@@ -167,8 +178,12 @@ def need_candidates(
         for doc in iter_bits(qualified & matches(words, terms, searcher, facts.live)):
             firm_id = facts.firm_ids[doc]
             offered[firm_id] = (*offered.get(firm_id, ()), feature)
+    local = members(facts.having("province", province) if province else 0, facts.size)
     return Candidates(
-        qualified=[facts.firm_ids[doc] for doc in iter_bits(qualified)],
+        qualified=[
+            Candidate(facts.firm_ids[doc], facts.sort_name(doc), facts.capacity(doc, category), is_member(local, doc))
+            for doc in iter_bits(qualified)
+        ],
         near=[facts.firm_ids[doc] for doc in near],
         offered=offered,
     )

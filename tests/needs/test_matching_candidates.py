@@ -3,6 +3,7 @@ ranks exactly as matching's pure `rank` does over every firm loaded whole."""
 
 import random
 
+import pytest
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -73,7 +74,9 @@ def _reference(need):
     return rank(facts, [firm_facts(f, excluded_firm_ids(today()), offered) for f in firms], today())
 
 
-def test_fast_ranking_agrees_with_the_pure_ranker(app, users):
+@pytest.mark.parametrize("whole_category", [2000, 0], ids=["ids", "whole-category"])
+def test_fast_ranking_agrees_with_the_pure_ranker(app, users, monkeypatch, whole_category):
+    monkeypatch.setattr("portal.needs.matches.WHOLE_CATEGORY", whole_category)
     _corpus(seed=7)
     for certifications, processes, features in (
         (("iso-9001",), ("cell-assembly", "testing"), "USB-C\n10,000 mAh"),
