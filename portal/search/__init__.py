@@ -1,7 +1,8 @@
 """Full-text search of firms. The only code that knows Whoosh lives in this package.
 
-The rest of the portal calls these few functions: `search` (directory, API and matching),
-`sync` (bring the index up to date with the outbox), `rebuild` and `check`.
+The rest of the portal calls these few functions: `search` (directory and API), `need_candidates`
+and `matching_firm_ids` (matching), `sync` (bring the index up to date with the outbox), `rebuild`
+and `check`.
 """
 
 from portal.search.indexing import check, rebuild, sync
