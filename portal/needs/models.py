@@ -185,3 +185,15 @@ class NeedAttachment(db.Model):
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     quote: Mapped[Quote | None] = relationship(back_populates="attachments")
+
+    @classmethod
+    def from_upload(cls, stored, need_id: int, by) -> "NeedAttachment":
+        """The row for a file `uploads.store` accepted, uploaded by `by`."""
+        return cls(
+            need_id=need_id,
+            path=stored.path,
+            filename=stored.filename,
+            mimetype=stored.mimetype,
+            size=stored.size,
+            uploaded_by_id=by.id,
+        )

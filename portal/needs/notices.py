@@ -66,40 +66,26 @@ def _tell_firms(firm_ids, kind: str, key: str, subject: str, body: str, link: st
         notify_all(people, kind, key.format(firm=firm_id), subject, body, link)
 
 
-def invited(need: SourcingNeed, firm_id: int) -> None:
-    _tell_firms(
-        [firm_id],
-        "need_invitation",
-        f"need:{need.id}:invited:{{firm}}",
-        gettext(
-            "%(brand)s invites your firm to quote: %(title)s",
-            brand=need.organisation or gettext("A brand"),
-            title=need.title,
-        ),
-        gettext(
-            "%(quantity)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
-            quantity=f"{need.quantity_per_month:,}",
-            category=need.category.name,
-            deadline=need.deadline.isoformat(),
-        ),
-        need_path(need),
+def _summary(need: SourcingNeed) -> str:
+    return gettext(
+        "%(quantity)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
+        quantity=f"{need.quantity_per_month:,}",
+        category=need.category.name,
+        deadline=need.deadline.isoformat(),
     )
+
+
+def invited(need: SourcingNeed, firm_id: int) -> None:
+    brand = need.organisation or gettext("A brand")
+    subject = gettext("%(brand)s invites your firm to quote: %(title)s", brand=brand, title=need.title)
+    key = f"need:{need.id}:invited:{{firm}}"
+    _tell_firms([firm_id], "need_invitation", key, subject, _summary(need), need_path(need))
 
 
 def matched(need: SourcingNeed, firm_ids: list[int]) -> None:
-    _tell_firms(
-        firm_ids,
-        "need_match",
-        f"need:{need.id}:match:{{firm}}",
-        gettext("A new sourcing need matches your firm: %(title)s", title=need.title),
-        gettext(
-            "%(quantity)s a month of %(category)s; quotes due by %(deadline)s.",
-            quantity=f"{need.quantity_per_month:,}",
-            category=need.category.name,
-            deadline=need.deadline.isoformat(),
-        ),
-        need_path(need),
-    )
+    subject = gettext("A new sourcing need matches your firm: %(title)s", title=need.title)
+    key = f"need:{need.id}:match:{{firm}}"
+    _tell_firms(firm_ids, "need_match", key, subject, _summary(need), need_path(need))
 
 
 def _shown(name: str, value) -> str:

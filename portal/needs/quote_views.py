@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.needs import quotes, service
 from portal.needs.forms import AwardForm, NeedActionForm, QuoteForm
 from portal.needs.models import Quote
-from portal.needs.views import bp
+from portal.needs.views import attempt, bp
 from portal.timeutil import today
 
 
@@ -70,7 +70,6 @@ def quote(need_id):
         quote=existing,
         form=form,
         refusal=refusal,
-        action_form=NeedActionForm(formdata=None, version=existing.version if existing else None),
     )
 
 
@@ -83,12 +82,7 @@ def withdraw(need_id):
     existing = quotes.quote_of(need, firm) or abort(404)
     form = NeedActionForm()
     if form.validate_on_submit():
-        try:
-            quotes.withdraw_quote(existing, current_user, form.version.data)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("Quote withdrawn."), "success")
+        attempt(lambda: quotes.withdraw_quote(existing, current_user, form.version.data), _("Quote withdrawn."))
     return _back(need, firm)
 
 
@@ -100,12 +94,7 @@ def remove_quote_attachment(need_id, attachment_id):
     existing = quotes.quote_of(need, firm) or abort(404)
     attachment = quotes.quote_attachment(existing, attachment_id) or abort(404)
     if NeedActionForm().validate_on_submit():
-        try:
-            quotes.remove_quote_attachment(existing, attachment, current_user)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("File removed."), "success")
+        attempt(lambda: quotes.remove_quote_attachment(existing, attachment, current_user), _("File removed."))
     return _back(need, firm)
 
 

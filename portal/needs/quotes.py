@@ -131,16 +131,7 @@ def _store(upload) -> uploads.StoredFile | None:
 
 def _attach(quote: Quote, stored: uploads.StoredFile | None, by) -> None:
     if stored is not None:
-        quote.attachments.append(
-            NeedAttachment(
-                need_id=quote.need_id,
-                path=stored.path,
-                filename=stored.filename,
-                mimetype=stored.mimetype,
-                size=stored.size,
-                uploaded_by_id=by.id,
-            )
-        )
+        quote.attachments.append(NeedAttachment.from_upload(stored, quote.need_id, by))
 
 
 def _snapshot(quote: Quote) -> dict:

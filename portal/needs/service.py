@@ -341,14 +341,7 @@ def add_attachment(need: SourcingNeed, upload: tuple[bytes, str], by) -> NeedAtt
     except uploads.UploadRejected as error:
         raise NeedRefused(str(error)) from error
     with transaction(stored.path):
-        attachment = NeedAttachment(
-            need_id=need.id,
-            path=stored.path,
-            filename=stored.filename,
-            mimetype=stored.mimetype,
-            size=stored.size,
-            uploaded_by_id=by.id,
-        )
+        attachment = NeedAttachment.from_upload(stored, need.id, by)
         db.session.add(attachment)
         _touch(need)
         db.session.flush()

@@ -52,6 +52,18 @@ def edit(need_id=None):
     return render_template("needs/form.html", form=form, need=need)
 
 
+def attempt(action, success) -> bool:
+    """Run one act of the service; flash its refusal, or `success` (a text, or a function of what
+    the act returned). True when it was done."""
+    try:
+        result = action()
+    except service.NeedRefused as error:
+        flash(str(error), "danger")
+        return False
+    flash(success(result) if callable(success) else success, "success")
+    return True
+
+
 def _owner_or_staff(need) -> bool:
     return need.owner_id == current_user.id or current_user.is_staff
 
@@ -67,9 +79,7 @@ def show(need_id):
         "state": service.effective_status(need),
         "accepting": service.is_accepting_quotes(need),
         "editable": service.is_editable(need),
-        "action_form": NeedActionForm(formdata=None, version=need.version),
         "attachment_form": AttachmentForm(formdata=None),
-        "invite_form": InviteForm(formdata=None),
     }
     if _owner_or_staff(need):
         invited = service.invitations_of(need)
@@ -97,19 +107,12 @@ def act(need_id, action):
     need = service.need_for(need_id, owner=True)
     form = NeedActionForm()
     if form.validate_on_submit():
-        try:
-            service.transition(need, action, current_user, form.version.data)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(
-                {
-                    "publish": _("Published: matching firms can now see it."),
-                    "close": _("Closed to new quotes: they can now be opened."),
-                    "cancel": _("Cancelled."),
-                }[action],
-                "success",
-            )
+        done = {
+            "publish": _("Published: matching firms can now see it."),
+            "close": _("Closed to new quotes: they can now be opened."),
+            "cancel": _("Cancelled."),
+        }[action]
+        attempt(lambda: service.transition(need, action, current_user, form.version.data), done)
     else:
         flash(_("Reload the page and try again."), "danger")
     return redirect(url_for("needs.show", need_id=need.id))
@@ -125,12 +128,7 @@ def add_attachment(need_id):
     need = service.need_for(need_id, owner=True)
     form = AttachmentForm()
     if form.validate_on_submit():
-        try:
-            service.add_attachment(need, form.file.upload, current_user)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("File attached."), "success")
+        attempt(lambda: service.add_attachment(need, form.file.upload, current_user), _("File attached."))
     else:
         flash(" ".join(form.file.errors) or _("Reload the page and try again."), "danger")
     return redirect(url_for("needs.show", need_id=need.id, _anchor="attachments"))
@@ -142,12 +140,7 @@ def remove_attachment(need_id, attachment_id):
     need = service.need_for(need_id, owner=True)
     attachment = service.attachment_of(need, attachment_id)
     if NeedActionForm().validate_on_submit():
-        try:
-            service.remove_attachment(need, attachment, current_user)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("File removed."), "success")
+        attempt(lambda: service.remove_attachment(need, attachment, current_user), _("File removed."))
     return redirect(url_for("needs.show", need_id=need.id, _anchor="attachments"))
 
 
@@ -175,7 +168,6 @@ def invite_search(need_id):
         query=query,
         firms=service.invitable_firms(query),
         invited_ids=invited,
-        invite_form=InviteForm(formdata=None),
         editable=service.is_editable(need),
     )
 
@@ -188,12 +180,9 @@ def invite(need_id):
     form = InviteForm()
     if form.validate_on_submit():
         firm = db.session.get(Firm, form.firm_id.data) or abort(404)
-        try:
-            service.invite(need, firm, current_user)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("%(firm)s is invited to quote.", firm=firm.display_name), "success")
+        attempt(
+            lambda: service.invite(need, firm, current_user), _("%(firm)s is invited to quote.", firm=firm.display_name)
+        )
     return redirect(url_for("needs.show", need_id=need.id, _anchor="invitations"))
 
 

@@ -5,7 +5,7 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
-from portal.needs.models import NeedStatus, NeedVisibility, SourcingNeed
+from portal.needs.models import NeedStatus, NeedVisibility, Quote, QuoteStatus, SourcingNeed
 from portal.taxonomy.models import CertificationType
 from portal.timeutil import today
 from tests.conftest import make_user
@@ -30,6 +30,24 @@ def create_need(owner, *, status=NeedStatus.OPEN, visibility="open", days=20, ce
     db.session.add(need)
     db.session.commit()
     return need
+
+
+def create_quote(need, firm, **fields):
+    """A quote straight in the database, as the firm sent it."""
+    quote = Quote(
+        need_id=need.id,
+        firm_id=firm.id,
+        unit_price=fields.pop("unit_price", 2),
+        currency="USD",
+        min_order_quantity=1,
+        lead_time_days=1,
+        valid_until=need.deadline,
+        status=fields.pop("status", QuoteStatus.SENT),
+        **fields,
+    )
+    db.session.add(quote)
+    db.session.commit()
+    return quote
 
 
 def battery_firm(name, owner=None, **fields):

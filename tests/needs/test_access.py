@@ -5,11 +5,11 @@ from datetime import timedelta
 import pytest
 
 from portal.extensions import db
-from portal.needs.models import NeedInvitation, NeedStatus, Quote, QuoteStatus
+from portal.needs.models import NeedInvitation, NeedStatus
 from portal.timeutil import today
 from tests.conftest import make_user
 from tests.factories import make_firm
-from tests.needs.conftest import create_need
+from tests.needs.conftest import create_need, create_quote
 
 WHO = ("brand", "other_brand", "supplier", "rival", "investor", "staff", "anonymous")
 
@@ -82,18 +82,7 @@ def test_a_draft_is_seen_only_by_its_brand_and_staff_even_by_invited_firms(clien
 
 def test_after_the_deadline_only_firms_involved_still_see_an_open_to_all_need(client, login, cast, db):
     need = create_need(cast["brand"])
-    db.session.add(
-        Quote(
-            need_id=need.id,
-            firm_id=cast["ravi"].id,
-            unit_price=2,
-            currency="USD",
-            min_order_quantity=1,
-            lead_time_days=1,
-            valid_until=need.deadline,
-            status=QuoteStatus.SENT,
-        )
-    )
+    create_quote(need, cast["ravi"])
     need.deadline = today() - timedelta(days=1)
     db.session.commit()
     login(cast["supplier"])

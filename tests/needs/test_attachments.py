@@ -31,6 +31,14 @@ def attachments() -> list[NeedAttachment]:
     return list(db.session.scalars(select(NeedAttachment).order_by(NeedAttachment.id)))
 
 
+def quote_with_file(client, need):
+    """The signed-in firm quotes with an offer PDF; returns the quote and the file's row."""
+    data = {**quote_form(), "attachment": (io.BytesIO(PDF_BYTES), "offer.pdf")}
+    client.post(f"/needs/{need.id}/quote", data=data, content_type="multipart/form-data")
+    [item] = attachments()
+    return db.session.scalar(select(Quote)), item
+
+
 def test_the_brand_attaches_a_drawing_that_whoever_sees_the_need_downloads(client, login, cast, app):
     need = create_need(cast["brand"], visibility="invited")
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
@@ -94,10 +102,7 @@ def test_adding_a_file_to_an_open_need_tells_invited_firms(client, login, cast):
 def test_a_file_sent_with_a_quote_stays_sealed_with_it(client, login, cast):
     need = create_need(cast["brand"])
     login(cast["supplier"])
-    data = {**quote_form(), "attachment": (io.BytesIO(PDF_BYTES), "offer.pdf")}
-    client.post(f"/needs/{need.id}/quote", data=data, content_type="multipart/form-data")
-    quote = db.session.scalar(select(Quote))
-    [item] = attachments()
+    quote, item = quote_with_file(client, need)
     assert item.quote_id == quote.id
     url = f"/needs/{need.id}/quotes/{quote.id}/attachments/{item.id}"
     assert client.get(url).status_code == 200, "its own firm"
@@ -121,3 +126,16 @@ def test_a_bad_file_with_a_quote_refuses_the_quote_with_a_message(client, login,
         response.get_data(as_text=True)
     )
     assert db.session.scalar(select(Quote)) is None and attachments() == []
+
+
+def test_a_firm_removes_a_file_from_its_quote_before_the_deadline(client, login, cast):
+    need = create_need(cast["brand"])
+    login(cast["supplier"])
+    quote, item = quote_with_file(client, need)
+    page = client.get(f"/needs/{need.id}/quote").get_data(as_text=True)
+    assert f"/needs/{need.id}/quote/attachments/{item.id}/delete" in page
+    response = client.post(
+        f"/needs/{need.id}/quote/attachments/{item.id}/delete", data={"version": quote.version}, follow_redirects=True
+    )
+    assert "File removed." in response.get_data(as_text=True)
+    assert attachments() == []

@@ -6,12 +6,12 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from portal.extensions import db
-from portal.needs.models import NeedInvitation, NeedStatus, Quote, QuoteStatus, SourcingNeed
+from portal.needs.models import NeedInvitation, NeedStatus, SourcingNeed
 from portal.notifications.models import Notification
 from portal.timeutil import today
 from tests.conftest import make_user
 from tests.factories import make_firm
-from tests.needs.conftest import battery_firm, create_need
+from tests.needs.conftest import battery_firm, create_need, create_quote
 
 FORM = {
     "title": "Li-ion packs",
@@ -104,18 +104,7 @@ def test_editing_an_open_need_tells_invited_and_quoting_firms_what_changed_once_
     battery_firm("Bystander Cells", owner=bystander)
     need = create_need(cast["brand"], quantity_per_month=10000)
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
-    db.session.add(
-        Quote(
-            need_id=need.id,
-            firm_id=cast["quetta"].id,
-            unit_price=2,
-            currency="USD",
-            min_order_quantity=1,
-            lead_time_days=1,
-            valid_until=need.deadline,
-            status=QuoteStatus.SENT,
-        )
-    )
+    create_quote(need, cast["quetta"])
     db.session.commit()
     login(cast["brand"])
     old_deadline, new_deadline = need.deadline, today() + timedelta(days=25)
@@ -144,17 +133,7 @@ def test_editing_a_draft_or_an_unchanged_save_tells_nobody(client, login, cast):
 
 def test_closing_tells_the_brand_once_how_many_quotes_can_be_opened(client, login, cast):
     need = create_need(cast["brand"])
-    db.session.add(
-        Quote(
-            need_id=need.id,
-            firm_id=cast["ravi"].id,
-            unit_price=2,
-            currency="USD",
-            min_order_quantity=1,
-            lead_time_days=1,
-            valid_until=need.deadline,
-        )
-    )
+    create_quote(need, cast["ravi"])
     db.session.commit()
     login(cast["brand"])
     client.post(f"/needs/{need.id}/close", data={"version": need.version})
