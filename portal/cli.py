@@ -25,6 +25,9 @@ def register_cli(app: Flask) -> None:
     from portal.audit.cli import audit_cli
 
     app.cli.add_command(audit_cli)
+    from portal.needs.cli import close_due_needs
+
+    app.cli.add_command(close_due_needs)
 
 
 @click.command("create-user")

@@ -14,7 +14,7 @@ from portal.investment.models import (  # noqa: F401
     OpportunityDocument,
 )
 from portal.mail import OutgoingEmail  # noqa: F401
-from portal.needs.models import SourcingNeed  # noqa: F401
+from portal.needs.models import NeedAttachment, NeedInvitation, Quote, SourcingNeed  # noqa: F401
 from portal.notifications.models import EmailOptOut, Notification  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401
 from portal.suppliers.models import (  # noqa: F401

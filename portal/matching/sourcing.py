@@ -35,25 +35,33 @@ def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[s
     return reasons, missing, warnings
 
 
-def _capacity(need: NeedFacts, capacity: int, unit: str) -> tuple[float, str]:
-    wanted = need.quantity_per_month
+def _capacity_share(wanted: int, capacity: int) -> float:
     if wanted <= 0:
-        return 1.0, f"capacity {_number(capacity)} {unit}/month"
+        return 1.0
     ratio = capacity / wanted
     if ratio >= 1:
-        return 1.0, f"capacity {_number(capacity)}/month covers {_number(wanted)}"
+        return 1.0
+    return 0.5 + (ratio - 0.5) if ratio >= 0.5 else ratio * 0.5
+
+
+def _capacity_reason(wanted: int, capacity: int, unit: str) -> str:
+    if wanted <= 0:
+        return f"capacity {_number(capacity)} {unit}/month"
+    ratio = capacity / wanted
+    if ratio >= 1:
+        return f"capacity {_number(capacity)}/month covers {_number(wanted)}"
     if ratio >= 0.5:
-        return 0.5 + (ratio - 0.5), f"capacity {_number(capacity)} of {_number(wanted)}/month (partial)"
-    return ratio * 0.5, f"capacity {_number(capacity)} of {_number(wanted)}/month (under half)"
+        return f"capacity {_number(capacity)} of {_number(wanted)}/month (partial)"
+    return f"capacity {_number(capacity)} of {_number(wanted)}/month (under half)"
 
 
-def _lead_time(days: int | None) -> tuple[float, str | None]:
+def _lead_time_share(days: int | None) -> float:
     if days is None:
-        return 0.3, None
+        return 0.3
     for limit, share in ((14, 1.0), (30, 0.7), (60, 0.4)):
         if days <= limit:
-            return share, f"lead time {days} days"
-    return 0.1, f"lead time {days} days"
+            return share
+    return 0.1
 
 
 def _responsiveness(days: float | None) -> tuple[float, str | None]:
@@ -66,47 +74,79 @@ def _responsiveness(days: float | None) -> tuple[float, str | None]:
     return 0.2, None
 
 
+def score(
+    need: NeedFacts,
+    *,
+    capacity: int,
+    processes_covered: int,
+    features_offered: int,
+    main_line: bool,
+    lead_time_days: int | None,
+    in_province: bool,
+    median_response_days: float | None = None,
+) -> float:
+    """A qualifying firm's score out of 100, from the few facts it depends on.
+
+    `evaluate` gives the same number with its reasons; ranking thousands of firms calls this
+    alone and explains only the firms someone reads.
+    """
+    total = (
+        WEIGHTS["capacity"] * _capacity_share(need.quantity_per_month, capacity)
+        + WEIGHTS["processes"] * (processes_covered / len(need.processes) if need.processes else 1.0)
+        + WEIGHTS["features"] * (features_offered / len(need.features) if need.features else 1.0)
+        + WEIGHTS["main_line"] * (1.0 if main_line else 0.4)
+        + WEIGHTS["lead_time"] * _lead_time_share(lead_time_days)
+        + WEIGHTS["province"] * (1.0 if in_province else 0.0)
+        + WEIGHTS["responsiveness"] * _responsiveness(median_response_days)[0]
+    )
+    return round(total, 1)
+
+
 def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss | None:
     """Judge one firm; None when a hard rule other than certification rules it out."""
     capability = firm.capability(need.category)
     if capability is None or not firm.public or firm.excluded:
         return None
     cert_reasons, missing, warnings = _certificates(need, firm, today)
-    capacity_share, capacity_reason = _capacity(need, capability.monthly_capacity, capability.unit)
+    wanted = need.quantity_per_month
+    capacity_reason = _capacity_reason(wanted, capability.monthly_capacity, capability.unit)
     if missing:
-        shortfall = (capacity_reason,) if capacity_share < 1 else ()
-        return NearMiss(firm.firm_id, firm.name, tuple(missing) + shortfall, (capacity_reason,))
+        short = _capacity_share(wanted, capability.monthly_capacity) < 1
+        return NearMiss(
+            firm.firm_id, firm.name, tuple(missing) + ((capacity_reason,) if short else ()), (capacity_reason,)
+        )
 
-    parts: dict[str, float] = {"capacity": capacity_share}
     reasons = [capacity_reason]
-
-    required = {slug: name for slug, name in need.processes}
     covered = [name for slug, name in need.processes if slug in capability.processes]
-    parts["processes"] = len(covered) / len(required) if required else 1.0
-    if required:
+    if need.processes:
         absent = [name for slug, name in need.processes if slug not in capability.processes]
         reasons.append(
             f"processes: {', '.join(covered)}"
             if not absent
-            else f"processes: {len(covered)} of {len(required)} ({', '.join(absent)} missing)"
+            else f"processes: {len(covered)} of {len(need.processes)} ({', '.join(absent)} missing)"
         )
-
-    parts["features"] = len(firm.features_offered) / len(need.features) if need.features else 1.0
     if firm.features_offered:
         reasons.append(f"offers: {', '.join(firm.features_offered)}")
-
-    parts["main_line"] = 1.0 if capability.main_line else 0.4
     reasons.append("main product line" if capability.main_line else "listed as a side line")
-
-    parts["lead_time"], lead_reason = _lead_time(capability.lead_time_days)
-    parts["province"] = 1.0 if need.province and firm.province == need.province else 0.0
-    if parts["province"]:
+    in_province = bool(need.province) and firm.province == need.province
+    if in_province:
         reasons.append(f"based in {firm.province}, the delivery province")
-    parts["responsiveness"], response_reason = _responsiveness(firm.median_response_days)
-    reasons += [r for r in (lead_reason, response_reason) if r] + cert_reasons
+    if capability.lead_time_days is not None:
+        reasons.append(f"lead time {capability.lead_time_days} days")
+    response_reason = _responsiveness(firm.median_response_days)[1]
+    reasons += ([response_reason] if response_reason else []) + cert_reasons
 
-    score = round(sum(WEIGHTS[name] * share for name, share in parts.items()), 1)
-    return Match(firm.firm_id, firm.name, score, tuple(reasons), tuple(warnings))
+    total = score(
+        need,
+        capacity=capability.monthly_capacity,
+        processes_covered=len(covered),
+        features_offered=len(firm.features_offered),
+        main_line=capability.main_line,
+        lead_time_days=capability.lead_time_days,
+        in_province=in_province,
+        median_response_days=firm.median_response_days,
+    )
+    return Match(firm.firm_id, firm.name, total, tuple(reasons), tuple(warnings))
 
 
 def rank(need: NeedFacts, firms, today: date) -> tuple[list[Match], list[NearMiss]]:

@@ -1,7 +1,9 @@
-"""The sourcing need form."""
+"""Forms of sourcing needs: the need, its attachments and invitations, quotes and the award."""
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     DateField,
     DecimalField,
@@ -13,14 +15,23 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.widgets import HiddenInput
 
-from portal.needs.models import NeedVisibility
+from portal.needs.models import CURRENCIES, NeedVisibility
+from portal.needs.quotes import quote_problems
 from portal.suppliers.forms import MAX_QUANTITY, MultiCheckboxField
 from portal.taxonomy import PROVINCES, category_choices, certification_choices, process_choices
 from portal.timeutil import today
-from portal.validators import choices, strip_filter
+from portal.uploads import DOCUMENT_KINDS
+from portal.validators import Upload, choices, strip_filter
 
-CURRENCIES = ("USD", "PKR", "EUR", "CNY")
+ATTACHMENT_LABEL = _l("File (PDF, PNG or JPEG, at most 10 MB)")
+
+
+def _version_field(required: bool = True):
+    """The version of the need or quote the person saw, so a change made meanwhile is not overwritten."""
+    validators = [InputRequired(_l("Reload the page and try again."))] if required else [Optional()]
+    return IntegerField(widget=HiddenInput(), validators=validators)
 
 
 class NeedForm(FlaskForm):
@@ -69,6 +80,7 @@ class NeedForm(FlaskForm):
         ),
         default=NeedVisibility.OPEN.value,
     )
+    version = _version_field(required=False)
     submit = SubmitField(_l("Save need"))
 
     def __init__(self, *args, **kwargs):
@@ -97,3 +109,65 @@ class NeedForm(FlaskForm):
             "certification_slugs": self.certifications.data or [],
             "process_slugs": self.processes.data or [],
         }
+
+
+class NeedActionForm(FlaskForm):
+    """A button that acts on the need (publish, close, cancel), carrying the version shown."""
+
+    version = _version_field()
+    submit = SubmitField(_l("Confirm"))
+
+
+class AttachmentForm(FlaskForm):
+    file = FileField(ATTACHMENT_LABEL, validators=[Upload(DOCUMENT_KINDS, max_mb=10, required=True)])
+    submit = SubmitField(_l("Attach"))
+
+
+class InviteForm(FlaskForm):
+    firm_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Choose a firm to invite."))])
+    submit = SubmitField(_l("Invite"))
+
+
+class QuoteForm(FlaskForm):
+    """A firm's quote; the rules (price above 0, validity through the deadline...) are
+    `quotes.quote_problems`, shown here next to each field."""
+
+    unit_price = DecimalField(_l("Unit price"), places=4, validators=[InputRequired(_l("Enter a unit price above 0."))])
+    currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
+    min_order_quantity = IntegerField(
+        _l("Minimum order quantity"), validators=[InputRequired(_l("Enter a minimum order quantity of 1 or more."))]
+    )
+    lead_time_days = IntegerField(
+        _l("Lead time (days)"), validators=[InputRequired(_l("Enter a lead time of 1 day or more."))]
+    )
+    valid_until = DateField(
+        _l("Valid until"), validators=[InputRequired(_l("Enter the date the quote is valid until."))]
+    )
+    notes = TextAreaField(_l("Notes"), filters=[strip_filter], validators=[Length(max=5000)])
+    attachment = FileField(ATTACHMENT_LABEL, validators=[Upload(DOCUMENT_KINDS, max_mb=10)])
+    version = _version_field(required=False)
+    submit = SubmitField(_l("Send quote"))
+
+    def __init__(self, need, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.need = need
+
+    def quote_data(self) -> dict:
+        return {
+            name: self[name].data
+            for name in ("unit_price", "currency", "min_order_quantity", "lead_time_days", "valid_until", "notes")
+        }
+
+    def validate(self, extra_validators=None) -> bool:
+        valid = super().validate(extra_validators)
+        for name, message in quote_problems(self.quote_data(), self.need, today()).items():
+            if not self[name].errors:
+                self[name].errors = [*self[name].errors, gettext(message, date=self.need.deadline.isoformat())]
+                valid = False
+        return valid
+
+
+class AwardForm(FlaskForm):
+    version = _version_field()
+    quotes = MultiCheckboxField(_l("Quotes to award"), coerce=int, validate_choice=False)
+    submit = SubmitField(_l("Award the chosen quotes"))

@@ -1,15 +1,20 @@
-"""A brand's sourcing need: what, how many, to which standard, and by when quotes are due."""
+"""A brand's sourcing need: what, how many, to which standard, and by when quotes are due; the firms
+it invites, the sealed quotes firms send, and the files attached to either."""
 
 import enum
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text
+from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text, UniqueConstraint, and_
+from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_type
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.timeutil import utcnow
+
+# Currencies a need's target price and a quote may be in (ISO 4217 codes).
+CURRENCIES = ("USD", "PKR", "EUR", "CNY")
 
 
 class NeedStatus(enum.StrEnum):
@@ -23,6 +28,14 @@ class NeedStatus(enum.StrEnum):
 class NeedVisibility(enum.StrEnum):
     OPEN = "open"  # every verified firm in the category
     INVITED = "invited"  # invited firms only
+
+
+class QuoteStatus(enum.StrEnum):
+    SENT = "sent"
+    REVISED = "revised"
+    WITHDRAWN = "withdrawn"
+    AWARDED = "awarded"
+    NOT_SELECTED = "not_selected"
 
 
 need_certification = Table(
@@ -60,6 +73,9 @@ class SourcingNeed(db.Model):
     status: Mapped[NeedStatus] = mapped_column(enum_type(NeedStatus), default=NeedStatus.DRAFT, index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    # When the need stopped taking quotes (closed by the brand or at its deadline): quotes unseal.
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    awarded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(default=1)
 
     owner = relationship("User")
@@ -68,9 +84,116 @@ class SourcingNeed(db.Model):
         secondary=need_certification, order_by="CertificationType.name"
     )
     processes: Mapped[list[Process]] = relationship(secondary=need_process, order_by="Process.name")
+    attachments: Mapped[list["NeedAttachment"]] = relationship(
+        primaryjoin="and_(SourcingNeed.id == NeedAttachment.need_id, NeedAttachment.quote_id.is_(None))",
+        order_by="NeedAttachment.id",
+        viewonly=True,
+    )
 
     __mapper_args__ = {"version_id_col": version}
 
     @property
     def feature_list(self) -> list[str]:
         return [line.strip() for line in (self.features or "").splitlines() if line.strip()]
+
+    @hybrid_method
+    def is_accepting_quotes(self, day: date) -> bool:
+        """Open, and the deadline (the last day quotes are taken) has not passed on `day`."""
+        return self.status == NeedStatus.OPEN and self.deadline >= day
+
+    @is_accepting_quotes.inplace.expression
+    @classmethod
+    def _is_accepting_quotes_expression(cls, day: date):
+        return and_(cls.status == NeedStatus.OPEN, cls.deadline >= day)
+
+
+class NeedInvitation(db.Model):
+    """A brand asks one firm to quote; invited firms see an invited-only need once it is open."""
+
+    __tablename__ = "need_invitation"
+    __table_args__ = (UniqueConstraint("need_id", "firm_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique (need_id, firm_id) constraint's index serves lookups by need.
+    need_id: Mapped[int] = mapped_column(ForeignKey("sourcing_need.id", ondelete="CASCADE"))
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    need: Mapped[SourcingNeed] = relationship()
+    firm = relationship("Firm")
+
+
+class Quote(db.Model):
+    """One firm's sealed offer on a need: revised in place until the deadline, one per firm."""
+
+    __tablename__ = "quote"
+    __table_args__ = (UniqueConstraint("need_id", "firm_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # The unique (need_id, firm_id) constraint's index serves lookups by need.
+    need_id: Mapped[int] = mapped_column(ForeignKey("sourcing_need.id", ondelete="CASCADE"))
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
+    unit_price: Mapped[Decimal] = mapped_column(Numeric(12, 4))
+    currency: Mapped[str] = mapped_column(String(3))
+    min_order_quantity: Mapped[int] = mapped_column(Integer)
+    lead_time_days: Mapped[int] = mapped_column(Integer)
+    valid_until: Mapped[date] = mapped_column(Date)
+    notes: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[QuoteStatus] = mapped_column(enum_type(QuoteStatus), default=QuoteStatus.SENT)
+    sent_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    sent_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    need: Mapped[SourcingNeed] = relationship()
+    firm = relationship("Firm")
+    attachments: Mapped[list["NeedAttachment"]] = relationship(
+        back_populates="quote", order_by="NeedAttachment.id", cascade="all, delete-orphan"
+    )
+
+    __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def price_text(self) -> str:
+        """The unit price without trailing zeros: 1.2500 reads 1.25."""
+        return f"{self.unit_price:,.4f}".rstrip("0").rstrip(".")
+
+    @property
+    def is_live(self) -> bool:
+        """Counted and compared: every quote except a withdrawn one."""
+        return self.status != QuoteStatus.WITHDRAWN
+
+
+class NeedAttachment(db.Model):
+    """A drawing or specification on a need (quote_id empty), or a document sent with a quote.
+
+    Stored outside `static/` and served only through views that apply the need's or the quote's
+    visibility rule, always as a download.
+    """
+
+    __tablename__ = "need_attachment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("sourcing_need.id", ondelete="CASCADE"), index=True)
+    quote_id: Mapped[int | None] = mapped_column(ForeignKey("quote.id", ondelete="CASCADE"), index=True)
+    path: Mapped[str] = mapped_column(String(200))
+    filename: Mapped[str] = mapped_column(String(200))
+    mimetype: Mapped[str] = mapped_column(String(60))
+    size: Mapped[int] = mapped_column(Integer)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    quote: Mapped[Quote | None] = relationship(back_populates="attachments")
+
+    @classmethod
+    def from_upload(cls, stored, need_id: int, by) -> "NeedAttachment":
+        """The row for a file `uploads.store` accepted, uploaded by `by`."""
+        return cls(
+            need_id=need_id,
+            path=stored.path,
+            filename=stored.filename,
+            mimetype=stored.mimetype,
+            size=stored.size,
+            uploaded_by_id=by.id,
+        )

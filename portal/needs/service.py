@@ -1,25 +1,44 @@
-"""Sourcing needs: who may see and change one, its life, and its explained matches."""
+"""Sourcing needs: who may see and change one, its life from draft to close, its attachments and the
+firms it invites. Quotes and the award are in `quotes.py`; the facts for matching in `matches.py`.
+
+Every rule is one function that pages, the API and notifications share. Deadlines never wait for
+cron: an open need whose deadline has passed is closed for every rule (`effective_status`), and
+`flask close-due-needs` only writes down what the rules already apply.
+"""
+
+from contextlib import contextmanager
+from datetime import date
 
 from flask import abort
+from flask_babel import gettext
 from flask_login import current_user
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, or_, select, union
+from sqlalchemy.orm.exc import StaleDataError
 
-from portal import audit, search
+from portal import audit, uploads
 from portal.accounts.models import Role
-from portal.compliance.service import excluded_firm_ids
+from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
-from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Match, NeedFacts
-from portal.matching.sourcing import evaluate, rank
-from portal.needs.models import NeedStatus, NeedVisibility, SourcingNeed
-from portal.suppliers.models import Capability, Firm, ReviewStatus
+from portal.matching.facts import Match
+from portal.needs import notices
+from portal.needs.matches import matches_for, need_facts, verdicts_for  # noqa: F401  (the service's API)
+from portal.needs.models import (
+    NeedAttachment,
+    NeedInvitation,
+    NeedStatus,
+    NeedVisibility,
+    Quote,
+    QuoteStatus,
+    SourcingNeed,
+)
+from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
-from portal.timeutil import today
+from portal.timeutil import today, utcnow
 
 FIELDS = ("title", "category_slug", "description", "features", "quantity_per_month", "target_unit_price", "currency",
           "delivery_province", "start_date", "deadline", "visibility")  # fmt: skip
 
-# action: (states it may start from, state it leads to)
+# action: (states it may start from, state it leads to); read against `effective_status`.
 TRANSITIONS = {
     "publish": ({NeedStatus.DRAFT}, NeedStatus.OPEN),
     "close": ({NeedStatus.OPEN}, NeedStatus.CLOSED),
@@ -27,17 +46,90 @@ TRANSITIONS = {
 }
 
 
+def N_(message: str) -> str:
+    """Marks a message for extraction; `NeedRefused` translates it when it is shown."""
+    return message
+
+
 class NeedRefused(ValueError):
-    pass
+    """The act does not apply to the need as it is; the message is for the person acting."""
+
+    def __init__(self, message: str, **values):
+        super().__init__(message)
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return gettext(self.message, **self.values)
+
+
+class NeedChanged(NeedRefused):
+    """Someone changed the need after the person acting loaded it (optimistic locking)."""
+
+    def __init__(self):
+        super().__init__(N_("Someone changed this need while you were looking at it; reload it and try again."))
+
+
+# --- the deadline rule ---------------------------------------------------------------------------
+
+
+def is_accepting_quotes(need: SourcingNeed, day: date | None = None) -> bool:
+    """Open, and its deadline (the last day quotes are taken) has not passed."""
+    return need.is_accepting_quotes(day or today())
+
+
+def effective_status(need: SourcingNeed, day: date | None = None) -> NeedStatus:
+    """The state every rule reads: an open need past its deadline is closed, cron or not."""
+    if need.status == NeedStatus.OPEN and not is_accepting_quotes(need, day):
+        return NeedStatus.CLOSED
+    return need.status
+
+
+def quotes_unsealed(need: SourcingNeed, day: date | None = None) -> bool:
+    """Quotes can be read (by the owner, and by staff) once the need has closed: by the brand or
+    at its deadline. Before that everyone, staff included, sees only how many arrived."""
+    return need.closed_at is not None or effective_status(need, day) == NeedStatus.CLOSED
+
+
+# --- who sees a need -----------------------------------------------------------------------------
+
+
+def viewing_firms(need: SourcingNeed, user) -> list[Firm]:
+    """The user's firms through which they see the need: public firms it invited or that quoted
+    on it, and, while an open-to-all need takes quotes, public firms making its category."""
+    if need.status == NeedStatus.DRAFT or user.role != Role.SUPPLIER:
+        return []
+    firms = list(
+        db.session.scalars(
+            select(Firm).join(FirmMember).where(FirmMember.user_id == user.id, Firm.is_public).order_by(Firm.id)
+        )
+    )
+    if not firms:
+        return []
+    ids = [firm.id for firm in firms]
+    parts = [
+        select(NeedInvitation.firm_id).where(NeedInvitation.need_id == need.id, NeedInvitation.firm_id.in_(ids)),
+        select(Quote.firm_id).where(Quote.need_id == need.id, Quote.firm_id.in_(ids)),
+    ]
+    if need.visibility == NeedVisibility.OPEN and is_accepting_quotes(need):
+        parts.append(
+            select(Capability.firm_id).where(
+                Capability.firm_id.in_(ids),
+                Capability.category_slug == need.category_slug,
+                Capability.review_status == ReviewStatus.VERIFIED,
+            )
+        )
+    related = union(*parts)
+    seeing = set(db.session.scalars(related))
+    return [firm for firm in firms if firm.id in seeing]
 
 
 def can_view(need: SourcingNeed, user) -> bool:
-    """The owner and staff always; verified suppliers only once it is open to every firm."""
+    """The owner and staff always; a supplier through one of its firms (`viewing_firms`)."""
     if user is None or not user.is_authenticated:
         return False
     if user.id == need.owner_id or user.is_staff:
         return True
-    return user.role == Role.SUPPLIER and need.status == NeedStatus.OPEN and need.visibility == NeedVisibility.OPEN
+    return bool(viewing_firms(need, user))
 
 
 def need_for(need_id: int, user=None, *, owner: bool = False) -> SourcingNeed:
@@ -58,14 +150,59 @@ def needs_of(user) -> list[SourcingNeed]:
     )
 
 
+def is_editable(need: SourcingNeed, day: date | None = None) -> bool:
+    """The brand changes a need, its attachments and invitations while it is a draft or takes quotes."""
+    return effective_status(need, day) in (NeedStatus.DRAFT, NeedStatus.OPEN)
+
+
+def _check_editable(need: SourcingNeed) -> None:
+    if effective_status(need) == NeedStatus.CLOSED and need.status == NeedStatus.OPEN:
+        raise NeedRefused(N_("The deadline has passed: the need is closed and can no longer be changed."))
+    if not is_editable(need):
+        raise NeedRefused(N_("A closed, awarded or cancelled need can no longer be changed."))
+
+
+def _check_version(need: SourcingNeed, expected_version: int | None) -> None:
+    if expected_version is not None and need.version != expected_version:
+        raise NeedChanged()
+
+
+@contextmanager
+def transaction(stored_path: str | None = None, conflict=NeedChanged):
+    """Run one act and commit it with its audit entries and notices. A concurrent change (a version
+    column moved: `conflict` is raised) or any failure rolls it all back and drops a file stored
+    for it."""
+    try:
+        yield
+        db.session.commit()
+    except StaleDataError as error:
+        db.session.rollback()
+        uploads.discard(stored_path)
+        raise conflict() from error
+    except Exception:
+        db.session.rollback()
+        uploads.discard(stored_path)
+        raise
+
+
+def _touch(need: SourcingNeed) -> None:
+    # Updating the row bumps (and guards) the version, so attachments count as changes to the need.
+    need.updated_at = utcnow()
+
+
+# --- the need's life -----------------------------------------------------------------------------
+
+
 def _apply(need: SourcingNeed, data: dict) -> None:
-    for name in FIELDS:
-        setattr(need, name, data.get(name))
-    slugs = data.get("certification_slugs") or []
-    need.required_certifications = list(
-        db.session.scalars(select(CertificationType).where(CertificationType.slug.in_(slugs)))
-    )
-    need.processes = list(db.session.scalars(select(Process).where(Process.slug.in_(data.get("process_slugs") or []))))
+    with db.session.no_autoflush:  # one UPDATE, so one edit is one new version
+        for name in FIELDS:
+            setattr(need, name, data.get(name))
+        slugs = data.get("certification_slugs") or []
+        need.required_certifications = list(
+            db.session.scalars(select(CertificationType).where(CertificationType.slug.in_(slugs)))
+        )
+        process_slugs = data.get("process_slugs") or []
+        need.processes = list(db.session.scalars(select(Process).where(Process.slug.in_(process_slugs))))
 
 
 def _facts(need: SourcingNeed) -> dict:
@@ -86,110 +223,246 @@ def create_need(user, data: dict) -> SourcingNeed:
     return need
 
 
-def update_need(need: SourcingNeed, data: dict, by) -> None:
-    if need.status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
-        raise NeedRefused("A closed, awarded or cancelled need can no longer be changed.")
-    before = _facts(need)
-    _apply(need, data)
-    audit.record("need.updated", need, actor=by, before=before, after=_facts(need))
-    db.session.commit()
+def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None = None) -> None:
+    """Change the need; once it is open, invited firms and firms that quoted are told what changed."""
+    _check_version(need, expected_version)
+    _check_editable(need)
+    was_open_to_all = need.visibility == NeedVisibility.OPEN
+    with transaction():
+        before = _facts(need)
+        _apply(need, data)
+        after = _facts(need)
+        if after != before:
+            _touch(need)  # a change to certifications or processes alone is a new version too
+        audit.record("need.updated", need, actor=by, before=before, after=after)
+        db.session.flush()
+        if need.status == NeedStatus.OPEN:
+            notices.tell_involved(need, involved_firm_ids(need), notices.describe_changes(before, after))
+            if need.visibility == NeedVisibility.OPEN and not was_open_to_all:
+                _announce(need)
 
 
-def transition(need: SourcingNeed, action: str, by) -> None:
+def transition(need: SourcingNeed, action: str, by, expected_version: int | None = None) -> None:
+    """Publish, close or cancel; publishing tells the firms it concerns, closing tells the brand."""
+    _check_version(need, expected_version)
     sources, target = TRANSITIONS[action]
-    if need.status not in sources:
-        raise NeedRefused(f"A {need.status.value} need cannot be {target.value}.")
+    current = effective_status(need)
+    if action == "close" and need.status == NeedStatus.OPEN:
+        current = NeedStatus.OPEN  # closing one past its deadline only writes the close down
+    if current not in sources:
+        raise NeedRefused(N_("A %(state)s need cannot be %(target)s."), state=current.value, target=target.value)
     if action == "publish" and need.deadline <= today():
-        raise NeedRefused("Set a quote deadline after today before publishing.")
+        raise NeedRefused(N_("Set a quote deadline after today before publishing."))
+    if action == "close":
+        close_need(need, by)
+        return
     before = {"status": need.status}
-    need.status = target
-    audit.record(f"need.{action}", need, actor=by, before=before, after={"status": target})
-    db.session.commit()
+    with transaction():
+        if action == "cancel" and quotes_unsealed(need):
+            need.closed_at = need.closed_at or utcnow()  # quotes already readable stay readable
+        need.status = target
+        audit.record(f"need.{action}", need, actor=by, before=before, after={"status": target})
+        db.session.flush()
+        if action == "publish":
+            _announce(need)
+        elif action == "cancel" and before["status"] == NeedStatus.OPEN:
+            notices.tell_involved(need, involved_firm_ids(need), [notices.cancelled_line()])
 
 
-# --- matches ------------------------------------------------------------------------------------
+def close_need(need: SourcingNeed, by=None) -> None:
+    """Stop taking quotes (the brand, or the deadline when `by` is None) and tell the brand, once,
+    how many quotes can now be opened."""
+    before = {"status": need.status}
+    with transaction():
+        need.status = NeedStatus.CLOSED
+        need.closed_at = need.closed_at or utcnow()
+        action = "need.close" if by is not None else "need.closed_at_deadline"
+        audit.record(action, need, actor=by, before=before, after={"status": need.status})
+        db.session.flush()
+        notices.quotes_ready(need, live_quote_count(need))
 
 
-def need_facts(need: SourcingNeed) -> NeedFacts:
-    return NeedFacts(
-        category=need.category_slug,
-        quantity_per_month=need.quantity_per_month,
-        deadline=need.deadline,
-        required_certifications=tuple((c.slug, c.name) for c in need.required_certifications),
-        processes=tuple((p.slug, p.name) for p in need.processes),
-        features=tuple(need.feature_list),
-        province=need.delivery_province,
+def due_needs(day: date | None = None) -> list[int]:
+    """Ids of open needs whose deadline has passed, oldest deadline first."""
+    day = day or today()
+    return list(
+        db.session.scalars(
+            select(SourcingNeed.id)
+            .where(SourcingNeed.status == NeedStatus.OPEN, ~SourcingNeed.is_accepting_quotes(day))
+            .order_by(SourcingNeed.deadline, SourcingNeed.id)
+        )
     )
 
 
-def firm_facts(firm: Firm, excluded: set[int], offered: dict[int, list[str]]) -> FirmFacts:
-    return FirmFacts(
-        firm_id=firm.id,
-        name=firm.display_name,
-        public=firm.is_public,
-        province=firm.province,
-        capabilities=tuple(
-            CapabilityFact(
-                c.category_slug,
-                c.monthly_capacity,
-                c.capacity_unit,
-                frozenset(p.slug for p in c.processes),
-                c.lead_time_days,
-                c.is_main_line,
-            )
-            for c in firm.capabilities
-            if c.review_status == ReviewStatus.VERIFIED
-        ),
-        certificates=tuple(
-            CertificateFact(c.type_slug, c.type.name, c.expiry_date, c.review_status == ReviewStatus.VERIFIED)
-            for c in firm.certificates
-        ),
-        excluded="incentives withdrawn or licence suspended" if firm.id in excluded else None,
-        features_offered=tuple(offered.get(firm.id, ())),
+def close_due_need(need_id: int, day: date | None = None) -> bool:
+    """Close one need past its deadline; False when it no longer needs it (closed meanwhile)."""
+    need = db.session.get(SourcingNeed, need_id)
+    if need is None or need.status != NeedStatus.OPEN or is_accepting_quotes(need, day):
+        return False
+    try:
+        close_need(need)
+    except NeedChanged:
+        return False  # the brand acted at the same moment; the next run looks again
+    return True
+
+
+def live_quote_count(need: SourcingNeed) -> int:
+    """Quotes received and not withdrawn: all the brand sees of them while they are sealed."""
+    return db.session.scalar(
+        select(func.count(Quote.id)).where(Quote.need_id == need.id, Quote.status != QuoteStatus.WITHDRAWN)
     )
 
 
-def matches_for(need: SourcingNeed):
-    """(matches best first, near misses) for the need, from every public firm making its category."""
-    candidates = db.session.scalars(
-        select(Firm)
-        .join(Capability)
-        .where(
-            Firm.is_public,
-            Capability.category_slug == need.category_slug,
-            Capability.review_status == ReviewStatus.VERIFIED,
+def involved_firm_ids(need: SourcingNeed) -> set[int]:
+    """Firms with a stake in the need's changes: those invited and those that quoted."""
+    invited = select(NeedInvitation.firm_id).where(NeedInvitation.need_id == need.id)
+    quoted = select(Quote.firm_id).where(Quote.need_id == need.id)
+    return set(db.session.scalars(invited.union(quoted)))
+
+
+def _announce(need: SourcingNeed) -> None:
+    """On publishing: invited firms are invited; for an open-to-all need every matching firm hears of it."""
+    invited = {row.firm_id for row in invitations_of(need)}
+    for firm_id in sorted(invited):
+        notices.invited(need, firm_id)
+    if need.visibility == NeedVisibility.OPEN:
+        matches, _ = matches_for(need, near_limit=0)
+        notices.matched(need, [firm_id for firm_id in matches.firm_ids() if firm_id not in invited])
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+
+def add_attachment(need: SourcingNeed, upload: tuple[bytes, str], by) -> NeedAttachment:
+    """Keep a drawing or specification with the need (checked by content, at most 10 MB)."""
+    _check_editable(need)
+    try:
+        stored = uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
+    except uploads.UploadRejected as error:
+        raise NeedRefused(str(error)) from error
+    with transaction(stored.path):
+        attachment = NeedAttachment.from_upload(stored, need.id, by)
+        db.session.add(attachment)
+        _touch(need)
+        db.session.flush()
+        after = {"attachment_id": attachment.id, "filename": stored.filename}
+        audit.record("need.attachment_added", need, actor=by, after=after)
+        if need.status == NeedStatus.OPEN:
+            line = notices.attachment_line(stored.filename, added=True)
+            notices.tell_involved(need, involved_firm_ids(need), [line])
+    return attachment
+
+
+def remove_attachment(need: SourcingNeed, attachment: NeedAttachment, by) -> None:
+    _check_editable(need)
+    path, filename, attachment_id = attachment.path, attachment.filename, attachment.id
+    with transaction():
+        db.session.delete(attachment)
+        _touch(need)
+        db.session.flush()
+        before = {"attachment_id": attachment_id, "filename": filename}
+        audit.record("need.attachment_removed", need, actor=by, before=before)
+        if need.status == NeedStatus.OPEN:
+            notices.tell_involved(need, involved_firm_ids(need), [notices.attachment_line(filename, added=False)])
+    uploads.discard(path)
+
+
+def attachment_of(need: SourcingNeed, attachment_id: int) -> NeedAttachment:
+    """One of the need's own attachments (not a quote's); 404 for any other id."""
+    attachment = db.session.get(NeedAttachment, attachment_id)
+    if attachment is None or attachment.need_id != need.id or attachment.quote_id is not None:
+        abort(404)
+    return attachment
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+def invitations_of(need: SourcingNeed) -> list[NeedInvitation]:
+    """The firms the brand invited (only the brand and staff ever see this list)."""
+    return list(
+        db.session.scalars(
+            select(NeedInvitation).where(NeedInvitation.need_id == need.id).order_by(NeedInvitation.invited_at)
         )
-        .options(
-            selectinload(Firm.capabilities).selectinload(Capability.processes),
-            selectinload(Firm.certificates),
+    )
+
+
+def is_invited(need: SourcingNeed, firm: Firm) -> bool:
+    return (
+        db.session.scalar(
+            select(NeedInvitation.id).where(NeedInvitation.need_id == need.id, NeedInvitation.firm_id == firm.id)
         )
-    ).all()
-    offered: dict[int, list[str]] = {}
-    for feature in need.feature_list:
-        for firm_id in search.matching_firm_ids(feature, need.category_slug):
-            offered.setdefault(firm_id, []).append(feature)
+        is not None
+    )
+
+
+def invitable_firms(name: str, limit: int = 20) -> list[Firm]:
+    """Public firms whose trade or legal name contains the text, that compliance does not exclude."""
+    name = (name or "").strip()
+    if len(name) < 2:
+        return []
+    pattern = f"%{name.lower()}%"
     excluded = excluded_firm_ids(today())
-    return rank(need_facts(need), [firm_facts(f, excluded, offered) for f in candidates], today())
+    query = (
+        select(Firm)
+        .where(
+            Firm.is_public, or_(func.lower(Firm.legal_name).like(pattern), func.lower(Firm.trade_name).like(pattern))
+        )
+        .order_by(Firm.legal_name, Firm.id)
+        .limit(limit + len(excluded))
+    )
+    return [firm for firm in db.session.scalars(query) if firm.id not in excluded][:limit]
+
+
+def invite(need: SourcingNeed, firm: Firm, by) -> NeedInvitation:
+    """Invite a firm to quote; its people hear of it now, or when the need is published."""
+    _check_editable(need)
+    if not firm.is_public or is_excluded_from_matching(firm):
+        raise NeedRefused(N_("Only verified firms taking part in sourcing can be invited."))
+    if is_invited(need, firm):
+        raise NeedRefused(N_("%(firm)s is already invited."), firm=firm.display_name)
+    with transaction():
+        invitation = NeedInvitation(need_id=need.id, firm_id=firm.id, invited_by_id=by.id)
+        db.session.add(invitation)
+        db.session.flush()
+        after = {"firm_id": firm.id, "firm": firm.display_name}
+        audit.record("need.invited", need, actor=by, after=after, firm_id=firm.id)
+        if need.status == NeedStatus.OPEN:
+            notices.invited(need, firm.id)
+    return invitation
+
+
+# --- the supplier's side -------------------------------------------------------------------------
+
+
+def invited_needs(firm: Firm) -> list[SourcingNeed]:
+    """Needs that invited the firm and still take quotes, nearest deadline first."""
+    return list(
+        db.session.scalars(
+            select(SourcingNeed)
+            .join(NeedInvitation, NeedInvitation.need_id == SourcingNeed.id)
+            .where(NeedInvitation.firm_id == firm.id, SourcingNeed.is_accepting_quotes(today()))
+            .order_by(SourcingNeed.deadline, SourcingNeed.id)
+        )
+    )
 
 
 def opportunities_for(firm: Firm):
-    """Open needs this firm qualifies for, best match first (then the nearest deadline)."""
+    """Open-to-all needs taking quotes that this firm qualifies for, best match first (then the
+    nearest deadline)."""
     categories = {c.category_slug for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED}
     if not categories or not firm.is_public:
         return []
     needs = db.session.scalars(
         select(SourcingNeed).where(
-            SourcingNeed.status == NeedStatus.OPEN,
+            SourcingNeed.is_accepting_quotes(today()),
             SourcingNeed.visibility == NeedVisibility.OPEN,
             SourcingNeed.category_slug.in_(categories),
-            SourcingNeed.deadline > today(),
         )
     ).all()
-    excluded = excluded_firm_ids(today())
     found = []
     for need in needs:
-        offered = [f for f in need.feature_list if firm.id in search.matching_firm_ids(f, need.category_slug)]
-        verdict = evaluate(need_facts(need), firm_facts(firm, excluded, {firm.id: offered}), today())
+        verdict = verdicts_for(need, [firm.id]).get(firm.id)
         if isinstance(verdict, Match):
             found.append((need, verdict))
     return sorted(found, key=lambda pair: (-pair[1].score, pair[0].deadline, pair[0].id))

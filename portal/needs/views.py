@@ -1,24 +1,29 @@
-"""Sourcing need pages: a brand's needs, the form, and each need with its explained matches."""
+"""Sourcing need pages: a brand's needs, the form, each need with its explained matches, its
+attachments and invitations, and the supplier's opportunities. Quote pages are in `quote_views`."""
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal import uploads
 from portal.access import role_required
 from portal.accounts.models import Role
-from portal.forms import ConfirmForm
-from portal.needs import service
-from portal.needs.forms import NeedForm
+from portal.extensions import db
+from portal.needs import quotes, service
+from portal.needs.forms import AttachmentForm, InviteForm, NeedActionForm, NeedForm
 from portal.suppliers import service as suppliers
+from portal.suppliers.models import Firm
 
 bp = Blueprint("needs", __name__, url_prefix="/needs")
+
+SHOWN_MATCHES = 50
 
 
 @bp.route("/")
 @role_required(Role.BRAND)
 def index():
     """The brand's sourcing needs, newest first."""
-    return render_template("needs/index.html", needs=service.needs_of(current_user))
+    return render_template("needs/index.html", needs=service.needs_of(current_user), state=service.effective_status)
 
 
 @bp.route("/new", methods=["GET", "POST"])
@@ -38,7 +43,7 @@ def edit(need_id=None):
             if need is None:
                 need = service.create_need(current_user, form.need_data())
             else:
-                service.update_need(need, form.need_data(), current_user)
+                service.update_need(need, form.need_data(), current_user, form.version.data)
         except service.NeedRefused as error:
             flash(str(error), "danger")
         else:
@@ -47,13 +52,52 @@ def edit(need_id=None):
     return render_template("needs/form.html", form=form, need=need)
 
 
+def attempt(action, success) -> bool:
+    """Run one act of the service; flash its refusal, or `success` (a text, or a function of what
+    the act returned). True when it was done."""
+    try:
+        result = action()
+    except service.NeedRefused as error:
+        flash(str(error), "danger")
+        return False
+    flash(success(result) if callable(success) else success, "success")
+    return True
+
+
+def _owner_or_staff(need) -> bool:
+    return need.owner_id == current_user.id or current_user.is_staff
+
+
 @bp.route("/<int:need_id>")
 @login_required
 def show(need_id):
-    """A need; its owner and staff also see the matching firms with their reasons."""
+    """A need. Its owner and staff also see the matching firms with their reasons, the invited firms
+    and how many quotes arrived; a supplier sees its own firm's invitation and quote."""
     need = service.need_for(need_id)
-    ranked = service.matches_for(need) if (need.owner_id == current_user.id or current_user.is_staff) else None
-    return render_template("needs/show.html", need=need, ranked=ranked, confirm=ConfirmForm())
+    context = {
+        "need": need,
+        "state": service.effective_status(need),
+        "accepting": service.is_accepting_quotes(need),
+        "editable": service.is_editable(need),
+        "attachment_form": AttachmentForm(formdata=None),
+    }
+    if _owner_or_staff(need):
+        invited = service.invitations_of(need)
+        context |= {
+            "ranked": service.matches_for(need),
+            "shown_matches": SHOWN_MATCHES,
+            "invitations": invited,
+            "invited_ids": {i.firm_id for i in invited},
+            "quote_count": service.live_quote_count(need),
+            "unsealed": service.quotes_unsealed(need),
+        }
+    else:
+        firms = service.viewing_firms(need, current_user)
+        context["own"] = [
+            (firm, quotes.quote_of(need, firm), service.is_invited(need, firm), quotes.quote_refusal(need, firm))
+            for firm in firms
+        ]
+    return render_template("needs/show.html", **context)
 
 
 @bp.post("/<int:need_id>/<any(publish, close, cancel):action>")
@@ -61,28 +105,99 @@ def show(need_id):
 def act(need_id, action):
     """Publish, close or cancel one of the brand's needs."""
     need = service.need_for(need_id, owner=True)
-    if ConfirmForm().validate_on_submit():
-        try:
-            service.transition(need, action, current_user)
-        except service.NeedRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(
-                {
-                    "publish": _("Published: matching firms can now see it."),
-                    "close": _("Closed to new quotes."),
-                    "cancel": _("Cancelled."),
-                }[action],
-                "success",
-            )
+    form = NeedActionForm()
+    if form.validate_on_submit():
+        done = {
+            "publish": _("Published: matching firms can now see it."),
+            "close": _("Closed to new quotes: they can now be opened."),
+            "cancel": _("Cancelled."),
+        }[action]
+        attempt(lambda: service.transition(need, action, current_user, form.version.data), done)
+    else:
+        flash(_("Reload the page and try again."), "danger")
     return redirect(url_for("needs.show", need_id=need.id))
+
+
+# --- attachments ---------------------------------------------------------------------------------
+
+
+@bp.post("/<int:need_id>/attachments")
+@role_required(Role.BRAND)
+def add_attachment(need_id):
+    """Attach a drawing or specification (PDF, PNG or JPEG, checked by content)."""
+    need = service.need_for(need_id, owner=True)
+    form = AttachmentForm()
+    if form.validate_on_submit():
+        attempt(lambda: service.add_attachment(need, form.file.upload, current_user), _("File attached."))
+    else:
+        flash(" ".join(form.file.errors) or _("Reload the page and try again."), "danger")
+    return redirect(url_for("needs.show", need_id=need.id, _anchor="attachments"))
+
+
+@bp.post("/<int:need_id>/attachments/<int:attachment_id>/delete")
+@role_required(Role.BRAND)
+def remove_attachment(need_id, attachment_id):
+    need = service.need_for(need_id, owner=True)
+    attachment = service.attachment_of(need, attachment_id)
+    if NeedActionForm().validate_on_submit():
+        attempt(lambda: service.remove_attachment(need, attachment, current_user), _("File removed."))
+    return redirect(url_for("needs.show", need_id=need.id, _anchor="attachments"))
+
+
+@bp.route("/<int:need_id>/attachments/<int:attachment_id>")
+@login_required
+def attachment(need_id, attachment_id):
+    """A need's attachment, for whoever may see the need, always as a download."""
+    item = service.attachment_of(service.need_for(need_id), attachment_id)
+    return uploads.send_stored(item.path, item.filename, item.mimetype)
+
+
+# --- invitations ---------------------------------------------------------------------------------
+
+
+@bp.route("/<int:need_id>/invite")
+@role_required(Role.BRAND)
+def invite_search(need_id):
+    """Find a verified firm by name to invite."""
+    need = service.need_for(need_id, owner=True)
+    query = request.args.get("q", "")
+    invited = {i.firm_id for i in service.invitations_of(need)}
+    return render_template(
+        "needs/invite.html",
+        need=need,
+        query=query,
+        firms=service.invitable_firms(query),
+        invited_ids=invited,
+        editable=service.is_editable(need),
+    )
+
+
+@bp.post("/<int:need_id>/invitations")
+@role_required(Role.BRAND)
+def invite(need_id):
+    """Invite a firm to quote (from the match list or a search by name)."""
+    need = service.need_for(need_id, owner=True)
+    form = InviteForm()
+    if form.validate_on_submit():
+        firm = db.session.get(Firm, form.firm_id.data) or abort(404)
+        attempt(
+            lambda: service.invite(need, firm, current_user), _("%(firm)s is invited to quote.", firm=firm.display_name)
+        )
+    return redirect(url_for("needs.show", need_id=need.id, _anchor="invitations"))
+
+
+# --- the supplier's side -------------------------------------------------------------------------
 
 
 @bp.route("/opportunities")
 @role_required(Role.SUPPLIER)
 def opportunities():
-    """Open sourcing needs the supplier's firms qualify for, best first, with the reasons."""
+    """Per firm: invitations to quote, open needs it qualifies for (best first), and its quotes."""
     firms = suppliers.firms_of(current_user)
-    return render_template(
-        "needs/opportunities.html", found=[(firm, service.opportunities_for(firm)) for firm in firms]
-    )
+    found = [
+        (firm, service.invited_needs(firm), service.opportunities_for(firm), quotes.quotes_of(firm)) for firm in firms
+    ]
+    return render_template("needs/opportunities.html", found=found, state=service.effective_status)
+
+
+from portal.needs import quote_views  # noqa: E402, F401  (its routes join bp)

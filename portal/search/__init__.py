@@ -1,10 +1,30 @@
 """Full-text search of firms. The only code that knows Whoosh lives in this package.
 
-The rest of the portal calls these few functions: `search` (directory, API and matching),
-`sync` (bring the index up to date with the outbox), `rebuild` and `check`.
+The rest of the portal calls these few functions: `search` (directory and API), `need_candidates`
+and `matching_firm_ids` (matching), `sync` (bring the index up to date with the outbox), `rebuild`
+and `check`.
 """
 
 from portal.search.indexing import check, rebuild, sync
-from portal.search.service import SearchParams, SearchResult, matching_firm_ids, search
+from portal.search.service import (
+    Candidate,
+    Candidates,
+    SearchParams,
+    SearchResult,
+    matching_firm_ids,
+    need_candidates,
+    search,
+)
 
-__all__ = ["SearchParams", "SearchResult", "check", "matching_firm_ids", "rebuild", "search", "sync"]
+__all__ = [
+    "Candidate",
+    "Candidates",
+    "SearchParams",
+    "SearchResult",
+    "check",
+    "matching_firm_ids",
+    "need_candidates",
+    "rebuild",
+    "search",
+    "sync",
+]

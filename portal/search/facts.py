@@ -110,6 +110,9 @@ class IndexFacts:
 
         return self._derive(("certificates", day), make)
 
+    def sort_name(self, doc: int) -> str:
+        return self._names[doc]
+
     def capacity(self, doc: int, category: str | None) -> int:
         amounts = self.capacities[doc]
         return amounts.get(category, 0) if category else max(amounts.values(), default=0)

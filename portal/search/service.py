@@ -2,10 +2,11 @@
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from portal.search.documents import firm_texts
 from portal.search.engine import vocabulary
-from portal.search.facts import IndexFacts
+from portal.search.facts import IndexFacts, bits_of, is_member, members
 from portal.search.indexing import catch_up, load_firms, open_store, thesaurus
 from portal.search.query import indexed_phrases, parse, suggestion
 from portal.search.ranking import iter_bits, matches, top
@@ -122,3 +123,88 @@ def matching_firm_ids(q: str, category: str | None = None) -> set[int]:
     found = facts.live & (facts.having("category", category) if category else facts.live)
     found &= matches(words, terms, searcher, facts.live)
     return {facts.firm_ids[doc] for doc in iter_bits(found)}
+
+
+class Candidate(NamedTuple):
+    """What the index knows of a qualified firm that scoring a need reads."""
+
+    firm_id: int
+    sort_name: str  # the display name, lower-cased: ties are ordered by it
+    capacity: int  # monthly capacity in the need's category
+    in_province: bool  # based in the need's delivery province
+
+
+@dataclass(frozen=True)
+class Candidates:
+    """The firms a sourcing need is judged against, found with the directory's filters and thesaurus."""
+
+    qualified: list[Candidate]  # public, make the category, hold every required certification valid on the day
+    near: list[int]  # others making the category: fewest requirements missed first, then by name
+    offered: dict[int, tuple[str, ...]]  # for qualified firms: the features their own text matches
+
+
+def need_candidates(
+    category: str,
+    certifications,
+    day,
+    quantity: int,
+    features=(),
+    province: str | None = None,
+    near_limit: int = 20,
+) -> Candidates:
+    """Candidates for a need, without reading a row of the database.
+
+    `near` counts as requirements missed each certification not held valid on `day` and a monthly
+    capacity below `quantity` (the order matching lists near misses in) and keeps the first
+    `near_limit`. Callers check candidates against the database again: the index may lag a commit.
+    """
+    catch_up()
+    store = open_store()
+    searcher = store.searcher()
+    facts, terms = store.facts(searcher)
+    in_category = facts.having("category", category)
+    valid = facts.valid_certificates(day)
+    lacking = [in_category & ~valid.get(slug, 0) for slug in dict.fromkeys(certifications)]
+    qualified = in_category
+    for bits in lacking:
+        qualified &= ~bits
+    near = _fewest_missed(facts, in_category & ~qualified, lacking, category, quantity, near_limit)
+    offered: dict[int, tuple[str, ...]] = {}
+    phrases = indexed_phrases(searcher)
+    for feature in features:
+        words = parse(feature, thesaurus(), phrases)
+        if words is None or not qualified:
+            continue
+        for doc in iter_bits(qualified & matches(words, terms, searcher, facts.live)):
+            firm_id = facts.firm_ids[doc]
+            offered[firm_id] = (*offered.get(firm_id, ()), feature)
+    local = members(facts.having("province", province) if province else 0, facts.size)
+    return Candidates(
+        qualified=[
+            Candidate(facts.firm_ids[doc], facts.sort_name(doc), facts.capacity(doc, category), is_member(local, doc))
+            for doc in iter_bits(qualified)
+        ],
+        near=[facts.firm_ids[doc] for doc in near],
+        offered=offered,
+    )
+
+
+def _fewest_missed(facts: IndexFacts, near: int, lacking: list[int], category: str, quantity: int, limit: int):
+    """Up to `limit` documents of `near`, by how many of the `lacking` sets and the capacity test
+    they fail, then by name. The counts are kept as bit sets: buckets[n] holds those failing n."""
+    if not near or limit <= 0:
+        return []
+    short = bits_of((d for d in iter_bits(near) if facts.capacity(d, category) < quantity), facts.size)
+    buckets = [near]
+    for missed in [*lacking, short]:
+        buckets.append(0)
+        for n in range(len(buckets) - 1, 0, -1):
+            buckets[n] = (buckets[n] & ~missed) | (buckets[n - 1] & missed)
+        buckets[0] &= ~missed
+    found: list[int] = []
+    for bucket in buckets:
+        if bucket:
+            found += facts.page_in_order(bucket, "name", category, 0, limit - len(found))
+            if len(found) >= limit:
+                break
+    return found

@@ -170,8 +170,13 @@ def test_a_too_large_body_is_413(api, app):
         ("other_brand", 404),
     ],
 )
-def test_who_reads_a_published_need(api, need, who, status):
+def test_who_reads_a_published_need(api, need, firm, other_firm, who, status):
+    """Suppliers read it as people of verified firms that make the category."""
     assert api.get(f"/api/v1/needs/{need.id}", who).status_code == status
+
+
+def test_a_supplier_without_a_verified_maker_of_the_category_cannot_read_a_need(api, need):
+    assert api.get(f"/api/v1/needs/{need.id}", "supplier").status_code == 404
 
 
 @pytest.mark.parametrize(("who", "status"), [("brand", 200), ("staff", 200), ("supplier", 404), ("other_brand", 404)])

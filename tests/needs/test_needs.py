@@ -12,6 +12,7 @@ from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.timeutil import today
 from tests.conftest import make_user
 from tests.factories import make_firm
+from tests.needs.conftest import create_need
 
 FORM = {
     "title": "Li-ion packs for a feature phone",
@@ -139,14 +140,24 @@ def test_publish_close_and_cancel(client, login, db):
     login("brand")
     need_url = post_need(client).headers["Location"]
     need_id = int(need_url.rstrip("/").split("/")[-1])
-    client.post(f"/needs/{need_id}/publish")
+    client.post(f"/needs/{need_id}/publish", data={"version": 1})
     need = db.session.get(SourcingNeed, need_id)
     assert need.status == NeedStatus.OPEN
-    client.post(f"/needs/{need_id}/close")
+    client.post(f"/needs/{need_id}/close", data={"version": need.version})
     db.session.expire_all()
     assert need.status == NeedStatus.CLOSED
-    body = client.post(f"/needs/{need_id}/publish", follow_redirects=True).get_data(as_text=True)
-    assert "cannot be open" in body
+    body = client.post(f"/needs/{need_id}/publish", data={"version": need.version}, follow_redirects=True)
+    assert "A closed need cannot be open." in body.get_data(as_text=True)
+
+
+def test_acting_on_a_need_someone_changed_meanwhile_is_refused_with_a_clear_message(client, login, db):
+    login("brand")
+    need_id = int(post_need(client).headers["Location"].rstrip("/").split("/")[-1])
+    stale = 1
+    client.post(f"/needs/{need_id}/edit", data={**FORM, "title": "Renamed", "version": stale})
+    body = client.post(f"/needs/{need_id}/publish", data={"version": stale}, follow_redirects=True)
+    assert "Someone changed this need while you were looking at it" in html.unescape(body.get_data(as_text=True))
+    assert db.session.get(SourcingNeed, need_id).status == NeedStatus.DRAFT
 
 
 def test_only_the_owner_changes_a_need_and_others_see_it_as_its_visibility_says(client, login, db, users):
@@ -158,6 +169,12 @@ def test_only_the_owner_changes_a_need_and_others_see_it_as_its_visibility_says(
     assert client.get(f"/needs/{need_id}").status_code == 404
     assert client.get(f"/needs/{need_id}/edit").status_code == 404
     assert client.post(f"/needs/{need_id}/publish").status_code == 404
+    make_firm(
+        "Ravi Cells",
+        owner=users["supplier"],
+        capabilities=[{"category": "battery"}],
+        certificates=[{"type": "iso-9001"}],
+    )
     login("supplier")
     assert client.get(f"/needs/{need_id}").status_code == 404, "a draft is the brand's own"
     db.session.get(SourcingNeed, need_id).status = NeedStatus.OPEN
@@ -174,27 +191,6 @@ def test_only_brands_post_needs(client, login, role):
     assert client.get("/needs/new").status_code == 403
 
 
-def _open_need(db, owner, category="battery", certifications=("iso-9001",), visibility="open", **fields):
-    from portal.needs.models import NeedVisibility
-    from portal.taxonomy.models import CertificationType
-
-    need = SourcingNeed(
-        owner_id=owner.id,
-        organisation="Crescent Mobile",
-        title=fields.pop("title", "Packs"),
-        category_slug=category,
-        quantity_per_month=fields.pop("quantity_per_month", 10000),
-        deadline=today() + timedelta(days=20),
-        status=NeedStatus.OPEN,
-        visibility=NeedVisibility(visibility),
-        **fields,
-    )
-    need.required_certifications = [db.session.get(CertificationType, slug) for slug in certifications]
-    db.session.add(need)
-    db.session.commit()
-    return need
-
-
 def test_a_supplier_sees_open_needs_it_qualifies_for_best_first(client, login, users, db):
     firm = make_firm(
         "Ravi Cells",
@@ -202,11 +198,11 @@ def test_a_supplier_sees_open_needs_it_qualifies_for_best_first(client, login, u
         capabilities=[{"category": "battery", "capacity": 30000}],
         certificates=[{"type": "iso-9001"}],
     )
-    _open_need(db, users["brand"], title="Big packs", quantity_per_month=100000)
-    _open_need(db, users["brand"], title="Small packs", quantity_per_month=5000)
-    _open_need(db, users["brand"], title="Needs IEC 62133", certifications=("iec-62133",))
-    _open_need(db, users["brand"], title="Cables", category="cable")
-    _open_need(db, users["brand"], title="Invited only", visibility="invited")
+    create_need(users["brand"], title="Big packs", quantity_per_month=100000)
+    create_need(users["brand"], title="Small packs", quantity_per_month=5000)
+    create_need(users["brand"], title="Needs IEC 62133", certifications=("iec-62133",))
+    create_need(users["brand"], title="Cables", category="cable")
+    create_need(users["brand"], title="Invited only", visibility="invited")
     login("supplier")
     page = client.get("/needs/opportunities").get_data(as_text=True)
     assert page.index("Small packs") < page.index("Big packs")
@@ -219,7 +215,7 @@ def test_an_unverified_firm_is_told_why_it_sees_no_opportunities(client, login, 
     from portal.suppliers.models import ListingStatus
 
     make_firm("New Cells", owner=users["supplier"], status=ListingStatus.DRAFT, capabilities=[{"category": "battery"}])
-    _open_need(db, users["brand"])
+    create_need(users["brand"])
     login("supplier")
     assert "is not verified yet" in client.get("/needs/opportunities").get_data(as_text=True)
 

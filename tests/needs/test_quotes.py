@@ -1,0 +1,281 @@
+"""Sealed quotes: one per firm, revised or withdrawn until the deadline, opened after it, awarded."""
+
+import html
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from sqlalchemy import func, select
+
+from portal.audit.models import AuditEntry
+from portal.compliance.models import FirmStanding, IncentiveStatus
+from portal.extensions import db
+from portal.needs.models import NeedInvitation, NeedStatus, Quote, QuoteStatus, SourcingNeed
+from portal.notifications.models import Notification
+from portal.timeutil import today
+from tests.needs.conftest import create_need
+
+
+def quote_form(**changes) -> dict:
+    return {
+        "unit_price": "2.35",
+        "currency": "USD",
+        "min_order_quantity": "5000",
+        "lead_time_days": "21",
+        "valid_until": (today() + timedelta(days=40)).isoformat(),
+        "notes": "FOB Lahore, BMS included.",
+        **changes,
+    }
+
+
+def text(response) -> str:
+    return html.unescape(response.get_data(as_text=True))
+
+
+def send(client, need, **changes):
+    return client.post(f"/needs/{need.id}/quote", data=quote_form(**changes))
+
+
+def quotes_of(need) -> list[Quote]:
+    db.session.expire_all()
+    return list(db.session.scalars(select(Quote).where(Quote.need_id == need.id).order_by(Quote.id)))
+
+
+def past_deadline(need) -> None:
+    """As if the deadline passed (and `flask close-due-needs` has not run)."""
+    db.session.get(SourcingNeed, need.id).deadline = today() - timedelta(days=1)
+    db.session.commit()
+
+
+@pytest.fixture
+def need(cast):
+    return create_need(cast["brand"], title="Li-ion packs", currency="USD")
+
+
+def test_a_firm_sends_a_sealed_quote_and_the_brand_and_staff_see_only_the_count(client, login, cast, need):
+    login(cast["supplier"])
+    response = send(client, need)
+    assert response.status_code == 302
+    [quote] = quotes_of(need)
+    assert (quote.firm_id, quote.unit_price, quote.status) == (cast["ravi"].id, Decimal("2.35"), QuoteStatus.SENT)
+    assert "2.35" in text(client.get(f"/needs/{need.id}")), "the firm sees its own quote"
+    for who in ("brand", "staff"):
+        login(cast[who])
+        page = text(client.get(f"/needs/{need.id}"))
+        assert "1 quote received" in page
+        assert "2.35" not in page and "FOB Lahore" not in page
+        sealed = client.get(f"/needs/{need.id}/quotes", follow_redirects=True)
+        assert "Quotes stay sealed until the need closes." in text(sealed)
+        assert "2.35" not in text(sealed)
+
+
+def test_quotes_open_once_the_brand_closes_the_need(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need)
+    login(cast["brand"])
+    client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    page = text(client.get(f"/needs/{need.id}/quotes"))
+    assert "Ravi Cells" in page and "2.35" in page and "FOB Lahore" in page
+    assert "/ 100" in page, "the firm's match score is shown beside its quote"
+    login(cast["staff"])
+    assert "2.35" in text(client.get(f"/needs/{need.id}/quotes")), "staff may read them once unsealed"
+
+
+def test_quotes_open_after_the_deadline_even_if_the_closing_command_never_ran(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need)
+    past_deadline(need)
+    login(cast["brand"])
+    page = text(client.get(f"/needs/{need.id}"))
+    assert 'data-testid="need-status">Closed' in page
+    assert "2.35" in text(client.get(f"/needs/{need.id}/quotes"))
+
+
+def test_one_quote_per_firm_a_second_is_refused_with_a_message(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need)
+    second = send(client, need, unit_price="1.99")
+    assert "already sent a quote on this need; revise it instead" in text(client.get(second.headers["Location"]))
+    assert [q.unit_price for q in quotes_of(need)] == [Decimal("2.35")]
+
+
+def test_the_database_refuses_a_second_quote_of_a_firm_too(app, cast, need):
+    from sqlalchemy.exc import IntegrityError
+
+    fields = {"unit_price": 1, "currency": "USD", "min_order_quantity": 1, "lead_time_days": 1}
+    db.session.add(Quote(need_id=need.id, firm_id=cast["ravi"].id, valid_until=need.deadline, **fields))
+    db.session.commit()
+    db.session.add(Quote(need_id=need.id, firm_id=cast["ravi"].id, valid_until=need.deadline, **fields))
+    with pytest.raises(IntegrityError):
+        db.session.commit()
+    db.session.rollback()
+
+
+def test_a_firm_revises_and_withdraws_its_quote_before_the_deadline(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need)
+    [quote] = quotes_of(need)
+    response = send(client, need, unit_price="2.10", lead_time_days="14", version=quote.version)
+    assert response.status_code == 302
+    [quote] = quotes_of(need)
+    assert (quote.unit_price, quote.lead_time_days, quote.status) == (Decimal("2.10"), 14, QuoteStatus.REVISED)
+    stale = send(client, need, unit_price="9.99", version=quote.version - 1)
+    assert "changed by a colleague meanwhile" in text(client.get(stale.headers["Location"]))
+    client.post(f"/needs/{need.id}/quote/withdraw", data={"version": quote.version})
+    assert quotes_of(need)[0].status == QuoteStatus.WITHDRAWN
+    login(cast["brand"])
+    assert "0 quotes received" in text(client.get(f"/needs/{need.id}"))
+    login(cast["supplier"])
+    send(client, need, version=quotes_of(need)[0].version)
+    assert quotes_of(need)[0].status == QuoteStatus.REVISED, "sent again before the deadline"
+
+
+def test_after_the_deadline_quotes_cannot_be_sent_revised_or_withdrawn(client, login, cast, need):
+    login(cast["rival"])
+    send(client, need)
+    [quote] = quotes_of(need)
+    past_deadline(need)
+    body = text(client.post(f"/needs/{need.id}/quote", data=quote_form(unit_price="1.00", version=quote.version)))
+    assert f"Quotes for this need closed on {(today() - timedelta(days=1)).isoformat()}." in body
+    client.post(f"/needs/{need.id}/quote/withdraw", data={"version": quote.version})
+    assert [(q.unit_price, q.status) for q in quotes_of(need)] == [(Decimal("2.35"), QuoteStatus.SENT)]
+    login(cast["supplier"])
+    assert "Quotes for this need closed" in text(send(client, need))
+    assert len(quotes_of(need)) == 1
+
+
+def test_a_closed_need_takes_no_quote(client, login, cast, need):
+    db.session.get(SourcingNeed, need.id).status = NeedStatus.CLOSED
+    db.session.commit()
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
+    db.session.commit()
+    login(cast["supplier"])
+    assert "Quotes for this need closed" in text(send(client, need))
+    assert quotes_of(need) == []
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("unit_price", "0", "Enter a unit price above 0."),
+        ("unit_price", "-3", "Enter a unit price above 0."),
+        ("unit_price", "abc", "Not a valid decimal value."),
+        ("unit_price", "1e12", "Enter a unit price below 100,000,000 with at most 4 decimals."),
+        ("currency", "XYZ", "Not a valid choice."),
+        ("min_order_quantity", "0", "Enter a minimum order quantity of 1 or more."),
+        ("lead_time_days", "-1", "Enter a lead time of 1 day or more."),
+        ("valid_until", (today() - timedelta(days=1)).isoformat(), "The validity date cannot be in the past."),
+        ("valid_until", (today() + timedelta(days=5)).isoformat(), "Keep the quote valid at least until the deadline"),
+        ("valid_until", "someday", "Not a valid date value."),
+    ],
+)
+def test_quote_fields_are_checked_with_messages_beside_them(client, login, cast, need, field, value, message):
+    login(cast["supplier"])
+    response = send(client, need, **{field: value})
+    assert response.status_code == 200
+    assert message in text(response)
+    assert quotes_of(need) == []
+
+
+def test_a_firm_excluded_by_compliance_cannot_quote(client, login, cast, need):
+    db.session.add(
+        FirmStanding(
+            firm_id=cast["ravi"].id,
+            incentive_status=IncentiveStatus.WITHDRAWN,
+            incentive_since=today() - timedelta(days=1),
+        )
+    )
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
+    db.session.commit()
+    login(cast["supplier"])
+    assert "Your firm cannot quote at the moment" in text(send(client, need))
+    assert quotes_of(need) == []
+
+
+def test_no_firm_sees_who_else_was_invited_or_quoted(client, login, cast, need):
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["quetta"].id))
+    db.session.commit()
+    login(cast["rival"])
+    send(client, need, unit_price="7.77")
+    [rival_quote] = quotes_of(need)
+    login(cast["supplier"])
+    send(client, need, unit_price="2.35")
+    page = text(client.get(f"/needs/{need.id}")) + text(client.get("/needs/opportunities"))
+    page += text(client.get(f"/needs/{need.id}/quote"))
+    assert "Quetta" not in page and "7.77" not in page and "Invited" not in page
+    assert client.get(f"/needs/{need.id}/quotes").status_code == 404
+
+
+def _award_setup(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need, unit_price="2.35", lead_time_days="30")
+    login(cast["rival"])
+    send(client, need, unit_price="1.90", lead_time_days="45")
+    login(cast["brand"])
+    client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    return {q.firm_id: q for q in quotes_of(need)}
+
+
+def test_the_brand_compares_quotes_sorted_by_price_or_lead_time(client, login, cast, need):
+    _award_setup(client, login, cast, need)
+    by_price = text(client.get(f"/needs/{need.id}/quotes?sort=price"))
+    assert by_price.index("Quetta Packs") < by_price.index("Ravi Cells")
+    by_lead = text(client.get(f"/needs/{need.id}/quotes?sort=lead_time"))
+    assert by_lead.index("Ravi Cells") < by_lead.index("Quetta Packs")
+    assert client.get(f"/needs/{need.id}/quotes?sort=<script>").status_code == 200
+
+
+def test_award_marks_quotes_tells_each_firm_its_outcome_and_is_audited(client, login, cast, need, outbox):
+    quotes = _award_setup(client, login, cast, need)
+    winner = quotes[cast["ravi"].id]
+    need = db.session.get(SourcingNeed, need.id)
+    response = client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [winner.id]})
+    assert "Awarded to Ravi Cells" in text(client.get(response.headers["Location"]))
+    db.session.expire_all()
+    assert db.session.get(SourcingNeed, need.id).status == NeedStatus.AWARDED
+    assert {q.firm_id: q.status for q in quotes_of(need)} == {
+        cast["ravi"].id: QuoteStatus.AWARDED,
+        cast["quetta"].id: QuoteStatus.NOT_SELECTED,
+    }
+    told = {n.user_id: n for n in db.session.scalars(select(Notification).where(Notification.kind == "need_awarded"))}
+    assert told[cast["supplier"].id].subject == "Your quote was selected: Li-ion packs"
+    assert told[cast["rival"].id].subject == "Your quote was not selected: Li-ion packs"
+    assert all("Ravi" not in n.body and "Quetta" not in n.body for n in told.values())
+    assert len(outbox("need_awarded")) == 2
+    actions = set(db.session.scalars(select(AuditEntry.action)))
+    assert {"need.awarded", "quote.awarded", "quote.not_selected"} <= actions
+    login(cast["rival"])
+    assert "Not selected" in text(client.get("/needs/opportunities"))
+    login(cast["supplier"])
+    assert "Awarded" in text(client.get("/needs/opportunities"))
+
+
+def test_award_is_refused_before_close_twice_or_on_a_stale_page(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need)
+    [quote] = quotes_of(need)
+    login(cast["brand"])
+    early = client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    assert "Quotes can be awarded once the need has closed." in text(
+        client.get(early.headers["Location"], follow_redirects=True)
+    )
+    past_deadline(need)
+    need = db.session.get(SourcingNeed, need.id)
+    stale = client.post(f"/needs/{need.id}/award", data={"version": need.version - 1, "quotes": [quote.id]})
+    assert "Someone changed this need while you were looking at it" in text(client.get(stale.headers["Location"]))
+    none = client.post(f"/needs/{need.id}/award", data={"version": need.version})
+    assert "Choose at least one quote to award." in text(client.get(none.headers["Location"]))
+    client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    db.session.expire_all()
+    again = client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    assert "already awarded" in text(client.get(again.headers["Location"], follow_redirects=True))
+    assert (
+        db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "need.awarded")) == 1
+    )
+
+
+@pytest.mark.parametrize("who", ["other_brand", "supplier", "staff"])
+def test_only_the_owner_awards(client, login, cast, need, who):
+    past_deadline(need)
+    login(cast[who])
+    assert client.post(f"/needs/{need.id}/award", data={"version": need.version}).status_code in (403, 404)
