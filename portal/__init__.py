@@ -83,6 +83,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
     from portal.compliance.views import bp as compliance_bp
+    from portal.dashboard.views import bp as dashboard_bp
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
     from portal.staff.views import bp as staff_bp
@@ -90,3 +91,4 @@ def _register_blueprints(app: Flask) -> None:
 
     for blueprint in (main_bp, accounts_bp, suppliers_bp, needs_bp, staff_bp, compliance_bp, api_bp):
         app.register_blueprint(blueprint)
+    app.register_blueprint(dashboard_bp)

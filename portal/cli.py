@@ -25,6 +25,9 @@ def register_cli(app: Flask) -> None:
     from portal.audit.cli import audit_cli
 
     app.cli.add_command(audit_cli)
+    from portal.dashboard.cli import snapshot_metrics
+
+    app.cli.add_command(snapshot_metrics)
 
 
 @click.command("create-user")

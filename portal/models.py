@@ -3,6 +3,7 @@
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User  # noqa: F401
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
+from portal.dashboard.models import MetricSnapshot  # noqa: F401
 from portal.mail import OutgoingEmail  # noqa: F401
 from portal.needs.models import SourcingNeed  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401
