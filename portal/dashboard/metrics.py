@@ -158,7 +158,7 @@ class Sources:
         query = _supply_base(self.scope)
         if slugs:
             held = (
-                select(Certificate.firm_id, func.sum(func.distinct(self._bit(Certificate.type_slug))).label("mask"))
+                select(Certificate.firm_id, func.sum(self._bit(Certificate.type_slug).distinct()).label("mask"))
                 .where(Certificate.is_valid_on(self.scope.on), Certificate.type_slug.in_(slugs))
                 .group_by(Certificate.firm_id)
                 .subquery()

@@ -32,7 +32,7 @@ UNSERVED_SHOWN = 100  # needs listed on the page; the CSV has them all
 class Column:
     key: str
     label: str
-    kind: str = "count"  # "text", "count" or "percent"
+    kind: str = "count"  # "text", "count", "change" (signed) or "percent"
     series: bool = False  # drawn in the table's chart
 
 
@@ -208,7 +208,7 @@ class StaffDashboard:
             Column("phase", _l("Phase")),
             Column("now", _l("Open needs without a qualified supplier today")),
             Column("then", then_label),
-            Column("change", _l("Change")),
+            Column("change", _l("Change"), "change"),
         ]
         table = Table("gaps", _("Demand with no qualified supplier, by category"), columns, rows)
         table.note = _(

@@ -26,6 +26,12 @@
     return { labels: labels, series: series };
   }
 
+  // A logarithmic axis labels only 1, 10, 100, ... so its labels do not run into each other.
+  function powersOfTen(value) {
+    var power = Math.log10(value);
+    return Math.abs(power - Math.round(power)) < 1e-9 ? Number(value).toLocaleString() : "";
+  }
+
   function draw(canvas) {
     var table = document.getElementById(canvas.getAttribute("data-table"));
     if (!table) { return; }
@@ -40,12 +46,14 @@
         backgroundColor: colour,
         borderColor: colour,
         borderWidth: line ? 2 : 0,
-        tension: 0.2,
+        tension: 0,
         spanGaps: true
       };
     });
     var valueAxis = { beginAtZero: true, ticks: { precision: 0 } };
-    if (canvas.getAttribute("data-scale") === "logarithmic") { valueAxis = { type: "logarithmic" }; }
+    if (canvas.getAttribute("data-scale") === "logarithmic") {
+      valueAxis = { type: "logarithmic", ticks: { callback: powersOfTen } };
+    }
     var funnel = kind === "funnel";
     var scales = funnel ? { x: valueAxis } : { y: valueAxis };
     new Chart(canvas, {
