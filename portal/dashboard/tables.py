@@ -47,7 +47,7 @@ class Table:
     chart: str | None = None  # "bar", "line" or "funnel"
     log_scale: bool = False
     note: str = ""
-    links: dict = field(default_factory=dict)  # (row index, column key) -> url
+    links: dict = field(default_factory=dict)  # (row index, column key) -> (endpoint, url arguments)
 
 
 def csv_text(table: Table) -> str:

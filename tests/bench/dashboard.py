@@ -121,8 +121,11 @@ def _copy_history(months: int) -> None:
 
 @benchmark("dashboard")
 def dashboard(run: Run) -> list[Figure]:
-    """GET /staff/dashboard as staff (every table and chart, whole country, last 12 months), and the
-    monthly snapshot command, over the corpus plus its sourcing needs."""
+    """GET /staff/dashboard as staff, the public /localization page, and the monthly snapshot.
+
+    The staff page is timed as staff see it by default: every table and chart, the whole country,
+    the last 12 months.
+    """
     rng = random.Random(2026)
     with run.app.app_context():
         brand = User(email="brand@bench.example", password_hash="x" * 60, full_name="Bench Brand", role=Role.BRAND)

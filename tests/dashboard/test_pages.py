@@ -145,3 +145,30 @@ def test_a_bad_phase_gets_a_message_next_to_the_field(client, login, db, data):
     assert client.post("/staff/dashboard/phases/warp-drive", data={"warp-drive-phase": "1"}).status_code == 404
     db.session.expire_all()
     assert db.session.get(ComponentCategory, "antenna").phase == 2
+
+
+def test_the_page_says_which_phase_2_parts_lack_a_certified_supplier_and_whether_that_improves(
+    app, client, login, users, db
+):
+    from portal.dashboard.snapshots import current_month, months_before, take_snapshot
+
+    make_need(users["brand"], "pcba", certifications=("ipc-a-610",), title="Boards for a 4G phone")
+    make_need(users["brand"], "pcba", certifications=("ipc-a-610", "qc-080000"), title="Boards for a tablet")
+    make_need(users["brand"], "charger", certifications=("ul",), title="Chargers to UL")
+    take_snapshot(months_before(current_month(), 2))
+    make_firm(capabilities=[{"category": "pcba"}], certificates=[{"type": "ipc-a-610"}])
+    take_snapshot(current_month())
+
+    login("staff")
+    page = text(client.get("/staff/dashboard?period=6"))
+    gaps = page.split(' id="table-gaps"')[1].split("</table>")[0]
+    rows = {re.search(r'<th scope="row">([^<]+)</th>', row)[1]: row for row in gaps.split("<tr>")[2:]}
+    pcba = re.findall(r'data-value="([^"]*)"', rows["PCB assembly (SMT and through-hole)"])
+    assert pcba == ["2", "1", "2", "-1"], "phase 2, one unserved need now, two at the start, one better"
+    assert ">-1<" in rows["PCB assembly (SMT and through-hole)"]
+    assert re.findall(r'data-value="([^"]*)"', rows["Chargers and power adapters"]) == ["1", "1", "1", "0"]
+    progress = page.split(' id="table-gap-progress"')[1].split("</table>")[0]
+    first, last = (months_before(current_month(), 2), current_month())
+    assert f'<th scope="row">{first:%Y-%m}</th>' in progress and f'<th scope="row">{last:%Y-%m}</th>' in progress
+    phase_2 = [re.findall(r'data-value="([^"]*)"', row)[1] for row in progress.split("<tr>")[2:]]
+    assert phase_2 == ["2", "1"], "the phase-2 line falls"
