@@ -36,8 +36,8 @@ def snapshot_metrics(month_text):
         suppliers = sum(row.values["verified_suppliers"] for row in rows)
         unserved = sum(row.values["unserved_needs"] for row in rows)
         click.echo(
-            f"[{next(done)}/{len(scopes)}] {province or 'whole country'}: {suppliers} verified supplier(s) "
-            f"across {len(rows)} categories, {unserved} open need(s) without a qualified supplier"
+            f"[{next(done)}/{len(scopes)}] {province or 'whole country'}: {len(rows)} categories; "
+            f"{suppliers} verified supplier(s) summed over them; {unserved} open need(s) without a qualified supplier"
         )
 
     result = snapshots.take_snapshot(month, progress=report)

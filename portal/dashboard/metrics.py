@@ -20,6 +20,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, select, tuple_
 from sqlalchemy.orm import selectinload
 
+from portal.compliance.models import FirmStanding
 from portal.compliance.service import excluded_firm_ids
 from portal.extensions import db
 from portal.needs.models import NeedStatus, SourcingNeed, need_certification
@@ -54,7 +55,10 @@ def counting_firms(scope: Scope):
     compliance, and in the scope's province."""
     conditions = [Firm.is_public]
     if scope.excluded:
-        conditions.append(Firm.id.not_in(sorted(scope.excluded)))
+        # The same ids, read back through a subquery: both databases then hash them once, where
+        # PostgreSQL would compare every firm with each id of a literal list.
+        excluded = select(FirmStanding.firm_id).where(FirmStanding.firm_id.in_(sorted(scope.excluded)))
+        conditions.append(Firm.id.not_in(excluded))
     if scope.province:
         conditions.append(Firm.province == scope.province)
     return and_(*conditions)
