@@ -86,6 +86,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.api.views import bp as api_bp
     from portal.claims.views import bp as claims_bp
     from portal.compliance.views import bp as compliance_bp
+    from portal.dashboard.views import bp as dashboard_bp
     from portal.introductions.views import bp as introductions_bp
     from portal.investment.views import bp as investment_bp
     from portal.main.views import bp as main_bp
@@ -108,3 +109,4 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(blueprint)
     app.register_blueprint(introductions_bp)
     app.register_blueprint(investment_bp)
+    app.register_blueprint(dashboard_bp)

@@ -29,6 +29,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(close_due_needs)
 
+    from portal.dashboard.cli import snapshot_metrics
+
+    app.cli.add_command(snapshot_metrics)
+
 
 @click.command("create-user")
 @click.argument("email")

@@ -4,6 +4,7 @@ from portal.accounts.models import ApiToken, Role, SignInAttempt, User  # noqa: 
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
 from portal.claims.models import FirmClaim  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
+from portal.dashboard.models import MetricSnapshot  # noqa: F401
 from portal.introductions.models import Introduction, IntroductionMessage, StageChange  # noqa: F401
 from portal.investment.models import (  # noqa: F401
     Interest,

@@ -30,6 +30,7 @@ def _navigation() -> list[tuple[str, str]]:
         items += [
             ("staff.firms", _l("Listings")),
             ("compliance.cases", _l("Compliance")),
+            ("dashboard.index", _l("Dashboard")),
             ("staff.home", _l("Staff desk")),
         ]
     if role is None:

@@ -15,7 +15,13 @@ import tempfile
 import time
 
 # Each module registers its benchmarks with @benchmark; later issues add theirs here.
-MODULES = ("tests.bench.pages", "tests.bench.imports", "tests.bench.search", "tests.bench.matching")
+MODULES = (
+    "tests.bench.pages",
+    "tests.bench.imports",
+    "tests.bench.search",
+    "tests.bench.matching",
+    "tests.bench.dashboard",
+)
 DEFAULT_SIZE = 100_000
 SEED = 2026
 

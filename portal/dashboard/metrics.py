@@ -1,0 +1,424 @@
+"""The localization figures per component category, aggregated in SQL.
+
+A few GROUP BY queries (the sources) read the tables once per page. Firms are grouped per
+category by the certificates they hold, and open needs by the certificates they require, each
+set written as a bit mask; "a firm holds every certificate this need asks for" then compares a
+few dozen groups per category instead of walking over firms. Each figure is one function of one
+category's groups, registered in FIGURES: the staff page, its CSV files and the monthly snapshot
+all read figures from there, so a new figure (introductions, investment) is a new source plus
+one function.
+"""
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from datetime import time as dt_time
+from functools import cached_property
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import and_, case, func, literal, select, tuple_
+from sqlalchemy.orm import selectinload
+
+from portal.compliance.models import FirmStanding
+from portal.compliance.service import excluded_firm_ids
+from portal.extensions import db
+from portal.needs.models import NeedStatus, SourcingNeed, need_certification
+from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
+from portal.taxonomy.models import CertificationType, ComponentCategory
+from portal.timeutil import today
+
+EXPIRY_WARNING_DAYS = 60
+
+
+@dataclass(frozen=True)
+class Scope:
+    """What the figures cover: the day they are true on, a province (None: the whole country) and
+    the start of the period awarded needs are counted from (None: since the beginning)."""
+
+    on: date
+    province: str | None = None
+    since: date | None = None
+    excluded: frozenset[int] = frozenset()  # firms kept out of matching by compliance on `on`
+
+
+def scope_for(province: str | None = None, since: date | None = None, on: date | None = None) -> Scope:
+    on = on or today()
+    return Scope(on=on, province=province or None, since=since, excluded=frozenset(excluded_firm_ids(on)))
+
+
+# --- who counts ----------------------------------------------------------------------------------
+
+
+def counting_firms(scope: Scope):
+    """A firm counts when it is public (verified, not suspended), not excluded from matching by
+    compliance, and in the scope's province."""
+    conditions = [Firm.is_public]
+    if scope.excluded:
+        # The same ids, read back through a subquery: both databases then hash them once, where
+        # PostgreSQL would compare every firm with each id of a literal list.
+        excluded = select(FirmStanding.firm_id).where(FirmStanding.firm_id.in_(sorted(scope.excluded)))
+        conditions.append(Firm.id.not_in(excluded))
+    if scope.province:
+        conditions.append(Firm.province == scope.province)
+    return and_(*conditions)
+
+
+def supplying(scope: Scope):
+    """A capability counts for its category when EDB verified it and its firm counts."""
+    return and_(Capability.review_status == ReviewStatus.VERIFIED, counting_firms(scope))
+
+
+def open_needs(scope: Scope):
+    """Open needs, delivered to the scope's province when one is chosen."""
+    conditions = [SourcingNeed.status == NeedStatus.OPEN]
+    if scope.province:
+        conditions.append(SourcingNeed.delivery_province == scope.province)
+    return and_(*conditions)
+
+
+def _supply_base(scope: Scope):
+    return select().select_from(Capability).join(Firm, Firm.id == Capability.firm_id).where(supplying(scope))
+
+
+# --- sources: one GROUP BY query each ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Group:
+    """Firms (or needs) of one category holding (or requiring) the same certificates: how many,
+    and their monthly capacity (or quantity) together."""
+
+    mask: int
+    count: int
+    amount: int
+
+
+def holds(mask: int, wanted: int) -> bool:
+    return mask & wanted == wanted
+
+
+class Sources:
+    """The aggregates for one scope; each query runs at most once, when a figure first needs it.
+
+    `certificates=False` leaves certificates out of the supply groups (every mask is 0), which
+    halves the cost for pages that show no certificate-based figure (the public summary).
+    """
+
+    def __init__(self, scope: Scope, certificates: bool = True):
+        self.scope, self.certificates = scope, certificates
+
+    @cached_property
+    def bits(self) -> dict[str, int]:
+        """One bit per certification type, so a set of certificates is one integer."""
+        slugs = db.session.scalars(select(CertificationType.slug).order_by(CertificationType.slug)).all()
+        if len(slugs) > 62:
+            raise RuntimeError("more certification types than bits in a 64-bit integer")
+        return {slug: 1 << index for index, slug in enumerate(slugs)}
+
+    def _bit(self, column):
+        return case(self.bits, value=column, else_=0) if self.bits else literal(0)
+
+    def need_masks(self):
+        """Open needs in scope, one row each: id, category, quantity and the mask of what they require."""
+        return (
+            select(
+                SourcingNeed.id.label("id"),
+                SourcingNeed.category_slug.label("category"),
+                SourcingNeed.quantity_per_month.label("quantity"),
+                func.coalesce(func.sum(self._bit(need_certification.c.certification_slug)), 0).label("mask"),
+            )
+            .select_from(SourcingNeed)
+            .outerjoin(need_certification, need_certification.c.need_id == SourcingNeed.id)
+            .where(open_needs(self.scope))
+            .group_by(SourcingNeed.id, SourcingNeed.category_slug, SourcingNeed.quantity_per_month)
+            .subquery()
+        )
+
+    @cached_property
+    def demand(self) -> dict[str, list[Group]]:
+        """Open needs per category and requirement mask: how many, and their monthly quantity."""
+        needs = self.need_masks()
+        rows = db.session.execute(
+            select(needs.c.category, needs.c.mask, func.count(), func.sum(needs.c.quantity)).group_by(
+                needs.c.category, needs.c.mask
+            )
+        )
+        return _grouped(rows)
+
+    @cached_property
+    def required(self) -> int:
+        """Every certificate some open need in scope asks for, as one mask."""
+        mask = 0
+        for groups in self.demand.values():
+            for group in groups:
+                mask |= group.mask
+        return mask
+
+    @cached_property
+    def supply(self) -> dict[str, list[Group]]:
+        """Counting firms per category and mask of the required certificates they hold valid today."""
+        slugs = [slug for slug, bit in self.bits.items() if bit & self.required] if self.certificates else []
+        query = _supply_base(self.scope)
+        if slugs:
+            held = (
+                select(Certificate.firm_id, func.sum(self._bit(Certificate.type_slug).distinct()).label("mask"))
+                .where(Certificate.is_valid_on(self.scope.on), Certificate.type_slug.in_(slugs))
+                .group_by(Certificate.firm_id)
+                .subquery()
+            )
+            query = query.outerjoin(held, held.c.firm_id == Firm.id)
+            mask = func.coalesce(held.c.mask, 0)
+        else:
+            mask = literal(0)
+        per_capability = query.add_columns(
+            Capability.category_slug.label("category"),
+            mask.label("mask"),
+            Capability.monthly_capacity.label("capacity"),
+        ).subquery()
+        rows = db.session.execute(
+            select(
+                per_capability.c.category,
+                per_capability.c.mask,
+                func.count(),
+                func.sum(per_capability.c.capacity),
+            ).group_by(per_capability.c.category, per_capability.c.mask)
+        )
+        return _grouped(rows)
+
+    @cached_property
+    def awarded(self) -> dict[str, int]:
+        """Needs awarded in the period, per category. An awarded need can no longer be edited, so its
+        last change is the award."""
+        conditions = [SourcingNeed.status == NeedStatus.AWARDED]
+        if self.scope.province:
+            conditions.append(SourcingNeed.delivery_province == self.scope.province)
+        if self.scope.since:
+            conditions.append(SourcingNeed.updated_at >= datetime.combine(self.scope.since, dt_time(), UTC))
+        rows = db.session.execute(
+            select(SourcingNeed.category_slug, func.count()).where(*conditions).group_by(SourcingNeed.category_slug)
+        )
+        return dict(rows.all())
+
+    @cached_property
+    def expiring(self) -> dict[str, dict[str, int]]:
+        """Valid certificates of counting firms that expire within EXPIRY_WARNING_DAYS, per category and type."""
+        until = self.scope.on + timedelta(days=EXPIRY_WARNING_DAYS)
+        # Grouped first, so the few certificates near expiry are found by date before any firm is read.
+        expiring = (
+            select(Certificate.firm_id, Certificate.type_slug, func.count().label("certificates"))
+            .where(Certificate.is_valid_on(self.scope.on), Certificate.expiry_date <= until)
+            .group_by(Certificate.firm_id, Certificate.type_slug)
+            .subquery()
+        )
+        rows = db.session.execute(
+            _supply_base(self.scope)
+            .join(expiring, expiring.c.firm_id == Firm.id)
+            .add_columns(Capability.category_slug, expiring.c.type_slug, func.sum(expiring.c.certificates))
+            .group_by(Capability.category_slug, expiring.c.type_slug)
+        )
+        found: dict[str, dict[str, int]] = defaultdict(dict)
+        for category, type_slug, count in rows:
+            found[category][type_slug] = count
+        return found
+
+    def category(self, slug: str) -> "CategoryFacts":
+        return CategoryFacts(slug, self)
+
+
+def _grouped(rows) -> dict[str, list[Group]]:
+    groups: dict[str, list[Group]] = defaultdict(list)
+    for category, mask, count, amount in rows:
+        groups[category].append(Group(int(mask or 0), int(count), int(amount or 0)))
+    return groups
+
+
+@dataclass(frozen=True)
+class CategoryFacts:
+    """One category's slice of the sources."""
+
+    slug: str
+    sources: Sources
+
+    @property
+    def supply(self) -> list[Group]:
+        return self.sources.supply.get(self.slug, [])
+
+    @property
+    def demand(self) -> list[Group]:
+        return self.sources.demand.get(self.slug, [])
+
+    def is_served(self, need_mask: int) -> bool:
+        """Some counting firm of the category holds every certificate the need requires."""
+        return any(holds(group.mask, need_mask) for group in self.supply)
+
+
+# --- the figures -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Figure:
+    key: str
+    label: str
+    compute: Callable[[CategoryFacts], int | float | None]
+    percent: bool = False
+
+
+FIGURES: dict[str, Figure] = {}
+
+
+def figure(key: str, label, percent: bool = False):
+    """Register a per-category figure under `key` (its column name in tables, CSV and snapshots)."""
+
+    def register(compute):
+        FIGURES[key] = Figure(key, label, compute, percent)
+        return compute
+
+    return register
+
+
+@figure("verified_suppliers", _l("Verified suppliers"))
+def verified_suppliers(facts: CategoryFacts) -> int:
+    return sum(group.count for group in facts.supply)
+
+
+@figure("monthly_capacity", _l("Monthly capacity"))
+def monthly_capacity(facts: CategoryFacts) -> int:
+    return sum(group.amount for group in facts.supply)
+
+
+@figure("open_demand", _l("Open demand per month"))
+def open_demand(facts: CategoryFacts) -> int:
+    return sum(group.amount for group in facts.demand)
+
+
+@figure("open_needs", _l("Open needs"))
+def open_need_count(facts: CategoryFacts) -> int:
+    return sum(group.count for group in facts.demand)
+
+
+@figure("coverage", _l("Capacity against demand"), percent=True)
+def coverage(facts: CategoryFacts) -> float | None:
+    """Monthly capacity as a share of open monthly demand; None without demand."""
+    demand = open_demand(facts)
+    return 100 * monthly_capacity(facts) / demand if demand else None
+
+
+def required_certifications(facts: CategoryFacts) -> int:
+    """Every certificate at least one open need of the category asks for, as a mask."""
+    mask = 0
+    for group in facts.demand:
+        mask |= group.mask
+    return mask
+
+
+@figure("certified_suppliers", _l("Suppliers holding what brands ask for"))
+def certified_suppliers(facts: CategoryFacts) -> int | None:
+    """Counting firms holding, valid today, every certificate required by at least one open need of
+    the category; None when no open need asks for any."""
+    wanted = required_certifications(facts)
+    if not wanted:
+        return None
+    return sum(group.count for group in facts.supply if holds(group.mask, wanted))
+
+
+@figure("certified_share", _l("Share holding what brands ask for"), percent=True)
+def certified_share(facts: CategoryFacts) -> float | None:
+    certified, suppliers = certified_suppliers(facts), verified_suppliers(facts)
+    return None if certified is None or not suppliers else 100 * certified / suppliers
+
+
+@figure("unserved_needs", _l("Open needs without a qualified supplier"))
+def unserved_needs(facts: CategoryFacts) -> int:
+    return sum(group.count for group in facts.demand if not facts.is_served(group.mask))
+
+
+@figure("awarded_needs", _l("Needs awarded"))
+def awarded_needs(facts: CategoryFacts) -> int:
+    return facts.sources.awarded.get(facts.slug, 0)
+
+
+@figure("expiring_certificates", _l("Certificates expiring within 60 days"))
+def expiring_certificates(facts: CategoryFacts) -> int:
+    return sum(facts.sources.expiring.get(facts.slug, {}).values())
+
+
+# --- reading them ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryRow:
+    category: ComponentCategory
+    values: dict[str, int | float | None]
+
+
+def categories() -> list[ComponentCategory]:
+    return list(db.session.scalars(select(ComponentCategory).order_by(ComponentCategory.phase, ComponentCategory.name)))
+
+
+def category_rows(sources: Sources, keys: list[str]) -> list[CategoryRow]:
+    """The chosen figures for every category, phase by phase."""
+    rows = []
+    for category in categories():
+        facts = sources.category(category.slug)
+        rows.append(CategoryRow(category, {key: FIGURES[key].compute(facts) for key in keys}))
+    return rows
+
+
+def unserved_need_list(sources: Sources, limit: int | None = None) -> tuple[list[SourcingNeed], int]:
+    """Open needs no counting firm qualifies for (category made, every required certificate held
+    valid), phase by phase, the nearest deadline first; and how many there are in all."""
+    pairs = [
+        (slug, group.mask)
+        for slug, groups in sources.demand.items()
+        for group in groups
+        if not sources.category(slug).is_served(group.mask)
+    ]
+    if not pairs:
+        return [], 0
+    needs = sources.need_masks()
+    ids = select(needs.c.id).where(tuple_(needs.c.category, needs.c.mask).in_(pairs))
+    total = sum(
+        group.count for slug, groups in sources.demand.items() for group in groups if (slug, group.mask) in pairs
+    )
+    query = (
+        select(SourcingNeed)
+        .join(ComponentCategory)
+        .where(SourcingNeed.id.in_(ids))
+        .options(selectinload(SourcingNeed.required_certifications), selectinload(SourcingNeed.category))
+        .order_by(ComponentCategory.phase, ComponentCategory.name, SourcingNeed.deadline, SourcingNeed.id)
+    )
+    if limit is not None:
+        query = query.limit(limit)
+    return list(db.session.scalars(query)), total
+
+
+def firms_by_province(scope: Scope) -> dict[str, int]:
+    """Counting firms per province: public, not excluded, with at least one verified capability;
+    a firm making several categories counts once."""
+    makes_something = (
+        select(Capability.id)
+        .where(Capability.firm_id == Firm.id, Capability.review_status == ReviewStatus.VERIFIED)
+        .exists()
+    )
+    rows = db.session.execute(
+        select(Firm.province, func.count()).where(counting_firms(scope), makes_something).group_by(Firm.province)
+    )
+    return dict(rows.all())
+
+
+FUNNEL_STAGES = (
+    ("published", _l("Published (open, closed or awarded)"), (NeedStatus.OPEN, NeedStatus.CLOSED, NeedStatus.AWARDED)),
+    ("closed", _l("Closed to quotes (closed or awarded)"), (NeedStatus.CLOSED, NeedStatus.AWARDED)),
+    ("awarded", _l("Awarded"), (NeedStatus.AWARDED,)),
+)
+
+
+def need_funnel(scope: Scope) -> list[tuple[str, str, int]]:
+    """Sourcing needs by how far they got: (key, label, count) per stage; drafts and cancelled
+    needs are left out."""
+    query = select(SourcingNeed.status, func.count()).group_by(SourcingNeed.status)
+    if scope.province:
+        query = query.where(SourcingNeed.delivery_province == scope.province)
+    by_status = dict(db.session.execute(query).all())
+    return [(key, label, sum(by_status.get(s, 0) for s in statuses)) for key, label, statuses in FUNNEL_STAGES]
