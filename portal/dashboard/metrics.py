@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
+from decimal import Decimal
 from functools import cached_property
 
 from flask_babel import lazy_gettext as _l
@@ -222,6 +223,20 @@ class Sources:
             found[category][type_slug] = count
         return found
 
+    @cached_property
+    def introductions(self) -> dict[str, dict[str, int]]:
+        """Per category, introductions that got at least as far as each stage (and orders won)."""
+        from portal.introductions.service import reached_by_category
+
+        return reached_by_category(self.scope.province)
+
+    @cached_property
+    def investment(self) -> dict[str, tuple[Decimal, Decimal]]:
+        """Per category, capital sought and committed in USD (other currencies: the investment table)."""
+        from portal.investment.service import amounts_by_category
+
+        return {row.category: (row.sought, row.committed) for row in amounts_by_category() if row.currency == "USD"}
+
     def category(self, slug: str) -> "CategoryFacts":
         return CategoryFacts(slug, self)
 
@@ -341,6 +356,31 @@ def awarded_needs(facts: CategoryFacts) -> int:
 @figure("expiring_certificates", _l("Certificates expiring within 60 days"))
 def expiring_certificates(facts: CategoryFacts) -> int:
     return sum(facts.sources.expiring.get(facts.slug, {}).values())
+
+
+@figure("introductions", _l("Introductions asked"))
+def introductions(facts: CategoryFacts) -> int:
+    return facts.sources.introductions.get(facts.slug, {}).get("requested", 0)
+
+
+@figure("introductions_accepted", _l("Introductions accepted"))
+def introductions_accepted(facts: CategoryFacts) -> int:
+    return facts.sources.introductions.get(facts.slug, {}).get("introduced", 0)
+
+
+@figure("orders_placed", _l("Orders placed after an introduction"))
+def orders_placed(facts: CategoryFacts) -> int:
+    return facts.sources.introductions.get(facts.slug, {}).get("order_placed", 0)
+
+
+@figure("investment_sought", _l("Investment sought (USD)"))
+def investment_sought(facts: CategoryFacts) -> int:
+    return int(facts.sources.investment.get(facts.slug, (0, 0))[0])
+
+
+@figure("investment_committed", _l("Investment committed (USD)"))
+def investment_committed(facts: CategoryFacts) -> int:
+    return int(facts.sources.investment.get(facts.slug, (0, 0))[1])
 
 
 # --- reading them ----------------------------------------------------------------------------------

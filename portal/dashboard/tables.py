@@ -99,6 +99,11 @@ CATEGORY_FIGURES = [
     "unserved_needs",
     "awarded_needs",
     "expiring_certificates",
+    "introductions",
+    "introductions_accepted",
+    "orders_placed",
+    "investment_sought",
+    "investment_committed",
 ]
 
 
@@ -132,6 +137,7 @@ class StaffDashboard:
             Column("unserved_needs", figures["unserved_needs"].label),
             Column("awarded_needs", _l("Needs awarded in the period")),
             Column("expiring_certificates", figures["expiring_certificates"].label),
+            *(Column(key, figures[key].label) for key in CATEGORY_FIGURES[-5:]),
         ]
         rows = [{"category": r.category.name, "phase": r.category.phase, **r.values} for r in self.category_rows]
         return Table("categories", _("Capacity against open demand, by category"), columns, rows, "bar", log_scale=True)
@@ -188,7 +194,49 @@ class StaffDashboard:
             Column("share", _l("Share of published needs"), "percent"),
         ]
         table = Table("funnel", _("Sourcing needs from publication to award"), columns, rows, "funnel")
-        table.note = _("All needs ever published, whatever the period. Introductions will join this funnel.")
+        table.note = _("All needs ever published, whatever the period.")
+        return table
+
+    def introductions(self) -> Table:
+        from portal.introductions.models import STAGE_LABELS, STAGE_ORDER
+        from portal.introductions.service import funnel_counts
+
+        counts = funnel_counts(self.province)
+        asked = counts["requested"]
+        stages = [(stage.value, STAGE_LABELS[stage]) for stage in STAGE_ORDER] + [("order_won", _l("Order won"))]
+        rows = [
+            {"stage": label, "introductions": counts[key], "share": 100 * counts[key] / asked if asked else None}
+            for key, label in stages
+        ]
+        columns = [
+            Column("stage", _l("Stage"), "text"),
+            Column("introductions", _l("Introductions"), series=True),
+            Column("share", _l("Share of requests"), "percent"),
+        ]
+        table = Table("introductions", _("Introductions from request to order"), columns, rows, "funnel")
+        table.note = _("How far brands' introductions to local firms got: a stage skipped counts as passed.")
+        return table
+
+    def investment(self) -> Table:
+        from portal.investment.service import amounts_by_category
+
+        names = {c.slug: c.name for c in metrics.categories()}
+        rows = [
+            {"category": names.get(row.category, row.category), "currency": row.currency,
+             "sought": int(row.sought), "committed": int(row.committed)}
+            for row in amounts_by_category()
+        ]  # fmt: skip
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("currency", _l("Currency"), "text"),
+            Column("sought", _l("Sought (upper end of published ranges)")),
+            Column("committed", _l("Committed in closed deals")),
+        ]
+        table = Table("investment", _("Investment sought and committed, by category"), columns, rows)
+        table.note = _(
+            "An opportunity spanning several categories counts in each; currencies are not converted. "
+            "All provinces and periods."
+        )
         return table
 
     def gaps(self) -> Table:
@@ -281,6 +329,8 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "gap-progress": StaffDashboard.gap_progress,
     "provinces": StaffDashboard.provinces,
     "funnel": StaffDashboard.funnel,
+    "introductions": StaffDashboard.introductions,
+    "investment": StaffDashboard.investment,
     "gaps": StaffDashboard.gaps,
     "unserved": StaffDashboard.unserved,
     "expiring": StaffDashboard.expiring,

@@ -14,7 +14,7 @@ from flask import abort, current_app
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import and_, exists, false, func, or_, select
+from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -249,6 +249,58 @@ def stage_counts(category: str | None = None, province: str | None = None) -> di
         )
     counts = dict(db.session.execute(query).all())
     return {stage: counts.get(stage, 0) for stage in Stage}
+
+
+def _attributed(province: str | None):
+    """(category, introduction id) pairs by the rule of `stage_counts`: the linked need's category,
+    or every category the firm has a verified capability in."""
+    linked = select(SourcingNeed.category_slug.label("category"), Introduction.id.label("intro_id")).join(
+        SourcingNeed, SourcingNeed.id == Introduction.need_id
+    )
+    unlinked = (
+        select(Capability.category_slug.label("category"), Introduction.id.label("intro_id"))
+        .join(Capability, Capability.firm_id == Introduction.firm_id)
+        .where(Introduction.need_id.is_(None), Capability.review_status == ReviewStatus.VERIFIED)
+    )
+    if province:
+        linked = linked.join(Firm, Firm.id == Introduction.firm_id).where(Firm.province == province)
+        unlinked = unlinked.join(Firm, Firm.id == Introduction.firm_id).where(Firm.province == province)
+    return union_all(linked, unlinked).subquery("attributed")
+
+
+def _reached_columns(intro_id):
+    """One count per stage of STAGE_ORDER: introductions that got at least that far (a skipped
+    stage counts as passed), and "order_won" for those closed with an order."""
+    columns = []
+    for index, stage in enumerate(STAGE_ORDER):
+        later = [s.value for s in STAGE_ORDER[index:]]
+        hit = case((StageChange.to_stage.in_(later), intro_id))
+        columns.append(func.count(func.distinct(hit)).label(stage.value))
+    won = case((StageChange.outcome == Outcome.ORDER_WON, intro_id))
+    columns.append(func.count(func.distinct(won)).label("order_won"))
+    return columns
+
+
+def reached_by_category(province: str | None = None) -> dict[str, dict[str, int]]:
+    """Per category (by the rule of `stage_counts`), how many introductions got at least as far as
+    each stage, from their stage history: the funnel of introductions and their outcomes."""
+    attributed = _attributed(province)
+    query = (
+        select(attributed.c.category, *_reached_columns(attributed.c.intro_id))
+        .join(StageChange, StageChange.introduction_id == attributed.c.intro_id)
+        .group_by(attributed.c.category)
+    )
+    return {row.category: dict(row._mapping) for row in db.session.execute(query)}
+
+
+def funnel_counts(province: str | None = None) -> dict[str, int]:
+    """How many introductions got at least as far as each stage, and how many won an order."""
+    query = select(*_reached_columns(StageChange.introduction_id)).join(
+        Introduction, Introduction.id == StageChange.introduction_id
+    )
+    if province:
+        query = query.join(Firm, Firm.id == Introduction.firm_id).where(Firm.province == province)
+    return dict(db.session.execute(query).one()._mapping)
 
 
 # --- notices -------------------------------------------------------------------------------------

@@ -36,13 +36,14 @@ def test_staff_see_each_chart_drawn_and_filter_by_province(page, users):
     expect(page.get_by_test_id("table-unserved")).to_contain_text("4G mainboard assembly")
 
     charts = page.evaluate(CHARTS)
-    assert len(charts) == 5 and None not in charts, charts
+    assert len(charts) == 6 and None not in charts, charts
     by_table = {chart["table"]: chart for chart in charts}
     assert by_table["table-categories"]["type"] == "bar"
     capacity, demand = by_table["table-categories"]["data"]
     assert 40_000 in capacity and 10_000 in demand
     assert by_table["table-gap-progress"]["type"] == "line"
     assert by_table["table-funnel"]["data"] == [[2, 0, 0]]
+    assert by_table["table-introductions"]["type"] == "bar"
 
     page.get_by_label("Province", exact=True).select_option("Sindh")
     page.get_by_role("button", name="Show").click()

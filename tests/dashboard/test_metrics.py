@@ -158,3 +158,38 @@ def test_need_funnel_from_published_to_awarded(users):
     make_need(users["brand"], "charger", status=NeedStatus.AWARDED, delivery_province="Sindh")
     assert [count for _key, _label, count in metrics.need_funnel(metrics.scope_for())] == [5, 3, 2]
     assert [count for *_, count in metrics.need_funnel(metrics.scope_for(province="Sindh"))] == [1, 1, 1]
+
+
+def test_introductions_and_their_outcomes_per_category(users):
+    from portal.introductions import service as introductions
+    from portal.introductions.models import Outcome, Stage
+    from tests.conftest import make_user
+
+    owner = make_user("supplier", email="owner@ravi.example.pk")
+    firm = charger(owner=owner, province="Punjab")
+    need = make_need(users["brand"], "charger")
+    won = introductions.request_introduction(users["brand"], firm, "Chargers please.", need)
+    introductions.accept(won, owner)
+    introductions.move_stage(won, owner, Stage.ORDER_PLACED)  # in talks and samples skipped
+    introductions.move_stage(won, owner, Stage.CLOSED, Outcome.ORDER_WON)
+    other_brand = make_user("brand", email="buyer@orchid.example")
+    introductions.request_introduction(other_brand, firm, "Also chargers.")  # no need: the firm's categories
+
+    row = figures("charger")
+    assert (row["introductions"], row["introductions_accepted"], row["orders_placed"]) == (2, 1, 1)
+    assert figures("charger", province="Sindh")["introductions"] == 0
+    funnel = introductions.funnel_counts()
+    assert (funnel["requested"], funnel["in_talks"], funnel["closed"], funnel["order_won"]) == (2, 1, 1, 1)
+
+
+def test_investment_sought_and_committed_per_category_in_usd(users):
+    from portal.investment.models import DealStage
+    from tests.investment.builders import M, make_interest, make_opportunity
+
+    firm = make_firm(capabilities=[{"category": "display-module"}])
+    opportunity = make_opportunity(firm, amount=(2 * M, 5 * M))
+    make_opportunity(firm, "Rupee loan", amount=(M, M), currency="PKR")
+    interest = make_interest(opportunity, users["investor"], accepted=True, stage=DealStage.CLOSED)
+    interest.committed_amount = 3 * M
+    row = figures("display-module")
+    assert (row["investment_sought"], row["investment_committed"]) == (5 * M, 3 * M)

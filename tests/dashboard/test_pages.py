@@ -68,7 +68,7 @@ def test_staff_see_every_figure_and_the_gaps(client, login, data):
     # phase, suppliers, capacity, demand, coverage, certified share, unserved, awarded, expiring
     assert row_values(page, "Chargers and power adapters")[:7] == ["1", "1", "12345", "6000", "205.75", "100.0", "0"]
     assert "206%" in page.split(' id="table-categories"')[1].split("Chargers and power adapters")[1].split("</tr>")[0]
-    assert page.count("<canvas") == 5
+    assert page.count("<canvas") == 6
     assert 'src="/static/vendor/chartjs-4.6.1/chart.umd.min.js"' in page
 
 
