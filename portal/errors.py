@@ -6,6 +6,7 @@ from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from portal import logs
 from portal.extensions import db
 
 log = logging.getLogger(__name__)
@@ -51,17 +52,27 @@ def _http_error(error: HTTPException):
 
 
 def _csrf_error(error: CSRFError):
+    logs.event("csrf.refused", logging.WARNING, reason=error.description)
     if wants_json():
         return json_error(400, "The CSRF token is missing or invalid.")
     return render_template("errors/csrf.html", error=error), 400
 
 
 def _unexpected_error(error: Exception):
-    db.session.rollback()
-    log.exception("unhandled error on %s %s", request.method, request.path)
+    """Roll back whatever the request began, log it under the request id, show nothing of it."""
+    try:
+        db.session.rollback()
+    except Exception:  # a lost connection can fail the rollback too; the pool replaces it
+        log.warning("rollback after an unhandled error failed", exc_info=True)
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    log.exception("unhandled error on %s %s", request.method, rule, extra={"fields": {"event": "request.failed"}})
     if wants_json():
-        return json_error(500, "Something went wrong on our side; it has been logged.")
-    return render_template("errors/500.html", error=InternalServerError(), status=500), 500
+        return json_error(500, f"Something went wrong on our side; it has been logged as {logs.request_id()}.")
+    try:
+        return render_template("errors/500.html", error=InternalServerError(), status=500), 500
+    except Exception:  # the page itself needs the database (the signed-in user): answer plainly
+        log.warning("the error page could not be rendered", exc_info=True)
+        return f"Something went wrong on our side. Reference: {logs.request_id()}", 500, {"Content-Type": "text/plain"}
 
 
 def register(app) -> None:
