@@ -25,6 +25,10 @@ def register_cli(app: Flask) -> None:
     from portal.audit.cli import audit_cli
 
     app.cli.add_command(audit_cli)
+    from portal.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
 
 
 @click.command("create-user")

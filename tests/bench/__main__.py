@@ -15,7 +15,7 @@ import tempfile
 import time
 
 # Each module registers its benchmarks with @benchmark; later issues add theirs here.
-MODULES = ("tests.bench.pages", "tests.bench.imports", "tests.bench.search")
+MODULES = ("tests.bench.pages", "tests.bench.imports", "tests.bench.search", "tests.bench.load")
 DEFAULT_SIZE = 100_000
 SEED = 2026
 
