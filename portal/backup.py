@@ -24,6 +24,7 @@ import re
 import shutil
 import sqlite3
 import subprocess
+import sys
 import tarfile
 import tempfile
 import zlib
@@ -491,7 +492,7 @@ def _rebuild_index(progress) -> None:
 
 
 def _progressbar(label: str, length: int):
-    return click.progressbar(length=length, label=label, show_pos=True, file=click.get_text_stream("stderr"))
+    return click.progressbar(length=length, label=label, show_pos=True, file=sys.stderr)
 
 
 @click.command("backup")
