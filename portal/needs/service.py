@@ -12,7 +12,7 @@ from portal.extensions import db
 from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Match, NeedFacts
 from portal.matching.sourcing import evaluate, rank
 from portal.needs.models import NeedStatus, NeedVisibility, SourcingNeed
-from portal.suppliers.models import Capability, Firm, ReviewStatus
+from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today
 
@@ -37,7 +37,13 @@ def can_view(need: SourcingNeed, user) -> bool:
         return False
     if user.id == need.owner_id or user.is_staff:
         return True
-    return user.role == Role.SUPPLIER and need.status == NeedStatus.OPEN and need.visibility == NeedVisibility.OPEN
+    if not (user.role == Role.SUPPLIER and need.status == NeedStatus.OPEN and need.visibility == NeedVisibility.OPEN):
+        return False
+    return bool(
+        db.session.scalar(
+            select(FirmMember.id).join(Firm).where(FirmMember.user_id == user.id, Firm.is_public).limit(1)
+        )
+    )
 
 
 def need_for(need_id: int, user=None, *, owner: bool = False) -> SourcingNeed:

@@ -1,0 +1,270 @@
+"""Who may reach what: every route of the URL map × every role, with the status each one gets.
+
+A route without a row fails `test_every_route_has_a_row`, naming it: a new page or endpoint is
+added here together with the answer each role should get.
+
+GET rules are requested with GET. POST-only rules are sent a POST with no form data and CSRF
+checks off (the testing configuration): the table is about who reaches an action; that a POST
+without a valid token is refused is proven for every form in tests/core/test_csrf.py and by the
+form fuzz, so leaving the token out here keeps one concern per test. An allowed role's empty POST
+gets the action's own answer (a redirect with a message, or 400), a refused one 403 or 404.
+
+Statuses: "sign in" is a redirect to the sign-in page; 404 is also the answer for things a user
+may not know exist (another firm's or brand's objects), 403 for a role that never may.
+"""
+
+import re
+from dataclasses import dataclass
+from datetime import timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.routing.converters import AnyConverter
+
+from portal.accounts.models import ApiToken
+from portal.accounts.service import make_reset_token
+from portal.compliance import service as compliance
+from portal.compliance.models import CaseKind
+from portal.extensions import db
+from portal.needs import service as needs
+from portal.needs.models import NeedVisibility
+from portal.suppliers.models import FirmMember, FirmPhoto, ListingStatus, MemberRole
+from portal.suppliers.service import invite_colleague
+from portal.timeutil import today
+from portal.uploads import IMAGE_KINDS, store
+from tests.conftest import make_user
+from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
+
+ROLES = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")
+SIGN_IN = "sign in"
+
+
+def row(default, **statuses) -> dict:
+    """A row: `default` for every role not named; anonymous users are sent to sign in unless named."""
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = SIGN_IN
+    table.update(statuses)
+    return table
+
+
+PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = row(200)
+STAFF = row(403, staff=200)
+STAFF_ACTION = row(403, staff=302)
+STAFF_FORM = row(403, staff=200)  # an empty form: the case page again, with the messages
+OWN_FIRM = row(404, supplier=200)  # the firm's own people; others learn nothing (404)
+OWN_FIRM_ACTION = row(404, supplier=302)
+OWN_FIRM_OR_STAFF_FILE = row(404, supplier=200, staff=200)
+
+# endpoint (or "endpoint rule" where one endpoint has several rules) -> {role: status}
+TABLE = {
+    # public pages
+    "main.home": PUBLIC,
+    "main.about": PUBLIC,
+    "static": PUBLIC,
+    "suppliers.directory_page": PUBLIC,
+    "suppliers.categories": PUBLIC,
+    "suppliers.category": PUBLIC,
+    "suppliers.profile /suppliers/<int:firm_id>-<slug>": PUBLIC,
+    "suppliers.profile /suppliers/<int:firm_id>": dict.fromkeys(ROLES, 301),  # to the address with the slug
+    "suppliers.logo": PUBLIC,
+    "suppliers.photo": PUBLIC,
+    "api.suppliers": PUBLIC,
+    "api.supplier": PUBLIC,
+    "api.taxonomy": PUBLIC,
+    # accounts: the forms for signing in are for anonymous users; signed-in users go home
+    "accounts.sign_in": row(302, anonymous=200),
+    "accounts.sign_up": row(302, anonymous=200),
+    "accounts.forgot_password": PUBLIC,
+    "accounts.reset_password": PUBLIC,  # the link itself is the credential
+    "accounts.sign_out": dict.fromkeys(ROLES, 302),
+    "accounts.overview": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.tokens": SIGNED_IN,
+    "accounts.revoke_token": row(404, supplier=302),  # the token is the supplier's
+    # a firm's own pages
+    "suppliers.my_firm": row(403, supplier=302, other_supplier=302),  # one firm each: straight to it
+    "suppliers.manage": OWN_FIRM,
+    "suppliers.edit_profile": OWN_FIRM,
+    "suppliers.edit_capability /firms/<int:firm_id>/capabilities/new": OWN_FIRM,
+    "suppliers.edit_capability /firms/<int:firm_id>/capabilities/<int:capability_id>/edit": OWN_FIRM,
+    "suppliers.edit_certificate /firms/<int:firm_id>/certificates/new": OWN_FIRM,
+    "suppliers.edit_certificate /firms/<int:firm_id>/certificates/<int:certificate_id>/edit": OWN_FIRM,
+    "suppliers.colleagues": OWN_FIRM,
+    "suppliers.evidence": OWN_FIRM_OR_STAFF_FILE,
+    "suppliers.submit": OWN_FIRM_ACTION,
+    "suppliers.upload_logo": OWN_FIRM_ACTION,
+    "suppliers.upload_photo": OWN_FIRM_ACTION,
+    "suppliers.delete_capability": OWN_FIRM_ACTION,
+    "suppliers.delete_certificate": OWN_FIRM_ACTION,
+    "suppliers.delete_photo": OWN_FIRM_ACTION,
+    "suppliers.remove_colleague": OWN_FIRM_ACTION,
+    "suppliers.join_firm": row(302),  # none of them is the invitee: home, with whom it was sent to
+    # sourcing needs
+    "needs.index": row(403, brand=200, other_brand=200),
+    "needs.edit /needs/new": row(403, brand=200, other_brand=200),
+    "needs.edit /needs/<int:need_id>/edit": row(403, brand=200, other_brand=404),
+    "needs.show": row(404, brand=200, staff=200, supplier=200),  # open: every verified firm sees it
+    "needs.act": row(403, brand=302, other_brand=404),
+    "needs.opportunities": row(403, supplier=200, other_supplier=200),
+    # EDB staff
+    "staff.home": STAFF,
+    "staff.people": STAFF,
+    "staff.firms": STAFF,
+    "staff.review_firm": STAFF,
+    "staff.queue": STAFF,
+    "staff.audit_trail": STAFF,
+    "staff.audit_trail_csv": STAFF,
+    "staff.imports_page": STAFF,
+    "staff.export_suppliers_csv": STAFF,
+    "staff.decide_firm": STAFF_ACTION,
+    "staff.decide_profile_changes": STAFF_ACTION,
+    "staff.review_item": STAFF_ACTION,
+    "compliance.cases": STAFF,
+    "compliance.open_case": STAFF,
+    "compliance.case": STAFF,
+    "compliance.document": STAFF,
+    "compliance.add_note": STAFF_FORM,
+    "compliance.attach_document": STAFF_FORM,
+    "compliance.close_case": STAFF_FORM,
+    "compliance.set_standing": STAFF_FORM,
+}
+
+
+@dataclass
+class World:
+    """The objects URL arguments point at, and a signed-in user per role."""
+
+    users: dict
+    values: dict  # URL argument name -> value
+    by_endpoint: dict  # endpoint -> {argument: value} where the name alone is ambiguous
+    query: dict  # endpoint -> query string
+
+
+@pytest.fixture
+def world(app, users, outbox) -> World:
+    supplier, brand, staff = users["supplier"], users["brand"], users["staff"]
+    people = {
+        **{role: users[role] for role in ("supplier", "brand", "investor", "staff")},
+        "other_supplier": make_user("supplier", email="other-supplier@example.com"),
+        "other_brand": make_user("brand", email="other-brand@example.com"),
+    }
+    # The other supplier's listing is still a draft: such a firm is not shown brands' needs.
+    make_firm("Other Supplier Works", status=ListingStatus.DRAFT, owner=people["other_supplier"])
+    firm = make_firm(
+        "Access Circuits (Pvt) Ltd",
+        owner=supplier,
+        capabilities=[{"category": "pcba"}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    colleague = make_user("supplier", email="colleague@example.com")
+    evidence, logo = store(PDF_BYTES, "iso.pdf"), store(PNG_BYTES, "logo.png", kinds=IMAGE_KINDS)
+    member = FirmMember(firm_id=firm.id, user_id=colleague.id, role=MemberRole.EDITOR)
+    photo = FirmPhoto(firm_id=firm.id, path=logo.path, filename="line.png", mimetype="image/png")
+    db.session.add_all([member, photo])
+    certificate = firm.certificates[0]
+    certificate.evidence_path, certificate.evidence_filename = evidence.path, evidence.filename
+    certificate.evidence_mimetype = evidence.mimetype
+    firm.logo_path = logo.path
+    db.session.commit()
+    need = needs.create_need(
+        brand,
+        {
+            "title": "Li-ion packs",
+            "category_slug": "battery",
+            "description": "1,800 mAh packs.",
+            "quantity_per_month": 20000,
+            "currency": "USD",
+            "delivery_province": "Punjab",
+            "deadline": today() + timedelta(days=30),
+            "visibility": NeedVisibility.OPEN,
+        },
+    )
+    needs.transition(need, "publish", brand)
+    token, _plain = ApiToken.issue(supplier, "CI")
+    case = compliance.open_case(firm, CaseKind.FALSE_CERTIFICATE, "Certificate doubts.", staff)
+    document = compliance.attach_document(case, (PDF_BYTES, "visit.pdf"), "", staff, case.version)
+    invite_colleague(firm, "invitee@example.com", MemberRole.EDITOR, supplier)
+    invitation = re.search(r"https?://\S+", outbox("firm_invitation")[-1].body).group(0).rsplit("/", 1)[1]
+    db.session.commit()
+    return World(
+        users=people,
+        values={
+            "firm_id": firm.id,
+            "slug": firm.slug,
+            "capability_id": firm.capabilities[0].id,
+            "certificate_id": certificate.id,
+            "photo_id": photo.id,
+            "member_id": member.id,
+            "token_id": token.id,
+            "need_id": need.id,
+            "case_id": case.id,
+            "document_id": document.id,
+            "filename": "css/portal.css",
+            "action": "publish",
+            "kind": "capabilities",
+            "item_id": firm.capabilities[0].id,
+            "measure": "incentive",
+        },
+        by_endpoint={
+            "suppliers.category": {"slug": "pcba"},
+            "accounts.reset_password": {"token": make_reset_token(brand)},
+            "suppliers.join_firm": {"token": invitation},
+            "staff.decide_firm": {"action": "verify"},
+        },
+        query={"compliance.open_case": "firm=%d" % firm.id},
+    )
+
+
+def rules_by_key(app) -> dict:
+    """Each rule under its row's key: the endpoint, or "endpoint rule" when the endpoint has several."""
+    rules = list(app.url_map.iter_rules())
+    several = {r.endpoint for r in rules if sum(1 for o in rules if o.endpoint == r.endpoint) > 1}
+    return {(f"{r.endpoint} {r.rule}" if r.endpoint in several else r.endpoint): r for r in rules}
+
+
+def url_for_rule(rule, world: World) -> str:
+    values = {}
+    for name in rule.arguments:
+        known = world.by_endpoint.get(rule.endpoint, {})
+        if name in known:
+            values[name] = known[name]
+        elif name in world.values:
+            values[name] = world.values[name]
+        elif isinstance(rule._converters.get(name), AnyConverter):
+            values[name] = sorted(rule._converters[name].items)[0]
+        else:
+            pytest.fail(f"no value for <{name}> of {rule.rule}: add one to the world fixture")
+    _domain, path = rule.build(values, append_unknown=False)
+    query = world.query.get(rule.endpoint)
+    return f"{path}?{query}" if query else path
+
+
+def answer(response) -> int | str:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and urlsplit(location).path == "/account/sign-in":
+        return SIGN_IN
+    return response.status_code
+
+
+def test_every_route_has_a_row(app):
+    keys = rules_by_key(app)
+    missing = sorted(f"{key} ({rule.rule})" for key, rule in keys.items() if key not in TABLE)
+    assert not missing, "routes without a row in TABLE (add the status each role gets): " + ", ".join(missing)
+    stale = sorted(set(TABLE) - set(keys))
+    assert not stale, f"rows for routes that no longer exist: {', '.join(stale)}"
+    assert all(set(statuses) == set(ROLES) for statuses in TABLE.values())
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_each_role_gets_the_status_in_the_table(app, client, login, world, key, role):
+    rule = rules_by_key(app).get(key)
+    if rule is None:
+        pytest.skip(f"{key} is not in the URL map (test_every_route_has_a_row names it)")
+    if role != "anonymous":
+        login(world.users[role])
+    url = url_for_rule(rule, world)
+    method = "GET" if "GET" in rule.methods else "POST"
+    response = client.open(url, method=method)
+    assert answer(response) == TABLE[key][role], f"{method} {url} as {role}"
