@@ -45,12 +45,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_loaders(login_manager)
     _register_blueprints(app)
 
-    from portal import errors, headers, logs, templating
+    from portal import errors, headers, input_guard, logs, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
     from portal.search import indexing as search_indexing
 
     logs.configure(app)
+    input_guard.register(app)
     search_indexing.init_app(app)
     errors.register(app)
     headers.register(app)

@@ -13,27 +13,11 @@ Statuses: "sign in" is a redirect to the sign-in page; 404 is also the answer fo
 may not know exist (another firm's or brand's objects), 403 for a role that never may.
 """
 
-import re
-from dataclasses import dataclass
-from datetime import timedelta
 from urllib.parse import urlsplit
 
 import pytest
-from werkzeug.routing.converters import AnyConverter
 
-from portal.accounts.models import ApiToken
-from portal.accounts.service import make_reset_token
-from portal.compliance import service as compliance
-from portal.compliance.models import CaseKind
-from portal.extensions import db
-from portal.needs import service as needs
-from portal.needs.models import NeedVisibility
-from portal.suppliers.models import FirmMember, FirmPhoto, ListingStatus, MemberRole
-from portal.suppliers.service import invite_colleague
-from portal.timeutil import today
-from portal.uploads import IMAGE_KINDS, store
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
+from tests.reliability.routes import rules_by_key, url_for_rule
 
 ROLES = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")
 SIGN_IN = "sign in"
@@ -129,115 +113,6 @@ TABLE = {
     "compliance.close_case": STAFF_FORM,
     "compliance.set_standing": STAFF_FORM,
 }
-
-
-@dataclass
-class World:
-    """The objects URL arguments point at, and a signed-in user per role."""
-
-    users: dict
-    values: dict  # URL argument name -> value
-    by_endpoint: dict  # endpoint -> {argument: value} where the name alone is ambiguous
-    query: dict  # endpoint -> query string
-
-
-@pytest.fixture
-def world(app, users, outbox) -> World:
-    supplier, brand, staff = users["supplier"], users["brand"], users["staff"]
-    people = {
-        **{role: users[role] for role in ("supplier", "brand", "investor", "staff")},
-        "other_supplier": make_user("supplier", email="other-supplier@example.com"),
-        "other_brand": make_user("brand", email="other-brand@example.com"),
-    }
-    # The other supplier's listing is still a draft: such a firm is not shown brands' needs.
-    make_firm("Other Supplier Works", status=ListingStatus.DRAFT, owner=people["other_supplier"])
-    firm = make_firm(
-        "Access Circuits (Pvt) Ltd",
-        owner=supplier,
-        capabilities=[{"category": "pcba"}],
-        certificates=[{"type": "iso-9001"}],
-    )
-    colleague = make_user("supplier", email="colleague@example.com")
-    evidence, logo = store(PDF_BYTES, "iso.pdf"), store(PNG_BYTES, "logo.png", kinds=IMAGE_KINDS)
-    member = FirmMember(firm_id=firm.id, user_id=colleague.id, role=MemberRole.EDITOR)
-    photo = FirmPhoto(firm_id=firm.id, path=logo.path, filename="line.png", mimetype="image/png")
-    db.session.add_all([member, photo])
-    certificate = firm.certificates[0]
-    certificate.evidence_path, certificate.evidence_filename = evidence.path, evidence.filename
-    certificate.evidence_mimetype = evidence.mimetype
-    firm.logo_path = logo.path
-    db.session.commit()
-    need = needs.create_need(
-        brand,
-        {
-            "title": "Li-ion packs",
-            "category_slug": "battery",
-            "description": "1,800 mAh packs.",
-            "quantity_per_month": 20000,
-            "currency": "USD",
-            "delivery_province": "Punjab",
-            "deadline": today() + timedelta(days=30),
-            "visibility": NeedVisibility.OPEN,
-        },
-    )
-    needs.transition(need, "publish", brand)
-    token, _plain = ApiToken.issue(supplier, "CI")
-    case = compliance.open_case(firm, CaseKind.FALSE_CERTIFICATE, "Certificate doubts.", staff)
-    document = compliance.attach_document(case, (PDF_BYTES, "visit.pdf"), "", staff, case.version)
-    invite_colleague(firm, "invitee@example.com", MemberRole.EDITOR, supplier)
-    invitation = re.search(r"https?://\S+", outbox("firm_invitation")[-1].body).group(0).rsplit("/", 1)[1]
-    db.session.commit()
-    return World(
-        users=people,
-        values={
-            "firm_id": firm.id,
-            "slug": firm.slug,
-            "capability_id": firm.capabilities[0].id,
-            "certificate_id": certificate.id,
-            "photo_id": photo.id,
-            "member_id": member.id,
-            "token_id": token.id,
-            "need_id": need.id,
-            "case_id": case.id,
-            "document_id": document.id,
-            "filename": "css/portal.css",
-            "action": "publish",
-            "kind": "capabilities",
-            "item_id": firm.capabilities[0].id,
-            "measure": "incentive",
-        },
-        by_endpoint={
-            "suppliers.category": {"slug": "pcba"},
-            "accounts.reset_password": {"token": make_reset_token(brand)},
-            "suppliers.join_firm": {"token": invitation},
-            "staff.decide_firm": {"action": "verify"},
-        },
-        query={"compliance.open_case": f"firm={firm.id}"},
-    )
-
-
-def rules_by_key(app) -> dict:
-    """Each rule under its row's key: the endpoint, or "endpoint rule" when the endpoint has several."""
-    rules = list(app.url_map.iter_rules())
-    several = {r.endpoint for r in rules if sum(1 for o in rules if o.endpoint == r.endpoint) > 1}
-    return {(f"{r.endpoint} {r.rule}" if r.endpoint in several else r.endpoint): r for r in rules}
-
-
-def url_for_rule(rule, world: World) -> str:
-    values = {}
-    for name in rule.arguments:
-        known = world.by_endpoint.get(rule.endpoint, {})
-        if name in known:
-            values[name] = known[name]
-        elif name in world.values:
-            values[name] = world.values[name]
-        elif isinstance(rule._converters.get(name), AnyConverter):
-            values[name] = sorted(rule._converters[name].items)[0]
-        else:
-            pytest.fail(f"no value for <{name}> of {rule.rule}: add one to the world fixture")
-    _domain, path = rule.build(values, append_unknown=False)
-    query = world.query.get(rule.endpoint)
-    return f"{path}?{query}" if query else path
 
 
 def answer(response) -> int | str:
