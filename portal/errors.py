@@ -4,7 +4,8 @@ import logging
 
 from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException, InternalServerError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
 from portal import logs
 from portal.extensions import db
@@ -58,6 +59,18 @@ def _csrf_error(error: CSRFError):
     return render_template("errors/csrf.html", error=error), 400
 
 
+def _changed_meanwhile(error: StaleDataError):
+    """Two people saved the same record at once (its version moved on): the later save is refused whole."""
+    db.session.rollback()
+    logs.event("request.conflict", logging.WARNING, reason="the record changed since it was read")
+    return _http_error(
+        Conflict(
+            "Someone else changed this while you were working on it, so nothing of yours was saved. "
+            "Reload the page to see their change, then make yours again."
+        )
+    )
+
+
 def _unexpected_error(error: Exception):
     """Roll back whatever the request began, log it under the request id, show nothing of it."""
     try:
@@ -78,4 +91,5 @@ def _unexpected_error(error: Exception):
 def register(app) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
+    app.register_error_handler(StaleDataError, _changed_meanwhile)
     app.register_error_handler(Exception, _unexpected_error)
