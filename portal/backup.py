@@ -139,12 +139,13 @@ def _sqlite_path() -> str:
 
 
 def _copy_sqlite(destination: Path, progress) -> tuple[dict, str | None]:
-    """SQLite's online backup: a consistent copy even while requests write (it restarts if they do)."""
+    """SQLite's online backup in one step: one read transaction, so the copy is consistent, and in
+    WAL mode requests keep writing meanwhile (copying in steps would restart at every write)."""
     source = sqlite3.connect(_sqlite_path(), timeout=30)
     copy = sqlite3.connect(destination)
     try:
         pages = source.execute("PRAGMA page_count").fetchone()[0]
-        _backup_pages(source, copy, progress, "Copying the database", pages)
+        _backup_pages(source, copy, progress, "Copying the database", pages, step=-1)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         return _sqlite_facts(copy)
     finally:
@@ -152,16 +153,16 @@ def _copy_sqlite(destination: Path, progress) -> tuple[dict, str | None]:
         source.close()
 
 
-def _backup_pages(source, destination, progress, label: str, pages: int) -> None:
+def _backup_pages(source, destination, progress, label: str, pages: int, step: int = SQLITE_PAGES_PER_STEP) -> None:
     with progress(label, pages) as bar:
         done = 0
 
-        def step(status, remaining, total):
+        def advance(status, remaining, total):
             nonlocal done
             bar.update(max(0, (total - remaining) - done))
             done = total - remaining
 
-        source.backup(destination, pages=SQLITE_PAGES_PER_STEP, progress=step)
+        source.backup(destination, pages=step, progress=advance)
 
 
 def _sqlite_facts(connection) -> tuple[dict, str | None]:

@@ -3,20 +3,30 @@
 import io
 import json
 import tarfile
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import inspect, select, text
+from sqlalchemy import insert, inspect, select, text
 from sqlalchemy.engine import make_url
 
 from portal import backup, create_app, uploads
-from portal.accounts.models import ApiToken
+from portal.accounts.models import ApiToken, SignInAttempt
 from portal.extensions import db as _db
 from portal.suppliers import lifecycle
 from portal.suppliers.models import ListingStatus
 from portal.taxonomy import sync_taxonomy
 from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
 from tests.needs.test_needs import FORM as NEED_FORM
+
+
+@pytest.fixture(autouse=True)
+def own_uploads(app, tmp_path):
+    """An upload folder holding only this test's files (the suite's app shares one otherwise)."""
+    shared = app.config["UPLOAD_DIR"]
+    app.config["UPLOAD_DIR"] = str(tmp_path / "uploads")
+    yield
+    app.config["UPLOAD_DIR"] = shared
 
 
 @pytest.fixture
@@ -222,3 +232,23 @@ def test_backup_without_a_path_writes_into_the_instance_folder(app, users, tmp_p
     (written,) = (tmp_path / "backups").iterdir()
     assert written.name.startswith("portal-") and written.name.endswith(".tar.gz")
     assert str(written) in result.output
+
+
+def test_a_backup_taken_while_requests_write_is_consistent(app, stocked, fresh_portal, tmp_path):
+    engine, stop = _db.engine, threading.Event()
+
+    def keep_writing():
+        while not stop.is_set():
+            with engine.begin() as connection:
+                connection.execute(insert(SignInAttempt).values(email="busy@example.com", ip="10.0.0.9"))
+
+    writer = threading.Thread(target=keep_writing)
+    writer.start()
+    try:
+        made = run(app, "backup", str(tmp_path / "busy.tar.gz"))
+    finally:
+        stop.set()
+        writer.join()
+    assert made.exit_code == 0, made.output
+    restored = run(fresh_portal, "restore", str(tmp_path / "busy.tar.gz"))
+    assert restored.exit_code == 0, restored.output  # the restore checks every table's count
