@@ -4,9 +4,9 @@ A route without a row fails `test_every_route_has_a_row`, naming it: a new page 
 added here together with the answer each role should get.
 
 GET rules are requested with GET. POST-only rules are sent a POST with no form data and CSRF
-checks off (the testing configuration): the table is about who reaches an action; that a POST
-without a valid token is refused is proven for every form in tests/core/test_csrf.py and by the
-form fuzz, so leaving the token out here keeps one concern per test. An allowed role's empty POST
+checks off (the testing configuration): the table is about who reaches an action; that every
+form refuses a POST without its token is proven by the form fuzz (test_form_fuzz.py), so leaving
+the token out here keeps one concern per test. An allowed role's empty POST
 gets the action's own answer (a redirect with a message, or 400), a refused one 403 or 404.
 
 Statuses: "sign in" is a redirect to the sign-in page; 404 is also the answer for things a user

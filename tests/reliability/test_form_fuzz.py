@@ -5,6 +5,7 @@ reads each `<form method="post">` with the standard library's HTML parser, and p
 Hypothesis draws for its fields: unicode and control characters, huge strings, numbers out of
 range, impossible dates, unknown choices, odd files, missing fields, always with the page's CSRF
 token (CSRF checks are on). The portal must answer with a page, a redirect or a refusal: never 500.
+Each form is also sent once without its CSRF token, which must be refused with 400.
 
 Bounded by FUZZ_EXAMPLES per form (default 15; examples are derandomized so CI is repeatable; set
 FUZZ_RANDOM=1 to explore new inputs locally).
@@ -280,6 +281,12 @@ def test_no_form_answers_500_to_hostile_input(app, world, csrf_checked, role):
     assert forms, f"no POST form found for {role}"
     failures = []
     for form in forms:
+        path = form.action.removeprefix("http://localhost")
+        sign_in()
+        untokened = {name: unchanged(item) for name, item in form.fields.items() if not is_csrf(item)}
+        status = client.post(path, data=untokened, content_type="multipart/form-data").status_code
+        if status != 400:
+            failures.append(f"{form.page}: POST {path} without its CSRF token answered {status}, not 400")
         try:
             fuzz(form, client, sign_in)
         except AssertionError as error:
