@@ -507,15 +507,8 @@ def backup_command(path: Path | None):
     target = default_target() if path is None else path
     if path is not None and path.is_dir():
         target = path / default_target().name
-    try:
-        manifest = create_backup(target, progress=_progressbar, say=click.echo)
-    except BackupError as error:
-        raise click.ClickException(str(error)) from error
-    counts = manifest["database"]["counts"]
-    click.echo(
-        f"Backed up {sum(counts.values()):,} rows in {len(counts)} tables and {len(manifest['uploads']):,} "
-        f"uploaded files to {target} ({target.stat().st_size / 1e6:,.1f} MB)."
-    )
+    manifest = _run(create_backup, target)
+    click.echo(f"Backed up {_contents(manifest)} to {target} ({target.stat().st_size / 1e6:,.1f} MB).")
 
 
 @click.command("restore")
@@ -527,12 +520,18 @@ def restore_command(path: Path, force: bool):
     Refuses to overwrite a portal that holds data unless --force is given; exits 1 with the reason
     when the archive is damaged, incomplete or from another kind of database.
     """
+    manifest = _run(restore_backup, path, force=force)
+    click.echo(f"Restored {_contents(manifest)} from the backup of {manifest['created_at']}.")
+
+
+def _run(step, path: Path, **options) -> dict:
+    """Run a backup or restore with progress bars; a BackupError ends the command with exit status 1."""
     try:
-        manifest = restore_backup(path, force=force, progress=_progressbar, say=click.echo)
+        return step(path, progress=_progressbar, say=click.echo, **options)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
+
+
+def _contents(manifest: dict) -> str:
     counts = manifest["database"]["counts"]
-    click.echo(
-        f"Restored {sum(counts.values()):,} rows in {len(counts)} tables and {len(manifest['uploads']):,} "
-        f"uploaded files from the backup of {manifest['created_at']}."
-    )
+    return f"{sum(counts.values()):,} rows in {len(counts)} tables and {len(manifest['uploads']):,} uploaded files"
