@@ -1,6 +1,5 @@
 """The EDB Supplier Portal: Flask application factory."""
 
-import logging
 import os
 from pathlib import Path
 
@@ -30,7 +29,6 @@ def create_app(test_config: dict | None = None) -> Flask:
         app.config.update(test_config)
     _refuse_insecure_production(app)
     os.makedirs(app.instance_path, exist_ok=True)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).parent / "migrations"))
@@ -48,11 +46,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_loaders(login_manager)
     _register_blueprints(app)
 
-    from portal import errors, headers, templating
+    from portal import errors, headers, input_guard, logs, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
     from portal.search import indexing as search_indexing
 
+    logs.configure(app)
+    input_guard.register(app)
     search_indexing.init_app(app)
     errors.register(app)
     headers.register(app)

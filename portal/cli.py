@@ -33,6 +33,11 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(snapshot_metrics)
 
+    from portal.backup import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+
 
 @click.command("create-user")
 @click.argument("email")

@@ -7,8 +7,9 @@ from flask import jsonify, make_response, render_template, request
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import BadRequest, HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
 
+from portal import logs
 from portal.extensions import db, limiter
 
 log = logging.getLogger(__name__)
@@ -63,13 +64,14 @@ def _seconds_until_limit_resets() -> int:
 
 
 def _csrf_error(error: CSRFError):
+    logs.event("csrf.refused", logging.WARNING, reason=error.description)
     if wants_json():
         return json_error(400, "The CSRF token is missing or invalid.")
     return render_template("errors/csrf.html", error=error), 400
 
 
 def _conflict(error: Exception):
-    """Under /api/, a write that lost a race with another one is a 409 the caller can retry."""
+    """Under /api/, a write that broke a uniqueness rule in a race is a 409 the caller can retry."""
     if not wants_json():
         return _unexpected_error(error)
     db.session.rollback()
@@ -77,29 +79,38 @@ def _conflict(error: Exception):
     return json_error(409, "The data changed while this request was being stored; read it again and retry.")
 
 
-def _unexpected_error(error: Exception):
+def _changed_meanwhile(error: StaleDataError):
+    """Two people saved the same record at once (its version moved on): the later save is refused whole."""
     db.session.rollback()
-    log.exception("unhandled error on %s %s", request.method, request.path)
-    if wants_json():
-        return json_error(500, "Something went wrong on our side; it has been logged.")
-    return render_template("errors/500.html", error=InternalServerError(), status=500), 500
+    logs.event("request.conflict", logging.WARNING, reason="the record changed since it was read")
+    return _http_error(
+        Conflict(
+            "Someone else changed this while you were working on it, so nothing of yours was saved. "
+            "Reload the page to see their change, then make yours again."
+        )
+    )
 
 
-def _refuse_nul_characters():
-    """A NUL character cannot be stored in PostgreSQL text and is never typed by a person: refuse
-    the form (or query) as a bad request before any view stores half of it. The API checks its
-    own input against its document, field by field."""
+def _unexpected_error(error: Exception):
+    """Roll back whatever the request began, log it under the request id, show nothing of it."""
+    try:
+        db.session.rollback()
+    except Exception:  # a lost connection can fail the rollback too; the pool replaces it
+        log.warning("rollback after an unhandled error failed", exc_info=True)
+    rule = request.url_rule.rule if request.url_rule is not None else "(no route)"
+    log.exception("unhandled error on %s %s", request.method, rule, extra={"fields": {"event": "request.failed"}})
     if wants_json():
-        return
-    values = [*request.args.values(), *(request.form.values() if request.mimetype != "application/json" else [])]
-    if any("\x00" in value for value in values):
-        raise BadRequest("The request contains a NUL character, which no field accepts.")
+        return json_error(500, f"Something went wrong on our side; it has been logged as {logs.request_id()}.")
+    try:
+        return render_template("errors/500.html", error=InternalServerError(), status=500), 500
+    except Exception:  # the page itself needs the database (the signed-in user): answer plainly
+        log.warning("the error page could not be rendered", exc_info=True)
+        return f"Something went wrong on our side. Reference: {logs.request_id()}", 500, {"Content-Type": "text/plain"}
 
 
 def register(app) -> None:
-    app.before_request(_refuse_nul_characters)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IntegrityError, _conflict)
-    app.register_error_handler(StaleDataError, _conflict)
+    app.register_error_handler(StaleDataError, _changed_meanwhile)
     app.register_error_handler(Exception, _unexpected_error)

@@ -9,6 +9,7 @@ from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
+from portal import logs
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
@@ -104,7 +105,7 @@ def check_throttle(email: str, ip: str) -> None:
     if _recent_failures(SignInAttempt.email, normalise_email(email), since) >= config[
         "SIGN_IN_MAX_FAILURES_PER_ACCOUNT"
     ] or (_recent_failures(SignInAttempt.ip, ip, since) >= config["SIGN_IN_MAX_FAILURES_PER_ADDRESS"]):
-        log.warning("sign-in throttled ip=%s", ip)
+        logs.event("sign_in.throttled", logging.WARNING, email_hash=logs.email_hash(email), ip=ip)
         raise TooManyAttempts(
             f"Too many failed sign-ins. For your security, wait {config['SIGN_IN_WINDOW_MINUTES']} minutes and try again, "
             "or reset your password.",
@@ -117,7 +118,7 @@ def record_failure(email: str, ip: str) -> None:
     db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < old))  # keep the table small
     db.session.add(SignInAttempt(email=normalise_email(email), ip=ip))
     db.session.commit()
-    log.info("sign-in failed ip=%s", ip)
+    logs.event("sign_in.failed", logging.WARNING, email_hash=logs.email_hash(email), ip=ip)
 
 
 def authenticate(email: str, password: str) -> User | None:
@@ -136,7 +137,7 @@ def authenticate(email: str, password: str) -> User | None:
 def record_sign_in(user: User) -> None:
     user.last_sign_in_at = utcnow()
     db.session.commit()
-    log.info("sign-in user_id=%s", user.id)
+    logs.event("sign_in.succeeded", user_id=user.id, role=user.role.value)
 
 
 def set_password(user: User, new_password: str) -> None:

@@ -10,6 +10,7 @@ from decimal import Decimal
 
 from sqlalchemy import select, update
 
+from portal import logs
 from portal.audit.models import GENESIS_HASH, AuditEntry, AuditHead
 from portal.extensions import db
 from portal.timeutil import utcnow
@@ -61,6 +62,17 @@ def record(action: str, subject, *, actor=None, before=None, after=None, note: s
     entry.entry_hash = entry.compute_hash()
     session.add(entry)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.entry_hash))
+    if getattr(getattr(actor, "role", None), "value", None) == "staff":
+        logs.after_commit(
+            session,
+            "staff.action",
+            action=action,
+            actor_id=entry.actor_id,
+            subject_type=entry.subject_type,
+            subject_id=entry.subject_id,
+            firm_id=entry.firm_id,
+            audit_sequence=entry.sequence,
+        )
     return entry
 
 

@@ -39,6 +39,12 @@ def import_suppliers(path: Path, dry_run: bool):
         )
     for line in report_lines(report):
         click.echo(line)
+    if not dry_run:
+        # As a page does after its commit: searches see the imported firms now, and
+        # 'search-index check' agrees right after the import.
+        from portal import search
+
+        click.echo(f"Search index: {search.sync():,} firm(s) re-indexed.")
 
 
 def report_lines(report: imports.ImportReport) -> list[str]:

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -61,6 +61,7 @@ COLUMNS = (
 )
 SEPARATOR = ";"  # between items inside one cell
 BATCH_SIZE = 200  # rows per transaction
+IMPORT_LOCK = 2026_0001  # PostgreSQL advisory lock key held by each import batch until it commits
 MAX_LENGTHS = {"name": 200, "city": 80, "contact_email": 254, "website": 200}
 MAX_NUMBERS = {"capacity_units_per_month": 2_147_483_647, "employees": 500_000}  # int4 columns; the form's limit
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -417,9 +418,27 @@ class _Importer:
         self.now = utcnow()
         self.failure: str | None = None  # set when the database fails: the remaining rows are not tried
         self.firm_ids: dict[tuple[str, str], list[int]] = {}
-        for firm_id, name, city in db.session.execute(select(Firm.id, Firm.legal_name, Firm.city).order_by(Firm.id)):
-            self.firm_ids.setdefault(firm_key(name, city), []).append(firm_id)
+        self.newest_firm_id = 0
+        self._learn_new_firms()
         self.processes: dict[str, Process] = {}
+
+    def _learn_new_firms(self) -> None:
+        """Add the firms created since the importer last looked (by another import, say) to `firm_ids`."""
+        query = select(Firm.id, Firm.legal_name, Firm.city).where(Firm.id > self.newest_firm_id).order_by(Firm.id)
+        for firm_id, name, city in db.session.execute(query):
+            known = self.firm_ids.setdefault(firm_key(name, city), [])
+            if firm_id not in known:
+                known.append(firm_id)
+            self.newest_firm_id = firm_id
+
+    def _serialise_with_other_imports(self) -> None:
+        """Two imports of one file at once would each create the same new firms. Each batch holds a
+        lock from looking up which firms exist until it commits, and looks again under it."""
+        if db.session.get_bind().dialect.name == "postgresql":
+            db.session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK)))
+        else:  # SQLite: a write, even of no row, takes the database's write lock for the transaction
+            db.session.execute(text("UPDATE firm SET id = id WHERE 1 = 0"))
+        self._learn_new_firms()
 
     def refuse(self, rows: Iterable[SupplierRow], reason: str) -> None:
         self.report.refused += [RowProblem(row.line, (reason,)) for row in rows]
@@ -428,6 +447,14 @@ class _Importer:
         if self.failure:
             self.refuse(rows, self.failure)
             return
+        if not self.dry_run:
+            try:
+                self._serialise_with_other_imports()
+            except SQLAlchemyError as error:
+                db.session.rollback()
+                self.failure = f"not imported: the database failed ({_error_name(error)}); import the file again"
+                self.refuse(rows, self.failure)
+                return
         changes = self._apply_rows(rows)
         if self.dry_run:
             outcomes = _outcomes(changes)

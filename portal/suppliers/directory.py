@@ -8,6 +8,7 @@ never shows even before the index catches up.
 from dataclasses import dataclass
 
 from sqlalchemy import and_, exists, func, select
+from sqlalchemy.orm import selectinload
 
 from portal.extensions import db
 from portal.search import SearchParams
@@ -75,7 +76,16 @@ def public_firms(firm_ids: list[int]) -> list[Firm]:
     """The firms with these ids that are public right now, in the order given."""
     if not firm_ids:
         return []
-    firms = {f.id: f for f in db.session.scalars(select(Firm).where(Firm.id.in_(firm_ids), Firm.is_public))}
+    # Cards show each firm's capabilities and certificates by name: two queries for the page, not dozens.
+    query = (
+        select(Firm)
+        .where(Firm.id.in_(firm_ids), Firm.is_public)
+        .options(
+            selectinload(Firm.capabilities).joinedload(Capability.category),
+            selectinload(Firm.certificates).joinedload(Certificate.type),
+        )
+    )
+    firms = {f.id: f for f in db.session.scalars(query)}
     return [firms[i] for i in firm_ids if i in firms]
 
 

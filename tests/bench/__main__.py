@@ -21,6 +21,7 @@ MODULES = (
     "tests.bench.search",
     "tests.bench.matching",
     "tests.bench.dashboard",
+    "tests.bench.load",
 )
 DEFAULT_SIZE = 100_000
 SEED = 2026

@@ -1,0 +1,156 @@
+"""Who may reach what: every route of the URL map × every role, with the status each one gets.
+
+A route without a row fails `test_every_route_has_a_row`, naming it: a new page or endpoint is
+added here together with the answer each role should get.
+
+GET rules are requested with GET. POST-only rules are sent a POST with no form data and CSRF
+checks off (the testing configuration): the table is about who reaches an action; that every
+form refuses a POST without its token is proven by the form fuzz (test_form_fuzz.py), so leaving
+the token out here keeps one concern per test. An allowed role's empty POST
+gets the action's own answer (a redirect with a message, or 400), a refused one 403 or 404.
+
+Statuses: "sign in" is a redirect to the sign-in page; 404 is also the answer for things a user
+may not know exist (another firm's or brand's objects), 403 for a role that never may.
+"""
+
+from urllib.parse import urlsplit
+
+import pytest
+
+from tests.reliability.routes import rules_by_key, url_for_rule
+
+ROLES = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")
+SIGN_IN = "sign in"
+
+
+def row(default, **statuses) -> dict:
+    """A row: `default` for every role not named; anonymous users are sent to sign in unless named."""
+    table = dict.fromkeys(ROLES, default)
+    table["anonymous"] = SIGN_IN
+    table.update(statuses)
+    return table
+
+
+PUBLIC = dict.fromkeys(ROLES, 200)
+SIGNED_IN = row(200)
+STAFF = row(403, staff=200)
+STAFF_ACTION = row(403, staff=302)
+STAFF_FORM = row(403, staff=200)  # an empty form: the case page again, with the messages
+OWN_FIRM = row(404, supplier=200)  # the firm's own people; others learn nothing (404)
+OWN_FIRM_ACTION = row(404, supplier=302)
+OWN_FIRM_OR_STAFF_FILE = row(404, supplier=200, staff=200)
+
+# endpoint (or "endpoint rule" where one endpoint has several rules) -> {role: status}
+TABLE = {
+    # public pages
+    "main.home": PUBLIC,
+    "main.about": PUBLIC,
+    "static": PUBLIC,
+    "suppliers.directory_page": PUBLIC,
+    "suppliers.categories": PUBLIC,
+    "suppliers.category": PUBLIC,
+    "suppliers.profile /suppliers/<int:firm_id>-<slug>": PUBLIC,
+    "suppliers.profile /suppliers/<int:firm_id>": dict.fromkeys(ROLES, 301),  # to the address with the slug
+    "suppliers.logo": PUBLIC,
+    "suppliers.photo": PUBLIC,
+    "api.suppliers": PUBLIC,
+    "api.supplier": PUBLIC,
+    "api.taxonomy": PUBLIC,
+    # accounts: the forms for signing in are for anonymous users; signed-in users go home
+    "accounts.sign_in": row(302, anonymous=200),
+    "accounts.sign_up": row(302, anonymous=200),
+    "accounts.forgot_password": PUBLIC,
+    "accounts.reset_password": PUBLIC,  # the link itself is the credential
+    "accounts.sign_out": dict.fromkeys(ROLES, 302),
+    "accounts.overview": SIGNED_IN,
+    "accounts.change_password": SIGNED_IN,
+    "accounts.tokens": SIGNED_IN,
+    "accounts.revoke_token": row(404, supplier=302),  # the token is the supplier's
+    # a firm's own pages
+    "suppliers.my_firm": row(403, supplier=302, other_supplier=302),  # one firm each: straight to it
+    "suppliers.manage": OWN_FIRM,
+    "suppliers.edit_profile": OWN_FIRM,
+    "suppliers.edit_capability /firms/<int:firm_id>/capabilities/new": OWN_FIRM,
+    "suppliers.edit_capability /firms/<int:firm_id>/capabilities/<int:capability_id>/edit": OWN_FIRM,
+    "suppliers.edit_certificate /firms/<int:firm_id>/certificates/new": OWN_FIRM,
+    "suppliers.edit_certificate /firms/<int:firm_id>/certificates/<int:certificate_id>/edit": OWN_FIRM,
+    "suppliers.colleagues": OWN_FIRM,
+    "suppliers.evidence": OWN_FIRM_OR_STAFF_FILE,
+    "suppliers.submit": OWN_FIRM_ACTION,
+    "suppliers.upload_logo": OWN_FIRM_ACTION,
+    "suppliers.upload_photo": OWN_FIRM_ACTION,
+    "suppliers.delete_capability": OWN_FIRM_ACTION,
+    "suppliers.delete_certificate": OWN_FIRM_ACTION,
+    "suppliers.delete_photo": OWN_FIRM_ACTION,
+    "suppliers.remove_colleague": OWN_FIRM_ACTION,
+    "suppliers.join_firm": row(302),  # none of them is the invitee: home, with whom it was sent to
+    # sourcing needs
+    "needs.index": row(403, brand=200, other_brand=200),
+    "needs.edit /needs/new": row(403, brand=200, other_brand=200),
+    "needs.edit /needs/<int:need_id>/edit": row(403, brand=200, other_brand=404),
+    "needs.show": row(404, brand=200, staff=200, supplier=200),  # open: every verified firm sees it
+    "needs.act": row(403, brand=302, other_brand=404),
+    "needs.opportunities": row(403, supplier=200, other_supplier=200),
+    # EDB staff
+    "staff.home": STAFF,
+    "staff.people": STAFF,
+    "staff.firms": STAFF,
+    "staff.review_firm": STAFF,
+    "staff.queue": STAFF,
+    "staff.audit_trail": STAFF,
+    "staff.audit_trail_csv": STAFF,
+    "staff.imports_page": STAFF,
+    "staff.export_suppliers_csv": STAFF,
+    "staff.decide_firm": STAFF_ACTION,
+    "staff.decide_profile_changes": STAFF_ACTION,
+    "staff.review_item": STAFF_ACTION,
+    "compliance.cases": STAFF,
+    "compliance.open_case": STAFF,
+    "compliance.case": STAFF,
+    "compliance.document": STAFF,
+    "compliance.add_note": STAFF_FORM,
+    "compliance.attach_document": STAFF_FORM,
+    "compliance.close_case": STAFF_FORM,
+    "compliance.set_standing": STAFF_FORM,
+}
+
+
+def answer(response) -> int | str:
+    location = response.headers.get("Location", "")
+    if response.status_code == 302 and urlsplit(location).path == "/account/sign-in":
+        return SIGN_IN
+    return response.status_code
+
+
+def test_every_route_has_a_row(app):
+    keys = rules_by_key(app)
+    missing = sorted(f"{key} ({rule.rule})" for key, rule in keys.items() if key not in TABLE)
+    assert not missing, "routes without a row in TABLE (add the status each role gets): " + ", ".join(missing)
+    stale = sorted(set(TABLE) - set(keys))
+    assert not stale, f"rows for routes that no longer exist: {', '.join(stale)}"
+    assert all(set(statuses) == set(ROLES) for statuses in TABLE.values())
+
+
+def _acting_last(statuses: dict) -> list[str]:
+    """Roles that are refused first: at most one role per action may act (and change what the next sees)."""
+    refused = (SIGN_IN, 403, 404)
+    return sorted(ROLES, key=lambda role: statuses[role] not in refused)
+
+
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_each_role_gets_the_status_in_the_table(app, world, key):
+    rule = rules_by_key(app).get(key)
+    if rule is None:
+        pytest.skip(f"{key} is not in the URL map (test_every_route_has_a_row names it)")
+    url = url_for_rule(rule, world)
+    method = "GET" if "GET" in rule.methods else "POST"
+    found = {}
+    for role in _acting_last(TABLE[key]):
+        client = app.test_client()
+        if role != "anonymous":
+            with client.session_transaction() as session:
+                session["_user_id"] = world.users[role].get_id()
+                session["_fresh"] = True
+        found[role] = answer(client.open(url, method=method))
+    wrong = {role: f"{found[role]} (table: {TABLE[key][role]})" for role in ROLES if found[role] != TABLE[key][role]}
+    assert not wrong, f"{method} {url}: {wrong}"
