@@ -901,7 +901,9 @@ def seed_demo(progress=None) -> list[str]:
     except Exception:
         db.session.rollback()
         raise
-    return _summary(result, len(firm_plans))
+    from portal.demo.activity import seed_activity  # needs, introductions and investment on top of the firms
+
+    return _summary(result, len(firm_plans)) + seed_activity()
 
 
 def _load(firm_plans: list[dict], password_hash: str, progress) -> dict:

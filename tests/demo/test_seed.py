@@ -139,3 +139,20 @@ def test_progress_callback_sees_every_firm(db):
 def test_dates_are_relative_to_today(db, seeded):
     newest = db.session.scalar(select(func.max(Certificate.expiry_date)))
     assert today() + timedelta(days=180) < newest <= today() + timedelta(days=31 * 31)
+
+
+def test_the_demo_shows_needs_quotes_introductions_and_investment(db, seeded):
+    from portal.introductions.models import Introduction, Stage
+    from portal.investment.models import Interest, Opportunity, OpportunityStatus
+    from portal.needs.models import NeedStatus, Quote, SourcingNeed
+
+    statuses = [need.status for need in db.session.scalars(select(SourcingNeed))]
+    assert statuses.count(NeedStatus.OPEN) == 7 and statuses.count(NeedStatus.AWARDED) == 1
+    assert _count(db, Quote) == 2
+    stages = sorted(i.stage for i in db.session.scalars(select(Introduction)))
+    assert stages == sorted([Stage.IN_TALKS, Stage.REQUESTED])
+    [opportunity] = db.session.scalars(select(Opportunity))
+    assert opportunity.status == OpportunityStatus.PUBLISHED
+    assert db.session.scalar(select(Interest)).accepted
+    assert any("sourcing needs" in line for line in seeded)
+    assert not any("sourcing needs" in line for line in seed_demo()), "a second run creates nothing more"
