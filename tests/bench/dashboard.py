@@ -159,7 +159,7 @@ def dashboard(run: Run) -> list[Figure]:
         return response
 
     page = get("/staff/dashboard").get_data(as_text=True)
-    if page.count("<canvas") != 5 or 'data-value="' not in page:
+    if page.count("<canvas") != 6 or 'data-value="' not in page:
         raise RuntimeError("the dashboard does not show its charts and figures")
     staff_samples = measure(lambda: get("/staff/dashboard"), REQUESTS, WARMUP)
     public_samples = measure(lambda: get("/localization"), REQUESTS, WARMUP)
