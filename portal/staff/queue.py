@@ -10,7 +10,7 @@ count and "next in queue" agree on what waits and in which order.
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import DateTime, Integer, String, func, literal, null, select, type_coerce, union_all
+from sqlalchemy import DateTime, Integer, String, and_, func, literal, null, select, type_coerce, union_all
 
 from portal.audit.models import AuditEntry
 from portal.claims.models import ClaimStatus, FirmClaim
@@ -112,21 +112,26 @@ def _selects(kind: str | None, category: str | None, province: str | None, timed
         touched = _latest_audit(
             "Capability", Capability.id, ("capability.added", "capability.updated"), Capability.firm_id, timed
         )
-        waiting = ((Capability.review_status == ReviewStatus.PENDING) & verified) | Capability.proposed.is_not(None)
-        selects.append(
-            select(
-                *_row(
-                    "capability",
-                    Capability.id,
-                    Firm.id,
-                    func.coalesce(touched, Capability.created_at),
-                    Capability.category_slug,
-                    Firm.province,
+        # Two disjoint arms (new on a verified listing; an edit held for review), each found by its
+        # partial index instead of a scan of every capability.
+        for waiting in (
+            and_(Capability.review_status == ReviewStatus.PENDING, verified, Capability.proposed.is_(None)),
+            Capability.proposed.is_not(None),
+        ):
+            selects.append(
+                select(
+                    *_row(
+                        "capability",
+                        Capability.id,
+                        Firm.id,
+                        func.coalesce(touched, Capability.created_at),
+                        Capability.category_slug,
+                        Firm.province,
+                    )
                 )
+                .join(Firm, Firm.id == Capability.firm_id)
+                .where(waiting, *firm_filters, *([Capability.category_slug == category] if category else []))
             )
-            .join(Firm, Firm.id == Capability.firm_id)
-            .where(waiting, *firm_filters, *([Capability.category_slug == category] if category else []))
-        )
     if kind in (None, "certificate"):
         touched = _latest_audit(
             "Certificate", Certificate.id, ("certificate.added", "certificate.updated"), Certificate.firm_id, timed
@@ -155,7 +160,13 @@ def _selects(kind: str | None, category: str | None, province: str | None, timed
         selects.append(
             select(
                 *_row("profile", Firm.id, Firm.id, func.coalesce(touched, Firm.updated_at), None, Firm.province)
-            ).where(Firm.proposed.is_not(None), verified, *firm_filters, *firm_category)
+            ).where(
+                # Through its partial index: SQLite would otherwise walk every verified firm.
+                Firm.id.in_(select(Firm.id).where(Firm.proposed.is_not(None)).scalar_subquery()),
+                verified,
+                *firm_filters,
+                *firm_category,
+            )
         )
     if kind in (None, "claim"):
         selects.append(

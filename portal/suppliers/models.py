@@ -17,6 +17,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     and_,
+    text,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -294,3 +295,13 @@ class FirmMerge(db.Model):
     merged: Mapped[Firm] = relationship(foreign_keys=[merged_id])
     merged_by = relationship("User", foreign_keys=[merged_by_id])
     undone_by = relationship("User", foreign_keys=[undone_by_id])
+
+
+# The review queue counts what waits on every staff page. These partial indexes hold only the rows
+# that wait (a few among 100,000 firms), so the count never reads the whole tables.
+_PENDING = text("review_status = 'pending'")
+_PROPOSED = text("proposed IS NOT NULL")
+Index("ix_firm_proposed", Firm.id, sqlite_where=_PROPOSED, postgresql_where=_PROPOSED)
+Index("ix_capability_pending", Capability.firm_id, sqlite_where=_PENDING, postgresql_where=_PENDING)
+Index("ix_capability_proposed", Capability.firm_id, sqlite_where=_PROPOSED, postgresql_where=_PROPOSED)
+Index("ix_certificate_pending", Certificate.firm_id, sqlite_where=_PENDING, postgresql_where=_PENDING)
