@@ -18,7 +18,7 @@ from portal.search.documents import firm_document, spelling_words
 from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
 from portal.search.outbox import SearchOutbox
 from portal.search.thesaurus import current_thesaurus
-from portal.suppliers.models import Capability, Firm
+from portal.suppliers.models import Capability, Certificate, Firm
 from portal.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ def load_firms(firm_ids) -> dict[int, Firm]:
         .options(
             selectinload(Firm.capabilities).selectinload(Capability.category),
             selectinload(Firm.capabilities).selectinload(Capability.processes),
-            selectinload(Firm.certificates),
+            selectinload(Firm.certificates).joinedload(Certificate.type),
         )
     )
     return {firm.id: firm for firm in db.session.scalars(query)}

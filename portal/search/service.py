@@ -47,6 +47,9 @@ class SearchResult:
     per_page: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
+    # The hits' firms, read from the database in this request when snippets needed them, so the
+    # page can show them without reading them again.
+    firms: dict = field(default_factory=dict)
 
     @property
     def pages(self) -> int:
@@ -87,12 +90,14 @@ def search(params: SearchParams) -> SearchResult:
         ranked = top(words, found, terms, start + per_page)[start:]
     else:
         ranked = [(doc, None) for doc in facts.page_in_order(found, sort, params.category, start, per_page)]
+    loaded: dict = {}
     hits = [
         Hit(firm_id=facts.firm_ids[doc], score=round(score, 4) if score is not None else None) for doc, score in ranked
     ]
     if params.snippets and words is not None and hits:
         phrases = indexed_phrases(searcher)
         firms = load_firms([hit.firm_id for hit in hits])
+        loaded = firms
         for hit in hits:
             if hit.firm_id in firms:
                 hit.snippet = snippet(firm_texts(firms[hit.firm_id]), words, phrases)
@@ -105,6 +110,7 @@ def search(params: SearchParams) -> SearchResult:
         per_page=per_page,
         facets=facts.facet_counts(found, params.category, day),
         suggestion=hint,
+        firms=loaded,
     )
 
 

@@ -72,10 +72,16 @@ def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchPara
     return params, problems
 
 
-def public_firms(firm_ids: list[int]) -> list[Firm]:
-    """The firms with these ids that are public right now, in the order given."""
+def public_firms(firm_ids: list[int], loaded: dict | None = None) -> list[Firm]:
+    """The firms with these ids that are public right now, in the order given.
+
+    `loaded` holds firms this request already read (with capabilities and certificates), e.g. by
+    search for its snippets; they are used as they are when every id is among them.
+    """
     if not firm_ids:
         return []
+    if loaded and all(i in loaded for i in firm_ids):
+        return [loaded[i] for i in firm_ids if loaded[i].is_public]
     # Cards show each firm's capabilities and certificates by name: two queries for the page, not dozens.
     query = (
         select(Firm)

@@ -41,7 +41,7 @@ def directory_page():
     params, _problems = directory.search_params(request.args)  # a page ignores what it cannot use
     result = search.search(params)
     by_id = {hit.firm_id: hit for hit in result.hits}
-    firms = directory.public_firms(list(by_id))
+    firms = directory.public_firms(list(by_id), result.firms)
     return render_template(
         "suppliers/directory.html",
         params=params,
