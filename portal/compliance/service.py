@@ -3,11 +3,10 @@ matching. Every act is one transaction with its audit entry; acts on a case name
 reviewer saw, so two reviewers never silently overwrite each other.
 """
 
-from contextlib import contextmanager
 from datetime import date
+from functools import partial
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, uploads
 from portal.compliance.models import (
@@ -24,6 +23,7 @@ from portal.compliance.models import (
 from portal.extensions import db
 from portal.suppliers.models import Firm
 from portal.timeutil import today, utcnow
+from portal.transactions import one_act
 
 MEASURES = {"incentive": IncentiveStatus, "licence": LicenceStatus}
 # The status of each measure that keeps a firm out of matching while it applies.
@@ -142,23 +142,7 @@ def _check_open(case: ComplianceCase) -> None:
         raise ComplianceError(N_("This case is closed; open a new case for a new concern."))
 
 
-@contextmanager
-def _transaction(stored_path: str | None = None):
-    """Run one act and commit it with its audit entry; on any failure roll back and drop the file.
-
-    The version column makes the case's UPDATE fail when another reviewer committed first.
-    """
-    try:
-        yield
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        uploads.discard(stored_path)
-        raise CaseChanged() from error
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored_path)
-        raise
+_transaction = partial(one_act, CaseChanged)
 
 
 def _touch(case: ComplianceCase) -> None:

@@ -9,6 +9,7 @@ contact panel stays between the two parties: staff reach firms and accounts thro
 """
 
 from contextlib import contextmanager
+from functools import partial
 
 from flask import abort, current_app
 from flask_babel import force_locale
@@ -17,7 +18,6 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.accounts.models import Role
@@ -39,6 +39,7 @@ from portal.notifications.service import notify_all
 from portal.suppliers import service as suppliers
 from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 MESSAGE_MAX = 2000
 REQUEST_MAX = 1000
@@ -364,18 +365,7 @@ def _check_version(intro: Introduction, expected_version: int | None) -> None:
         raise IntroductionChanged()
 
 
-@contextmanager
-def _transaction():
-    """Commit the act whole; the version column turns a concurrent change into IntroductionChanged."""
-    try:
-        yield
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        raise IntroductionChanged() from error
-    except Exception:
-        db.session.rollback()
-        raise
+_transaction = partial(one_act, IntroductionChanged)
 
 
 def _move(intro: Introduction, to_stage: Stage, by, outcome: Outcome | None = None) -> StageChange:

@@ -7,15 +7,14 @@ something that does not exist. Each act is one transaction with its audit entry.
 """
 
 from collections import defaultdict
-from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import partial
 
 from flask import abort
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, uploads
 from portal.accounts.models import Role
@@ -46,6 +45,7 @@ from portal.suppliers import service as suppliers
 from portal.suppliers.models import Firm, ListingStatus
 from portal.taxonomy.models import ComponentCategory
 from portal.timeutil import today, utcnow
+from portal.transactions import one_act
 
 S = OpportunityStatus
 FIELDS = ("title", "purpose", "amount_min", "amount_max", "currency", "instruments", "stage", "use_of_funds",
@@ -230,22 +230,7 @@ def document_for(opportunity_id: int, document_id: int, user=None) -> Opportunit
 # --- one transaction per act ---------------------------------------------------------------------
 
 
-@contextmanager
-def _transaction(stored_path: str | None = None):
-    """Commit the act with its audit entry and mail; on failure roll back and drop a stored file.
-
-    The version columns make an UPDATE fail when someone else committed first: that failure is
-    told to the person as "changed meanwhile", not as an error.
-    """
-    try:
-        yield
-        db.session.commit()
-    except Exception as error:
-        db.session.rollback()
-        uploads.discard(stored_path)
-        if isinstance(error, StaleDataError):
-            raise ChangedMeanwhile() from error
-        raise
+_transaction = partial(one_act, ChangedMeanwhile)
 
 
 # The event kinds of this module, as the notification kinds users can turn e-mail off for.

@@ -6,14 +6,12 @@ cron: an open need whose deadline has passed is closed for every rule (`effectiv
 `flask close-due-needs` only writes down what the rules already apply.
 """
 
-from contextlib import contextmanager
 from datetime import date
 
 from flask import abort
 from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select, union
-from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit, uploads
 from portal.accounts.models import Role
@@ -34,6 +32,7 @@ from portal.needs.models import (
 from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
+from portal.transactions import one_act
 
 FIELDS = ("title", "category_slug", "description", "features", "quantity_per_month", "target_unit_price", "currency",
           "delivery_province", "start_date", "deadline", "visibility")  # fmt: skip
@@ -167,22 +166,9 @@ def _check_version(need: SourcingNeed, expected_version: int | None) -> None:
         raise NeedChanged()
 
 
-@contextmanager
 def transaction(stored_path: str | None = None, conflict=NeedChanged):
-    """Run one act and commit it with its audit entries and notices. A concurrent change (a version
-    column moved: `conflict` is raised) or any failure rolls it all back and drops a file stored
-    for it."""
-    try:
-        yield
-        db.session.commit()
-    except StaleDataError as error:
-        db.session.rollback()
-        uploads.discard(stored_path)
-        raise conflict() from error
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored_path)
-        raise
+    """One act of a need or quote: see `portal.transactions.one_act`."""
+    return one_act(conflict, stored_path)
 
 
 def _touch(need: SourcingNeed) -> None:
