@@ -337,8 +337,9 @@ def create_need(user, form):
 def need(need_id, user):
     """One sourcing need.
 
-    Its owner and staff see it always; suppliers once it is published to every verified firm. To
-    anyone else it answers 404, as for a need that does not exist."""
+    Its owner and staff see it always; once it is published, suppliers whose firm it invited or
+    that quoted on it, and, while an open-to-all need takes quotes, those whose verified firm makes
+    its category. To anyone else it answers 404, as for a need that does not exist."""
     return jsonify(need_json(needs.need_for(need_id, user)))
 
 

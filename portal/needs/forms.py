@@ -18,7 +18,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange,
 from wtforms.widgets import HiddenInput
 
 from portal.needs.models import CURRENCIES, NeedVisibility
-from portal.needs.quotes import quote_problems
+from portal.needs.quotes import MAX_UNIT_PRICE, quote_problems
 from portal.suppliers.forms import MAX_QUANTITY, MultiCheckboxField
 from portal.taxonomy import PROVINCES, category_choices, certification_choices, process_choices
 from portal.timeutil import today
@@ -26,6 +26,7 @@ from portal.uploads import DOCUMENT_KINDS
 from portal.validators import Upload, choices, strip_filter
 
 ATTACHMENT_LABEL = _l("File (PDF, PNG or JPEG, at most 10 MB)")
+MAX_ID = 2**31 - 1  # ids are 32-bit columns: a larger number cannot even be looked up
 
 
 def _version_field(required: bool = True):
@@ -62,7 +63,10 @@ class NeedForm(FlaskForm):
     target_unit_price = DecimalField(
         _l("Target unit price"),
         places=4,
-        validators=[Optional(), NumberRange(min=0, message=_l("Enter a price of 0 or more."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=MAX_UNIT_PRICE, message=_l("Enter a price of 0 or more, below 100,000,000.")),
+        ],
     )
     currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
     delivery_province = SelectField(
@@ -124,7 +128,13 @@ class AttachmentForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    firm_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Choose a firm to invite."))])
+    firm_id = IntegerField(
+        widget=HiddenInput(),
+        validators=[
+            InputRequired(_l("Choose a firm to invite.")),
+            NumberRange(min=1, max=MAX_ID, message=_l("Choose a firm to invite.")),
+        ],
+    )
     submit = SubmitField(_l("Invite"))
 
 

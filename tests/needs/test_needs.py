@@ -238,3 +238,11 @@ def test_a_target_price_is_stored_exactly_and_audited(client, login, db):
     assert need.target_unit_price == Decimal("3.1250")
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "need.created"))
     assert entry.after["target_unit_price"] == "3.1250"
+
+
+@pytest.mark.parametrize("price", ["100000000", "1e20", "Infinity"])
+def test_a_target_price_the_column_cannot_hold_gets_a_message(client, login, db, price):
+    login("brand")
+    body = html.unescape(post_need(client, target_unit_price=price).get_data(as_text=True))
+    assert "Enter a price of 0 or more, below 100,000,000." in body
+    assert db.session.scalar(select(SourcingNeed)) is None

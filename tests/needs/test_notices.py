@@ -3,6 +3,7 @@
 import html
 from datetime import timedelta
 
+import pytest
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -96,6 +97,15 @@ def test_a_hidden_firm_cannot_be_invited_or_found(client, login, cast):
     assert "Hidden Cells" not in client.get(f"/needs/{need.id}/invite?q=hidden").get_data(as_text=True)
     response = client.post(f"/needs/{need.id}/invitations", data={"firm_id": hidden.id}, follow_redirects=True)
     assert "Only verified firms taking part in sourcing can be invited." in response.get_data(as_text=True)
+    assert db.session.scalar(select(NeedInvitation)) is None
+
+
+@pytest.mark.parametrize("firm_id", ["2147483648", "99999999999999999999"])
+def test_a_firm_number_no_firm_can_have_invites_nobody(client, login, cast, firm_id):
+    need = create_need(cast["brand"], visibility="invited")
+    login(cast["brand"])
+    response = client.post(f"/needs/{need.id}/invitations", data={"firm_id": firm_id})
+    assert response.status_code == 302
     assert db.session.scalar(select(NeedInvitation)) is None
 
 

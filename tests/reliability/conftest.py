@@ -1,24 +1,36 @@
-"""Objects every route can point at, and a user per role, for the access table and the form fuzz."""
+"""Objects every route can point at, and a user per role, for the access table and the form fuzz.
+
+Each feature's objects are made through its own services (or the builders its tests use), so the
+world is in a state the portal itself can reach.
+"""
 
 import re
 from dataclasses import dataclass
 from datetime import timedelta
+from decimal import Decimal
 
 import pytest
+from sqlalchemy import select
 
-from portal.accounts.models import ApiToken
-from portal.accounts.service import make_reset_token
+from portal.accounts.service import issue_token, make_reset_token
+from portal.claims import service as claims
+from portal.claims.models import ClaimMethod
 from portal.compliance import service as compliance
 from portal.compliance.models import CaseKind
 from portal.extensions import db
+from portal.introductions import service as introductions
+from portal.needs import quotes
 from portal.needs import service as needs
 from portal.needs.models import NeedVisibility
-from portal.suppliers.models import FirmMember, FirmPhoto, ListingStatus, MemberRole
+from portal.notifications.models import Notification
+from portal.suppliers import merging
+from portal.suppliers.models import FirmMember, FirmPhoto, MemberRole
 from portal.suppliers.service import invite_colleague
 from portal.timeutil import today
 from portal.uploads import IMAGE_KINDS, store
 from tests.conftest import make_user
 from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
+from tests.investment.builders import add_document, make_interest, make_opportunity, make_profile
 
 
 @dataclass
@@ -26,9 +38,47 @@ class World:
     """The objects URL arguments point at, and a signed-in user per role."""
 
     users: dict
+    tokens: dict  # role -> plain API token, for the /api/ routes (the API ignores sessions)
     values: dict  # URL argument name -> value
     by_endpoint: dict  # endpoint -> {argument: value} where the name alone is ambiguous
     query: dict  # endpoint -> query string
+
+
+def _need(brand, title: str, category: str):
+    """A published open-to-all need of `brand`, through the needs service."""
+    need = needs.create_need(
+        brand,
+        {
+            "title": title,
+            "category_slug": category,
+            "description": "1,800 mAh packs.",
+            "quantity_per_month": 20000,
+            "currency": "USD",
+            "delivery_province": "Punjab",
+            "deadline": today() + timedelta(days=30),
+            "visibility": NeedVisibility.OPEN,
+        },
+    )
+    needs.transition(need, "publish", brand)
+    return need
+
+
+def _quote(need, firm, by):
+    """The firm's sealed quote on the need, with a file, through the quotes service."""
+    data = {
+        "unit_price": Decimal("2.40"),
+        "currency": "USD",
+        "min_order_quantity": 5000,
+        "lead_time_days": 30,
+        "valid_until": need.deadline,
+        "notes": "Cells from our own line.",
+    }
+    return quotes.send_quote(need, firm, data, (PDF_BYTES, "quote.pdf"), by)
+
+
+def _link_token(outbox, kind: str) -> str:
+    """The last part of the link in the newest e-mail of `kind`."""
+    return re.search(r"https?://\S+", outbox(kind)[-1].body).group(0).rsplit("/", 1)[1]
 
 
 @pytest.fixture
@@ -39,12 +89,12 @@ def world(app, users, outbox) -> World:
         "other_supplier": make_user("supplier", email="other-supplier@example.com"),
         "other_brand": make_user("brand", email="other-brand@example.com"),
     }
-    # The other supplier's listing is still a draft: such a firm is not shown brands' needs.
-    make_firm("Other Supplier Works", status=ListingStatus.DRAFT, owner=people["other_supplier"])
+    # The other supplier's firm is public but makes housings: it is not shown the brand's battery need.
+    make_firm("Other Supplier Works", owner=people["other_supplier"], capabilities=[{"category": "housing-plastic"}])
     firm = make_firm(
         "Access Circuits (Pvt) Ltd",
         owner=supplier,
-        capabilities=[{"category": "pcba"}],
+        capabilities=[{"category": "pcba"}, {"category": "battery"}],
         certificates=[{"type": "iso-9001"}],
     )
     colleague = make_user("supplier", email="colleague@example.com")
@@ -57,39 +107,76 @@ def world(app, users, outbox) -> World:
     certificate.evidence_mimetype = evidence.mimetype
     firm.logo_path = logo.path
     db.session.commit()
-    need = needs.create_need(
-        brand,
-        {
-            "title": "Li-ion packs",
-            "category_slug": "battery",
-            "description": "1,800 mAh packs.",
-            "quantity_per_month": 20000,
-            "currency": "USD",
-            "delivery_province": "Punjab",
-            "deadline": today() + timedelta(days=30),
-            "visibility": NeedVisibility.OPEN,
-        },
-    )
-    needs.transition(need, "publish", brand)
-    token, _plain = ApiToken.issue(supplier, "CI")
+    tokens = {role: issue_token(user, "CI") for role, user in people.items()}
     case = compliance.open_case(firm, CaseKind.FALSE_CERTIFICATE, "Certificate doubts.", staff)
     document = compliance.attach_document(case, (PDF_BYTES, "visit.pdf"), "", staff, case.version)
     invite_colleague(firm, "invitee@example.com", MemberRole.EDITOR, supplier)
-    invitation = re.search(r"https?://\S+", outbox("firm_invitation")[-1].body).group(0).rsplit("/", 1)[1]
+    invitation = _link_token(outbox, "firm_invitation")
+
+    # Sourcing: an open need with a drawing, which the firm sees only through the category it makes;
+    # another with the firm's sealed quote; a closed one whose quotes can be read.
+    need = _need(brand, "Li-ion packs", "battery")
+    attachment = needs.add_attachment(need, (PDF_BYTES, "drawing.pdf"), brand)
+    quoted = _need(brand, "Power-bank cells", "battery")
+    quote = _quote(quoted, firm, supplier)
+    closed = _need(brand, "Spare packs", "battery")
+    _quote(closed, firm, supplier)
+    needs.transition(closed, "close", brand)
+
+    # An introduction about the need, accepted: the thread and the stages are open.
+    intro = introductions.request_introduction(brand, firm, "We make feature phones.", need)
+    introductions.accept(intro, supplier)
+    notice = db.session.scalar(
+        select(Notification).where(Notification.user_id == supplier.id).order_by(Notification.id)
+    )
+
+    # Investment: a published opportunity with a data-room file, and the investor's accepted interest.
+    opportunity = make_opportunity(firm, categories=("pcba",))
+    plan = add_document(opportunity, store(PDF_BYTES, "plan.pdf").path)
+    make_profile(people["investor"], categories=("pcba",))
+    interest = make_interest(opportunity, people["investor"], accepted=True)
+
+    # Claims: an unowned duplicate of the firm, claimed by the supplier with a document and by the
+    # other supplier with an address on its domain (the link is not opened yet).
+    duplicate = make_firm("Access Circuits", website="https://accesscircuits.example.pk")
+    claim = claims.start_claim(
+        duplicate, supplier, method=ClaimMethod.DOCUMENT, position="Director", note="",
+        document=(PDF_BYTES, "registration.pdf"),
+    )  # fmt: skip
+    claims.start_claim(
+        duplicate, people["other_supplier"], method=ClaimMethod.EMAIL, position="Sales", note="",
+        email="sales@accesscircuits.example.pk",
+    )  # fmt: skip
+    confirmation = _link_token(outbox, "claim")
+
+    # Merges: one done (to undo); an unowned record left to claim.
+    unclaimed = make_firm("Indus Moulds")
+    record = merging.merge(unclaimed, make_firm("Indus Moulds (Pvt) Ltd"), staff, take_from_merged=set(), versions=None)
     db.session.commit()
     return World(
         users=people,
+        tokens={role: plain for role, (_token, plain) in tokens.items()},
         values={
             "firm_id": firm.id,
+            "other_id": duplicate.id,
             "slug": firm.slug,
             "capability_id": firm.capabilities[0].id,
             "certificate_id": certificate.id,
             "photo_id": photo.id,
             "member_id": member.id,
-            "token_id": token.id,
+            "token_id": tokens["supplier"][0].id,
             "need_id": need.id,
+            "attachment_id": attachment.id,
+            "quote_id": quote.id,
             "case_id": case.id,
             "document_id": document.id,
+            "intro_id": intro.id,
+            "opportunity_id": opportunity.id,
+            "interest_id": interest.id,
+            "notice_id": notice.id,
+            "claim_id": claim.id,
+            "merge_id": record.id,
+            "name": "categories",
             "filename": "css/portal.css",
             "action": "publish",
             "kind": "capabilities",
@@ -98,9 +185,21 @@ def world(app, users, outbox) -> World:
         },
         by_endpoint={
             "suppliers.category": {"slug": "pcba"},
+            "dashboard.set_phase": {"slug": "pcba"},
             "accounts.reset_password": {"token": make_reset_token(brand)},
             "suppliers.join_firm": {"token": invitation},
+            "claims.confirm_email": {"token": confirmation},
+            "claims.claim": {"firm_id": unclaimed.id},
             "staff.decide_firm": {"action": "verify"},
+            "needs.compare": {"need_id": closed.id},
+            "needs.award": {"need_id": closed.id},
+            "needs.withdraw": {"need_id": quoted.id},
+            "needs.quote_attachment": {"need_id": quoted.id, "attachment_id": quote.attachments[0].id},
+            "needs.remove_quote_attachment": {"need_id": quoted.id, "attachment_id": quote.attachments[0].id},
+            "investment.act": {"action": "close"},
+            "investment.decide": {"action": "approve"},
+            "investment.document": {"document_id": plan.id},
+            "investment.delete_document": {"document_id": plan.id},
         },
         query={"compliance.open_case": f"firm={firm.id}"},
     )

@@ -9,6 +9,9 @@ form refuses a POST without its token is proven by the form fuzz (test_form_fuzz
 the token out here keeps one concern per test. An allowed role's empty POST
 gets the action's own answer (a redirect with a message, or 400), a refused one 403 or 404.
 
+The JSON API (/api/) ignores sessions: each role calls it with its own API token, anonymous
+callers with none (401), and a POST carries an empty JSON object, so an allowed role gets 422.
+
 Statuses: "sign in" is a redirect to the sign-in page; 404 is also the answer for things a user
 may not know exist (another firm's or brand's objects), 403 for a role that never may.
 """
@@ -39,6 +42,17 @@ STAFF_FORM = row(403, staff=200)  # an empty form: the case page again, with the
 OWN_FIRM = row(404, supplier=200)  # the firm's own people; others learn nothing (404)
 OWN_FIRM_ACTION = row(404, supplier=302)
 OWN_FIRM_OR_STAFF_FILE = row(404, supplier=200, staff=200)
+BRANDS = row(403, brand=200, other_brand=200)
+SUPPLIERS = row(403, supplier=200, other_supplier=200)
+OWN_NEED = row(403, brand=200, other_brand=404)  # the brand's own need; the other brand learns nothing
+OWN_NEED_ACTION = row(403, brand=302, other_brand=404)
+INVESTORS = row(403, brand=200, other_brand=200, investor=200)  # brands invest too
+
+
+def api_row(default, **statuses) -> dict:
+    """A row of the JSON API: callers without a token get 401."""
+    return row(default, anonymous=401, **statuses)
+
 
 # endpoint (or "endpoint rule" where one endpoint has several rules) -> {role: status}
 TABLE = {
@@ -53,9 +67,10 @@ TABLE = {
     "suppliers.profile /suppliers/<int:firm_id>": dict.fromkeys(ROLES, 301),  # to the address with the slug
     "suppliers.logo": PUBLIC,
     "suppliers.photo": PUBLIC,
-    "api.suppliers": PUBLIC,
-    "api.supplier": PUBLIC,
-    "api.taxonomy": PUBLIC,
+    "dashboard.summary": PUBLIC,  # counts only, no firm or need named
+    "dashboard.summary_csv": PUBLIC,
+    "investment.index": PUBLIC,
+    "investment.show": PUBLIC,  # published: the summary is public, the data room is not
     # accounts: the forms for signing in are for anonymous users; signed-in users go home
     "accounts.sign_in": row(302, anonymous=200),
     "accounts.sign_up": row(302, anonymous=200),
@@ -88,9 +103,71 @@ TABLE = {
     "needs.index": row(403, brand=200, other_brand=200),
     "needs.edit /needs/new": row(403, brand=200, other_brand=200),
     "needs.edit /needs/<int:need_id>/edit": row(403, brand=200, other_brand=404),
-    "needs.show": row(404, brand=200, staff=200, supplier=200),  # open: every verified firm sees it
-    "needs.act": row(403, brand=302, other_brand=404),
-    "needs.opportunities": row(403, supplier=200, other_supplier=200),
+    # open to all: public firms making its category see it (the other supplier's firm makes housings)
+    "needs.show": row(404, brand=200, staff=200, supplier=200),
+    "needs.act": OWN_NEED_ACTION,
+    "needs.opportunities": SUPPLIERS,
+    "needs.add_attachment": OWN_NEED_ACTION,
+    "needs.remove_attachment": OWN_NEED_ACTION,
+    "needs.attachment": row(404, brand=200, staff=200, supplier=200),  # whoever sees the need
+    "needs.invite_search": OWN_NEED,
+    "needs.invite": OWN_NEED_ACTION,
+    "needs.quote": row(403, supplier=200, other_supplier=404),
+    # the need the supplier's firm quoted on; sealed: until it closes, not even its brand or staff
+    # open the quote's file
+    "needs.withdraw": row(403, supplier=302, other_supplier=404),
+    "needs.remove_quote_attachment": row(403, supplier=302, other_supplier=404),
+    "needs.quote_attachment": row(404, supplier=200),
+    # the closed need: its brand and staff compare the quotes, the quoting firm does not
+    "needs.compare": row(404, brand=200, staff=200),
+    "needs.award": OWN_NEED_ACTION,
+    # introductions: the brand and the firm's people; staff read them but never act
+    "introductions.index": row(200, investor=403),
+    "introductions.ask": BRANDS,
+    "introductions.show": row(404, brand=200, supplier=200, staff=200, investor=403),
+    "introductions.accept": row(403, supplier=200, other_supplier=404),  # an empty form: the page again
+    "introductions.decline": row(403, supplier=200, other_supplier=404),
+    "introductions.post_message": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
+    "introductions.move_stage": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
+    # investment: the firm's people manage; an investor whose interest it accepted sees the data room
+    "investment.mine": SUPPLIERS,
+    "investment.edit /investment/firms/<int:firm_id>/new": OWN_FIRM,
+    "investment.edit /investment/<int:opportunity_id>/edit": OWN_FIRM,
+    "investment.act": OWN_FIRM_ACTION,
+    "investment.upload_document": OWN_FIRM,  # an empty form: the page again, with the message
+    "investment.delete_document": OWN_FIRM_ACTION,
+    "investment.document": row(404, supplier=200, investor=200, staff=200),
+    "investment.investors": OWN_FIRM,
+    "investment.profile": INVESTORS,
+    "investment.matches": INVESTORS,
+    "investment.express_interest": INVESTORS,  # an empty form: the page again, with the message
+    # an interest's thread is the investor's and the firm's alone, not staff's
+    "investment.interest": row(404, supplier=200, investor=200),
+    "investment.decide_interest": row(404, supplier=302),
+    "investment.move_stage": row(404, supplier=200, investor=200),
+    "investment.record_commitment": row(404, supplier=200, investor=200),
+    # claims: the supplier's claim (by document) on an unowned listing
+    "claims.claim": SIGNED_IN,  # those who may not claim read why
+    "claims.confirm_email": dict.fromkeys(ROLES, 302),  # the link is the credential; once used, home
+    "claims.mine": SIGNED_IN,
+    "claims.document": row(404, supplier=200, staff=200),  # the claimant's and staff's
+    "claims.withdraw": row(404, supplier=302),
+    "claims.decide": STAFF_ACTION,
+    # notifications: each person's own
+    "notifications.index": SIGNED_IN,
+    "notifications.email_settings": SIGNED_IN,
+    "notifications.read_all": row(302),
+    "notifications.open_notice": row(404, supplier=302),  # the notice is the supplier's
+    # the JSON API, called with each role's token
+    "api.openapi_document": PUBLIC,
+    "api.documentation": PUBLIC,
+    "api.taxonomy": PUBLIC,
+    "api.supplier_list": PUBLIC,
+    "api.supplier": PUBLIC,
+    "api.supplier_opportunities": api_row(403, supplier=200, other_supplier=404, staff=200),
+    "api.create_need": api_row(403, brand=422, other_brand=422),
+    "api.need": api_row(404, supplier=200, brand=200, staff=200, investor=403),
+    "api.need_matches": api_row(403, brand=200, other_brand=404, staff=200),
     # EDB staff
     "staff.home": STAFF,
     "staff.people": STAFF,
@@ -104,6 +181,16 @@ TABLE = {
     "staff.decide_firm": STAFF_ACTION,
     "staff.decide_profile_changes": STAFF_ACTION,
     "staff.review_item": STAFF_ACTION,
+    "staff.add_firm": STAFF,
+    "staff.choose_duplicate": STAFF,
+    "staff.compare_duplicate": STAFF,
+    "staff.undo_merge": STAFF_ACTION,
+    "dashboard.index": STAFF,
+    "dashboard.phases": STAFF,
+    "dashboard.table_csv": STAFF,
+    "dashboard.set_phase": row(403, staff=400),  # an empty form: the page again, with the message
+    "investment.review": STAFF,
+    "investment.decide": STAFF_ACTION,
     "compliance.cases": STAFF,
     "compliance.open_case": STAFF,
     "compliance.case": STAFF,
@@ -144,13 +231,17 @@ def test_each_role_gets_the_status_in_the_table(app, world, key):
         pytest.skip(f"{key} is not in the URL map (test_every_route_has_a_row names it)")
     url = url_for_rule(rule, world)
     method = "GET" if "GET" in rule.methods else "POST"
+    api = rule.rule.startswith("/api/")
     found = {}
     for role in _acting_last(TABLE[key]):
-        client = app.test_client()
-        if role != "anonymous":
+        client, headers = app.test_client(), {}
+        if role != "anonymous" and api:
+            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+        elif role != "anonymous":
             with client.session_transaction() as session:
                 session["_user_id"] = world.users[role].get_id()
                 session["_fresh"] = True
-        found[role] = answer(client.open(url, method=method))
+        body = {"json": {}} if api and method == "POST" else {}
+        found[role] = answer(client.open(url, method=method, headers=headers, **body))
     wrong = {role: f"{found[role]} (table: {TABLE[key][role]})" for role in ROLES if found[role] != TABLE[key][role]}
     assert not wrong, f"{method} {url}: {wrong}"

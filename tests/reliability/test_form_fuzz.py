@@ -151,6 +151,10 @@ class FormParser(HTMLParser):
                 self.select.current = self.select.options[:1]
             self.select = None
         elif tag == "textarea":
+            # A browser drops the newline that opens a textarea's content (WTForms writes one).
+            current = self.textarea.current if self.textarea is not None else []
+            if current and current[0].startswith(("\r\n", "\n")):
+                current[0] = current[0].removeprefix("\r").removeprefix("\n")
             self.textarea = None
 
 
@@ -202,6 +206,18 @@ PLAUSIBLE = {
     "until": LATER,
     "reason": "Expired certificate.",
     "caption": "SMT line",
+    "message": "We make feature phones and would like to talk.",
+    "position": "Managing director",
+    "use_of_funds": "A second SMT line for feature-phone boards.",
+    "amount_min": "1000000",
+    "amount_max": "2000000",
+    "ticket_min": "1000000",
+    "ticket_max": "5000000",
+    "amount": "1500000",
+    "unit_price": "2.40",
+    "min_order_quantity": "5000",
+    "lead_time_days": "30",
+    "valid_until": LATER,
 }
 
 
