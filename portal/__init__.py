@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
+from werkzeug.routing import IntegerConverter
 
 import config as portal_config
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -44,6 +45,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal.accounts.loaders import register_loaders
 
     register_loaders(login_manager)
+    app.url_map.converters["int"] = RowIdConverter
     _register_blueprints(app)
 
     from portal import errors, headers, input_guard, logs, templating
@@ -60,6 +62,14 @@ def create_app(test_config: dict | None = None) -> Flask:
     register_cli(app)
     app.after_request(flush_pending_mail)
     return app
+
+
+class RowIdConverter(IntegerConverter):
+    """`<int:…>` in a page's address is a row id: past what the database can hold it is no match
+    (404), not a query PostgreSQL refuses with an error."""
+
+    def __init__(self, url_map, **kwargs):
+        super().__init__(url_map, **{"max": 2**31 - 1, **kwargs})
 
 
 def _refuse_insecure_production(app: Flask) -> None:

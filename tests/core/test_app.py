@@ -117,3 +117,9 @@ def test_a_nul_character_in_a_form_or_query_is_a_bad_request_not_a_crash(client,
     response = client.post("/needs/new", data={"title": "Cells\x00", "category": "battery"})
     assert response.status_code == 400 and "NUL character" in response.get_data(as_text=True)
     assert client.get("/suppliers/?q=pcb%00").status_code == 400
+
+
+@pytest.mark.parametrize("path", ["/needs/99999999999999999999", "/suppliers/2147483648", "/investment/99999999999"])
+def test_an_id_beyond_what_the_database_holds_is_not_found(client, login, path):
+    login("staff")
+    assert client.get(path).status_code == 404
