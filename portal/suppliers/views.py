@@ -1,5 +1,7 @@
 """Supplier pages: the public directory, profiles and categories, and a firm's own listing pages."""
 
+from urllib.parse import urlencode
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -42,8 +44,11 @@ def directory_page():
     result = search.search(params)
     by_id = {hit.firm_id: hit for hit in result.hits}
     firms = directory.public_firms(list(by_id), result.firms)
+    base = url_for("suppliers.directory_page")
     return render_template(
         "suppliers/directory.html",
+        # Facets link dozens of times per page: one route lookup, then plain query strings.
+        directory_url=lambda args: f"{base}?{urlencode(args)}" if args else base,
         params=params,
         result=result,
         firms=firms,
