@@ -11,7 +11,7 @@ the kept one, so its audit history stays readable and the merge can be undone.
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Table, and_, or_, select, tuple_, update
+from sqlalchemy import PrimaryKeyConstraint, Table, UniqueConstraint, and_, or_, select, tuple_, update
 
 from portal import audit
 from portal.extensions import db
@@ -49,16 +49,11 @@ def _links() -> list[Link]:
 
 
 def _unique_sets(link: Link) -> list[list[str]]:
-    """The other columns of each uniqueness rule that includes the link's column."""
-    sets = []
-    for constraint in link.table.constraints:
-        names = [c.name for c in getattr(constraint, "columns", [])]
-        if constraint.__class__.__name__ in ("UniqueConstraint", "PrimaryKeyConstraint") and link.column in names:
-            sets.append([n for n in names if n != link.column])
-    sets += [[n for n in (c.name for c in i.columns) if n != link.column]
-             for i in link.table.indexes if i.unique and link.column in i.columns]  # fmt: skip
-    sets += [[] for c in link.table.columns if c.name == link.column and c.unique]
-    return sets
+    """The other columns of each uniqueness rule (key, unique constraint or unique index) that
+    includes the link's column. A column declared `unique=True` is among the constraints."""
+    rules = [c.columns for c in link.table.constraints if isinstance(c, UniqueConstraint | PrimaryKeyConstraint)]
+    rules += [i.columns for i in link.table.indexes if i.unique]
+    return [[c.name for c in columns if c.name != link.column] for columns in rules if link.column in columns]
 
 
 def _row_keys(link: Link, firm_id: int) -> list[list]:
