@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.notifications.service import unread_count
-from portal.staff.queue import queue_count
+from portal.staff.queue import navigation_count
 
 
 def _navigation() -> list[tuple[str, str]]:
@@ -26,7 +26,7 @@ def _navigation() -> list[tuple[str, str]]:
     if role in (Role.INVESTOR, Role.BRAND):
         items.append(("investment.matches", _l("Investment")))
     if role == Role.STAFF:
-        items.append(("staff.queue", _l("Review queue (%(count)s)", count=queue_count())))
+        items.append(("staff.queue", _l("Review queue (%(count)s)", count=navigation_count())))
         items += [
             ("staff.firms", _l("Listings")),
             ("compliance.cases", _l("Compliance")),

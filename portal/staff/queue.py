@@ -248,12 +248,26 @@ def next_item(after_firm_id: int | None = None) -> QueueItem | None:
     return items[0] if items else None
 
 
-def queue_count(kind: str | None = None, category: str | None = None, province: str | None = None) -> int:
-    """How many items wait (under the filters), in one query: the navigation shows it on every staff page."""
+def queue_count(
+    kind: str | None = None, category: str | None = None, province: str | None = None, at_most: int | None = None
+) -> int:
+    """How many items wait (under the filters), in one query; `at_most` stops counting there, so a
+    long queue costs no more than a short one."""
     if kind is not None and kind not in KINDS:
         return 0
     queue = _union(kind, category, province, timed=False)
+    if at_most is not None:
+        queue = select(queue.c.item_id).limit(at_most).subquery()
     return db.session.scalar(select(func.count()).select_from(queue)) or 0
+
+
+NAVIGATION_COUNT_CAP = 999
+
+
+def navigation_count() -> str:
+    """The queue size the staff navigation shows on every page: exact up to 999, then "999+"."""
+    count = queue_count(at_most=NAVIGATION_COUNT_CAP + 1)
+    return f"{NAVIGATION_COUNT_CAP}+" if count > NAVIGATION_COUNT_CAP else str(count)
 
 
 def counts_by_firm() -> dict[int, int]:

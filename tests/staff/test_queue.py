@@ -7,6 +7,7 @@ import pytest
 from sqlalchemy import event, select
 
 from portal.audit.models import AuditEntry
+from portal.staff import queue
 from portal.staff.queue import queue_count, review_queue
 from portal.suppliers import service
 from portal.suppliers.models import ListingStatus, ReviewStatus
@@ -148,6 +149,17 @@ def test_the_item_pages_carry_the_anchors_the_queue_links_to(client, login, wait
 
 def test_staff_see_the_count_in_the_navigation(client, login, waiting):
     login("staff")
+    assert "Review queue (4)" in client.get("/staff/people").get_data(as_text=True)
+
+
+def test_a_long_queue_shows_a_capped_count_in_the_navigation_and_the_exact_total_on_its_page(
+    client, login, waiting, monkeypatch
+):
+    monkeypatch.setattr(queue, "NAVIGATION_COUNT_CAP", 3)
+    login("staff")
+    assert "Review queue (3+)" in client.get("/staff/people").get_data(as_text=True)
+    assert "4 items waiting" in client.get("/staff/queue").get_data(as_text=True)
+    monkeypatch.setattr(queue, "NAVIGATION_COUNT_CAP", 4)
     assert "Review queue (4)" in client.get("/staff/people").get_data(as_text=True)
 
 
