@@ -27,20 +27,29 @@ FIELD_WEIGHTS = {"name": 3, "capabilities": 2, "description": 1, "city": 1}
 
 def firm_texts(firm: Firm) -> dict[str, str]:
     """The searchable parts of a firm, in the words the firm wrote (also used for snippets)."""
-    capabilities = [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
+    capabilities = [
+        (c.category.name, [p.name for p in c.processes], c.equipment, c.materials, c.notes)
+        for c in firm.capabilities
+        if c.review_status == ReviewStatus.VERIFIED
+    ]
+    return searchable_texts(firm.trade_name, firm.legal_name, firm.description, firm.city, capabilities)
+
+
+def searchable_texts(trade_name, legal_name, description, city, capabilities) -> dict[str, str]:
+    """The texts of `firm_texts` from plain values, for callers that read rows rather than objects.
+
+    `capabilities` are (category name, process names, equipment, materials, notes) of the verified
+    capabilities, in their order on the firm.
+    """
     capability_text = "\n".join(
-        " ".join(
-            part
-            for part in (c.category.name, ", ".join(p.name for p in c.processes), c.equipment, c.materials, c.notes)
-            if part
-        )
-        for c in capabilities
+        " ".join(part for part in (category, ", ".join(processes), equipment, materials, notes) if part)
+        for category, processes, equipment, materials, notes in capabilities
     )
     return {
-        "name": " ".join(dict.fromkeys(n for n in (firm.trade_name, firm.legal_name) if n)),
+        "name": " ".join(dict.fromkeys(n for n in (trade_name, legal_name) if n)),
         "capabilities": capability_text,
-        "description": firm.description or "",
-        "city": firm.city,
+        "description": description or "",
+        "city": city,
     }
 
 

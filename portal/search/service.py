@@ -4,10 +4,10 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from portal.search.documents import firm_texts
+from portal.search.cards import FirmCard, public_cards
 from portal.search.engine import vocabulary
 from portal.search.facts import IndexFacts, bits_of, is_member, members
-from portal.search.indexing import catch_up, load_firms, open_store, thesaurus
+from portal.search.indexing import catch_up, open_store, thesaurus
 from portal.search.query import indexed_phrases, parse, suggestion
 from portal.search.ranking import iter_bits, matches, top
 from portal.search.snippets import snippet
@@ -47,9 +47,9 @@ class SearchResult:
     per_page: int
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
     suggestion: str | None = None
-    # The hits' firms, read from the database in this request when snippets needed them, so the
-    # page can show them without reading them again.
-    firms: dict = field(default_factory=dict)
+    # The hits' cards (public firms only), read in this request when snippets needed their texts,
+    # so the page can show them without reading them again; None when not read.
+    cards: dict[int, FirmCard] | None = None
 
     @property
     def pages(self) -> int:
@@ -90,17 +90,16 @@ def search(params: SearchParams) -> SearchResult:
         ranked = top(words, found, terms, start + per_page)[start:]
     else:
         ranked = [(doc, None) for doc in facts.page_in_order(found, sort, params.category, start, per_page)]
-    loaded: dict = {}
+    cards = None
     hits = [
         Hit(firm_id=facts.firm_ids[doc], score=round(score, 4) if score is not None else None) for doc, score in ranked
     ]
     if params.snippets and words is not None and hits:
         phrases = indexed_phrases(searcher)
-        firms = load_firms([hit.firm_id for hit in hits])
-        loaded = firms
+        cards = public_cards([hit.firm_id for hit in hits], day)
         for hit in hits:
-            if hit.firm_id in firms:
-                hit.snippet = snippet(firm_texts(firms[hit.firm_id]), words, phrases)
+            if hit.firm_id in cards:
+                hit.snippet = snippet(cards[hit.firm_id].texts, words, phrases)
     total = found.bit_count()
     hint = suggestion(params.q, *vocabulary(store.current_path())) if params.q and not total else None
     return SearchResult(
@@ -110,7 +109,7 @@ def search(params: SearchParams) -> SearchResult:
         per_page=per_page,
         facets=facts.facet_counts(found, params.category, day),
         suggestion=hint,
-        firms=loaded,
+        cards=cards,
     )
 
 

@@ -217,7 +217,7 @@ class Certificate(db.Model):
     @is_valid_on.inplace.expression
     @classmethod
     def _is_valid_on_expression(cls, on: date | None = None):
-        return and_(cls.review_status == ReviewStatus.VERIFIED, cls.expiry_date > (on or today()))
+        return and_(cls.review_status == ReviewStatus.VERIFIED, cls.expiry_date > (today() if on is None else on))
 
     def days_to_expiry(self, on: date | None = None) -> int | None:
         if self.expiry_date is None:

@@ -1,7 +1,5 @@
 """Supplier pages: the public directory, profiles and categories, and a firm's own listing pages."""
 
-from urllib.parse import urlencode
-
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -12,6 +10,7 @@ from portal.access import role_required
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.forms import ConfirmForm
+from portal.search.cards import cards_in_order
 from portal.suppliers import directory, lifecycle, service
 from portal.suppliers.completeness import completeness, completeness_score
 from portal.suppliers.forms import (
@@ -43,19 +42,19 @@ def directory_page():
     params, _problems = directory.search_params(request.args)  # a page ignores what it cannot use
     result = search.search(params)
     by_id = {hit.firm_id: hit for hit in result.hits}
-    firms = directory.public_firms(list(by_id), result.firms)
-    base = url_for("suppliers.directory_page")
+    firms = cards_in_order(list(by_id), result.cards)
+    base, args, labels = url_for("suppliers.directory_page"), request.args.to_dict(), _facet_labels()
     return render_template(
         "suppliers/directory.html",
-        # Facets link dozens of times per page: one route lookup, then plain query strings.
-        directory_url=lambda args: f"{base}?{urlencode(args)}" if args else base,
         params=params,
         result=result,
         firms=firms,
         snippets={firm_id: Markup(hit.snippet) for firm_id, hit in by_id.items()},
-        facet_labels=_facet_labels(),
+        facets={
+            name: directory.facet_links(base, args, name, result.facets.get(name, {}), labels.get(name, {}))
+            for name in ("category", "province", "certification", "market")
+        },
         provinces=PROVINCES,
-        public_capabilities=directory.public_capabilities,
     )
 
 
@@ -124,11 +123,12 @@ def categories():
 def category(slug):
     """A bookmarkable page per component category: HS code, what it covers, firms, national capacity."""
     item = db.session.get(ComponentCategory, slug) or abort(404)
+    page = directory.category_firms(item, page=_int_arg("page") or 1)
     return render_template(
         "suppliers/category.html",
         summary=directory.category_summary(item),
-        page=directory.category_firms(item, page=_int_arg("page") or 1),
-        public_capabilities=directory.public_capabilities,
+        page=page,
+        firms=cards_in_order([firm.id for firm in page.items]),
     )
 
 

@@ -287,6 +287,35 @@ def test_page_links_keep_the_filters(client, app):
     assert len(names(client.get(link.replace("&amp;", "&")))) == 2
 
 
+def facet_links(response, name: str) -> dict[str, tuple[str, bool]]:
+    """A facet's links on a results page: value -> (address, whether the filter is on)."""
+    body = response.get_data(as_text=True)
+    found = {}
+    for href, current, value in re.findall(
+        r'<a (?:class="fw-semibold" )?href="([^"]*)"( aria-current="true")?>[^<]*</a>\s*'
+        rf'<span class="text-body-secondary" data-testid="facet-{name}-([^"]*)">',
+        body,
+    ):
+        found[value] = (href.replace("&amp;", "&"), bool(current))
+    return found
+
+
+def test_facet_links_add_a_filter_and_the_chosen_one_takes_it_off(client, app):
+    make_firm("Lahore Boards (Pvt) Ltd", capabilities=[{"category": "pcba"}, {"category": "battery"}])
+    make_firm("Karachi Boards (Pvt) Ltd", province="Sindh", city="Karachi", capabilities=[{"category": "pcba"}])
+
+    links = facet_links(client.get("/suppliers/?q=boards&page=2"), "province")
+    assert links == {
+        "Punjab": ("/suppliers/?q=boards&province=Punjab", False),
+        "Sindh": ("/suppliers/?q=boards&province=Sindh", False),
+    }
+    filtered = client.get(links["Sindh"][0])
+    assert names(filtered) == ["Karachi Boards (Pvt) Ltd"]
+    assert facet_links(filtered, "province") == {"Sindh": ("/suppliers/?q=boards", True)}
+    assert facet_links(filtered, "category")["pcba"] == ("/suppliers/?q=boards&province=Sindh&category=pcba", False)
+    assert facet_links(client.get("/suppliers/?province=Sindh"), "province") == {"Sindh": ("/suppliers/", True)}
+
+
 @pytest.mark.parametrize(("count", "text"), [(0, "0 verified firms"), (1, "1 verified firm"), (3, "3 verified firms")])
 def test_result_count_text(client, app, count, text):
     for _ in range(count):
