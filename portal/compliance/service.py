@@ -187,17 +187,11 @@ def attach_document(
     """Store the file (checked by content, at most 10 MB) and keep it with the case."""
     _check_version(case, expected_version)
     _check_open(case)
-    try:
-        stored = uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
-    except uploads.UploadRejected as error:
-        raise ComplianceError(str(error)) from error
+    stored = uploads.store_document(upload, ComplianceError)
     with _transaction(stored.path):
         document = CaseDocument(
             case=case,
-            path=stored.path,
-            filename=stored.filename,
-            mimetype=stored.mimetype,
-            size=stored.size,
+            **stored.columns(),
             description=(description or "").strip(),
             uploaded_by_id=by.id,
             uploaded_at=utcnow(),

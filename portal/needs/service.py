@@ -322,10 +322,7 @@ def _announce(need: SourcingNeed) -> None:
 def add_attachment(need: SourcingNeed, upload: tuple[bytes, str], by) -> NeedAttachment:
     """Keep a drawing or specification with the need (checked by content, at most 10 MB)."""
     _check_editable(need)
-    try:
-        stored = uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
-    except uploads.UploadRejected as error:
-        raise NeedRefused(str(error)) from error
+    stored = uploads.store_document(upload, NeedRefused)
     with transaction(stored.path):
         attachment = NeedAttachment.from_upload(stored, need.id, by)
         db.session.add(attachment)
