@@ -18,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from portal import audit, uploads
 from portal.accounts.models import Role
-from portal.compliance.service import N_, excluded_firm_ids, is_excluded_from_matching
+from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
+from portal.i18n import N_
 from portal.investment.models import (
     DealStage,
     Interest,

@@ -17,10 +17,10 @@ from sqlalchemy.orm import selectinload
 from portal import audit, uploads
 from portal.compliance.service import is_excluded_from_matching
 from portal.extensions import db
+from portal.i18n import N_
 from portal.needs import notices
 from portal.needs.models import CURRENCIES, NeedAttachment, NeedStatus, Quote, QuoteStatus, SourcingNeed
 from portal.needs.service import (
-    N_,
     NeedChanged,
     NeedRefused,
     effective_status,

@@ -17,6 +17,7 @@ from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
+from portal.i18n import N_
 from portal.matching.facts import Match
 from portal.needs import notices
 from portal.needs.matches import matches_for, need_facts, verdicts_for  # noqa: F401  (the service's API)
@@ -43,11 +44,6 @@ TRANSITIONS = {
     "close": ({NeedStatus.OPEN}, NeedStatus.CLOSED),
     "cancel": ({NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.CLOSED}, NeedStatus.CANCELLED),
 }
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; `NeedRefused` translates it when it is shown."""
-    return message
 
 
 class NeedRefused(ValueError):
