@@ -1,7 +1,8 @@
 """Settings for the portal: one class per environment, environment variables override.
 
 `PORTAL_ENV` picks the class (development, testing, production); `DATABASE_URL`,
-`SECRET_KEY`, `PORTAL_INDEX_DIR`, `UPLOAD_DIR` and the `MAIL_*` variables override it.
+`SECRET_KEY`, `PORTAL_INDEX_DIR`, `UPLOAD_DIR`, `PORTAL_PROXY_HOPS` and the `MAIL_*` variables
+override it.
 """
 
 import os
@@ -33,6 +34,10 @@ class Config:
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Well above every per-file limit, so an oversized file gets its message next to the field.
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
+
+    # Reverse proxies in front of the portal (nginx alone: 1) whose X-Forwarded-For and
+    # X-Forwarded-Proto are believed. 0 ignores those headers: a client cannot choose its address.
+    PROXY_HOPS = int(os.environ.get("PORTAL_PROXY_HOPS", "0"))
 
     # Links in e-mails sent outside a request (reminders from cron) start with this.
     PORTAL_BASE_URL = os.environ.get("PORTAL_BASE_URL", "http://127.0.0.1:5000")

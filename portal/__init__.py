@@ -4,6 +4,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, current_app, has_request_context, request
+from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as portal_config
@@ -29,6 +30,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _refuse_insecure_production(app)
+    _trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
     db.init_app(app)
@@ -81,6 +83,16 @@ def _refuse_insecure_production(app: Flask) -> None:
             "set the SECRET_KEY environment variable to a long random value "
             "(python -c 'import secrets; print(secrets.token_hex(32))')."
         )
+
+
+def _trust_proxies(app: Flask) -> None:
+    """Behind `PROXY_HOPS` proxies, take the client's address and scheme from what they forwarded,
+    so throttles, rate limits and logs see the client rather than the proxy. Host is not taken
+    from X-Forwarded-Host: a proxy that does not set it would let a client choose the host of
+    reset links; the proxy passes Host on instead (nginx: `proxy_set_header Host $host`)."""
+    hops = app.config["PROXY_HOPS"]
+    if hops > 0:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)
 
 
 def _select_locale():

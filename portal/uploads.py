@@ -7,7 +7,7 @@ who may see them, with `send_stored()`.
 import os
 import secrets
 import zlib
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from flask import abort, current_app, send_file
@@ -35,6 +35,10 @@ class StoredFile:
     filename: str  # the name the user gave it, for downloads
     mimetype: str
     size: int
+
+    def columns(self) -> dict:
+        """The path, filename, mimetype and size of the row that keeps the file."""
+        return asdict(self)
 
 
 def sniff_kind(head: bytes) -> str | None:
@@ -106,6 +110,15 @@ def store(data: bytes, filename: str, kinds=DOCUMENT_KINDS, max_bytes: int = 10 
     os.replace(temporary, target)
     safe_name = Path(filename or f"file{extension}").name[:150] or f"file{extension}"
     return StoredFile(path=relative, filename=safe_name, mimetype=mimetype, size=len(data))
+
+
+def store_document(upload: tuple[bytes, str], refused: type[Exception]) -> StoredFile:
+    """Store a document for an act (PDF or image, at most 10 MB); a file the rules refuse raises
+    the act's own `refused` error carrying the rule's message."""
+    try:
+        return store(*upload, kinds=DOCUMENT_KINDS, max_bytes=10 * MB)
+    except UploadRejected as error:
+        raise refused(str(error)) from error
 
 
 def read_field(file_storage) -> tuple[bytes, str]:

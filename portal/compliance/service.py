@@ -21,6 +21,7 @@ from portal.compliance.models import (
     LicenceStatus,
 )
 from portal.extensions import db
+from portal.i18n import N_
 from portal.suppliers.models import Firm
 from portal.timeutil import today, utcnow
 from portal.transactions import one_act
@@ -29,12 +30,6 @@ MEASURES = {"incentive": IncentiveStatus, "licence": LicenceStatus}
 # The status of each measure that keeps a firm out of matching while it applies.
 EXCLUDING = {"incentive": IncentiveStatus.WITHDRAWN, "licence": LicenceStatus.SUSPENDED}
 STANDING_PARTS = ("status", "since", "until", "case_id")
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; the service also runs outside requests (CLI), so pages
-    translate the message when they show it."""
-    return message
 
 
 class ComplianceError(ValueError):
@@ -187,17 +182,11 @@ def attach_document(
     """Store the file (checked by content, at most 10 MB) and keep it with the case."""
     _check_version(case, expected_version)
     _check_open(case)
-    try:
-        stored = uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
-    except uploads.UploadRejected as error:
-        raise ComplianceError(str(error)) from error
+    stored = uploads.store_document(upload, ComplianceError)
     with _transaction(stored.path):
         document = CaseDocument(
             case=case,
-            path=stored.path,
-            filename=stored.filename,
-            mimetype=stored.mimetype,
-            size=stored.size,
+            **stored.columns(),
             description=(description or "").strip(),
             uploaded_by_id=by.id,
             uploaded_at=utcnow(),

@@ -18,8 +18,9 @@ from sqlalchemy.orm import selectinload
 
 from portal import audit, uploads
 from portal.accounts.models import Role
-from portal.compliance.service import N_, excluded_firm_ids, is_excluded_from_matching
+from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
+from portal.i18n import N_
 from portal.investment.models import (
     DealStage,
     Interest,
@@ -463,18 +464,10 @@ def add_document(opportunity: Opportunity, upload: tuple[bytes, str], descriptio
     """Store a PDF or image under the upload rules (checked by content, at most 10 MB)."""
     if opportunity.status not in DOCUMENTS_OPEN:
         raise InvestmentRefused(N_("This opportunity has ended; its data room no longer changes."))
-    try:
-        stored = uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
-    except uploads.UploadRejected as error:
-        raise InvestmentRefused(str(error)) from error
+    stored = uploads.store_document(upload, InvestmentRefused)
     with _transaction(stored.path):
         document = OpportunityDocument(
-            opportunity=opportunity,
-            path=stored.path,
-            filename=stored.filename,
-            mimetype=stored.mimetype,
-            size=stored.size,
-            description=(description or "").strip(),
+            opportunity=opportunity, **stored.columns(), description=(description or "").strip()
         )
         db.session.add(document)
         db.session.flush()

@@ -189,11 +189,4 @@ class NeedAttachment(db.Model):
     @classmethod
     def from_upload(cls, stored, need_id: int, by) -> "NeedAttachment":
         """The row for a file `uploads.store` accepted, uploaded by `by`."""
-        return cls(
-            need_id=need_id,
-            path=stored.path,
-            filename=stored.filename,
-            mimetype=stored.mimetype,
-            size=stored.size,
-            uploaded_by_id=by.id,
-        )
+        return cls(need_id=need_id, **stored.columns(), uploaded_by_id=by.id)

@@ -17,10 +17,10 @@ from sqlalchemy.orm import selectinload
 from portal import audit, uploads
 from portal.compliance.service import is_excluded_from_matching
 from portal.extensions import db
+from portal.i18n import N_
 from portal.needs import notices
 from portal.needs.models import CURRENCIES, NeedAttachment, NeedStatus, Quote, QuoteStatus, SourcingNeed
 from portal.needs.service import (
-    N_,
     NeedChanged,
     NeedRefused,
     effective_status,
@@ -121,12 +121,7 @@ def _check(data: dict, need: SourcingNeed) -> None:
 
 
 def _store(upload) -> uploads.StoredFile | None:
-    if not upload:
-        return None
-    try:
-        return uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
-    except uploads.UploadRejected as error:
-        raise NeedRefused(str(error)) from error
+    return uploads.store_document(upload, NeedRefused) if upload else None
 
 
 def _attach(quote: Quote, stored: uploads.StoredFile | None, by) -> None:

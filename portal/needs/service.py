@@ -17,6 +17,7 @@ from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
+from portal.i18n import N_
 from portal.matching.facts import Match
 from portal.needs import notices
 from portal.needs.matches import matches_for, need_facts, verdicts_for  # noqa: F401  (the service's API)
@@ -43,11 +44,6 @@ TRANSITIONS = {
     "close": ({NeedStatus.OPEN}, NeedStatus.CLOSED),
     "cancel": ({NeedStatus.DRAFT, NeedStatus.OPEN, NeedStatus.CLOSED}, NeedStatus.CANCELLED),
 }
-
-
-def N_(message: str) -> str:
-    """Marks a message for extraction; `NeedRefused` translates it when it is shown."""
-    return message
 
 
 class NeedRefused(ValueError):
@@ -322,10 +318,7 @@ def _announce(need: SourcingNeed) -> None:
 def add_attachment(need: SourcingNeed, upload: tuple[bytes, str], by) -> NeedAttachment:
     """Keep a drawing or specification with the need (checked by content, at most 10 MB)."""
     _check_editable(need)
-    try:
-        stored = uploads.store(*upload, kinds=uploads.DOCUMENT_KINDS, max_bytes=10 * uploads.MB)
-    except uploads.UploadRejected as error:
-        raise NeedRefused(str(error)) from error
+    stored = uploads.store_document(upload, NeedRefused)
     with transaction(stored.path):
         attachment = NeedAttachment.from_upload(stored, need.id, by)
         db.session.add(attachment)
