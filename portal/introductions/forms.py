@@ -19,6 +19,16 @@ def _version_field():
     return IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Reload the page and try again."))])
 
 
+def _reason_field(description):
+    """An optional reason the other side reads, as long as the service allows."""
+    return TextAreaField(
+        _l("Reason (optional)"),
+        filters=[strip_filter],
+        validators=[Length(max=REASON_MAX, message=_l("Keep it to %(max)d characters."))],
+        description=description,
+    )
+
+
 class AskForm(FlaskForm):
     message = TextAreaField(
         _l("Message to the firm"),
@@ -44,13 +54,15 @@ class AcceptForm(FlaskForm):
 class DeclineForm(FlaskForm):
     form_name = "decline"
     version = _version_field()
-    reason = TextAreaField(
-        _l("Reason (optional)"),
-        filters=[strip_filter],
-        validators=[Length(max=REASON_MAX, message=_l("Keep it to %(max)d characters."))],
-        description=_l("The brand sees this reason."),
-    )
+    reason = _reason_field(_l("The brand sees this reason."))
     submit = SubmitField(_l("Decline"))
+
+
+class WithdrawForm(FlaskForm):
+    form_name = "withdraw"
+    version = _version_field()
+    reason = _reason_field(_l("The firm sees this reason."))
+    submit = SubmitField(_l("Withdraw request"))
 
 
 class MessageForm(FlaskForm):

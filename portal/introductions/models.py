@@ -4,7 +4,8 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text
+from sqlalchemy import DateTime, ForeignKey, Index, String, Text, and_
+from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_type
@@ -14,7 +15,7 @@ from portal.timeutil import utcnow
 
 
 class Stage(enum.StrEnum):
-    """Where an introduction stands, in the order it moves (declined ends a request instead)."""
+    """Where an introduction stands, in the order it moves (declined or withdrawn ends a request instead)."""
 
     REQUESTED = "requested"
     INTRODUCED = "introduced"
@@ -23,6 +24,7 @@ class Stage(enum.StrEnum):
     ORDER_PLACED = "order_placed"
     CLOSED = "closed"
     DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
 
     @property
     def label(self) -> str:
@@ -46,15 +48,16 @@ STAGE_LABELS = {
     Stage.ORDER_PLACED: _l("Order placed"),
     Stage.CLOSED: _l("Closed"),
     Stage.DECLINED: _l("Declined"),
+    Stage.WITHDRAWN: _l("Withdrawn"),
 }
 OUTCOME_LABELS = {Outcome.ORDER_WON: _l("Order won"), Outcome.NO_DEAL: _l("No deal")}
 
 
-# The forward order; DECLINED stands outside it (it can only follow REQUESTED).
+# The forward order; DECLINED and WITHDRAWN stand outside it (each can only follow REQUESTED).
 STAGE_ORDER = (Stage.REQUESTED, Stage.INTRODUCED, Stage.IN_TALKS, Stage.SAMPLES, Stage.ORDER_PLACED, Stage.CLOSED)
 # Stages after acceptance and before closing: the two sides talk and move it forward.
 ACTIVE_STAGES = (Stage.INTRODUCED, Stage.IN_TALKS, Stage.SAMPLES, Stage.ORDER_PLACED)
-ENDED_STAGES = (Stage.CLOSED, Stage.DECLINED)
+ENDED_STAGES = (Stage.CLOSED, Stage.DECLINED, Stage.WITHDRAWN)
 
 
 class Introduction(db.Model):
@@ -78,6 +81,7 @@ class Introduction(db.Model):
     stage: Mapped[Stage] = mapped_column(enum_type(Stage), default=Stage.REQUESTED)
     outcome: Mapped[Outcome | None] = mapped_column(enum_type(Outcome))
     decline_reason: Mapped[str] = mapped_column(Text, default="")
+    withdraw_reason: Mapped[str] = mapped_column(Text, default="")
     open_key: Mapped[str | None] = mapped_column(String(60), unique=True)
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
@@ -105,9 +109,22 @@ class Introduction(db.Model):
     def is_active(self) -> bool:
         return self.stage in ACTIVE_STAGES
 
-    @property
+    @hybrid_property
     def was_accepted(self) -> bool:
+        """The firm answered and did not decline; a withdrawal is no answer. Queries use the same rule."""
         return self.answered_at is not None and self.stage != Stage.DECLINED
+
+    @was_accepted.inplace.expression
+    @classmethod
+    def _was_accepted_expression(cls):
+        return and_(cls.answered_at.is_not(None), cls.stage != Stage.DECLINED)
+
+    @property
+    def withdrawn_at(self) -> datetime | None:
+        """When the brand withdrew the request: the last step of its history, withdrawal being final."""
+        if self.stage != Stage.WITHDRAWN:
+            return None
+        return self.stage_changes[-1].at
 
 
 class IntroductionMessage(db.Model):

@@ -111,6 +111,11 @@ def can_answer(intro: Introduction, user) -> bool:
     return intro.is_pending and is_firm_side(intro, user)
 
 
+def can_withdraw(intro: Introduction, user) -> bool:
+    """The brand user takes back a request only while the firm has not answered it."""
+    return intro.is_pending and is_brand_side(intro, user)
+
+
 def can_post(intro: Introduction, user) -> bool:
     """Either side writes in the thread between acceptance and closing."""
     return intro.is_active and is_party(intro, user)
@@ -170,10 +175,7 @@ def firm_contacts_visible(firm: Firm, user) -> bool:
     if user.is_staff or suppliers.can_edit(firm, user) or accepted_investor_of(firm, user):
         return True
     accepted = select(Introduction.id).where(
-        Introduction.firm_id == firm.id,
-        Introduction.brand_user_id == user.id,
-        Introduction.answered_at.is_not(None),
-        Introduction.stage != Stage.DECLINED,
+        Introduction.firm_id == firm.id, Introduction.brand_user_id == user.id, Introduction.was_accepted
     )
     return db.session.scalar(accepted.limit(1)) is not None
 
@@ -319,16 +321,22 @@ def _link(intro: Introduction) -> str:
     return portal_path("introductions.show", intro_id=intro.id)
 
 
-def _tell_firm_of_request(intro: Introduction) -> None:
-    """Every member of the firm hears of the request once."""
+def _tell_firm(intro: Introduction, kind: str, event: str, subject, body: str) -> None:
+    """Every member of the firm hears once of what the brand did; `subject` names the brand and the firm."""
     with _recipients_language():
-        subject = _(
-            "%(organisation)s asks to be introduced to %(firm)s",
-            organisation=intro.organisation or intro.brand_user.full_name,
-            firm=intro.firm.display_name,
-        )
+        names = {"organisation": intro.organisation or intro.brand_user.full_name, "firm": intro.firm.display_name}
         members = [m.user for m in intro.firm.members]
-        notify_all(members, "intro_request", f"intro:{intro.id}:request", subject, intro.message, _link(intro))
+        notify_all(members, kind, f"intro:{intro.id}:{event}", str(subject % names), body, _link(intro))
+
+
+def _tell_firm_of_request(intro: Introduction) -> None:
+    subject = _l("%(organisation)s asks to be introduced to %(firm)s")
+    _tell_firm(intro, "intro_request", "request", subject, intro.message)
+
+
+def _tell_firm_of_withdrawal(intro: Introduction) -> None:
+    subject = _l("%(organisation)s withdrew its introduction request to %(firm)s")
+    _tell_firm(intro, "intro_withdrawn", "withdrawn", subject, intro.withdraw_reason)
 
 
 def _tell_brand_of_answer(intro: Introduction) -> None:
@@ -377,6 +385,13 @@ def _move(intro: Introduction, to_stage: Stage, by, outcome: Outcome | None = No
     db.session.add(change)
     intro.stage = to_stage
     return change
+
+
+def _optional_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if len(reason) > REASON_MAX:
+        raise IntroductionRefused(_l("Keep it to %(limit)s characters.", limit=REASON_MAX))
+    return reason
 
 
 def _clean(text: str, limit: int, empty_message) -> str:
@@ -432,6 +447,8 @@ def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Sta
     if not is_firm_side(intro, by):
         raise NotAllowed()
     _check_version(intro, expected_version)
+    if intro.stage == Stage.WITHDRAWN:
+        raise IntroductionRefused(_l("The brand withdrew this request, so it can no longer be answered."))
     if not intro.is_pending:
         raise IntroductionRefused(_l("This request was already answered."))
     if to_stage == Stage.INTRODUCED and not can_be_asked(intro.firm):
@@ -458,10 +475,28 @@ def accept(intro: Introduction, by, expected_version: int | None = None) -> None
 
 def decline(intro: Introduction, by, reason: str = "", expected_version: int | None = None) -> None:
     """A member of the firm declines, optionally saying why; the brand may ask again later."""
-    reason = (reason or "").strip()
-    if len(reason) > REASON_MAX:
-        raise IntroductionRefused(_l("Keep it to %(limit)s characters.", limit=REASON_MAX))
-    _answer(intro, by, expected_version, Stage.DECLINED, reason)
+    _answer(intro, by, expected_version, Stage.DECLINED, _optional_reason(reason))
+
+
+def withdraw(intro: Introduction, by, reason: str = "", expected_version: int | None = None) -> None:
+    """The brand user takes back a request the firm has not answered, optionally saying why. The
+    firm can no longer answer it, no contacts are shared, and the brand may ask the firm again."""
+    if not is_brand_side(intro, by):
+        raise NotAllowed()
+    reason = _optional_reason(reason)
+    _check_version(intro, expected_version)
+    if intro.stage == Stage.WITHDRAWN:
+        raise IntroductionRefused(_l("You already withdrew this request."))
+    if not intro.is_pending:
+        raise IntroductionRefused(_l("The firm already answered this request, so it can no longer be withdrawn."))
+    with _transaction():
+        _move(intro, Stage.WITHDRAWN, by)
+        intro.withdraw_reason = reason
+        intro.open_key = None
+        db.session.flush()
+        before, after = {"stage": Stage.REQUESTED}, {"stage": Stage.WITHDRAWN}
+        audit.record("introduction.withdrawn", intro, actor=by, before=before, after=after, note=reason)
+        _tell_firm_of_withdrawal(intro)
 
 
 def post_message(intro: Introduction, by, text: str) -> IntroductionMessage:

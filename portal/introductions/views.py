@@ -11,7 +11,7 @@ from portal.access import role_required
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.introductions import service
-from portal.introductions.forms import AcceptForm, AskForm, DeclineForm, MessageForm, StageForm
+from portal.introductions.forms import AcceptForm, AskForm, DeclineForm, MessageForm, StageForm, WithdrawForm
 from portal.introductions.models import Introduction, Stage
 from portal.needs import service as needs
 
@@ -73,6 +73,7 @@ def _forms(intro: Introduction, **bound) -> dict:
     forms = {
         "accept_form": AcceptForm(prefix="accept", formdata=None, version=intro.version),
         "decline_form": DeclineForm(prefix="decline", formdata=None, version=intro.version),
+        "withdraw_form": WithdrawForm(prefix="withdraw", formdata=None, version=intro.version),
         "message_form": MessageForm(prefix="message", formdata=None),
         "stage_form": StageForm(prefix="stage", formdata=None, version=intro.version),
     }
@@ -91,6 +92,7 @@ def _render(intro: Introduction, **bound):
         contacts=service.contacts_for(intro, user),
         show_need=service.can_view_need(intro, user),
         can_answer=service.can_answer(intro, user),
+        can_withdraw=service.can_withdraw(intro, user),
         can_post=service.can_post(intro, user),
         can_move=service.can_move_stage(intro, user),
         is_firm_side=service.is_firm_side(intro, user),
@@ -154,6 +156,18 @@ def decline(intro_id):
         DeclineForm,
         lambda intro, form: service.decline(intro, current_user, form.reason.data, form.version.data),
         _("Declined. The brand has been told."),
+    )
+
+
+@bp.post("/<int:intro_id>/withdraw")
+@role_required(Role.BRAND)
+def withdraw(intro_id):
+    """The brand user takes back a request the firm has not answered, optionally with a reason."""
+    return _act(
+        intro_id,
+        WithdrawForm,
+        lambda intro, form: service.withdraw(intro, current_user, form.reason.data, form.version.data),
+        _("Request withdrawn. The firm has been told; you may ask it again later."),
     )
 
 

@@ -24,6 +24,7 @@ KINDS = {
     "need_awarded": _l("The outcome of a need I quoted on"),
     "intro_request": _l("A brand asks to be introduced to my firm"),
     "intro_answer": _l("A firm answers my introduction request"),
+    "intro_withdrawn": _l("A brand withdraws its introduction request to my firm"),
     "intro_message": _l("A new message in an introduction"),
     "investment_review": _l("EDB's decision on my firm's investment opportunity"),
     "investment_interest": _l("An investor is interested in my firm's opportunity"),

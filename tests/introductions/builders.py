@@ -4,7 +4,7 @@ from datetime import timedelta
 
 from portal.extensions import db
 from portal.introductions import service
-from portal.introductions.models import Outcome, Stage
+from portal.introductions.models import Introduction, Outcome, Stage
 from portal.needs.models import NeedStatus, SourcingNeed
 from portal.timeutil import today
 
@@ -32,8 +32,16 @@ def make_introduction(brand, firm, *, need=None, stage: Stage = Stage.REQUESTED,
     member = firm.members[0].user
     if stage == Stage.DECLINED:
         service.decline(intro, member, "Fully booked this year.")
+    elif stage == Stage.WITHDRAWN:
+        service.withdraw(intro, brand, "We found a partner closer to our plant.")
     elif stage != Stage.REQUESTED:
         service.accept(intro, member)
         if stage not in (Stage.INTRODUCED,):
             service.move_stage(intro, brand, stage, Outcome.NO_DEAL if stage == Stage.CLOSED else None)
     return intro
+
+
+def reloaded(intro) -> Introduction:
+    """The introduction as the last request stored it."""
+    db.session.expire_all()
+    return db.session.get(Introduction, intro.id)

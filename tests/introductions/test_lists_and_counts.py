@@ -74,6 +74,7 @@ def test_stage_counts_give_every_stage_by_category_and_province(app, users, firm
     make_introduction(users["brand"], firm, need=battery_need, stage=Stage.INTRODUCED)  # counted as battery
     make_introduction(users["brand"], quetta, stage=Stage.DECLINED)
     make_introduction(other_brand, quetta, stage=Stage.CLOSED)
+    make_introduction(other_brand, firm, stage=Stage.WITHDRAWN)  # Punjab, pcba
 
     everything = service.stage_counts()
     assert list(everything) == list(Stage)
@@ -85,8 +86,9 @@ def test_stage_counts_give_every_stage_by_category_and_province(app, users, firm
         "order_placed": 0,
         "closed": 1,
         "declined": 1,
+        "withdrawn": 1,
     }
-    assert {k: v for k, v in service.stage_counts(category="pcba").items() if v} == {"requested": 1}
+    assert {k: v for k, v in service.stage_counts(category="pcba").items() if v} == {"requested": 1, "withdrawn": 1}
     assert {k: v for k, v in service.stage_counts(category="battery").items() if v} == {
         "introduced": 1,
         "declined": 1,

@@ -86,8 +86,8 @@ def test_each_need_gets_its_own_introduction_to_the_same_firm(client, login, use
     assert [i.need_id for i in stored()] == [None, need.id]
 
 
-@pytest.mark.parametrize("stage", [Stage.DECLINED, Stage.CLOSED])
-def test_after_a_decline_or_a_close_the_brand_may_ask_again(client, login, users, firm, stage):
+@pytest.mark.parametrize("stage", [Stage.DECLINED, Stage.CLOSED, Stage.WITHDRAWN])
+def test_after_a_decline_a_close_or_a_withdrawal_the_brand_may_ask_again(client, login, users, firm, stage):
     make_introduction(users["brand"], firm, stage=stage)
     login("brand")
     assert ask(client, firm).status_code == 302

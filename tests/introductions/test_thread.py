@@ -92,7 +92,7 @@ def test_nobody_else_reads_or_writes_the_thread(client, login, users, accepted, 
     assert len(messages()) == 1
 
 
-@pytest.mark.parametrize("stage", [Stage.CLOSED, Stage.DECLINED])
+@pytest.mark.parametrize("stage", [Stage.CLOSED, Stage.DECLINED, Stage.WITHDRAWN])
 def test_an_ended_introduction_keeps_its_thread_read_only(client, login, users, firm, stage):
     intro = make_introduction(users["brand"], firm, stage=stage)
     login("brand")

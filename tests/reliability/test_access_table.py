@@ -127,6 +127,7 @@ TABLE = {
     "introductions.show": row(404, brand=200, supplier=200, staff=200, investor=403),
     "introductions.accept": row(403, supplier=200, other_supplier=404),  # an empty form: the page again
     "introductions.decline": row(403, supplier=200, other_supplier=404),
+    "introductions.withdraw": row(403, brand=200, other_brand=404),  # an empty form: the page again
     "introductions.post_message": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
     "introductions.move_stage": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
     # investment: the firm's people manage; an investor whose interest it accepted sees the data room
