@@ -7,6 +7,7 @@ those of the original text, so highlighted snippets mark the words the firm actu
 """
 
 import re
+from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
 from whoosh.lang.porter import stem as porter_stem
@@ -58,6 +59,7 @@ def normalize_query(text: str) -> str:
     return TOKEN.sub(lambda m: term_text(m) if (m.group("number") or m.group("numword")) else m.group(0), text)
 
 
+MAX_REMEMBERED_STEMS = 200_000
 SECTION = re.compile("\x1f([1-9])")
 
 
@@ -79,6 +81,8 @@ class IndustryAnalyzer(Tokenizer):
         # a query for the phrase is a single posting-list lookup instead of a positional check.
         self.phrases = phrases
         self.longest = max((len(p) for p in phrases), default=1)
+        # Every beginning of a phrase: most words begin none, and a run stops growing at the first miss.
+        self._prefixes = frozenset(p[:n] for p in phrases for n in range(1, len(p) + 1))
         self._stems: dict[str, str] = {}
 
     def __getstate__(self):
@@ -94,6 +98,8 @@ class IndustryAnalyzer(Tokenizer):
             return word
         stemmed = self._stems.get(word)
         if stemmed is None:
+            if len(self._stems) >= MAX_REMEMBERED_STEMS:  # queries bring any words: keep memory bounded
+                self._stems.clear()
             stemmed = self._stems[word] = porter_stem(word)
         return stemmed
 
@@ -122,15 +128,19 @@ class IndustryAnalyzer(Tokenizer):
             if chars:
                 token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
             yield token
-            for length in range(2, min(self.longest, len(words) - index) + 1) if self.phrases else ():
-                run = words[index : index + length]
-                key = tuple(w[0] for w in run)
+            key = (text,)
+            if key not in self._prefixes:
+                continue
+            for following in words[index + 1 : index + self.longest]:
+                key += (following[0],)
+                if key not in self._prefixes:
+                    break
                 if key in self.phrases:
                     token.text, token.stopped, token.boost = phrase_term(key), False, weight
                     if positions:
                         token.pos = start_pos + index
                     if chars:
-                        token.startchar, token.endchar = start_char + match.start(), start_char + run[-1][2].end()
+                        token.startchar, token.endchar = start_char + match.start(), start_char + following[2].end()
                     yield token
 
     def __eq__(self, other):
@@ -175,8 +185,11 @@ def phrase_term(words: tuple[str, ...]) -> str:
     return "_".join(words)
 
 
+@lru_cache(maxsize=8)
 def industry_analyzer(phrases: frozenset = frozenset()) -> IndustryAnalyzer:
-    """Profiles and queries: words, units, spelling variants, English stemming."""
+    """Profiles and queries: words, units, spelling variants, English stemming.
+
+    One analyzer per set of phrases, so its stems are remembered from one text to the next."""
     return IndustryAnalyzer(stem=True, phrases=phrases)
 
 
