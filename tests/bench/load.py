@@ -174,6 +174,20 @@ def _drive(port: int, searches, profiles, seconds: float, clients: int) -> list[
     return samples
 
 
+def _workers_rss_mb(master: int) -> list[float]:
+    """Resident memory of each gunicorn worker after the run (its caches full), from /proc."""
+    sizes = []
+    for entry in Path("/proc").iterdir():
+        try:
+            status = (entry / "status").read_text() if entry.name.isdigit() else ""
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(master) and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) / 1024)
+    return sizes
+
+
 def _say(message: str) -> None:
     print(f"load: {message}", file=sys.stderr, flush=True)
 
@@ -195,6 +209,7 @@ def load(run: Run) -> list[Figure]:
         _say(f"{clients} clients for {seconds:.0f} s against 127.0.0.1:{port}")
         started = time.monotonic()
         samples = _drive(port, searches, profiles, seconds, clients)
+        worker_rss = _workers_rss_mb(server.pid)
     finally:
         _stop(server)
     load_after = os.getloadavg()
@@ -218,6 +233,8 @@ def load(run: Run) -> list[Figure]:
     ]
     if full:
         figures.insert(1, Figure("load_min_window_rps", min(full), "req/s"))
+    if worker_rss:
+        figures.append(Figure("load_worker_rss_mb", max(worker_rss), "MB"))
     lowest = f"; lowest {WINDOW} s window {min(full):.0f} req/s" if full else ""
     _say(f"{len(samples):,} requests, {errors} errors{lowest}")
     return figures
