@@ -74,9 +74,14 @@ def is_excluded_from_matching(firm: Firm, on: date | None = None) -> bool:
 
 
 def excluded_firm_ids(on: date | None = None) -> set[int]:
-    """The same rule for a whole batch of candidates: ids of every firm excluded on that day."""
-    rows = db.session.scalars(
-        select(FirmStanding).where(
+    """The same rule for a whole batch of candidates: ids of every firm excluded on that day.
+
+    Reads the few columns the rule looks at as rows (they carry the same names), not whole objects."""
+    columns = [
+        getattr(FirmStanding, f"{measure}_{part}") for measure in MEASURES for part in ("status", "since", "until")
+    ]
+    rows = db.session.execute(
+        select(FirmStanding.firm_id, *columns).where(
             or_(
                 FirmStanding.incentive_status == EXCLUDING["incentive"],
                 FirmStanding.licence_status == EXCLUDING["licence"],
