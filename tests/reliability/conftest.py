@@ -42,6 +42,7 @@ class World:
     values: dict  # URL argument name -> value
     by_endpoint: dict  # endpoint -> {argument: value} where the name alone is ambiguous
     query: dict  # endpoint -> query string
+    more_pages: tuple = ()  # pages the crawl opens besides one per route, for forms of other states
 
 
 def _need(brand, title: str, category: str):
@@ -126,6 +127,8 @@ def world(app, users, outbox) -> World:
     # An introduction about the need, accepted: the thread and the stages are open.
     intro = introductions.request_introduction(brand, firm, "We make feature phones.", need)
     introductions.accept(intro, supplier)
+    # A second request, still waiting: the firm's answer forms and the brand's withdrawal form.
+    pending = introductions.request_introduction(brand, firm, "Also chargers, if you make them.")
     notice = db.session.scalar(
         select(Notification).where(Notification.user_id == supplier.id).order_by(Notification.id)
     )
@@ -202,4 +205,5 @@ def world(app, users, outbox) -> World:
             "investment.delete_document": {"document_id": plan.id},
         },
         query={"compliance.open_case": f"firm={firm.id}"},
+        more_pages=(f"/introductions/{pending.id}",),
     )

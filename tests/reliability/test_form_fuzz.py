@@ -253,12 +253,14 @@ def form_values(draw, form: Form) -> dict:
 def crawl(app, client, world) -> list[Form]:
     """Every distinct POST form on the GET pages this client can open."""
     forms: dict[tuple, Form] = {}
-    for rule in app.url_map.iter_rules():
-        if "GET" not in rule.methods or rule.endpoint in SKIPPED_ENDPOINTS:
-            continue
-        if rule.endpoint.startswith(SKIPPED_PREFIXES):
-            continue
-        url = url_for_rule(rule, world)
+    urls = [
+        url_for_rule(rule, world)
+        for rule in app.url_map.iter_rules()
+        if "GET" in rule.methods
+        and rule.endpoint not in SKIPPED_ENDPOINTS
+        and not rule.endpoint.startswith(SKIPPED_PREFIXES)
+    ]
+    for url in [*urls, *world.more_pages]:
         response = client.get(url)
         assert response.status_code != 500, f"GET {url} answered 500"
         if response.status_code != 200 or response.mimetype != "text/html":
