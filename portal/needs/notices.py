@@ -16,7 +16,7 @@ from sqlalchemy import select
 from portal.accounts.models import User
 from portal.extensions import db
 from portal.needs.models import SourcingNeed
-from portal.notifications.service import notify, notify_all
+from portal.notifications.service import notify, notify_each
 from portal.suppliers.models import FirmMember
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 
@@ -62,8 +62,10 @@ def members_by_firm(firm_ids) -> dict[int, list[User]]:
 
 def _tell_firms(firm_ids, kind: str, key: str, subject: str, body: str, link: str) -> None:
     """Tell every member of each firm; `key` may hold `{firm}`, so each firm's event is its own."""
-    for firm_id, people in members_by_firm(firm_ids).items():
-        notify_all(people, kind, key.format(firm=firm_id), subject, body, link)
+    recipients = [
+        (person, key.format(firm=firm_id)) for firm_id, people in members_by_firm(firm_ids).items() for person in people
+    ]
+    notify_each(recipients, kind, subject, body, link)
 
 
 def _summary(need: SourcingNeed) -> str:

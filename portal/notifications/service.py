@@ -43,15 +43,8 @@ def notify(user, kind: str, key: str, subject: str, body: str = "", link: str = 
 
     `link` is a portal path (`url_for(...)` without `_external`); the e-mail gets it absolute.
     """
-    if kind not in KINDS:
-        raise UnknownKind(kind)
-    if _already_told(user.id, key):
-        return None
-    notice = Notification(user_id=user.id, kind=kind, key=key, subject=subject, body=body, link=link)
-    db.session.add(notice)
-    if wants_email(user.id, kind):
-        send_mail(user.email, subject, f"{body}\n\n{_absolute(link)}".strip(), kind=kind)
-    return notice
+    told = notify_each([(user, key)], kind, subject, body, link)
+    return told[0] if told else None
 
 
 def _absolute(link: str) -> str:
@@ -64,27 +57,68 @@ def _absolute(link: str) -> str:
 
 def notify_all(users, kind: str, key: str, subject: str, body: str = "", link: str = "") -> int:
     """`notify` for each distinct user; returns how many were newly told."""
-    seen: set[int] = set()
-    told = 0
-    for user in users:
-        if user.id in seen:
+    return len(notify_each([(user, key) for user in users], kind, subject, body, link))
+
+
+CHUNK = 500  # ids per IN list
+
+
+def notify_each(recipients, kind: str, subject: str, body: str = "", link: str = "") -> list[Notification]:
+    """Tell each (user, event key) pair once, in a few queries however many pairs there are: a need
+    published to a whole category tells the people of thousands of firms in one request."""
+    if kind not in KINDS:
+        raise UnknownKind(kind)
+    pairs = list(dict.fromkeys((user.id, key) for user, key in recipients))
+    users = {user.id: user for user, _key in recipients}
+    done = _told_already(pairs)
+    no_mail = _email_off({user_id for user_id, _key in pairs}, kind)
+    address = _absolute(link)
+    told = []
+    for user_id, key in pairs:
+        if (user_id, key) in done:
             continue
-        seen.add(user.id)
-        told += notify(user, kind, key, subject, body, link) is not None
+        done.add((user_id, key))
+        notice = Notification(user_id=user_id, kind=kind, key=key, subject=subject, body=body, link=link)
+        db.session.add(notice)
+        if user_id not in no_mail:
+            send_mail(users[user_id].email, subject, f"{body}\n\n{address}".strip(), kind=kind)
+        told.append(notice)
     return told
 
 
-def _already_told(user_id: int, key: str) -> bool:
-    pending = any(isinstance(obj, Notification) and obj.user_id == user_id and obj.key == key for obj in db.session.new)
-    return (
-        pending
-        or db.session.scalar(select(Notification.id).where(Notification.user_id == user_id, Notification.key == key))
-        is not None
-    )
+def _told_already(pairs: list[tuple[int, str]]) -> set[tuple[int, str]]:
+    """Which (user id, key) pairs already have a notice, stored or waiting in this transaction."""
+    wanted = set(pairs)
+    found = {
+        (obj.user_id, obj.key)
+        for obj in db.session.new
+        if isinstance(obj, Notification) and (obj.user_id, obj.key) in wanted
+    }
+    ordered = sorted(wanted)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start : start + CHUNK]
+        rows = db.session.execute(
+            select(Notification.user_id, Notification.key).where(
+                Notification.user_id.in_(sorted({user_id for user_id, _key in chunk})),
+                Notification.key.in_(sorted({key for _user_id, key in chunk})),
+            )
+        )
+        found.update((user_id, key) for user_id, key in rows if (user_id, key) in wanted)
+    return found
 
 
-def wants_email(user_id: int, kind: str) -> bool:
-    return db.session.get(EmailOptOut, (user_id, kind)) is None
+def _email_off(user_ids: set[int], kind: str) -> set[int]:
+    ids = sorted(user_ids)
+    off: set[int] = set()
+    for start in range(0, len(ids), CHUNK):
+        off.update(
+            db.session.scalars(
+                select(EmailOptOut.user_id).where(
+                    EmailOptOut.kind == kind, EmailOptOut.user_id.in_(ids[start : start + CHUNK])
+                )
+            )
+        )
+    return off
 
 
 def email_kinds_off(user) -> set[str]:

@@ -113,3 +113,45 @@ def test_a_rolled_back_action_leaves_no_notice_and_no_mail(app, outbox):
     notify(user, "intro_answer", "a", "Never happened")
     db.session.rollback()
     assert _notices(user) == [] and outbox() == []
+
+
+def test_telling_many_people_costs_a_few_queries_and_keeps_each_rule(app, users, outbox):
+    """A need published to a whole category tells the people of thousands of firms at once."""
+    from sqlalchemy import event
+
+    from portal.accounts.models import Role, User
+    from portal.notifications.service import notify_each
+
+    people = [
+        User(email=f"member{n}@firm{n}.example.pk", password_hash="x", full_name=f"Member {n}", role=Role.SUPPLIER)
+        for n in range(600)
+    ]
+    db.session.add_all(people)
+    db.session.commit()
+    set_email_kinds(people[0], set(KINDS) - {"need_match"})
+    notify(people[1], "need_match", "need:7:firm:1", "Already told")
+    db.session.commit()
+    people = list(
+        db.session.scalars(select(User).where(User.email.like("member%")).order_by(User.id))
+    )  # as callers load them
+    recipients = [(person, f"need:7:firm:{n}") for n, person in enumerate(people)] + [(people[2], "need:7:firm:2")]
+
+    selects = []
+
+    def count(conn, cursor, statement, *args):
+        if statement.lstrip().upper().startswith("SELECT"):
+            selects.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        told = notify_each(recipients, "need_match", "A new need in your category")
+        db.session.commit()
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+    assert len(told) == 599  # the one told before is not told again, the repeated pair counts once
+    assert len(selects) <= 4, selects
+    assert len(outbox("need_match")) == 1 + 598  # the earlier notice, then everyone but the one who turned it off
+    assert people[0].email not in {mail.recipient for mail in outbox("need_match")}
+    assert _notices(people[0])[0].subject == "A new need in your category"
+    assert notify_each(recipients, "need_match", "Again") == []
