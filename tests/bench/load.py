@@ -121,7 +121,7 @@ def _start_server(port: int, log_path: Path) -> subprocess.Popen:
                 f"127.0.0.1:{port}",
                 "--graceful-timeout",
                 "5",
-                "portal:create_app()",
+                "portal.wsgi:app",
             ],
             cwd=Path(__file__).resolve().parents[2],
             env=env,

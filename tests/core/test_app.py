@@ -123,3 +123,26 @@ def test_a_nul_character_in_a_form_or_query_is_a_bad_request_not_a_crash(client,
 def test_an_id_beyond_what_the_database_holds_is_not_found(client, login, path):
     login("staff")
     assert client.get(path).status_code == 404
+
+
+def test_the_production_entry_serves_the_app_with_start_up_frozen_out_of_collection(tmp_path):
+    """`gunicorn portal.wsgi:app` (in its own process: freezing is for the life of a process)."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = "import gc, portal.wsgi as w; print(type(w.app).__name__, gc.get_freeze_count())"
+    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY="b" * 64, PORTAL_INSTANCE_DIR=str(tmp_path))
+    env.pop("DATABASE_URL", None)
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=Path(__file__).resolve().parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    name, frozen = done.stdout.split()
+    assert name == "Flask" and int(frozen) > 50_000
