@@ -582,3 +582,11 @@ def test_category_page_without_firms_says_so(client, app):
 
 def test_unknown_category_is_404(client, app):
     assert client.get("/categories/nope").status_code == 404
+
+
+def test_a_large_result_count_is_written_with_thousands_separators(client, app, monkeypatch):
+    from portal.search import SearchResult
+    from portal.suppliers import views
+
+    monkeypatch.setattr(views.search, "search", lambda params: SearchResult(hits=[], total=12_345, page=1, per_page=20))
+    assert result_count(client.get("/suppliers/?q=moulding")) == "12,345 verified firms"
