@@ -107,6 +107,19 @@ CATEGORY_FIGURES = [
 ]
 
 
+def _funnel_table(name: str, title: str, value: tuple[str, str], share_label, stages) -> Table:
+    """A funnel: (label, count) per stage, each with its share of the first stage."""
+    key, label = value
+    first = stages[0][1] if stages else 0
+    rows = [{"stage": stage, key: count, "share": 100 * count / first if first else None} for stage, count in stages]
+    columns = [
+        Column("stage", _l("Stage"), "text"),
+        Column(key, label, series=True),
+        Column("share", share_label, "percent"),
+    ]
+    return Table(name, title, columns, rows, "funnel")
+
+
 class StaffDashboard:
     """Every table of the staff dashboard for one province and period; the SQL behind each runs
     only when a table needs it, so a CSV download costs one table's queries."""
@@ -182,18 +195,14 @@ class StaffDashboard:
         return table
 
     def funnel(self) -> Table:
-        stages = metrics.need_funnel(self.scope)
-        published = stages[0][2]
-        rows = [
-            {"stage": label, "needs": count, "share": 100 * count / published if published else None}
-            for _key, label, count in stages
-        ]
-        columns = [
-            Column("stage", _l("Stage"), "text"),
-            Column("needs", _l("Sourcing needs"), series=True),
-            Column("share", _l("Share of published needs"), "percent"),
-        ]
-        table = Table("funnel", _("Sourcing needs from publication to award"), columns, rows, "funnel")
+        stages = [(label, count) for _key, label, count in metrics.need_funnel(self.scope)]
+        table = _funnel_table(
+            "funnel",
+            _("Sourcing needs from publication to award"),
+            ("needs", _l("Sourcing needs")),
+            _l("Share of published needs"),
+            stages,
+        )
         table.note = _("All needs ever published, whatever the period.")
         return table
 
@@ -202,18 +211,15 @@ class StaffDashboard:
         from portal.introductions.service import funnel_counts
 
         counts = funnel_counts(self.province)
-        asked = counts["requested"]
-        stages = [(stage.value, STAGE_LABELS[stage]) for stage in STAGE_ORDER] + [("order_won", _l("Order won"))]
-        rows = [
-            {"stage": label, "introductions": counts[key], "share": 100 * counts[key] / asked if asked else None}
-            for key, label in stages
-        ]
-        columns = [
-            Column("stage", _l("Stage"), "text"),
-            Column("introductions", _l("Introductions"), series=True),
-            Column("share", _l("Share of requests"), "percent"),
-        ]
-        table = Table("introductions", _("Introductions from request to order"), columns, rows, "funnel")
+        stages = [(STAGE_LABELS[stage], counts[stage.value]) for stage in STAGE_ORDER]
+        stages.append((_l("Order won"), counts["order_won"]))
+        table = _funnel_table(
+            "introductions",
+            _("Introductions from request to order"),
+            ("introductions", _l("Introductions")),
+            _l("Share of requests"),
+            stages,
+        )
         table.note = _("How far brands' introductions to local firms got: a stage skipped counts as passed.")
         return table
 

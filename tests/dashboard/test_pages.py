@@ -103,7 +103,9 @@ def test_each_chart_table_downloads_as_csv(client, login, data):
         assert client.get(f"/staff/dashboard/{name}.csv").status_code == 200, name
     unserved = read_csv(client.get("/staff/dashboard/unserved.csv?province=Sindh"))
     assert [r[0] for r in unserved[1:]] == ["Boards for a 4G phone"]
-    assert read_csv(client.get("/staff/dashboard/funnel.csv"))[1][1] == "2"
+    funnel = read_csv(client.get("/staff/dashboard/funnel.csv"))
+    assert funnel[0] == ["Stage", "Sourcing needs", "Share of published needs"]
+    assert funnel[1][1:] == ["2", "100.0"]
 
 
 def test_csv_cells_a_spreadsheet_would_run_are_defused(client, login, users):
