@@ -148,11 +148,18 @@ class Query:
         if raw is None:
             return schema.get("default"), None
         value = raw
+        if schema["type"] == "boolean":
+            if raw.lower() not in BOOLEAN_WORDS:
+                return None, _("Give true or false.")
+            return BOOLEAN_WORDS[raw.lower()], None
         if schema["type"] == "integer":
             if not re.fullmatch(r"-?[0-9]{1,19}", raw):
                 return None, _("Give a whole number.")
             value = int(raw)
         return value, problem(schema, value)
+
+
+BOOLEAN_WORDS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def read_query(params: tuple[Query, ...], args) -> dict:

@@ -129,6 +129,22 @@ COMPONENTS = {
                 "description": "For each facet (category, province, certification, ...): firms found per value.",
             },
             "suggestion": {**nullable(STRING), "description": "A spelling to try when nothing was found."},
+            "corrected_query": {
+                **nullable(STRING),
+                "description": "The query as corrected when words no firm wrote were corrected to find these "
+                "items; null when the words were searched as typed. Send `as_typed=true` to search them as typed.",
+            },
+            "dropped_terms": {
+                "type": "array",
+                "items": STRING,
+                "description": "Words of `q` that no firm among the best matches has: no firm has every word, "
+                "so firms having most of them come first.",
+            },
+            "complete": {
+                **nullable(INTEGER),
+                "description": "How many firms have every part of `q` (words, certificates, places, quantities); "
+                "null without `q`. They come first; firms having part of it follow.",
+            },
         },
         "One page of verified, unsuspended suppliers, with facet counts.",
     ),

@@ -14,6 +14,7 @@ from portal.accounts.models import Role
 from portal.api import docs
 from portal.api.auth import rate_limit_key
 from portal.api.openapi import FormBody, IdConverter, Query, document, operation
+from portal.api.schemas import BOOLEAN
 from portal.errors import json_error
 from portal.extensions import csrf, db, limiter
 from portal.needs import service as needs
@@ -165,6 +166,11 @@ SUPPLIER_QUERY = (
         "Only firms making at least this many units a month (in `category`, when given).",
         {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY},
     ),
+    Query(
+        "as_typed",
+        "Search the words exactly as typed, without correcting their spelling.",
+        {**BOOLEAN, "default": False},
+    ),
     PAGE,
     PER_PAGE,
 )
@@ -187,6 +193,9 @@ def supplier_list(args):
         per_page=result.per_page,
         facets=result.facets,
         suggestion=result.suggestion,
+        corrected_query=result.corrected_query,
+        dropped_terms=result.dropped_terms,
+        complete=result.complete,
     )
 
 

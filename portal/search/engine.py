@@ -19,6 +19,7 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.spelling import ListCorrector
 
 from portal.search.documents import build_schema
 from portal.search.facts import IndexFacts
@@ -181,6 +182,17 @@ def vocabulary(path: Path) -> tuple[list[str], frozenset]:
         words = set(file.read_text(encoding="utf-8").split()) if size else set()
         cached = _vocabulary[str(path)] = (size, sorted(words), frozenset(words))
     return cached[1], cached[2]
+
+
+_correctors: dict[str, tuple[int, ListCorrector]] = {}
+
+
+def index_corrector(path: Path, words: list[str]) -> ListCorrector:
+    """Spelling corrections from the words firms wrote, made once per vocabulary."""
+    cached = _correctors.get(str(path))
+    if cached is None or cached[0] != len(words):
+        cached = _correctors[str(path)] = (len(words), ListCorrector(words))
+    return cached[1]
 
 
 # --- how far the outbox has been applied ---------------------------------------------------------

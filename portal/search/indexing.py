@@ -7,6 +7,7 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -16,8 +17,9 @@ from whoosh import index as whoosh_index
 from portal.extensions import db
 from portal.search.documents import firm_document, spelling_words
 from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
+from portal.search.lexicon import Lexicon, current_lexicon
 from portal.search.outbox import SearchOutbox
-from portal.search.thesaurus import current_thesaurus
+from portal.search.thesaurus import DEFAULT_FILE, current_thesaurus
 from portal.suppliers.models import Capability, Certificate, Firm
 from portal.timeutil import as_utc, utcnow
 
@@ -32,6 +34,10 @@ BATCH = 500
 
 def thesaurus():
     return current_thesaurus(current_app.config.get("THESAURUS_FILE"))
+
+
+def lexicon() -> Lexicon:
+    return current_lexicon(Path(current_app.config.get("THESAURUS_FILE") or DEFAULT_FILE))
 
 
 def open_store():
@@ -55,10 +61,11 @@ def load_firms(firm_ids) -> dict[int, Firm]:
 
 
 def _write(writer, firm_ids, firms: dict[int, Firm], words: set) -> None:
+    known = set(writer.schema.names())  # a generation built before a field was added lacks it until rebuilt
     for firm_id in firm_ids:
         firm = firms.get(firm_id)
         if firm is not None and firm.is_public:
-            writer.update_document(**firm_document(firm))
+            writer.update_document(**{k: v for k, v in firm_document(firm).items() if k in known})
             words |= spelling_words(firm)
         else:
             writer.delete_by_term("key", str(firm_id))

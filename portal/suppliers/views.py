@@ -54,6 +54,14 @@ def directory_page():
             name: directory.facet_links(base, args, name, result.facets.get(name, {}), labels.get(name, {}))
             for name in ("category", "province", "certification", "market")
         },
+        # Filters the query's own words name ("ISO 9001", "KPK", "chargers"), one click away.
+        offered=[
+            (name, link)
+            for name, value in result.offered
+            if (count := result.facets.get(name, {}).get(value))
+            for link in directory.facet_links(base, args, name, {value: count}, labels.get(name, {}))
+        ],
+        as_typed_href=url_for("suppliers.directory_page", **{**args, "as_typed": "1", "page": 1}),
         provinces=PROVINCES,
     )
 

@@ -54,6 +54,7 @@ def test_the_contracts_paths_and_parameters_are_documented(document):
         "province",
         "certification",
         "min_capacity",
+        "as_typed",
         "page",
         "per_page",
     }
