@@ -457,17 +457,24 @@ def generate_corpus(size: int, seed: int = 2026, progress: bool = True) -> Corpu
 
     The taxonomy must already be in the database (the migrations load it).
     """
+    with db.engine.connect() as conn:
+        categories = dict(sorted(conn.execute(select(ComponentCategory.slug, ComponentCategory.name)).all()))
+        processes = set(conn.scalars(select(Process.slug)))
+        certs = set(conn.scalars(select(CertificationType.slug)))
+    if not categories:
+        raise RuntimeError("the component taxonomy is empty: run the migrations first")
+    factory = _FirmFactory(random.Random(seed), categories, processes, certs)
+    return write_firms(factory.firm, size, progress)
+
+
+def write_firms(make_firm, size: int, progress: bool = True) -> CorpusStats:
+    """Insert `size` firms made by `make_firm(firm_id, first_capability_id, first_certificate_id)`,
+    which returns the rows of one firm: (firm, capabilities, capability processes, certificates)."""
     started = time.perf_counter()
     engine = db.engine
     firm, capability, certificate = Firm.__table__, Capability.__table__, Certificate.__table__
     with engine.connect() as conn:
-        categories = dict(sorted(conn.execute(select(ComponentCategory.slug, ComponentCategory.name)).all()))
-        processes = set(conn.scalars(select(Process.slug)))
-        certs = set(conn.scalars(select(CertificationType.slug)))
         next_id = {t: (conn.scalar(select(func.max(t.c.id))) or 0) + 1 for t in (firm, capability, certificate)}
-    if not categories:
-        raise RuntimeError("the component taxonomy is empty: run the migrations first")
-    factory = _FirmFactory(random.Random(seed), categories, processes, certs)
 
     counts = dict.fromkeys(("firms", "public", "capabilities", "links", "certificates"), 0)
     batch = max(1, min(BATCH, size // 10))
@@ -475,7 +482,7 @@ def generate_corpus(size: int, seed: int = 2026, progress: bool = True) -> Corpu
     for start in range(0, size, batch):
         firms, capabilities, links, certificates = [], [], [], []
         for _ in range(min(batch, size - start)):
-            f, caps, lks, certs_ = factory.firm(next_id[firm], next_id[capability], next_id[certificate])
+            f, caps, lks, certs_ = make_firm(next_id[firm], next_id[capability], next_id[certificate])
             firms.append(f)
             capabilities += caps
             links += lks
