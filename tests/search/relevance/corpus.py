@@ -217,7 +217,8 @@ def _spec(rng: random.Random, unit: str, low: float, high: float, units: tuple[s
     if style == 4:
         return [Spec(unit, 0, high)], f"up to {hi}{u}"
     if style == 5:
-        middle = round((low + high) / 2, 1 if high < 10 else None)
+        whole = float(low).is_integer() and float(high).is_integer()
+        middle = round((low + high) / 2) if whole else round((low + high) / 2, 2)
         return [Spec(unit, v, v) for v in (low, middle, high)], f"{lo}{u}, {_num(middle, rng)}{u} and {hi}{u}"
     text = (f"{lo}{u}–{hi}{u}", f"{lo}-{hi}{u}", f"{lo} to {hi}{u}", f"from {lo}{u} to {hi}{u}")[style]
     return [Spec(unit, low, high)], text

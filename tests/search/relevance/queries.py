@@ -200,7 +200,7 @@ QUERIES = ISSUE_TABLE + [
     q("Balochistan", PLACE, province="Balochistan"),
     q("AJK", PLACE, province=AJK),
     q("Gilgit Baltistan", PLACE, province=GB),
-    q("ICT", PLACE, province=ICT),
+    q("suppliers in ICT", PLACE, province=ICT),
     q("Sialkot keypads", PLACE, "keypad", city="Sialkot"),
     # multi-attribute, 3-8 words
     q("ISO 9001 certified charger manufacturer Lahore", MULTI, "charger", cert="iso-9001", city="Lahore"),

@@ -9,7 +9,7 @@ from tests.search.relevance.corpus import RelevanceFirms
 from tests.search.relevance.facts import EXPIRED, UNVERIFIED, VALID, FirmFacts, Spec, specs_in
 from tests.search.relevance.harness import Answer, Outcome, by_type, dcg, ndcg
 from tests.search.relevance.judge import Intent, Judge, Quantity, grade
-from tests.search.relevance.queries import ISSUE_TABLE, QUERIES, TYPES, Query
+from tests.search.relevance.queries import ISSUE_TABLE, MISSPELLING, MULTI, NUMBER, QUERIES, TYPES, Query
 
 
 def test_dcg_discounts_each_rank_by_log2_of_rank_plus_one():
@@ -118,3 +118,26 @@ def test_summaries_by_type_leave_out_queries_with_nothing_relevant():
         (TYPES[1], 0, 1, 0.0, 0.0),
         ("all", 2, 1, 0.5, 0.5),
     ]
+
+
+def test_speed_classes_take_broad_terms_by_hits_and_long_queries_by_length():
+    from tests.bench.relevance import BROAD_QUERIES, speed_classes
+
+    def outcome(text, type_, total):
+        return Outcome(Query(text, type_, Intent(("charger",))), 1, Answer([], total), 0.0)
+
+    words = [outcome(f"term{n}", TYPES[0], n) for n in range(BROAD_QUERIES + 2)]
+    classes = speed_classes(
+        [
+            *words,
+            outcome("two words", TYPES[0], 10_000),
+            outcome("three word query", MULTI, 0),
+            outcome("a five word buyer query", MULTI, 0),
+            outcome("bettery", MISSPELLING, 0),
+            outcome("20W adapter", NUMBER, 3),
+        ]
+    )
+    assert [o.query.text for o in classes["broad"]] == [f"term{n}" for n in range(BROAD_QUERIES + 1, 1, -1)]
+    assert [o.query.text for o in classes["long"]] == ["a five word buyer query"]
+    assert [o.query.text for o in classes["misspelt"]] == ["bettery"]
+    assert [o.query.text for o in classes["number"]] == ["20W adapter"]

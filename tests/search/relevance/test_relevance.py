@@ -13,8 +13,8 @@ from tests.search.relevance.harness import evaluate, summarise, table
 from tests.search.relevance.judge import Judge
 from tests.search.relevance.queries import DEMO_QUERIES, QUERIES
 
-DEMO_MIN_NDCG = 0.307
-CORPUS_MIN_NDCG = 0.435
+DEMO_MIN_NDCG = 0.306  # 0.3168 measured on 2 December 2026
+CORPUS_MIN_NDCG = 0.436  # 0.4465 measured on 2 December 2026
 CORPUS_SIZE = 300
 
 
