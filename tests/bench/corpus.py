@@ -275,6 +275,23 @@ def _variants(templates, sentence: bool = False) -> tuple[tuple[str, ...], ...]:
     return tuple(_expand(t, sentence) for t in templates)
 
 
+def listing_fields(rng: random.Random, firm_id: int, legal_name: str, trade: str, slug: str, place, province: str):
+    """A generated firm's identity and contact columns; `place` is a (city, area code, estate) of CITIES."""
+    city, area_code, estate = place
+    return {
+        "id": firm_id,
+        "legal_name": legal_name,
+        "trade_name": trade if rng.random() < 0.4 else "",
+        "slug": slug,
+        "city": city,
+        "province": province,
+        "address": f"Plot {rng.randrange(1, 400)}, {estate}, {city}",
+        "website": f"https://www.{slug}.example" if rng.random() < 0.6 else "",
+        "contact_email": f"sales@{slug}.example",
+        "phone": f"+92 {area_code} {rng.randrange(1_000_000, 9_999_999)}",
+    }
+
+
 class _FirmFactory:
     """Makes rows for one firm at a time from a seeded random generator."""
 
@@ -332,16 +349,7 @@ class _FirmFactory:
             parts.append(self.pick(self.closings))
 
         firm = {
-            "id": firm_id,
-            "legal_name": legal_name,
-            "trade_name": trade if rng.random() < 0.4 else "",
-            "slug": slug,
-            "city": city,
-            "province": province,
-            "address": f"Plot {rng.randrange(1, 400)}, {estate}, {city}",
-            "website": f"https://www.{slug}.example" if rng.random() < 0.6 else "",
-            "contact_email": f"sales@{slug}.example",
-            "phone": f"+92 {area_code} {rng.randrange(1_000_000, 9_999_999)}",
+            **listing_fields(rng, firm_id, legal_name, trade, slug, (city, area_code, estate), province),
             "year_founded": year if rng.random() < 0.95 else None,
             "employees": min(5_000, int(rng.lognormvariate(4, 1.1)) + 5),
             "export_markets": rng.sample(EXPORT_MARKETS, rng.choice((0, 0, 0, 1, 2, 3, 4))),

@@ -16,7 +16,16 @@ from datetime import UTC, datetime, timedelta
 
 from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.suppliers.models import slugify as slugify_name
-from tests.bench.corpus import CITIES, NAME_MIDDLES, NAME_ROOTS, NAME_SUFFIXES, NAME_TRADES, CorpusStats, write_firms
+from tests.bench.corpus import (
+    CITIES,
+    NAME_MIDDLES,
+    NAME_ROOTS,
+    NAME_SUFFIXES,
+    NAME_TRADES,
+    CorpusStats,
+    listing_fields,
+    write_firms,
+)
 from tests.search.relevance.facts import EXPIRED, UNVERIFIED, VALID, FirmFacts, Spec
 
 SEED = 1947
@@ -455,16 +464,7 @@ class RelevanceFirms:
             capacity=capacity,
         )
         firm = {
-            "id": firm_id,
-            "legal_name": legal_name,
-            "trade_name": trade if rng.random() < 0.4 else "",
-            "slug": slug,
-            "city": city,
-            "province": province,
-            "address": f"Plot {rng.randrange(1, 400)}, {estate}, {city}",
-            "website": f"https://www.{slug}.example" if rng.random() < 0.6 else "",
-            "contact_email": f"sales@{slug}.example",
-            "phone": f"+92 {area_code} {rng.randrange(1_000_000, 9_999_999)}",
+            **listing_fields(rng, firm_id, legal_name, trade, slug, (city, area_code, estate), province),
             "year_founded": draft.year,
             "employees": rng.randrange(10, 900),
             "export_markets": [],
