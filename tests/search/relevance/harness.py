@@ -80,6 +80,8 @@ class Summary:
     unjudged: int
     ndcg: float
     zero_rate: float
+    corrected: int = 0  # queries the engine answered with a corrected query
+    dropped: int = 0  # queries the engine answered without some of their words
 
 
 def summarise(outcomes: Sequence[Outcome], label: str = "all") -> Summary:
@@ -92,6 +94,8 @@ def summarise(outcomes: Sequence[Outcome], label: str = "all") -> Summary:
         len(outcomes) - len(judged),
         sum(o.ndcg for o in judged) / len(judged),
         sum(o.zero for o in judged) / len(judged),
+        sum(1 for o in judged if o.answer.corrected_query),
+        sum(1 for o in judged if o.answer.dropped_terms),
     )
 
 
@@ -102,9 +106,13 @@ def by_type(outcomes: Sequence[Outcome]) -> list[Summary]:
 
 
 def table(outcomes: Sequence[Outcome], title: str) -> str:
-    """A plain-text table of nDCG@10 and zero-result rate by query type."""
-    lines = [title, f"{'query type':<20} {'queries':>7} {'nDCG@10':>8} {'zero results':>13}"]
+    """A plain-text table of nDCG@10, zero-result rate, corrected and word-dropping answers by query type."""
+    header = f"{'query type':<20} {'queries':>7} {'nDCG@10':>8} {'zero results':>13} {'corrected':>9} {'dropped':>7}"
+    lines = [title, header]
     for row in by_type(outcomes):
         extra = f"  ({row.unjudged} with nothing relevant left out)" if row.unjudged else ""
-        lines.append(f"{row.label:<20} {row.queries:>7} {row.ndcg:>8.3f} {row.zero_rate:>12.1%}{extra}")
+        lines.append(
+            f"{row.label:<20} {row.queries:>7} {row.ndcg:>8.3f} {row.zero_rate:>12.1%} "
+            f"{row.corrected:>9} {row.dropped:>7}{extra}"
+        )
     return "\n".join(lines)

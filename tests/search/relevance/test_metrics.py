@@ -7,9 +7,9 @@ import pytest
 
 from tests.search.relevance.corpus import RelevanceFirms
 from tests.search.relevance.facts import EXPIRED, UNVERIFIED, VALID, FirmFacts, Spec, specs_in
-from tests.search.relevance.harness import Answer, Outcome, by_type, dcg, ndcg
+from tests.search.relevance.harness import Answer, Outcome, by_type, dcg, ndcg, table
 from tests.search.relevance.judge import Intent, Judge, Quantity, grade
-from tests.search.relevance.queries import ISSUE_TABLE, MISSPELLING, MULTI, NUMBER, QUERIES, TYPES, Query
+from tests.search.relevance.queries import ISSUE_TABLE, MISSPELLING, MULTI, NUMBER, PLACE, QUERIES, TYPES, Query
 
 
 def test_dcg_discounts_each_rank_by_log2_of_rank_plus_one():
@@ -141,3 +141,11 @@ def test_speed_classes_take_broad_terms_by_hits_and_long_queries_by_length():
     assert [o.query.text for o in classes["long"]] == ["a five word buyer query"]
     assert [o.query.text for o in classes["misspelt"]] == ["bettery"]
     assert [o.query.text for o in classes["number"]] == ["20W adapter"]
+
+
+def test_the_table_counts_corrected_and_word_dropping_answers():
+    corrected = Outcome(Query("bettery", MISSPELLING, Intent(("battery",))), 1, Answer([1], 1, "battery"), 1.0)
+    dropped = Outcome(Query("KPK connectors", PLACE, Intent(("connector",))), 1, Answer([2], 1, None, ("kpk",)), 0.5)
+    summary = by_type([corrected, dropped])[-1]
+    assert (summary.corrected, summary.dropped) == (1, 1)
+    assert "corrected" in table([corrected, dropped], "t").splitlines()[1]
