@@ -12,6 +12,7 @@ from pathlib import Path
 
 from whoosh.spelling import ListCorrector
 
+from portal.search.facts import LRU
 from portal.taxonomy import PROVINCES, category_rows, certification_rows, process_rows
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -42,13 +43,21 @@ class Lexicon:
 
     def __post_init__(self):
         self._corrector = None
+        self._corrections = LRU(4096)  # misspellings repeat; finding one builds an automaton
         self._lock = threading.Lock()
 
-    def corrector(self) -> ListCorrector:
+    def correction(self, word: str) -> str | None:
+        """The domain word within two edits (one for words under five letters), first letter kept."""
         with self._lock:
             if self._corrector is None:
                 self._corrector = ListCorrector(sorted(self.domain_words))
-            return self._corrector
+
+            def find():
+                distance = 2 if len(word) >= 5 else 1
+                found = self._corrector.suggest(word, limit=1, maxdist=distance, prefix=1)
+                return found[0] if found and found[0] != word else None
+
+            return self._corrections.get_or(word, find)
 
 
 def _lines(path: Path):

@@ -35,20 +35,22 @@ _NUMBER = rf"(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{'|'.join(NUMBER_WORDS)})"
 _UNIT = rf"(?P<unit>{_ALTERNATION})"
 _JOIN = r"(?P<gap>\s?-?\s?)"
 
-# "5W-65W", "5 - 65 W", "5 to 65W", "from 5W up to 65W", "5W~65W", "4000–5000 mAh", "2 to 8 layer"
+# Patterns matched at a number's first character (found by STARTS), never scanned over the whole
+# text: scanning every position costs as much as the rest of indexing.
+# "5W-65W", "5 - 65 W", "5 to 65W", "5W~65W", "4000–5000 mAh", "2 to 8 layer"
 RANGE = re.compile(
-    rf"(?<![\w.])(?:from\s+)?(?P<low>{_NUMBER})\s?(?P<lowunit>{_ALTERNATION})?\s*(?:-|–|—|~|to|up\s+to)\s*"
+    rf"(?P<low>{_NUMBER})\s?(?P<lowunit>{_ALTERNATION})?\s*(?:-|–|—|~|to|up\s+to)\s*"
     rf"(?P<high>{_NUMBER}){_JOIN}{_UNIT}(?![\w])",
     re.IGNORECASE,
 )
 # "18W", "18 W", "20-watt", "8L", "0.4 mm", "6.5 inch", "6.5\""
-SINGLE = re.compile(rf"(?<![\w.])(?P<value>{_NUMBER}){_JOIN}{_UNIT}(?![\w])", re.IGNORECASE)
-# "up to 65W", "max 65W": the range starts at nothing
-UP_TO = re.compile(
-    rf"\b(?:up\s+to|upto|max(?:imum)?|under)\s+(?P<value>{_NUMBER}){_JOIN}{_UNIT}(?![\w])", re.IGNORECASE
-)
+SINGLE = re.compile(rf"(?P<value>{_NUMBER}){_JOIN}{_UNIT}(?![\w])", re.IGNORECASE)
 # "18/25/33W": values sharing one unit
-LIST = re.compile(rf"(?<![\w.])(?P<values>(?:\d+(?:\.\d+)?\s?/\s?)+\d+(?:\.\d+)?){_JOIN}{_UNIT}(?![\w])", re.IGNORECASE)
+LIST = re.compile(rf"(?P<values>(?:\d+(?:\.\d+)?\s?/\s?)+\d+(?:\.\d+)?){_JOIN}{_UNIT}(?![\w])", re.IGNORECASE)
+# "up to 65W", "max 65W": before a number, the range starts at nothing
+UP_TO_BEFORE = re.compile(r"(?:\bup\s+to|\bupto|\bmax(?:imum)?|\bunder)\s+$", re.IGNORECASE)
+STARTS = re.compile(r"(?<![\w.,])\d")
+WORD_STARTS = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
 
 
 class Quantity(NamedTuple):
@@ -92,42 +94,46 @@ def _unit(spelling: str, gap: str) -> str | None:
     return _SPELLING_UNIT.get(spelling)
 
 
+def _starts(text: str):
+    """Where numbers begin: digits, and number words only when the text has any."""
+    starts = [m.start() for m in STARTS.finditer(text)]
+    if not NUMBER_WORDS.keys().isdisjoint(re.findall(r"[a-z]+", text.lower())):
+        starts = sorted({*starts, *(m.start() for m in WORD_STARTS.finditer(text))})
+    return starts
+
+
+def _read_at(text: str, position: int):
+    """(quantities, end) of the statement beginning at `position`, or None."""
+    match = RANGE.match(text, position)
+    if match:
+        unit = _unit(match.group("unit"), match.group("gap"))
+        low_unit = match.group("lowunit")
+        if unit and (not low_unit or _SPELLING_UNIT.get(low_unit.lower()) == unit):
+            low, high = sorted((_number(match.group("low")), _number(match.group("high"))))
+            return [Quantity(unit, low, high)], match.end()
+    match = LIST.match(text, position)
+    if match and (unit := _unit(match.group("unit"), match.group("gap"))):
+        values = [float(v) for v in re.split(r"\s?/\s?", match.group("values"))]
+        return [Quantity(unit, v, v) for v in values], match.end()
+    match = SINGLE.match(text, position)
+    if match and (unit := _unit(match.group("unit"), match.group("gap"))):
+        value = _number(match.group("value"))
+        low = 0.0 if UP_TO_BEFORE.search(text, max(0, position - 12), position) else value
+        return [Quantity(unit, low, value)], match.end()
+    return None
+
+
 def stated_quantities(text: str) -> list[Quantity]:
     """Every value and range a firm states, in order of appearance, each once."""
     found: dict[Quantity, None] = {}
-    taken: list[tuple[int, int]] = []
-
-    def free(match) -> bool:
-        return not any(start < match.end() and match.start() < end for start, end in taken)
-
-    def keep(match, quantities) -> None:
-        taken.append(match.span())
-        for quantity in quantities:
-            found.setdefault(quantity)
-
-    for match in RANGE.finditer(text):
-        unit = _unit(match.group("unit"), match.group("gap"))
-        if unit is None:
+    free_from = 0
+    for position in _starts(text):
+        if position < free_from:
             continue
-        low_unit = match.group("lowunit")
-        if low_unit and _SPELLING_UNIT.get(low_unit.lower()) != unit:
-            continue
-        low, high = sorted((_number(match.group("low")), _number(match.group("high"))))
-        keep(match, [Quantity(unit, low, high)])
-    for match in UP_TO.finditer(text):
-        unit = _unit(match.group("unit"), match.group("gap"))
-        if unit is not None and free(match):
-            keep(match, [Quantity(unit, 0.0, _number(match.group("value")))])
-    for match in LIST.finditer(text):
-        unit = _unit(match.group("unit"), match.group("gap"))
-        if unit is not None and free(match):
-            values = [float(v) for v in re.split(r"\s?/\s?", match.group("values"))]
-            keep(match, [Quantity(unit, v, v) for v in values])
-    for match in SINGLE.finditer(text):
-        unit = _unit(match.group("unit"), match.group("gap"))
-        if unit is not None and free(match):
-            value = _number(match.group("value"))
-            keep(match, [Quantity(unit, value, value)])
+        read = _read_at(text, position)
+        if read:
+            quantities, free_from = read
+            found.update(dict.fromkeys(quantities))
     return list(found)
 
 
@@ -143,9 +149,9 @@ class Wanted(NamedTuple):
 def wanted_quantities(query: str) -> list[Wanted]:
     """The quantities in a query: "20W", "20 W", "20-watt", "4000mAh", "8 layer", "8L", "0.4 mm"."""
     found = []
-    for match in SINGLE.finditer(query):
-        unit = _unit(match.group("unit"), match.group("gap"))
-        if unit is not None:
+    for position in _starts(query):
+        match = SINGLE.match(query, position)
+        if match and (unit := _unit(match.group("unit"), match.group("gap"))):
             found.append(Wanted(unit, _number(match.group("value")), match.start(), match.end()))
     return found
 

@@ -181,16 +181,20 @@ class PartMatch:
     arrays: list[tuple[array, float, str]] = field(default_factory=list)  # term scores, their share, the term
     bonus: float = 0.0  # score of having the part through a facet (certificate, place, category)
     fits: dict[int, float] | None = None  # for a quantity: how well each document's statement fits
+    loose: int = 0  # of `bits`, those having the part only through a related term: half its weight
 
 
 def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
     """The documents having `part` (see understanding.Part) and its score arrays."""
-    bits, arrays = 0, []
-    for alternatives, share in ((part.alternatives, 1.0), (part.related, RELATED)):
-        for words in alternatives:
-            found, scored = _alternative(words, cache, searcher)
-            bits |= found
-            arrays += [(a, share * s, t) for a, s, t in scored]
+    bits, arrays, related = 0, [], 0
+    for words in part.alternatives:
+        found, scored = _alternative(words, cache, searcher)
+        bits |= found
+        arrays += scored
+    for words in part.related:
+        found, scored = _alternative(words, cache, searcher)
+        related |= found
+        arrays += [(a, RELATED * s, t) for a, s, t in scored]
     for form in part.city_forms:
         found, scored = _alternative(tuple(terms(form)), cache, searcher)
         bits |= found
@@ -208,7 +212,7 @@ def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
         unit, value = part.quantity
         fits = facts.stated(unit, value)
         bits |= facts.stated_bits(unit, value)
-    return PartMatch(bits & facts.live, part.weight, arrays, bonus, fits)
+    return PartMatch((bits | related) & facts.live, part.weight, arrays, bonus, fits, related & ~bits & facts.live)
 
 
 def _alternative(words: tuple[str, ...], cache: TermCache, searcher) -> tuple[int, list[tuple[array, float, str]]]:
@@ -255,15 +259,16 @@ def covering_top(parts: list[PartMatch], found: int, count: int, cache: TermCach
     Documents are grouped by coverage with bit-set operations (in C), so only the groups that can
     reach the page are scored one by one.
     """
-    counting = [p for p in parts if p.weight] or [PartMatch(p.bits, 1, p.arrays) for p in parts]
+    counting = [p for p in parts if p.weight] or [PartMatch(p.bits, 2, p.arrays) for p in parts]
     full = sum(p.weight for p in counting)
     groups = {0: found}
     for part in counting:
-        moved = {}
+        moved: dict[int, int] = {}
+        strong = part.bits & ~part.loose
         for covered, docs in groups.items():
-            having = docs & part.bits
-            if having:
-                moved[covered + part.weight] = moved.get(covered + part.weight, 0) | having
+            for gained, having in ((part.weight, docs & strong), (part.weight // 2, docs & part.loose)):
+                if having:
+                    moved[covered + gained] = moved.get(covered + gained, 0) | having
             if docs & ~part.bits:
                 moved[covered] = moved.get(covered, 0) | (docs & ~part.bits)
         groups = moved
@@ -279,7 +284,7 @@ def covering_top(parts: list[PartMatch], found: int, count: int, cache: TermCach
             chosen = _walk_top(parts, group, wanted, scorer, cache)
         else:
             chosen = heapq.nlargest(wanted, ((scorer.score(d), d) for d in iter_bits(group)), key=_order)
-        best += [(doc, covered + score / (score + 10.0)) for score, doc in chosen]
+        best += [(doc, covered / 2 + score / (score + 10.0)) for score, doc in chosen]
     top_group = groups[max(groups)] if groups else 0
     return Ranking(
         best=best,

@@ -154,8 +154,7 @@ def _understand(text: str, store, searcher, facts: IndexFacts, terms, correct: b
     words, known = vocabulary(store.current_path())
 
     def from_index(word: str) -> str | None:
-        found = index_corrector(store.current_path(), words).suggest(word, limit=1, maxdist=2, prefix=1)
-        return found[0] if found and found[0] != word else None
+        return index_corrector(store.current_path(), words).correction(word)
 
     return understand(
         text,

@@ -34,8 +34,9 @@ TOKEN = re.compile(r"\w[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u2
 YEAR = re.compile(r"(19|20)\d\d")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
-# How much a part counts towards covering the query: what a firm makes outweighs its attributes.
-PRODUCT, ATTRIBUTE, OPTIONAL = 2, 1, 0
+# How much a part counts towards covering the query: what a firm makes outweighs its attributes;
+# having a part only through a related term counts half (ranking.py).
+PRODUCT, ATTRIBUTE, OPTIONAL = 4, 2, 0
 
 
 @dataclass(frozen=True)
@@ -109,6 +110,7 @@ class _Reader:
         self.thesaurus, self.lexicon = thesaurus, lexicon
         self.in_index, self.correct_from_index, self.correct = in_index, correct_from_index, correct
         self.tokens = [_Token(m.group(0), m.start(), m.end()) for m in TOKEN.finditer(text)]
+        self.stems = [tuple(terms(t.text)) for t in self.tokens]  # each word analysed once
         self.corrections: list[tuple[str, str]] = []
         self.replacements: list[tuple[_Token, str]] = []
 
@@ -150,8 +152,8 @@ class _Reader:
             place = lexicon.places.get(joined)
             if place and (length > 1 or len(joined) > 1):
                 return self._place_part(index, length, place), index + length
-            if length > 1:
-                stems = tuple(terms(self._span(index, length)))
+            if 1 < length <= self.thesaurus.longest:
+                stems = tuple(stem for word in self.stems[index : index + length] for stem in word)
                 if len(stems) > 1 and self.thesaurus.knows(stems) and not self._narrows(stems):
                     return self._text_part(self._span(index, length), stems), index + length
         return self._word(index)
@@ -178,7 +180,7 @@ class _Reader:
     def _word(self, index: int) -> tuple[Part | None, int]:
         token = self.tokens[index]
         word = token.text
-        stems = tuple(terms(word))
+        stems = self.stems[index]
         if not stems:
             return None, index + 1
         if word.casefold() in GENERIC:
@@ -218,10 +220,9 @@ class _Reader:
         camel = CAMEL.split(word)
         if len(camel) == 2 and all(self._known(tuple(terms(p)), p) for p in camel):
             return " ".join(camel)
-        distance = 2 if len(lower) >= 5 else 1
-        found = self.lexicon.corrector().suggest(lower, limit=1, maxdist=distance, prefix=1)
-        if found and found[0] != lower:
-            return found[0]
+        found = self.lexicon.correction(lower)
+        if found:
+            return found
         for cut in range(3, len(lower) - 2):
             left, right = lower[:cut], lower[cut:]
             if left in self.lexicon.domain_words and right in self.lexicon.domain_words:
