@@ -7,13 +7,7 @@ from portal import search
 from portal.search import SearchParams
 from portal.suppliers.models import ReviewStatus
 from tests.factories import make_capability, make_firm
-
-
-def names(q: str, **params) -> list[str]:
-    result = search.search(SearchParams(q=q, **params))
-    from portal.suppliers.directory import public_firms
-
-    return [f.legal_name for f in public_firms([h.firm_id for h in result.hits])]
+from tests.search.test_search import found as names
 
 
 @pytest.fixture
