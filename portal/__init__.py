@@ -114,6 +114,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.operations.views import bp as operations_bp
     from portal.staff.views import bp as staff_bp
     from portal.suppliers.views import bp as suppliers_bp
 
@@ -132,3 +133,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(introductions_bp)
     app.register_blueprint(investment_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(operations_bp)

@@ -235,9 +235,11 @@ def check(progress=None) -> Drift:
 def init_app(app) -> None:
     """Apply the outbox after each request that committed changes, and once at the first request."""
 
+    from portal.operations.health import serves_without_database
+
     @app.before_request
     def _sync_on_first_request():
-        if not app.extensions.get("search_started"):
+        if not app.extensions.get("search_started") and not serves_without_database():
             app.extensions["search_started"] = True
             _safe_sync()
 
@@ -246,6 +248,12 @@ def init_app(app) -> None:
         if db.session.info.pop("search_committed", False):
             _safe_sync()
         return response
+
+
+def replica_problem() -> str | None:
+    """None when this host's index can answer searches, else why not (for readiness)."""
+    open_store().searcher()
+    return None
 
 
 def _safe_sync() -> None:
