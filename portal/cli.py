@@ -9,6 +9,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken, Role
 from portal.accounts.passwords import password_problem
 from portal.extensions import db
+from portal.jobs import runs_once
 
 
 def register_cli(app: Flask) -> None:
@@ -103,6 +104,7 @@ def taxonomy_sync():
 
 
 @click.command("send-reminders")
+@runs_once("send-reminders")
 def send_reminders():
     """E-mail firms whose certificates expire in 30 or 7 days (each reminder once; run daily)."""
     from portal.suppliers.reminders import send_reminders as send
@@ -130,7 +132,13 @@ def search_index_rebuild():
     click.echo(f"Indexed {count} public firms.")
 
 
+def index_sync_job() -> str:
+    """Each host keeps its own index: one sync at a time per index, each host's cron runs its own."""
+    return f"search-index sync of {current_app.config['PORTAL_INDEX_DIR']}"
+
+
 @search_index_cli.command("sync")
+@runs_once(index_sync_job)
 def search_index_sync():
     """Apply changes waiting in the index outbox (after a crash or a busy index)."""
     from portal import search
