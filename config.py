@@ -53,6 +53,9 @@ class Config:
     API_MAX_CONTENT_LENGTH = 1024 * 1024
     # memory:// counts per process; several workers share counts through e.g. redis://host:6379.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis down: count in this process's memory meanwhile rather than failing the API's calls.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
     # Failed sign-ins allowed per account and per address within the window, then a pause.
