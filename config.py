@@ -32,6 +32,10 @@ class Config:
     # `search-index sync` removes applied index-outbox rows older than this.
     SEARCH_OUTBOX_KEEP_DAYS = 7
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Where new uploads go: "disk" (UPLOAD_DIR, one machine) or "database" (shared by every host).
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "disk").strip().lower()
+    # The largest file the database store takes (uploads themselves are limited to 10 MB or less).
+    UPLOAD_DATABASE_MAX_BYTES = int(os.environ.get("UPLOAD_DATABASE_MAX_BYTES", str(50 * 1024 * 1024)))
     # Well above every per-file limit, so an oversized file gets its message next to the field.
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
 

@@ -35,6 +35,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(snapshot_metrics)
 
     from portal.backup import backup_command, restore_command
+    from portal.storage.cli import storage_cli
+
+    app.cli.add_command(storage_cli)
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
