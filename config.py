@@ -61,6 +61,9 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
+    # This host's name among the search index replicas (default: machine name and index directory).
+    PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "")
+
     PASSWORD_RESET_MAX_AGE = 60 * 60
     # Failed sign-ins allowed per account and per address within the window, then a pause.
     SIGN_IN_WINDOW_MINUTES = 15

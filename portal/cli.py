@@ -145,10 +145,18 @@ def index_sync_job() -> str:
 def search_index_sync():
     """Apply changes waiting in the index outbox (after a crash or a busy index)."""
     from portal import search
+    from portal.jobs import exclusive
 
     click.echo(f"Re-indexed {search.sync()} firm(s).")
+    search.indexing.record_progress(force=True)
     keep = current_app.config["SEARCH_OUTBOX_KEEP_DAYS"]
-    click.echo(f"Removed {search.indexing.prune(keep)} applied outbox row(s) older than {keep} days.")
+    with exclusive("search outbox prune") as held:
+        if held:
+            removed = search.indexing.prune(keep)
+            click.echo(
+                f"Removed {removed} outbox row(s) every host's index has applied "
+                f"(hosts silent for {keep} days are no longer waited for)."
+            )
 
 
 @search_index_cli.command("check")

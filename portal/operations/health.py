@@ -12,13 +12,11 @@ from portal.extensions import db
 
 log = logging.getLogger(__name__)
 
-# Endpoints that must answer without touching the database (liveness, and the metrics scrape).
-DATABASE_FREE_ENDPOINTS = {"operations.healthz"}
 
-
-def serves_without_database() -> bool:
-    """True for a request whose answer must not depend on the database (liveness)."""
-    return request.endpoint in DATABASE_FREE_ENDPOINTS
+def is_operations_request() -> bool:
+    """Probes and scrapes: they must not wait for work done for users (the first search sync),
+    and liveness must not touch the database at all."""
+    return request.blueprint == "operations"
 
 
 def database_problem() -> str | None:

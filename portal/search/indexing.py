@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 
 from portal.extensions import db
+from portal.search import replicas
 from portal.search.documents import firm_document, spelling_words
 from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
 from portal.search.outbox import SearchOutbox
@@ -79,14 +80,17 @@ def _has_unapplied(mark: Mark) -> bool:
     return bool(set(ids) - set(mark.above))
 
 
-def sync(wait: bool = True) -> int:
+def sync(wait: bool = True, rebuild_if_behind: bool = True) -> int:
     """Apply outbox rows this index has not seen; returns how many firms were re-indexed.
 
-    Never raises for a busy index: the rows stay and the next writer applies them.
+    Never raises for a busy index: the rows stay and the next writer applies them. An index that
+    fell behind what the outbox keeps (a new host, or one long away) is rebuilt instead.
     """
     store = open_store()
     path = store.current_path()
     mark = read_mark(path)
+    if rebuild_if_behind and replicas.fell_behind(mark, replicas.outbox_span()[0]):
+        return _rebuild_behind(store)
     rows = db.session.execute(
         select(SearchOutbox.id, SearchOutbox.firm_id, SearchOutbox.created_at)
         .where(SearchOutbox.id > mark.upto)
@@ -111,19 +115,24 @@ def sync(wait: bool = True) -> int:
     return len(firm_ids)
 
 
-def prune(keep_days: int) -> int:
-    """Delete outbox rows this index applied that are older than `keep_days`; returns how many.
+def _rebuild_behind(store) -> int:
+    """Rebuild a replica that fell behind, unless another worker's rebuild did it meanwhile."""
+    with store.rebuild_lock():
+        pass  # wait for a rebuild under way
+    if not replicas.fell_behind(read_mark(store.current_path()), replicas.outbox_span()[0]):
+        return 0
+    log.warning("search index fell behind the outbox (a new or long-absent host): rebuilding it")
+    return rebuild()
 
-    Other hosts' indexes read the same outbox: one that is more than `keep_days` behind must
-    rebuild anyway (`search-index check` names its drift), so the table does not grow forever.
-    """
-    mark = read_mark(open_store().current_path())
-    cutoff = utcnow() - timedelta(days=keep_days)
-    result = db.session.execute(
-        SearchOutbox.__table__.delete().where(SearchOutbox.id <= mark.upto, SearchOutbox.created_at < cutoff)
-    )
-    db.session.commit()
-    return result.rowcount or 0
+
+def prune(keep_days: int) -> int:
+    """Delete outbox rows every host's index has applied (see `replicas.prune`); returns how many."""
+    return replicas.prune(keep_days)
+
+
+def record_progress(force: bool = False) -> None:
+    """Tell the other hosts how far this index got (at most every few seconds unless forced)."""
+    replicas.record(read_mark(open_store().current_path()), force=force)
 
 
 def _advance(mark: Mark, rows, applied: set[int]) -> Mark:
@@ -179,7 +188,8 @@ def rebuild(progress=None) -> int:
         add_words(path, words)
         write_mark(path, Mark(upto=start_mark))
         store.publish(path)
-    sync()
+    sync(rebuild_if_behind=False)
+    record_progress(force=True)
     return len(ids)
 
 
@@ -235,11 +245,11 @@ def check(progress=None) -> Drift:
 def init_app(app) -> None:
     """Apply the outbox after each request that committed changes, and once at the first request."""
 
-    from portal.operations.health import serves_without_database
+    from portal.operations.health import is_operations_request
 
     @app.before_request
     def _sync_on_first_request():
-        if not app.extensions.get("search_started") and not serves_without_database():
+        if not app.extensions.get("search_started") and not is_operations_request():
             app.extensions["search_started"] = True
             _safe_sync()
 
@@ -253,12 +263,13 @@ def init_app(app) -> None:
 def replica_problem() -> str | None:
     """None when this host's index can answer searches, else why not (for readiness)."""
     open_store().searcher()
-    return None
+    return replicas.readiness_problem()
 
 
 def _safe_sync() -> None:
     try:
         sync()
+        record_progress()
     except Exception:  # the user's change is committed and in the outbox: log, never fail the page
         db.session.rollback()
         log.exception("search index sync failed; the outbox keeps the changes for the next writer")

@@ -1,5 +1,6 @@
-"""Uploaded files in the database, for several hosts to share: a blob per distinct content
-(SHA-256), its chunks, and the file names the portal's rows point at.
+"""Several hosts on one database: uploaded files in the database (a blob per distinct content,
+by SHA-256, its chunks, and the file names the portal's rows point at), and how far each host's
+search index has applied the outbox.
 
 Revision ID: 0021
 Revises: 0017
@@ -46,9 +47,17 @@ def upgrade():
     )
     with op.batch_alter_table("stored_file", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_stored_file_sha256"), ["sha256"], unique=False)
+    op.create_table(
+        "search_replica",
+        sa.Column("name", sa.String(length=255), nullable=False),
+        sa.Column("applied_upto", sa.Integer(), nullable=False),
+        sa.Column("applied_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("name", name=op.f("pk_search_replica")),
+    )
 
 
 def downgrade():
+    op.drop_table("search_replica")
     with op.batch_alter_table("stored_file", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_stored_file_sha256"))
     op.drop_table("stored_file")
