@@ -61,6 +61,10 @@ class Config:
     RATELIMIT_SWALLOW_ERRORS = True
     RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 
+    # /metrics is closed unless opened to the monitoring hosts' addresses or networks
+    # (comma-separated, e.g. "10.0.5.7,10.0.6.0/24") or to a bearer token.
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
     # This host's name among the search index replicas (default: machine name and index directory).
     PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "")
 

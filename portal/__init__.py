@@ -55,9 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import errors, headers, input_guard, logs, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
+    from portal.operations import metrics
     from portal.search import indexing as search_indexing
 
     logs.configure(app)
+    metrics.register(app)
     input_guard.register(app)
     search_indexing.init_app(app)
     errors.register(app)

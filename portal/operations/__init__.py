@@ -1,1 +1,1 @@
-"""Operations: liveness and readiness for load balancers and orchestrators."""
+"""Operations: liveness and readiness for load balancers, figures for Prometheus."""

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from portal.operations.metrics import SEARCH_SECONDS, timed
 from portal.search.cards import FirmCard, public_cards
 from portal.search.engine import vocabulary
 from portal.search.facts import IndexFacts, bits_of, is_member, members
@@ -69,6 +70,7 @@ def _filters(facts: IndexFacts, params: SearchParams, day) -> int:
     return allowed
 
 
+@timed(SEARCH_SECONDS)
 def search(params: SearchParams) -> SearchResult:
     """Public firms matching the words and filters, in the order asked, one page of them."""
     per_page = max(1, min(params.per_page, MAX_PER_PAGE))

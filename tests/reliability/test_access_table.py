@@ -172,6 +172,7 @@ TABLE = {
     # operations: load balancers ask without signing in
     "operations.healthz": PUBLIC,
     "operations.readyz": PUBLIC,
+    "operations.metrics": dict.fromkeys(ROLES, 404),  # closed unless opened to the monitoring hosts
     # EDB staff
     "staff.home": STAFF,
     "staff.people": STAFF,
