@@ -46,7 +46,9 @@ def test_requests_are_counted_and_timed_by_route(client, monitoring):
     after = figures(client)
 
     about = {"route": "/about", "method": "GET", "status": "200"}
-    assert value(after, "portal_http_requests_total", **about) == value(before, "portal_http_requests_total", **about) + 1
+    assert (
+        value(after, "portal_http_requests_total", **about) == value(before, "portal_http_requests_total", **about) + 1
+    )
     missing = {"route": "/suppliers/<int:firm_id>", "method": "GET", "status": "404"}
     assert value(after, "portal_http_requests_total", **missing) >= 1
     timed = {"route": "/about", "method": "GET"}

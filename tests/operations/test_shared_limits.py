@@ -2,7 +2,7 @@
 
 from tests.operations.hosts import hosts
 
-LIMIT = "4/minute"
+LIMIT = "4/hour"
 
 
 def statuses_alternating(pair, calls: int) -> list[int]:
