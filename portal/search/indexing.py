@@ -73,6 +73,8 @@ def catch_up() -> None:
     newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
     if newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
         sync(wait=False)
+    elif not newest and not mark.upto:
+        sync(wait=False)  # nothing in the outbox: firms loaded in bulk still need a first build
 
 
 def _has_unapplied(mark: Mark) -> bool:
@@ -89,7 +91,7 @@ def sync(wait: bool = True, rebuild_if_behind: bool = True) -> int:
     store = open_store()
     path = store.current_path()
     mark = read_mark(path)
-    if rebuild_if_behind and replicas.fell_behind(mark, replicas.outbox_span()[0]):
+    if rebuild_if_behind and replicas.needs_rebuild(store, mark):
         return _rebuild_behind(store)
     rows = db.session.execute(
         select(SearchOutbox.id, SearchOutbox.firm_id, SearchOutbox.created_at)
@@ -119,7 +121,7 @@ def _rebuild_behind(store) -> int:
     """Rebuild a replica that fell behind, unless another worker's rebuild did it meanwhile."""
     with store.rebuild_lock():
         pass  # wait for a rebuild under way
-    if not replicas.fell_behind(read_mark(store.current_path()), replicas.outbox_span()[0]):
+    if not replicas.needs_rebuild(store, read_mark(store.current_path())):
         return 0
     log.warning("search index fell behind the outbox (a new or long-absent host): rebuilding it")
     return rebuild()

@@ -59,6 +59,21 @@ def fell_behind(mark: Mark, oldest: int | None) -> bool:
     return oldest is not None and mark.upto < oldest - 1
 
 
+def never_built(store, mark: Mark, oldest: int | None) -> bool:
+    """An empty index beside public firms the outbox does not name (a database loaded in bulk, or
+    restored): replaying the outbox would leave them out."""
+    from portal.suppliers.models import Firm
+
+    if oldest is not None or mark.upto or store.searcher().doc_count():
+        return False
+    return db.session.scalar(select(Firm.id).where(Firm.is_public).limit(1)) is not None
+
+
+def needs_rebuild(store, mark: Mark) -> bool:
+    oldest = outbox_span()[0]
+    return fell_behind(mark, oldest) or never_built(store, mark, oldest)
+
+
 _recorded: dict[str, tuple[int, float]] = {}
 
 
@@ -119,9 +134,10 @@ def readiness_problem() -> str | None:
     """None when this replica can answer searches; otherwise why not, with a catch-up started."""
     from portal.search.indexing import open_store
 
-    mark = read_mark(open_store().current_path())
+    store = open_store()
+    mark = read_mark(store.current_path())
     oldest, newest = outbox_span()
-    if fell_behind(mark, oldest):
+    if fell_behind(mark, oldest) or never_built(store, mark, oldest):
         problem = "the search index is being built from the database"
     elif newest - mark.upto > READY_BACKLOG:
         problem = f"the search index is applying {newest - mark.upto:,} waiting changes"

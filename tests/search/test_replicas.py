@@ -130,3 +130,14 @@ def test_a_host_named_by_configuration_records_under_that_name(app, db, monkeypa
     search.sync()
     indexing.record_progress(force=True)
     assert db.session.scalars(select(SearchReplica.name)).all() == ["web-2"]
+
+
+def test_an_empty_index_beside_firms_the_outbox_never_named_is_built(app, db, host):
+    make_firm("Bulk Loaded Displays", description="Display modules.")
+    db.session.execute(delete(SearchOutbox))  # as after a bulk load
+    db.session.commit()
+    host("new")
+
+    assert found("displays") == 1
+    store = store_for(app.config["PORTAL_INDEX_DIR"])
+    assert not replicas.needs_rebuild(store, read_mark(store.current_path())), "built once, not at every search"
