@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
@@ -70,11 +70,11 @@ def catch_up() -> None:
     unless another process is writing (then search the index as it is; that writer catches up)."""
     store = open_store()
     mark = read_mark(store.current_path())
-    newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-    if newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
+    oldest, newest = replicas.outbox_span()
+    if replicas.fell_behind(mark, oldest) or (not newest and replicas.never_built(store, mark, oldest)):
+        replicas.wait_for_build()  # a new or long-absent host: the whole index first
+    elif newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
         sync(wait=False)
-    elif not newest and not mark.upto:
-        sync(wait=False)  # nothing in the outbox: firms loaded in bulk still need a first build
 
 
 def _has_unapplied(mark: Mark) -> bool:
@@ -118,7 +118,11 @@ def sync(wait: bool = True, rebuild_if_behind: bool = True) -> int:
 
 
 def _rebuild_behind(store) -> int:
-    """Rebuild a replica that fell behind, unless another worker's rebuild did it meanwhile."""
+    """Rebuild a replica that fell behind, unless another worker's rebuild did it meanwhile.
+    A request only starts the build in the background: a web worker must not be busy for minutes."""
+    if has_request_context():
+        replicas.start_build()
+        return 0
     with store.rebuild_lock():
         pass  # wait for a rebuild under way
     if not replicas.needs_rebuild(store, read_mark(store.current_path())):

@@ -14,10 +14,11 @@ import time
 from datetime import datetime, timedelta
 from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import DateTime, Integer, String, delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
+from werkzeug.exceptions import ServiceUnavailable
 
 from portal.extensions import db
 from portal.search.engine import Mark, read_mark
@@ -30,6 +31,15 @@ log = logging.getLogger(__name__)
 RECORD_EVERY_SECONDS = 10.0
 # More unapplied rows than this and readiness says the replica is still catching up.
 READY_BACKLOG = 1000
+# How long a search waits for this host's index to be built before answering 503.
+SEARCH_WAITS_FOR_BUILD_SECONDS = 20
+
+
+class IndexBuilding(ServiceUnavailable):
+    description = "This server is still building its search index. Try again in a minute."
+
+    def __init__(self):
+        super().__init__(retry_after=30)
 
 
 class SearchReplica(db.Model):
@@ -143,8 +153,27 @@ def readiness_problem() -> str | None:
         problem = f"the search index is applying {newest - mark.upto:,} waiting changes"
     else:
         return None
-    _start_catch_up(current_app._get_current_object())
+    start_build()
     return problem
+
+
+def start_build() -> None:
+    """Bring this replica in step in a background thread (one per process)."""
+    _start_catch_up(current_app._get_current_object())
+
+
+def wait_for_build() -> None:
+    """Before a search on a replica that must be rebuilt: build it, in a request through the
+    background thread and for at most a while (then 503: the load balancer asks another host)."""
+    if not has_request_context():
+        from portal.search.indexing import sync
+
+        sync()
+        return
+    start_build()
+    if not _catching_up.acquire(timeout=SEARCH_WAITS_FOR_BUILD_SECONDS):
+        raise IndexBuilding()
+    _catching_up.release()
 
 
 def _start_catch_up(app) -> None:

@@ -1,6 +1,7 @@
 """Each host keeps its own index replica: it records how far it got, a new or long-absent one
 rebuilds before it answers, and outbox rows every replica applied are pruned."""
 
+import threading
 from datetime import timedelta
 
 import pytest
@@ -141,3 +142,28 @@ def test_an_empty_index_beside_firms_the_outbox_never_named_is_built(app, db, ho
     assert found("displays") == 1
     store = store_for(app.config["PORTAL_INDEX_DIR"])
     assert not replicas.needs_rebuild(store, read_mark(store.current_path())), "built once, not at every search"
+
+
+def test_a_search_that_would_wait_too_long_for_the_build_gets_503_then_results(app, db, client, host, monkeypatch):
+    make_firm("Slow Build Speakers", description="Speakers.")
+    make_firm("Slow Build Receivers", description="Receivers.")
+    keep_only_the_newest_outbox_row(db)
+    host("new")
+    release, rebuild = threading.Event(), indexing.rebuild
+
+    def slow_rebuild(progress=None):
+        release.wait(timeout=30)
+        return rebuild(progress)
+
+    monkeypatch.setattr(indexing, "rebuild", slow_rebuild)
+    monkeypatch.setattr(replicas, "SEARCH_WAITS_FOR_BUILD_SECONDS", 0.05)
+    app.extensions["search_started"] = True
+
+    waiting = client.get("/suppliers/?q=speakers")
+
+    assert waiting.status_code == 503
+    assert waiting.headers["Retry-After"] == "30"
+    release.set()
+    assert replicas._catching_up.acquire(timeout=30)
+    replicas._catching_up.release()
+    assert "Slow Build Speakers" in client.get("/suppliers/?q=speakers").get_data(as_text=True)
