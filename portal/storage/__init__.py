@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
-from flask import current_app, send_file
+from flask import abort, current_app, send_file
 from sqlalchemy import BigInteger, DateTime, ForeignKey, Integer, LargeBinary, String, delete, exists, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
@@ -230,8 +230,11 @@ class DatabaseStorage:
 
     def send(self, relative: str, **options):
         entry = self._entry(relative)
+        if entry is None:  # deleted a moment ago
+            abort(404)
         response = send_file(ChunkReader(self.chunks(relative)), max_age=0, etag=entry.sha256, **options)
-        response.content_length = entry.size
+        if response.status_code == 200:
+            response.content_length = entry.size
         return response
 
     def problem(self) -> str | None:
