@@ -3,7 +3,7 @@
 Cron may start `send-reminders`, `close-due-needs`, `snapshot-metrics` and `search-index sync` on
 every host. Each takes a lock first: a PostgreSQL advisory lock, which every host sees and the
 server drops when the holder's connection ends (a killed job never leaves it behind), or on
-SQLite, which lives on one machine, a file lock beside the database. A start that finds the lock
+SQLite, which lives on one machine, a file lock beside the database file. A start that finds the lock
 held says so and exits 0: the job is being done.
 """
 
@@ -57,9 +57,18 @@ def _advisory_lock(name: str) -> Iterator[bool]:
             connection.close()
 
 
+def _lock_folder() -> Path:
+    """Beside the SQLite file (one database, one set of locks); the instance folder for one in memory."""
+    database = db.engine.url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        path = Path(database).resolve()
+        return path.with_name(path.name + ".locks")
+    return Path(current_app.instance_path) / "locks"
+
+
 @contextmanager
 def _file_lock(name: str) -> Iterator[bool]:
-    folder = Path(current_app.instance_path) / "locks"
+    folder = _lock_folder()
     folder.mkdir(parents=True, exist_ok=True)
     file_name = re.sub(r"[^A-Za-z0-9_.-]+", "-", name).strip("-")[:80] + f"-{lock_key(name) & 0xFFFFFF:06x}.lock"
     with open(folder / file_name, "a") as handle:

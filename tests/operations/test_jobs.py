@@ -63,3 +63,16 @@ def test_each_hosts_index_sync_is_a_job_of_its_own(app, tmp_path):
     mine = index_sync_job()
     app.config["PORTAL_INDEX_DIR"] = str(tmp_path / "another-index")
     assert index_sync_job() != mine
+
+
+def test_on_sqlite_the_locks_live_beside_the_database_file(app, db):
+    from pathlib import Path
+
+    from portal.jobs import _lock_folder
+
+    if db.engine.dialect.name != "sqlite":
+        pytest.skip("PostgreSQL takes advisory locks, no files")
+    database = Path(db.engine.url.database).resolve()
+    with exclusive("send-reminders"):
+        assert _lock_folder() == database.with_name(database.name + ".locks")
+        assert any(_lock_folder().glob("send-reminders-*.lock"))
