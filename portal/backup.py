@@ -44,8 +44,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 UPLOADS = "uploads"
-# Rows a freshly upgraded, empty portal already has: they do not make a database "hold data".
-SCHEMA_TABLES = {"alembic_version", "component_category", "process", "certification_type"}
+# Rows a freshly upgraded, empty portal already has: they do not make a database "hold data"; nor
+# does a host's record of how far its search index got (`search_replica`).
+SCHEMA_TABLES = {"alembic_version", "component_category", "process", "certification_type", "search_replica"}
 CHUNK = 1024 * 1024
 SQLITE_PAGES_PER_STEP = 2048
 
