@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as portal_config
+from portal import storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -30,6 +31,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _refuse_insecure_production(app)
+    storage.check_configuration(app)
     _trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
@@ -53,9 +55,11 @@ def create_app(test_config: dict | None = None) -> Flask:
     from portal import errors, headers, input_guard, logs, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
+    from portal.operations import metrics
     from portal.search import indexing as search_indexing
 
     logs.configure(app)
+    metrics.register(app)
     input_guard.register(app)
     search_indexing.init_app(app)
     errors.register(app)
@@ -114,6 +118,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.operations.views import bp as operations_bp
     from portal.staff.views import bp as staff_bp
     from portal.suppliers.views import bp as suppliers_bp
 
@@ -132,3 +137,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(introductions_bp)
     app.register_blueprint(investment_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(operations_bp)

@@ -9,6 +9,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken, Role
 from portal.accounts.passwords import password_problem
 from portal.extensions import db
+from portal.jobs import runs_once
 
 
 def register_cli(app: Flask) -> None:
@@ -34,6 +35,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(snapshot_metrics)
 
     from portal.backup import backup_command, restore_command
+    from portal.storage.cli import storage_cli
+
+    app.cli.add_command(storage_cli)
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -103,6 +107,7 @@ def taxonomy_sync():
 
 
 @click.command("send-reminders")
+@runs_once("send-reminders")
 def send_reminders():
     """E-mail firms whose certificates expire in 30 or 7 days (each reminder once; run daily)."""
     from portal.suppliers.reminders import send_reminders as send
@@ -130,14 +135,28 @@ def search_index_rebuild():
     click.echo(f"Indexed {count} public firms.")
 
 
+def index_sync_job() -> str:
+    """Each host keeps its own index: one sync at a time per index, each host's cron runs its own."""
+    return f"search-index sync of {current_app.config['PORTAL_INDEX_DIR']}"
+
+
 @search_index_cli.command("sync")
+@runs_once(index_sync_job)
 def search_index_sync():
     """Apply changes waiting in the index outbox (after a crash or a busy index)."""
     from portal import search
+    from portal.jobs import exclusive
 
     click.echo(f"Re-indexed {search.sync()} firm(s).")
+    search.indexing.record_progress(force=True)
     keep = current_app.config["SEARCH_OUTBOX_KEEP_DAYS"]
-    click.echo(f"Removed {search.indexing.prune(keep)} applied outbox row(s) older than {keep} days.")
+    with exclusive("search outbox prune") as held:
+        if held:
+            removed = search.indexing.prune(keep)
+            click.echo(
+                f"Removed {removed} outbox row(s) every host's index has applied "
+                f"(hosts silent for {keep} days are no longer waited for)."
+            )
 
 
 @search_index_cli.command("check")

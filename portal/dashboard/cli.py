@@ -5,6 +5,7 @@ from datetime import date, datetime
 import click
 
 from portal.dashboard import snapshots
+from portal.jobs import runs_once
 
 
 def _month(value: str | None) -> date:
@@ -23,6 +24,7 @@ def _month(value: str | None) -> date:
 @click.option(
     "--month", "month_text", metavar="YYYY-MM", help="File today's figures under this month (default: this month)."
 )
+@runs_once("snapshot-metrics")
 def snapshot_metrics(month_text):
     """Store each category's figures for the month, for the whole country and each province.
 

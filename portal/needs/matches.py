@@ -20,6 +20,7 @@ from portal.extensions import db
 from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Match, NeedFacts
 from portal.matching.sourcing import evaluate, rank, score
 from portal.needs.models import SourcingNeed
+from portal.operations.metrics import MATCHING_SECONDS, timed
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus, capability_process
 from portal.timeutil import today
 
@@ -255,6 +256,7 @@ class RankedMatches(Sequence):
         return self._explained.get(firm_id) or Match(firm_id, name, value, ())
 
 
+@timed(MATCHING_SECONDS)
 def matches_for(need: SourcingNeed, near_limit: int = NEAR_MISSES):
     """(matches best first, the nearest misses) for the need, from every public firm making its category."""
     day = today()

@@ -4,6 +4,7 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from portal.operations.metrics import SEARCH_SECONDS, timed
 from portal.search.cards import FirmCard, public_cards
 from portal.search.engine import index_corrector, vocabulary
 from portal.search.facts import IndexFacts, bits_of, is_member, members
@@ -77,6 +78,7 @@ def _filters(facts: IndexFacts, params: SearchParams, day) -> int:
     return allowed
 
 
+@timed(SEARCH_SECONDS)
 def search(params: SearchParams) -> SearchResult:
     """Public firms matching the words and filters, in the order asked, one page of them.
 

@@ -169,6 +169,10 @@ TABLE = {
     "api.create_need": api_row(403, brand=422, other_brand=422),
     "api.need": api_row(404, supplier=200, brand=200, staff=200, investor=403),
     "api.need_matches": api_row(403, brand=200, other_brand=404, staff=200),
+    # operations: load balancers ask without signing in
+    "operations.healthz": PUBLIC,
+    "operations.readyz": PUBLIC,
+    "operations.metrics": dict.fromkeys(ROLES, 404),  # closed unless opened to the monitoring hosts
     # EDB staff
     "staff.home": STAFF,
     "staff.people": STAFF,
