@@ -8,6 +8,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as portal_config
+from portal import input_guard
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     _register_blueprints(app)
 
-    from portal import errors, headers, input_guard, logs, templating
+    from portal import errors, headers, logs, templating
     from portal.cli import register_cli
     from portal.mail import flush_pending_mail
     from portal.search import indexing as search_indexing
@@ -71,7 +72,7 @@ class RowIdConverter(IntegerConverter):
     (404), not a query PostgreSQL refuses with an error."""
 
     def __init__(self, url_map, **kwargs):
-        super().__init__(url_map, **{"max": 2**31 - 1, **kwargs})
+        super().__init__(url_map, **{"max": input_guard.MAX_ROW_ID, **kwargs})
 
 
 def _refuse_insecure_production(app: Flask) -> None:

@@ -13,6 +13,7 @@ from sqlalchemy import or_, select
 from portal.access import staff_required
 from portal.audit.models import AuditEntry
 from portal.extensions import db
+from portal.input_guard import row_id
 from portal.staff.imports import FORMULA_STARTS
 from portal.staff.views import bp
 from portal.suppliers.merging import history_firm_ids
@@ -35,13 +36,6 @@ CSV_COLUMNS = (
 )
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class AuditFilters:
     """The trail's filters, read once from the query string, shared by the page and the CSV."""
@@ -58,16 +52,16 @@ class AuditFilters:
             firm=args.get("firm", "").strip(),
             user=args.get("user", "").strip(),
             action=args.get("action", "").strip(),
-            date_from=_day(args.get("from")),
-            date_to=_day(args.get("to")),
+            date_from=args.get("from", type=date.fromisoformat),
+            date_to=args.get("to", type=date.fromisoformat),
         )
 
     def query(self):
         """Newest first. The firm is an id or part of its legal or trade name; the user part of an e-mail."""
         query = select(AuditEntry)
-        if self.firm.isdigit():
+        if (firm_id := row_id(self.firm)) is not None:
             # A firm's history includes that of the duplicates merged into it.
-            query = query.where(AuditEntry.firm_id.in_(history_firm_ids(int(self.firm))))
+            query = query.where(AuditEntry.firm_id.in_(history_firm_ids(firm_id)))
         elif self.firm:
             pattern = f"%{self.firm}%"
             firm_ids = select(Firm.id).where(or_(Firm.legal_name.ilike(pattern), Firm.trade_name.ilike(pattern)))
