@@ -10,6 +10,7 @@ from werkzeug.routing import IntegerConverter
 import config as portal_config
 from portal import input_guard
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.keys import weak_key_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,14 +77,13 @@ class RowIdConverter(IntegerConverter):
 
 
 def _refuse_insecure_production(app: Flask) -> None:
-    if app.config["PORTAL_ENV"] == "production" and (
-        not os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"] == portal_config.DEV_SECRET_KEY
-    ):
-        raise InsecureConfiguration(
-            "SECRET_KEY is not set. In production the portal refuses to start without a secret key: "
-            "set the SECRET_KEY environment variable to a long random value "
-            "(python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+    """Production refuses a missing, default or guessable SECRET_KEY (under 32 random bytes)."""
+    if app.config["PORTAL_ENV"] != "production":
+        return
+    key = os.environ.get("SECRET_KEY") and app.config["SECRET_KEY"]
+    problem = weak_key_problem("SECRET_KEY", None if key == portal_config.DEV_SECRET_KEY else key)
+    if problem:
+        raise InsecureConfiguration(problem)
 
 
 def _trust_proxies(app: Flask) -> None:
