@@ -52,9 +52,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     _register_blueprints(app)
 
-    from portal import errors, headers, logs, templating
+    from portal import errors, headers, logs, mail, templating
     from portal.cli import register_cli
-    from portal.mail import flush_pending_mail
     from portal.search import indexing as search_indexing
 
     logs.configure(app)
@@ -64,7 +63,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.register(app)
     templating.register(app)
     register_cli(app)
-    app.after_request(flush_pending_mail)
+    mail.init_app(app)
     return app
 
 
