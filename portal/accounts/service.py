@@ -141,8 +141,32 @@ def record_sign_in(user: User) -> None:
 
 
 def set_password(user: User, new_password: str) -> None:
+    """A new password ends every session and remember-me cookie of the account."""
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
+    user.end_sessions()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the account, on every device, this one included."""
+    user.end_sessions()
+    db.session.commit()
+    logs.event("sessions.ended", user_id=user.id)
+
+
+def deactivate(user: User, by: User) -> None:
+    """Staff close an account: it can no longer sign in, and its sessions and tokens end at once."""
+    from portal import audit
+
+    if user.id == by.id:
+        raise AccountError("You cannot deactivate your own account.")
+    user.is_active_account = False
+    user.end_sessions()
+    for token in user.tokens:
+        token.revoked_at = token.revoked_at or utcnow()
+    audit.record("account.deactivated", user, actor=by, before={"active": True}, after={"active": False})
+    db.session.commit()
+    logs.event("account.deactivated", user_id=user.id, by=by.id)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:

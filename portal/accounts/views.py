@@ -102,18 +102,34 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out (a POST with a CSRF token, so no other site can sign a user out)."""
+    """Sign out (a POST with a CSRF token, so no other site can sign a user out). The session ends
+    on the server too: a copy of this session's or remember-me cookie no longer works."""
+    if current_user.is_authenticated:
+        service.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, on every device and browser (a lost laptop, a shared PC)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.sign_out_everywhere(current_user)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out on every device. Sign in again to continue here."), "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
 @bp.route("/")
 @login_required
 def overview():
     """The signed-in user's account page."""
-    return render_template("accounts/overview.html")
+    return render_template("accounts/overview.html", form=ConfirmForm())
 
 
 @bp.route("/password", methods=["GET", "POST"])
