@@ -55,6 +55,10 @@ class Config:
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # Reset requests: per client address (then 429), and reset e-mails per account within the
+    # link's lifetime (more requests are answered the same but send nothing).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10/hour")
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
     # Failed sign-ins allowed per account and per address within the window, then a pause.
     SIGN_IN_WINDOW_MINUTES = 15
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5

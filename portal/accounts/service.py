@@ -13,7 +13,7 @@ from portal import logs
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
-from portal.mail import external_url, send_mail
+from portal.mail import OutgoingEmail, external_url, send_mail
 from portal.suppliers.service import create_firm
 from portal.timeutil import utcnow
 
@@ -205,6 +205,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         log.info("password reset asked for unknown or inactive address")
         return
+    if _recent_reset_mails(user) >= current_app.config["PASSWORD_RESET_MAX_PER_ACCOUNT"]:
+        logs.event("password_reset.throttled", logging.WARNING, user_id=user.id)
+        return  # the links already sent still work; the person is not flooded
     link = external_url("accounts.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail(
@@ -216,6 +219,20 @@ def request_password_reset(email: str) -> None:
         kind="password_reset",
     )
     db.session.commit()
+
+
+def _recent_reset_mails(user: User) -> int:
+    since = utcnow() - timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    return (
+        db.session.scalar(
+            select(func.count(OutgoingEmail.id)).where(
+                OutgoingEmail.recipient == user.email,
+                OutgoingEmail.kind == "password_reset",
+                OutgoingEmail.created_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def reset_password(token: str, new_password: str) -> User | None:

@@ -17,6 +17,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
+from portal.extensions import limiter
 from portal.forms import ConfirmForm
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
@@ -152,8 +153,9 @@ def change_password():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"], scope="password-reset")
 def forgot_password():
-    """Ask for a reset link by e-mail."""
+    """Ask for a reset link by e-mail (limited per address; the service limits each account)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         service.request_password_reset(form.email.data)
