@@ -69,6 +69,10 @@ class Config:
     PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "")
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # Reset requests: per client address (then 429), and reset e-mails per account within the
+    # link's lifetime (more requests are answered the same but send nothing).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10/hour")
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
     # Failed sign-ins allowed per account and per address within the window, then a pause.
     SIGN_IN_WINDOW_MINUTES = 15
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5

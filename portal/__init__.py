@@ -8,8 +8,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as portal_config
-from portal import storage
+from portal import input_guard, storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.keys import weak_key_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -52,9 +53,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     _register_blueprints(app)
 
-    from portal import errors, headers, input_guard, logs, templating
+    from portal import errors, headers, logs, mail, templating
     from portal.cli import register_cli
-    from portal.mail import flush_pending_mail
     from portal.operations import metrics
     from portal.search import indexing as search_indexing
 
@@ -66,7 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     headers.register(app)
     templating.register(app)
     register_cli(app)
-    app.after_request(flush_pending_mail)
+    mail.init_app(app)
     return app
 
 
@@ -75,18 +75,17 @@ class RowIdConverter(IntegerConverter):
     (404), not a query PostgreSQL refuses with an error."""
 
     def __init__(self, url_map, **kwargs):
-        super().__init__(url_map, **{"max": 2**31 - 1, **kwargs})
+        super().__init__(url_map, **{"max": input_guard.MAX_ROW_ID, **kwargs})
 
 
 def _refuse_insecure_production(app: Flask) -> None:
-    if app.config["PORTAL_ENV"] == "production" and (
-        not os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"] == portal_config.DEV_SECRET_KEY
-    ):
-        raise InsecureConfiguration(
-            "SECRET_KEY is not set. In production the portal refuses to start without a secret key: "
-            "set the SECRET_KEY environment variable to a long random value "
-            "(python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+    """Production refuses a missing, default or guessable SECRET_KEY (under 32 random bytes)."""
+    if app.config["PORTAL_ENV"] != "production":
+        return
+    key = os.environ.get("SECRET_KEY") and app.config["SECRET_KEY"]
+    problem = weak_key_problem("SECRET_KEY", None if key == portal_config.DEV_SECRET_KEY else key)
+    if problem:
+        raise InsecureConfiguration(problem)
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -18,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(taxonomy_cli)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(mail_cli)
     from portal.staff.cli import export_suppliers, import_suppliers
 
     app.cli.add_command(import_suppliers)
@@ -114,6 +115,29 @@ def send_reminders():
 
     count = send()
     click.echo(f"Sent {count} certificate expiry reminder(s).")
+
+
+@click.group("mail")
+def mail_cli():
+    """The outbox of e-mail waiting to go out."""
+
+
+@mail_cli.command("send")
+def mail_send():
+    """Deliver every message that is due (new, or waiting for its retry); exit 1 if some failed."""
+    from portal.mail import deliver_due
+
+    if not current_app.config.get("MAIL_SERVER"):
+        raise click.ClickException("MAIL_SERVER is not set: the outbox keeps the messages until it is.")
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = deliver_due()
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed == 0:
+            break
+    click.echo(f"{sent} sent, {failed} failed (kept in the outbox with the error, tried again later).")
+    if failed:
+        raise SystemExit(1)
 
 
 @click.group("search-index")

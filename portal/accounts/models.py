@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # Part of every session and remember-me cookie; raising it ends them all at once (sign-out,
+    # "sign out everywhere", deactivation), whichever copies of the cookies exist.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -60,8 +63,13 @@ class User(UserMixin, db.Model):
         return self.role == Role.STAFF
 
     def get_id(self) -> str:
-        # Carries a piece of the password hash, so changing the password ends other sessions.
-        return f"{self.id}.{self.password_hash[-8:]}"
+        # The session generation and a piece of the password hash: raising the one or changing the
+        # other ends every session and remember-me cookie made before.
+        return f"{self.id}.{self.session_generation}.{self.password_hash[-8:]}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops working on its next use."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r) for r in roles}

@@ -273,7 +273,7 @@ def read_json():
 # --- operations -------------------------------------------------------------------------------------
 
 ERROR_RESPONSES = {
-    400: ("BadRequest", "The body is not well-formed JSON."),
+    400: ("BadRequest", "The body is not well-formed JSON, or its text holds a lone surrogate such as `\\ud800`."),
     401: ("Unauthorized", "No API token, or one that is unknown or revoked."),
     403: ("Forbidden", "The token's account has a role that may not use this operation."),
     404: ("NotFound", "No such thing, or not one this account may see (the two are not told apart)."),

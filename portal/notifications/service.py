@@ -13,6 +13,7 @@ from sqlalchemy import delete, func, select, update
 from portal.extensions import db
 from portal.mail import send_mail
 from portal.notifications.models import EmailOptOut, Notification
+from portal.text import column_length, one_line
 from portal.timeutil import utcnow
 
 # Every kind a user can receive, with the label shown on the e-mail settings page.
@@ -73,6 +74,7 @@ def notify_each(recipients, kind: str, subject: str, body: str = "", link: str =
     done = _told_already(pairs)
     no_mail = _email_off({user_id for user_id, _key in pairs}, kind)
     address = _absolute(link)
+    subject = one_line(subject, column_length(Notification.subject))
     told = []
     for user_id, key in pairs:
         if (user_id, key) in done:

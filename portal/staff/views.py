@@ -11,6 +11,7 @@ from portal.accounts import service as accounts
 from portal.accounts.forms import StaffInviteForm
 from portal.accounts.models import Role, User
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers import lifecycle
@@ -51,7 +52,27 @@ def people():
             )
             return redirect(url_for("staff.people"))
     staff = db.session.scalars(select(User).where(User.role == Role.STAFF).order_by(User.full_name)).all()
-    return render_template("staff/people.html", form=form, staff=staff)
+    return render_template("staff/people.html", form=form, staff=staff, confirm=ConfirmForm())
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+@staff_required
+def deactivate_account(user_id):
+    """Close an account: it cannot sign in again, and its sessions and API tokens end at once."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.deactivate(user, by=current_user)
+    except accounts.AccountError as error:
+        flash(str(error), "danger")
+    else:
+        flash(
+            _("%(name)s can no longer sign in; every session of the account has ended.", name=user.full_name), "success"
+        )
+    return redirect(url_for("staff.people"))
 
 
 # --- listings ------------------------------------------------------------------------------------

@@ -203,6 +203,7 @@ def world(app, users, outbox) -> World:
             "investment.decide": {"action": "approve"},
             "investment.document": {"document_id": plan.id},
             "investment.delete_document": {"document_id": plan.id},
+            "staff.deactivate_account": {"user_id": make_user("staff", email="leaving@example.com").id},
         },
         query={"compliance.open_case": f"firm={firm.id}"},
         more_pages=(f"/introductions/{pending.id}",),

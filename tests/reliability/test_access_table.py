@@ -77,6 +77,7 @@ TABLE = {
     "accounts.forgot_password": PUBLIC,
     "accounts.reset_password": PUBLIC,  # the link itself is the credential
     "accounts.sign_out": dict.fromkeys(ROLES, 302),
+    "accounts.sign_out_everywhere": dict.fromkeys(ROLES, SIGN_IN),  # signed out, to sign in again
     "accounts.overview": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
     "accounts.tokens": SIGNED_IN,
@@ -176,6 +177,7 @@ TABLE = {
     # EDB staff
     "staff.home": STAFF,
     "staff.people": STAFF,
+    "staff.deactivate_account": STAFF_ACTION,
     "staff.firms": STAFF,
     "staff.review_firm": STAFF,
     "staff.queue": STAFF,
