@@ -110,6 +110,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
     from portal.claims.views import bp as claims_bp
+    from portal.compliance.firm_views import bp as standing_bp
     from portal.compliance.views import bp as compliance_bp
     from portal.dashboard.views import bp as dashboard_bp
     from portal.introductions.views import bp as introductions_bp
@@ -128,6 +129,7 @@ def _register_blueprints(app: Flask) -> None:
         needs_bp,
         staff_bp,
         compliance_bp,
+        standing_bp,
         claims_bp,
         notifications_bp,
         api_bp,

@@ -18,6 +18,11 @@ from portal.timeutil import utcnow
 
 # Every kind a user can receive, with the label shown on the e-mail settings page.
 KINDS = {
+    "listing_review": _l("EDB's decision on my firm's listing"),
+    "item_review": _l("EDB's decision on my firm's capabilities and certificates"),
+    "claim_decision": _l("EDB's decision on my claim to run a listing"),
+    "compliance_standing": _l("EDB's decision on my firm's incentives or import licence"),
+    "compliance_response": _l("A firm responds in a compliance case I opened"),
     "need_match": _l("A new open sourcing need matches my firm"),
     "need_invitation": _l("A brand invites my firm to quote"),
     "need_changed": _l("A need I was invited to or quoted on changed"),

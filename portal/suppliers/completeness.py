@@ -1,8 +1,12 @@
-"""What a listing still lacks, each with why it matters to the brands searching for it."""
+"""What a listing still lacks, each with why it matters to the brands searching for it.
+
+Where staff decided about a part, the check says what the decision asks for (never "upload the
+certificate" beside a certificate EDB verified, nor silence beside one it rejected)."""
 
 from dataclasses import dataclass
 
-from portal.suppliers.models import Firm
+from portal.suppliers.decisions import NEXT_STEPS
+from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -49,6 +53,8 @@ def completeness(firm: Firm) -> list[Check]:
     ]
     for capability in firm.capabilities:
         name = capability.category.name
+        if capability.review_status == ReviewStatus.REJECTED:
+            checks.append(_rejected(capability, f"Correct or remove the capability {name} EDB did not accept"))
         checks.append(
             Check(
                 bool(capability.processes),
@@ -84,14 +90,18 @@ def completeness(firm: Firm) -> list[Check]:
                 "certificates",
             )
         )
-        checks.append(
-            Check(
-                bool(certificate.evidence_path),
-                f"Upload the {name} certificate",
-                f"EDB verifies {name} from the document; until then it does not count.",
-                "certificates",
+        if certificate.review_status == ReviewStatus.REJECTED:
+            checks.append(_rejected(certificate, f"Correct the {name} certificate EDB did not accept"))
+        else:
+            # A certificate EDB verified (from a document or the issuing body's register) needs no upload.
+            checks.append(
+                Check(
+                    bool(certificate.evidence_path) or certificate.review_status == ReviewStatus.VERIFIED,
+                    f"Upload the {name} certificate",
+                    f"EDB verifies {name} from the document; until then it does not count.",
+                    "certificates",
+                )
             )
-        )
     checks.append(
         Check(
             bool(firm.logo_path), "Upload your logo", "A logo makes your listing easy to recognise in results.", "media"
@@ -106,6 +116,13 @@ def completeness(firm: Firm) -> list[Check]:
         )
     )
     return checks
+
+
+def _rejected(item: Capability | Certificate, label: str) -> Check:
+    """The check for a capability or certificate EDB rejected: its reason and what to do next."""
+    kind, anchor = ("capability", "capabilities") if isinstance(item, Capability) else ("certificate", "certificates")
+    next_step = NEXT_STEPS[f"{kind}.rejected"]
+    return Check(False, label, f"EDB: {item.review_note} {next_step}" if item.review_note else next_step, anchor)
 
 
 def completeness_score(checks: list[Check]) -> int:

@@ -179,6 +179,8 @@ class Capability(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     is_main_line: Mapped[bool] = mapped_column(default=False)
     review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
+    # Staff's words with their latest decision (why it was rejected, or its edit declined), shown to the firm.
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     # An edit to a verified capability waits here for review; the public sees the verified values.
     proposed: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -206,6 +208,8 @@ class Certificate(db.Model):
     evidence_filename: Mapped[str | None] = mapped_column(String(200))
     evidence_mimetype: Mapped[str | None] = mapped_column(String(60))
     review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
+    # Staff's words with their verdict: why it was rejected, or how it was checked without a document.
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

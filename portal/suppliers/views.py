@@ -13,6 +13,7 @@ from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
 from portal.suppliers import directory, lifecycle, service
 from portal.suppliers.completeness import completeness, completeness_score
+from portal.suppliers.decisions import NEXT_STEPS, standing_decisions
 from portal.suppliers.forms import (
     CapabilityForm,
     CertificateForm,
@@ -164,6 +165,8 @@ def manage(firm_id):
         firm=firm,
         checks=checks,
         score=completeness_score(checks),
+        decisions=standing_decisions(firm),
+        next_steps=NEXT_STEPS,
         problems=lifecycle.submission_problems(firm),
         can_submit="submit" in lifecycle.allowed_actions(firm),
         is_owner=service.can_manage_members(firm, current_user),

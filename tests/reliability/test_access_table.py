@@ -206,6 +206,9 @@ TABLE = {
     "compliance.attach_document": STAFF_FORM,
     "compliance.close_case": STAFF_FORM,
     "compliance.set_standing": STAFF_FORM,
+    # the firm's side of compliance: its standing, and its response to the case (an empty one: 422)
+    "standing.show": OWN_FIRM,
+    "standing.respond": row(404, supplier=422),
 }
 
 

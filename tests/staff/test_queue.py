@@ -202,7 +202,10 @@ def test_items_leave_the_queue_after_each_decision(client, login, waiting, db):
     listing = waiting["listing"]
     client.post(f"/staff/firms/{listing.id}/verify", data={"version": listing.version})
     cert = waiting["certificate"].certificates[0]
-    client.post(f"/staff/certificates/{cert.id}/review", data={"decision": "approve"})
+    client.post(
+        f"/staff/certificates/{cert.id}/review",
+        data={"decision": "approve", "reason": "Checked with the issuing body's register."},
+    )
     cap = waiting["capability"].capabilities[0]
     client.post(f"/staff/capabilities/{cap.id}/review", data={"decision": "reject", "reason": "No cell line seen."})
     client.post(f"/staff/firms/{waiting['profile'].id}/profile-changes", data={"decision": "approve"})

@@ -227,7 +227,7 @@ def test_certificate_dates_must_make_sense(client, login, users, db):
 
 
 def test_completeness_panel_says_what_is_missing_and_why(client, login, users, db):
-    firm = _firm(users, status=ListingStatus.DRAFT, certificates=[{"type": "iso-9001"}])
+    firm = _firm(users, status=ListingStatus.DRAFT, certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING}])
     login("supplier")
     body = client.get(f"/firms/{firm.id}/").get_data(as_text=True)
     assert "Upload the ISO 9001 certificate" in body
