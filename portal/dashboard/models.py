@@ -28,13 +28,33 @@ class MetricSnapshot(db.Model):
     category_slug: Mapped[str] = mapped_column(ForeignKey("component_category.slug"), index=True)
     province: Mapped[str] = mapped_column(String(60), default=WHOLE_COUNTRY)
     verified_suppliers: Mapped[int] = mapped_column(Integer, default=0)
-    monthly_capacity: Mapped[int] = mapped_column(BigInteger, default=0)
-    open_demand: Mapped[int] = mapped_column(BigInteger, default=0)
     open_needs: Mapped[int] = mapped_column(Integer, default=0)
     unserved_needs: Mapped[int] = mapped_column(Integer, default=0)
     # None when no open need of the category asked for a certification.
     certified_suppliers: Mapped[int | None] = mapped_column(Integer)
     awarded_needs: Mapped[int] = mapped_column(Integer, default=0)
+    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+UNIT_NOT_STATED = ""  # the `unit` of a snapshot line for capabilities whose unit waits to be chosen
+
+
+class MetricSnapshotUnit(db.Model):
+    """One category's capacity and demand in one unit, for one month and the country or a province:
+    units are never added together, so each has its own line."""
+
+    __tablename__ = "metric_snapshot_unit"
+    __table_args__ = (UniqueConstraint("month", "category_slug", "province", "unit"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    category_slug: Mapped[str] = mapped_column(ForeignKey("component_category.slug"), index=True)
+    province: Mapped[str] = mapped_column(String(60), default=WHOLE_COUNTRY)
+    unit: Mapped[str] = mapped_column(String(30))
+    suppliers: Mapped[int] = mapped_column(Integer, default=0)
+    monthly_capacity: Mapped[int] = mapped_column(BigInteger, default=0)
+    open_needs: Mapped[int] = mapped_column(Integer, default=0)
+    open_demand: Mapped[int] = mapped_column(BigInteger, default=0)
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
@@ -48,6 +68,8 @@ Index(
     Capability.firm_id,
     Capability.review_status,
     Capability.category_slug,
+    Capability.capacity_unit,
+    Capability.board_area_mm2,
     Capability.monthly_capacity,
 )
 Index(

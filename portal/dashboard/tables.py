@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.taxonomy import PHASES, PROVINCES
 from portal.taxonomy.models import CertificationType
+from portal.taxonomy.units import unit_name
 
 PERIODS = {
     "6": (_l("Last 6 months"), 6),
@@ -46,6 +47,8 @@ class Table:
     rows: list[dict]
     chart: str | None = None  # "bar", "line" or "funnel"
     log_scale: bool = False
+    axis: str = ""  # what the chart's value axis counts, with its unit
+    label_unit: str | None = None  # a column whose value the chart adds to each row's label, "(boards)"
     note: str = ""
     links: dict = field(default_factory=dict)  # (row index, column key) -> (endpoint, url arguments)
 
@@ -92,9 +95,7 @@ def _phase_columns(label: str) -> list[Column]:
 
 CATEGORY_FIGURES = [
     "verified_suppliers",
-    "monthly_capacity",
-    "open_demand",
-    "coverage",
+    "open_needs",
     "certified_share",
     "unserved_needs",
     "awarded_needs",
@@ -138,14 +139,19 @@ class StaffDashboard:
         return metrics.category_rows(self.sources, CATEGORY_FIGURES)
 
     def categories(self) -> Table:
+        table = unit_lines_table(
+            "categories", _("Capacity against open demand, by category and unit"), self.category_rows
+        )
+        table.chart, table.log_scale = "bar", True
+        return table
+
+    def category_figures(self) -> Table:
         figures = metrics.FIGURES
         columns = [
             Column("category", _l("Category"), "text"),
             Column("phase", _l("Phase")),
             Column("verified_suppliers", figures["verified_suppliers"].label),
-            Column("monthly_capacity", figures["monthly_capacity"].label, series=True),
-            Column("open_demand", figures["open_demand"].label, series=True),
-            Column("coverage", figures["coverage"].label, "percent"),
+            Column("open_needs", figures["open_needs"].label),
             Column("certified_share", figures["certified_share"].label, "percent"),
             Column("unserved_needs", figures["unserved_needs"].label),
             Column("awarded_needs", _l("Needs awarded in the period")),
@@ -153,7 +159,8 @@ class StaffDashboard:
             *(Column(key, figures[key].label) for key in CATEGORY_FIGURES[-5:]),
         ]
         rows = [{"category": r.category.name, "phase": r.category.phase, **r.values} for r in self.category_rows]
-        return Table("categories", _("Capacity against open demand, by category"), columns, rows, "bar", log_scale=True)
+        return Table("category-figures", _("Suppliers, needs, certificates, introductions and investment, by category"),
+                     columns, rows)  # fmt: skip
 
     def _progress(self, name: str, title: str, figure: str, total_label: str) -> Table:
         series = snapshots.progress_by_phase(self.province, self.since, figure)
@@ -279,6 +286,7 @@ class StaffDashboard:
             Column("phase", _l("Phase")),
             Column("organisation", _l("Brand"), "text"),
             Column("quantity", _l("Quantity per month")),
+            Column("unit", _l("Unit"), "text"),
             Column("certifications", _l("Certificates required"), "text"),
             Column("deadline", _l("Quote deadline"), "text"),
             Column("province", _l("Delivery province"), "text"),
@@ -290,6 +298,7 @@ class StaffDashboard:
                 "need": need.title,
                 "organisation": need.organisation,
                 "quantity": need.quantity_per_month,
+                "unit": unit_name(need.quantity_unit),
                 "certifications": ", ".join(c.name for c in need.required_certifications),
                 "deadline": need.deadline.isoformat(),
                 "province": need.delivery_province or "",
@@ -331,6 +340,7 @@ class StaffDashboard:
 
 TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "categories": StaffDashboard.categories,
+    "category-figures": StaffDashboard.category_figures,
     "progress": StaffDashboard.progress,
     "gap-progress": StaffDashboard.gap_progress,
     "provinces": StaffDashboard.provinces,
@@ -343,19 +353,46 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
 }
 
 
-PUBLIC_FIGURES = ["verified_suppliers", "monthly_capacity", "open_demand"]
-
-
-def public_summary() -> Table:
-    """Counts only, per category and phase, for anyone: no firm or need is named."""
-    sources = metrics.Sources(metrics.scope_for(), certificates=False)
+def unit_lines_table(name: str, title: str, category_rows: list[metrics.CategoryRow], keys=None) -> Table:
+    """One row per category and unit: capacity and demand are only ever added within a unit, and
+    set against each other only in a shared one (the note says why not, where not)."""
+    keys = keys or list(metrics.UNIT_FIGURES)
     columns = [
         Column("category", _l("Category"), "text"),
         Column("phase", _l("Phase")),
-        *(Column(key, metrics.FIGURES[key].label) for key in PUBLIC_FIGURES),
-    ]
-    rows = [
-        {"phase": r.category.phase, "category": r.category.name, **r.values}
-        for r in metrics.category_rows(sources, PUBLIC_FIGURES)
-    ]
-    return Table("localization", _("Local supply and open demand by category"), columns, rows)
+        Column("unit", _l("Unit"), "text"),
+        *(
+            Column(key, metrics.UNIT_FIGURES[key], "percent" if key == "coverage" else "count",
+                   series=key in ("monthly_capacity", "open_demand"))
+            for key in keys
+        ),
+        Column("note", _l("Note"), "text"),
+    ]  # fmt: skip
+    rows = []
+    for r in category_rows:
+        for line in r.lines:
+            values = line.values
+            rows.append({
+                "category": r.category.name,
+                "phase": r.category.phase,
+                "unit": unit_name(line.unit) if line.unit else _("unit not stated"),
+                **{key: values[key] for key in keys},
+                "note": _(line.note[0], **line.note[1]) if line.note else "",
+            })  # fmt: skip
+    table = Table(name, title, columns, rows, label_unit="unit")
+    table.axis = _("Per month, each bar in its own category's unit (in brackets)")
+    return table
+
+
+PUBLIC_UNIT_FIGURES = ["suppliers", "monthly_capacity", "open_demand", "coverage"]
+
+
+def public_summary() -> Table:
+    """Counts only, per category, unit and phase, for anyone: no firm or need is named."""
+    sources = metrics.Sources(metrics.scope_for(), certificates=False)
+    return unit_lines_table(
+        "localization",
+        _("Local supply and open demand by category"),
+        metrics.category_rows(sources, []),
+        PUBLIC_UNIT_FIGURES,
+    )

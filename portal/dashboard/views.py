@@ -17,7 +17,7 @@ bp = Blueprint("dashboard", __name__)
 
 # What the staff page shows, top to bottom; each table has its CSV download by the same name.
 CHARTED = ("categories", "progress", "gap-progress", "provinces", "funnel", "introductions")
-LISTED = ("gaps", "unserved", "expiring", "investment")
+LISTED = ("category-figures", "gaps", "unserved", "expiring", "investment")
 
 
 def _csv_response(table: tables.Table, name: str) -> Response:
