@@ -49,8 +49,17 @@ class Table:
     log_scale: bool = False
     axis: str = ""  # what the chart's value axis counts, with its unit
     label_unit: str | None = None  # a column whose value the chart adds to each row's label, "(boards)"
+    empty: str = ""  # in words, instead of an empty chart: that there is nothing yet and what would fill it
     note: str = ""
     links: dict = field(default_factory=dict)  # (row index, column key) -> (endpoint, url arguments)
+
+    @property
+    def has_data(self) -> bool:
+        """Something to draw: a point of a line (zero is a point), a bar longer than zero."""
+        values = [row.get(c.key) for row in self.rows for c in self.columns if c.series]
+        if self.chart == "line":
+            return any(value is not None for value in values)
+        return any(values)
 
 
 def csv_text(table: Table) -> str:
@@ -87,6 +96,13 @@ def read_filters(args) -> tuple[str | None, str]:
     if period not in PERIODS:
         period = DEFAULT_PERIOD
     return province, period
+
+
+def no_snapshot_yet() -> str:
+    return _(
+        "No monthly snapshot in this period yet: `flask snapshot-metrics` stores one each month (run it from cron), "
+        "and each adds a point."
+    )
 
 
 def _phase_columns(label: str) -> list[Column]:
@@ -143,6 +159,10 @@ class StaffDashboard:
             "categories", _("Capacity against open demand, by category and unit"), self.category_rows
         )
         table.chart, table.log_scale = "bar", True
+        table.empty = _(
+            "No verified capacity and no open demand yet: capacity appears when EDB verifies a firm's capability, "
+            "demand when a brand publishes a sourcing need."
+        )
         return table
 
     def category_figures(self) -> Table:
@@ -170,13 +190,14 @@ class StaffDashboard:
             for month, by_phase in series.items()
         ]  # fmt: skip
         columns = [Column("month", _l("Month"), "text"), *_phase_columns(total_label)]
-        return Table(name, title, columns, rows, "line")
+        return Table(name, title, columns, rows, "line", empty=no_snapshot_yet())
 
     def progress(self) -> Table:
         table = self._progress(
             "progress", _("Verified suppliers by phase, month by month"), "verified_suppliers", _l("All phases")
         )
         table.note = _("A firm making parts of two categories counts in each. From the monthly snapshots.")
+        table.axis = _("Verified suppliers")
         return table
 
     def gap_progress(self) -> Table:
@@ -187,6 +208,41 @@ class StaffDashboard:
             _l("All phases"),
         )
         table.note = _("Falling lines mean brands' open needs are finding certified local suppliers.")
+        table.axis = _("Open needs without a qualified supplier")
+        return table
+
+    def trend(self) -> Table:
+        """Month over month: how many verified suppliers and unserved needs each month added or lost."""
+        suppliers = snapshots.progress_by_phase(self.province, self.since, "verified_suppliers")
+        unserved = snapshots.progress_by_phase(self.province, self.since, "unserved_needs")
+        rows, before = [], None
+        for month in sorted(suppliers):
+            now = (sum(suppliers[month].values()), sum(unserved.get(month, {}).values()))
+            rows.append({
+                "month": month.strftime("%Y-%m"),
+                "suppliers": now[0],
+                "suppliers_change": None if before is None else now[0] - before[0],
+                "unserved": now[1],
+                "unserved_change": None if before is None else now[1] - before[1],
+            })  # fmt: skip
+            before = now
+        columns = [
+            Column("month", _l("Month"), "text"),
+            Column("suppliers", _l("Verified suppliers")),
+            Column("suppliers_change", _l("Change in verified suppliers"), "change", series=True),
+            Column("unserved", _l("Open needs without a qualified supplier")),
+            Column("unserved_change", _l("Change in needs without a qualified supplier"), "change", series=True),
+        ]
+        table = Table("trend", _("Month over month: what each month added or lost"), columns, rows, "line")
+        table.note = _(
+            "Each month against the month before, from the monthly snapshots; a firm making two categories counts "
+            "in each."
+        )
+        table.axis = _("Change since the month before (firms, needs)")
+        table.empty = _(
+            "A change needs two monthly snapshots in the period: `flask snapshot-metrics` stores one each month "
+            "(run it from cron), and the second adds the first point."
+        )
         return table
 
     def provinces(self) -> Table:
@@ -199,6 +255,10 @@ class StaffDashboard:
         columns = [Column("province", _l("Province"), "text"), Column("firms", _l("Verified suppliers"), series=True)]
         table = Table("provinces", _("Verified suppliers by province"), columns, rows, "bar")
         table.note = _("A firm making several categories counts once. Filter by province to see its phases.")
+        table.axis = _("Verified suppliers (firms)")
+        table.empty = _(
+            "No verified supplier here yet: a firm counts once EDB verifies its listing and one of its capabilities."
+        )
         return table
 
     def funnel(self) -> Table:
@@ -211,6 +271,8 @@ class StaffDashboard:
             stages,
         )
         table.note = _("All needs ever published, whatever the period.")
+        table.axis = _("Sourcing needs")
+        table.empty = _("No sourcing need published yet: the funnel fills as brands publish needs.")
         return table
 
     def introductions(self) -> Table:
@@ -228,6 +290,8 @@ class StaffDashboard:
             stages,
         )
         table.note = _("How far brands' introductions to local firms got: a stage skipped counts as passed.")
+        table.axis = _("Introductions")
+        table.empty = _("No introduction asked yet: brands ask for one on a local firm's profile.")
         return table
 
     def investment(self) -> Table:
@@ -343,6 +407,7 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "category-figures": StaffDashboard.category_figures,
     "progress": StaffDashboard.progress,
     "gap-progress": StaffDashboard.gap_progress,
+    "trend": StaffDashboard.trend,
     "provinces": StaffDashboard.provinces,
     "funnel": StaffDashboard.funnel,
     "introductions": StaffDashboard.introductions,

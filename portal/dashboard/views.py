@@ -16,7 +16,7 @@ from portal.timeutil import today
 bp = Blueprint("dashboard", __name__)
 
 # What the staff page shows, top to bottom; each table has its CSV download by the same name.
-CHARTED = ("categories", "progress", "gap-progress", "provinces", "funnel", "introductions")
+CHARTED = ("categories", "progress", "gap-progress", "trend", "provinces", "funnel", "introductions")
 LISTED = ("category-figures", "gaps", "unserved", "expiring", "investment")
 
 

@@ -70,7 +70,8 @@ def test_staff_see_every_figure_and_the_gaps(client, login, data):
     # phase, suppliers, open needs, certified share, unserved
     assert row_values(page, "Chargers and power adapters", "category-figures")[:5] == ["1", "1", "1", "100.0", "0"]
     assert "206%" in page.split(' id="table-categories"')[1].split("Chargers and power adapters")[1].split("</tr>")[0]
-    assert page.count("<canvas") == 6
+    assert page.count("<canvas") == 3, "categories, provinces, the needs funnel; no snapshot, no introduction yet"
+    assert page.count('class="chart-empty') == 4
     assert 'src="/static/vendor/chartjs-4.6.1/chart.umd.min.js"' in page
 
 
@@ -178,3 +179,40 @@ def test_the_page_says_which_phase_2_parts_lack_a_certified_supplier_and_whether
     assert f'<th scope="row">{first:%Y-%m}</th>' in progress and f'<th scope="row">{last:%Y-%m}</th>' in progress
     phase_2 = [re.findall(r'data-value="([^"]*)"', row)[1] for row in progress.split("<tr>")[2:]]
     assert phase_2 == ["2", "1"], "the phase-2 line falls"
+
+
+def test_an_empty_dashboard_says_in_words_what_would_fill_each_chart(client, login):
+    login("staff")
+    page = text(client.get("/staff/dashboard"))
+    assert "<canvas" not in page
+    empties = dict(re.findall(r'data-testid="chart-empty-([a-z-]+)">([^<]*)<', page))
+    assert set(empties) == {"categories", "progress", "gap-progress", "trend", "provinces", "funnel", "introductions"}
+    assert "when EDB verifies a firm's capability" in empties["categories"]
+    assert "`flask snapshot-metrics` stores one each month" in empties["progress"]
+    assert "two monthly snapshots" in empties["trend"]
+    assert "as brands publish needs" in empties["funnel"]
+
+
+def test_month_over_month_trend_from_the_snapshots(client, login, db):
+    """Three months by hand: suppliers 4, 7, 6 (changes +3, -1); unserved needs 5, 2, 2 (-3, 0)."""
+    from portal.dashboard.models import MetricSnapshot
+    from portal.dashboard.snapshots import current_month, months_before
+
+    now = current_month()
+    for back, (charger, cable, unserved) in {2: (3, 1, 5), 1: (5, 2, 2), 0: (4, 2, 2)}.items():
+        month = months_before(now, back)
+        db.session.add_all([
+            MetricSnapshot(month=month, category_slug="charger", verified_suppliers=charger, unserved_needs=unserved),
+            MetricSnapshot(month=month, category_slug="cable", verified_suppliers=cable, unserved_needs=0),
+        ])  # fmt: skip
+    db.session.commit()
+    login("staff")
+
+    rows = read_csv(client.get("/staff/dashboard/trend.csv"))
+    assert rows[1:] == [
+        [f"{months_before(now, 2):%Y-%m}", "4", "", "5", ""],
+        [f"{months_before(now, 1):%Y-%m}", "7", "3", "2", "-3"],
+        [f"{now:%Y-%m}", "6", "-1", "2", "0"],
+    ]
+    page = text(client.get("/staff/dashboard"))
+    assert 'data-testid="chart-trend"' in page and 'data-axis="Change since the month before (firms, needs)"' in page
