@@ -319,6 +319,14 @@ def required_certifications(facts: CategoryFacts) -> int:
     return mask
 
 
+@figure("local_share", _l("Local share of brands' demand"), percent=True)
+def local_share(facts: CategoryFacts) -> float | None:
+    """Brands' open needs of the category that some qualified local supplier can serve, as a share
+    of all its open needs (counted in needs, so units do not matter); None without open needs."""
+    needs = open_need_count(facts)
+    return 100 * (needs - unserved_needs(facts)) / needs if needs else None
+
+
 @figure("certified_suppliers", _l("Suppliers holding what brands ask for"))
 def certified_suppliers(facts: CategoryFacts) -> int | None:
     """Counting firms holding, valid today, every certificate required by at least one open need of

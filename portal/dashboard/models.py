@@ -58,6 +58,24 @@ class MetricSnapshotUnit(db.Model):
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
+class PhaseTarget(db.Model):
+    """What staff expect of one localization phase: when it starts, when its targets are due, and
+    the targets each of its categories is measured against (None: no target for that measure)."""
+
+    __tablename__ = "phase_target"
+
+    phase: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    starts_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    local_share: Mapped[int | None] = mapped_column(Integer)  # percent of brands' open needs served locally
+    verified_suppliers: Mapped[int | None] = mapped_column(Integer)
+    certified_suppliers: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
 # The dashboard aggregates over every firm on each view. These indexes hold every column its
 # queries read, so they are answered from the indexes without reading the wide firm and
 # capability rows (about half the time at 100,000 firms).

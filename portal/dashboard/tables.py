@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.dashboard import metrics, snapshots
+from portal.dashboard import metrics, schedule, snapshots
 from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.taxonomy import PHASES, PROVINCES
@@ -112,6 +112,8 @@ def _phase_columns(label: str) -> list[Column]:
 CATEGORY_FIGURES = [
     "verified_suppliers",
     "open_needs",
+    "local_share",
+    "certified_suppliers",
     "certified_share",
     "unserved_needs",
     "awarded_needs",
@@ -397,6 +399,46 @@ class StaffDashboard:
         ]
         return Table("expiring", _("Certificates of verified suppliers expiring within 60 days"), columns, rows)
 
+    def schedule(self) -> Table:
+        """Each category against its phase's targets, measure by measure: target, what the schedule
+        expects by today, the figure now, and met / on track / behind / not started."""
+        saved, on = schedule.targets(), self.scope.on
+        rows = []
+        for r in self.category_rows:
+            target = saved.get(r.category.phase)
+            if target is None:
+                continue
+            for item in schedule.progress(r.values, target, on):
+                label, _figure, percent = schedule.MEASURES[item.measure]
+                rows.append({
+                    "category": r.category.name,
+                    "phase": r.category.phase,
+                    "measure": str(label) + (" (%)" if percent else ""),
+                    "target": item.target,
+                    "expected": round(item.expected),
+                    "actual": None if item.actual is None else round(item.actual, 1) if percent else item.actual,
+                    "share": item.share_of_target,
+                    "status": str(schedule.STATUS_LABELS[item.status]) if item.status else _("no figure yet"),
+                    "key": item.status or "",
+                })  # fmt: skip
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("phase", _l("Phase")),
+            Column("measure", _l("Measure"), "text"),
+            Column("target", _l("Target")),
+            Column("expected", _l("Expected by today")),
+            Column("actual", _l("Now")),
+            Column("share", _l("Share of target"), "percent"),
+            Column("status", _l("Status"), "text"),
+        ]
+        table = Table("schedule", _("Phases on schedule: each category against its phase's targets"), columns, rows)
+        table.note = _(
+            "Targets grow evenly from the phase's start to the day they are due: half way through, half the target "
+            "is expected. The local share counts brands' open needs a qualified local supplier can serve."
+        )
+        table.empty = _("No phase has targets yet: staff set them on the phases page.")
+        return table
+
     @cached_property
     def certification_names(self) -> dict[str, str]:
         return dict(db.session.execute(select(CertificationType.slug, CertificationType.name)).all())
@@ -408,6 +450,7 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "progress": StaffDashboard.progress,
     "gap-progress": StaffDashboard.gap_progress,
     "trend": StaffDashboard.trend,
+    "schedule": StaffDashboard.schedule,
     "provinces": StaffDashboard.provinces,
     "funnel": StaffDashboard.funnel,
     "introductions": StaffDashboard.introductions,

@@ -13,6 +13,8 @@ takes the category's usual unit (boards for bare PCBs, pieces for chargers).
 Monthly snapshots keep capacity and demand per unit in `metric_snapshot_unit`; the two columns
 that added every unit of a category together are dropped, as their sums cannot be split again.
 
+Staff set each localization phase's start, due date and targets in `phase_target`.
+
 Revision ID: 0019
 Revises: 0017
 Create Date: 2026-12-02 18:05:00
@@ -93,6 +95,19 @@ def upgrade():
         batch_op.drop_column("monthly_capacity")
         batch_op.drop_column("open_demand")
 
+    op.create_table(
+        "phase_target",
+        sa.Column("phase", sa.Integer(), autoincrement=False, nullable=False),
+        sa.Column("starts_on", sa.Date(), nullable=False),
+        sa.Column("due_on", sa.Date(), nullable=False),
+        sa.Column("local_share", sa.Integer(), nullable=True),
+        sa.Column("verified_suppliers", sa.Integer(), nullable=True),
+        sa.Column("certified_suppliers", sa.Integer(), nullable=True),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.PrimaryKeyConstraint("phase", name=op.f("pk_phase_target")),
+    )
+
     _map_units(op.get_bind())
 
 
@@ -134,6 +149,7 @@ def _map_units(bind) -> None:
 
 
 def downgrade():
+    op.drop_table("phase_target")
     bind = op.get_bind()
     capability = sa.table(
         "capability", sa.column("capacity_unit", sa.String), sa.column("capacity_unit_as_typed", sa.String)
