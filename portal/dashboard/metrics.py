@@ -233,6 +233,43 @@ class Sources:
         return found
 
     @cached_property
+    def workforce(self) -> dict[str, tuple[int, int]]:
+        """Per category: people working on it at counting firms, and how many of those firms export.
+
+        A firm's people in a category are what it reported for the category; a firm that did not
+        split its headcount counts it whole in its main line, and in no other category."""
+        people = case(
+            (Capability.employees.is_not(None), Capability.employees),
+            (Capability.is_main_line.is_(True), func.coalesce(Firm.employees, 0)),
+            else_=0,
+        )
+        exporting = case((func.json_array_length(Firm.export_markets) > 0, 1), else_=0)
+        rows = db.session.execute(
+            _supply_base(self.scope)
+            .add_columns(Capability.category_slug, func.sum(people), func.sum(exporting))
+            .group_by(Capability.category_slug)
+        )
+        return {category: (int(jobs or 0), int(exporters or 0)) for category, jobs, exporters in rows}
+
+    @cached_property
+    def markets(self) -> dict[str, list[str]]:
+        """Per category, the export markets its counting firms serve, by name."""
+        if db.session.get_bind().dialect.name == "postgresql":
+            market = func.json_array_elements_text(Firm.export_markets).table_valued("value")
+        else:
+            market = func.json_each(Firm.export_markets).table_valued("value")
+        rows = db.session.execute(
+            _supply_base(self.scope)
+            .add_columns(Capability.category_slug, market.c.value)
+            .join(market, literal(True))
+            .distinct()
+        )
+        found: dict[str, list[str]] = defaultdict(list)
+        for category, name in rows:
+            found[category].append(str(name))
+        return {category: sorted(names, key=str.casefold) for category, names in found.items()}
+
+    @cached_property
     def introductions(self) -> dict[str, dict[str, int]]:
         """Per category, introductions that got at least as far as each stage (and orders won)."""
         from portal.introductions.service import reached_by_category
@@ -346,6 +383,16 @@ def certified_share(facts: CategoryFacts) -> float | None:
 @figure("unserved_needs", _l("Open needs without a qualified supplier"))
 def unserved_needs(facts: CategoryFacts) -> int:
     return sum(group.count for group in facts.demand if not facts.is_served(group.mask))
+
+
+@figure("jobs", _l("People working on the category"))
+def jobs(facts: CategoryFacts) -> int:
+    return facts.sources.workforce.get(facts.slug, (0, 0))[0]
+
+
+@figure("exporting_firms", _l("Firms exporting"))
+def exporting_firms(facts: CategoryFacts) -> int:
+    return facts.sources.workforce.get(facts.slug, (0, 0))[1]
 
 
 @figure("awarded_needs", _l("Needs awarded"))

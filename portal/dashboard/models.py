@@ -33,6 +33,7 @@ class MetricSnapshot(db.Model):
     # None when no open need of the category asked for a certification.
     certified_suppliers: Mapped[int | None] = mapped_column(Integer)
     awarded_needs: Mapped[int] = mapped_column(Integer, default=0)
+    jobs: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 

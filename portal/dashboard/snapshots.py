@@ -24,6 +24,7 @@ SNAPSHOT_FIGURES = [
     "unserved_needs",
     "certified_suppliers",
     "awarded_needs",
+    "jobs",
 ]
 
 
@@ -149,6 +150,15 @@ def earliest_in_period(province: str | None, since: date | None) -> tuple[date |
         return None, {}
     rows = db.session.scalars(select(MetricSnapshot).where(*_rows_in(province, None), MetricSnapshot.month == first))
     return first, {row.category_slug: row for row in rows}
+
+
+def latest(province: str | None) -> tuple[date | None, dict[str, MetricSnapshot]]:
+    """The last month stored for the scope and its rows by category, to show the change since."""
+    last = db.session.scalar(select(func.max(MetricSnapshot.month)).where(*_rows_in(province, None)))
+    if last is None:
+        return None, {}
+    rows = db.session.scalars(select(MetricSnapshot).where(*_rows_in(province, None), MetricSnapshot.month == last))
+    return last, {row.category_slug: row for row in rows}
 
 
 def current_month() -> date:

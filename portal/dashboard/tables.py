@@ -111,6 +111,8 @@ def _phase_columns(label: str) -> list[Column]:
 
 CATEGORY_FIGURES = [
     "verified_suppliers",
+    "jobs",
+    "exporting_firms",
     "open_needs",
     "local_share",
     "certified_suppliers",
@@ -439,6 +441,42 @@ class StaffDashboard:
         table.empty = _("No phase has targets yet: staff set them on the phases page.")
         return table
 
+    def jobs_exports(self) -> Table:
+        """Jobs at counting firms and their exports, per category, with jobs against the last snapshot."""
+        month, then = snapshots.latest(self.province)
+        markets = self.sources.markets
+        rows = []
+        for r in self.category_rows:
+            jobs, before = r.values["jobs"], then.get(r.category.slug)
+            served = markets.get(r.category.slug, [])
+            rows.append({
+                "category": r.category.name,
+                "phase": r.category.phase,
+                "jobs": jobs,
+                "change": None if before is None else jobs - before.jobs,
+                "exporting": r.values["exporting_firms"],
+                "suppliers": r.values["verified_suppliers"],
+                "markets": len(served),
+                "names": ", ".join(served),
+            })  # fmt: skip
+        since = _("Change since %(month)s", month=month.strftime("%Y-%m")) if month else _("Change since last snapshot")
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("phase", _l("Phase")),
+            Column("jobs", _l("People working on the category")),
+            Column("change", since, "change"),
+            Column("suppliers", _l("Verified suppliers")),
+            Column("exporting", _l("Of which exporting")),
+            Column("markets", _l("Markets served")),
+            Column("names", _l("Markets"), "text"),
+        ]
+        table = Table("jobs-exports", _("Jobs and exports, by category"), columns, rows)
+        table.note = _(
+            "People at verified suppliers: what a firm reports for the category, or, if it does not split its "
+            "headcount, its whole headcount in its main line. Exports are the markets firms name on their listing."
+        )
+        return table
+
     @cached_property
     def certification_names(self) -> dict[str, str]:
         return dict(db.session.execute(select(CertificationType.slug, CertificationType.name)).all())
@@ -451,6 +489,7 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "gap-progress": StaffDashboard.gap_progress,
     "trend": StaffDashboard.trend,
     "schedule": StaffDashboard.schedule,
+    "jobs-exports": StaffDashboard.jobs_exports,
     "provinces": StaffDashboard.provinces,
     "funnel": StaffDashboard.funnel,
     "introductions": StaffDashboard.introductions,

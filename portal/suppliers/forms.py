@@ -177,6 +177,14 @@ class CapabilityForm(FlaskForm):
             "Bare and flexible circuits only: with it, your m² of panel also count as boards (and boards as m²)."
         ),
     )
+    employees = IntegerField(
+        _l("People working on this category"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=500000, message=_l("Enter the number of people (1 or more).")),
+        ],
+        description=_l("Optional. Without it, the firm's whole headcount counts in its main line."),
+    )
     min_order_quantity = IntegerField(
         _l("Minimum order quantity"),
         validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity of 1 or more."))],
@@ -202,7 +210,7 @@ class CapabilityForm(FlaskForm):
             raise ValidationError(_l("Only categories counted both in boards and in m² of panel take a board area."))
 
     def capability_data(self) -> dict:
-        numbers = ("monthly_capacity", "board_area_mm2", "min_order_quantity", "lead_time_days")
+        numbers = ("monthly_capacity", "board_area_mm2", "employees", "min_order_quantity", "lead_time_days")
         texts = ("capacity_unit", "equipment", "materials", "notes")
         return {
             "category_slug": self.category.data,

@@ -178,6 +178,7 @@ class Capability(db.Model):
     capacity_unit_as_typed: Mapped[str | None] = mapped_column(String(30))  # the old free text, when unmapped
     # The area of one board, given by the firm: the only way its m² of panel become boards, or back.
     board_area_mm2: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)  # people working on this category, if the firm says
     min_order_quantity: Mapped[int | None] = mapped_column(Integer)
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     equipment: Mapped[str] = mapped_column(Text, default="")

@@ -36,6 +36,7 @@ CAPABILITY_FIELDS = (
     "monthly_capacity",
     "capacity_unit",
     "board_area_mm2",
+    "employees",
     "min_order_quantity",
     "lead_time_days",
     "equipment",

@@ -13,7 +13,9 @@ takes the category's usual unit (boards for bare PCBs, pieces for chargers).
 Monthly snapshots keep capacity and demand per unit in `metric_snapshot_unit`; the two columns
 that added every unit of a category together are dropped, as their sums cannot be split again.
 
-Staff set each localization phase's start, due date and targets in `phase_target`.
+Staff set each localization phase's start, due date and targets in `phase_target`. Firms may say
+how many people work on each category (`capability.employees`); snapshots keep each category's
+jobs, so the dashboard shows the change since the last one.
 
 Revision ID: 0019
 Revises: 0017
@@ -60,6 +62,7 @@ def upgrade():
         batch_op.alter_column("capacity_unit", existing_type=sa.String(length=30), nullable=True)
         batch_op.add_column(sa.Column("capacity_unit_as_typed", sa.String(length=30), nullable=True))
         batch_op.add_column(sa.Column("board_area_mm2", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("employees", sa.Integer(), nullable=True))
         batch_op.drop_index("ix_capability_supply")
         batch_op.create_index(
             "ix_capability_supply",
@@ -94,6 +97,7 @@ def upgrade():
     with op.batch_alter_table("metric_snapshot", schema=None) as batch_op:
         batch_op.drop_column("monthly_capacity")
         batch_op.drop_column("open_demand")
+        batch_op.add_column(sa.Column("jobs", sa.Integer(), nullable=False, server_default="0"))
 
     op.create_table(
         "phase_target",
@@ -160,6 +164,7 @@ def downgrade():
         .values(capacity_unit=sa.func.coalesce(capability.c.capacity_unit_as_typed, "units"))
     )
     with op.batch_alter_table("metric_snapshot", schema=None) as batch_op:
+        batch_op.drop_column("jobs")
         batch_op.add_column(sa.Column("open_demand", sa.BigInteger(), nullable=False, server_default="0"))
         batch_op.add_column(sa.Column("monthly_capacity", sa.BigInteger(), nullable=False, server_default="0"))
     op.drop_table("metric_snapshot_unit")
@@ -170,6 +175,7 @@ def downgrade():
         batch_op.create_index(
             "ix_capability_supply", ["firm_id", "review_status", "category_slug", "monthly_capacity"], unique=False
         )
+        batch_op.drop_column("employees")
         batch_op.drop_column("board_area_mm2")
         batch_op.drop_column("capacity_unit_as_typed")
         batch_op.alter_column("capacity_unit", existing_type=sa.String(length=30), nullable=False)
