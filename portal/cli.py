@@ -29,9 +29,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(close_due_needs)
 
-    from portal.dashboard.cli import snapshot_metrics
+    from portal.dashboard.cli import load_trade_imports, snapshot_metrics
 
     app.cli.add_command(snapshot_metrics)
+    app.cli.add_command(load_trade_imports)
 
     from portal.backup import backup_command, restore_command
 

@@ -98,3 +98,20 @@ Index(
     Certificate.expiry_date,
     Certificate.firm_id,
 )
+
+
+class TradeImport(db.Model):
+    """A year's imports under one HS code, as a named source (e.g. the national statistics
+    bureau's trade tables) gives them: value in USD and, where the source counts it, quantity."""
+
+    __tablename__ = "trade_import"
+    __table_args__ = (UniqueConstraint("hs_code", "year"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    hs_code: Mapped[str] = mapped_column(String(20), index=True)
+    year: Mapped[int] = mapped_column(Integer)
+    value_usd: Mapped[int] = mapped_column(BigInteger)
+    quantity: Mapped[int | None] = mapped_column(BigInteger)
+    unit: Mapped[str | None] = mapped_column(String(30))  # a unit slug of portal/taxonomy/data/units.csv
+    source: Mapped[str] = mapped_column(String(200))
+    loaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.dashboard import metrics, schedule, snapshots
+from portal.dashboard import metrics, schedule, snapshots, trade
 from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.taxonomy import PHASES, PROVINCES
@@ -477,6 +477,56 @@ class StaffDashboard:
         )
         return table
 
+    def imports(self) -> Table:
+        """Each category's imports (latest year loaded for its HS code) against its local capacity
+        over a year, in the same unit where the source counts one."""
+        loaded = trade.latest_by_hs_code()
+        rows = []
+        for r in self.category_rows:
+            found = loaded.get(r.category.hs_code or "")
+            if found is None:
+                continue
+            line = next((line for line in r.lines if line.unit == found.unit), None) if found.unit else None
+            yearly = None if line is None else 12 * line.monthly_capacity
+            if found.unit is None:
+                note = _("The source gives a value only, no quantity to set capacity against.")
+            elif line is None or not line.monthly_capacity:
+                note = _("No local capacity counted in %(unit)s.", unit=unit_name(found.unit))
+            else:
+                note = ""
+            rows.append({
+                "category": r.category.name,
+                "hs_code": found.hs_code,
+                "year": str(found.year),
+                "source": found.source,
+                "value": found.value_usd,
+                "quantity": found.quantity,
+                "unit": unit_name(found.unit) if found.unit else "",
+                "capacity": yearly,
+                "share": 100 * yearly / found.quantity if yearly is not None and found.quantity else None,
+                "note": note,
+            })  # fmt: skip
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("hs_code", _l("HS code"), "text"),
+            Column("year", _l("Year"), "text"),
+            Column("source", _l("Source"), "text"),
+            Column("value", _l("Imports (USD)")),
+            Column("quantity", _l("Imports (quantity)")),
+            Column("unit", _l("Unit"), "text"),
+            Column("capacity", _l("Local capacity a year, same unit")),
+            Column("share", _l("Local capacity against imports"), "percent"),
+            Column("note", _l("Note"), "text"),
+        ]
+        table = Table("imports", _("Imports that local supply could replace, by category"), columns, rows)
+        table.note = _(
+            "Imports as loaded by staff (flask load-imports), the latest year for each HS code, with their source. "
+            "Local capacity is twelve months of verified capacity in the unit the source counts; categories "
+            "sharing an HS code show the same imports."
+        )
+        table.empty = _("No import figures loaded yet: staff load them with flask load-imports.")
+        return table
+
     @cached_property
     def certification_names(self) -> dict[str, str]:
         return dict(db.session.execute(select(CertificationType.slug, CertificationType.name)).all())
@@ -490,6 +540,7 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "trend": StaffDashboard.trend,
     "schedule": StaffDashboard.schedule,
     "jobs-exports": StaffDashboard.jobs_exports,
+    "imports": StaffDashboard.imports,
     "provinces": StaffDashboard.provinces,
     "funnel": StaffDashboard.funnel,
     "introductions": StaffDashboard.introductions,

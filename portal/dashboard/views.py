@@ -17,7 +17,7 @@ bp = Blueprint("dashboard", __name__)
 
 # What the staff page shows, top to bottom; each table has its CSV download by the same name.
 CHARTED = ("categories", "progress", "gap-progress", "trend", "provinces", "funnel", "introductions")
-LISTED = ("schedule", "category-figures", "jobs-exports", "gaps", "unserved", "expiring", "investment")
+LISTED = ("schedule", "category-figures", "jobs-exports", "imports", "gaps", "unserved", "expiring", "investment")
 
 
 def _csv_response(table: tables.Table, name: str) -> Response:

@@ -13,7 +13,8 @@ takes the category's usual unit (boards for bare PCBs, pieces for chargers).
 Monthly snapshots keep capacity and demand per unit in `metric_snapshot_unit`; the two columns
 that added every unit of a category together are dropped, as their sums cannot be split again.
 
-Staff set each localization phase's start, due date and targets in `phase_target`. Firms may say
+Staff set each localization phase's start, due date and targets in `phase_target`, and load
+yearly imports per HS code into `trade_import` (`flask load-imports`). Firms may say
 how many people work on each category (`capability.employees`); snapshots keep each category's
 jobs, so the dashboard shows the change since the last one.
 
@@ -112,6 +113,22 @@ def upgrade():
         sa.PrimaryKeyConstraint("phase", name=op.f("pk_phase_target")),
     )
 
+    op.create_table(
+        "trade_import",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("hs_code", sa.String(length=20), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("value_usd", sa.BigInteger(), nullable=False),
+        sa.Column("quantity", sa.BigInteger(), nullable=True),
+        sa.Column("unit", sa.String(length=30), nullable=True),
+        sa.Column("source", sa.String(length=200), nullable=False),
+        sa.Column("loaded_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_trade_import")),
+        sa.UniqueConstraint("hs_code", "year", name=op.f("uq_trade_import_hs_code")),
+    )
+    with op.batch_alter_table("trade_import", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_trade_import_hs_code"), ["hs_code"], unique=False)
+
     _map_units(op.get_bind())
 
 
@@ -153,6 +170,7 @@ def _map_units(bind) -> None:
 
 
 def downgrade():
+    op.drop_table("trade_import")
     op.drop_table("phase_target")
     bind = op.get_bind()
     capability = sa.table(
