@@ -31,9 +31,10 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(close_due_needs)
 
-    from portal.dashboard.cli import snapshot_metrics
+    from portal.dashboard.cli import load_trade_imports, snapshot_metrics
 
     app.cli.add_command(snapshot_metrics)
+    app.cli.add_command(load_trade_imports)
 
     from portal.backup import backup_command, restore_command
     from portal.storage.cli import storage_cli
@@ -105,6 +106,29 @@ def taxonomy_sync():
     sync_taxonomy()
     db.session.commit()
     click.echo("Taxonomy is up to date.")
+
+
+@taxonomy_cli.command("check-units")
+def taxonomy_check_units():
+    """List capabilities and needs whose unit is not one of their category's units; exits 1 if any.
+
+    Their figures are counted apart ("unit not stated") until the firm, the brand or staff choose
+    one of the category's units on the capability's or need's form.
+    """
+    from portal.taxonomy.checks import units_to_fix
+    from portal.taxonomy.units import symbol
+
+    found = units_to_fix()
+    for item in found:
+        typed = f' (typed "{item.typed}")' if item.typed else ""
+        click.echo(
+            f"{item.kind} {item.id}: {item.owner}, {item.category}, {item.amount:,} {symbol(item.unit)}{typed}; "
+            f"choose one of: {', '.join(item.allowed) or 'no unit listed for this category'}"
+        )
+    if found:
+        click.echo(f"{len(found)} to fix; until then their figures are counted apart.")
+        raise SystemExit(1)
+    click.echo("Every capability and need is counted in one of its category's units.")
 
 
 @click.command("send-reminders")

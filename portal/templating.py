@@ -54,9 +54,19 @@ def _format_number(value) -> str:
     return f"{value:,}" if isinstance(value, int) else ""
 
 
+def _unit_symbol(unit: str | None) -> str:
+    """A unit as written after a number ("pcs", "m²"); one still to be chosen says so."""
+    from flask_babel import gettext
+
+    from portal.taxonomy.units import symbol
+
+    return gettext("(unit not stated)") if unit is None else symbol(unit)
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = _format_date
     app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["unit"] = _unit_symbol
 
     @app.context_processor
     def portal_context():

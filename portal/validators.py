@@ -123,3 +123,38 @@ class PlainLocalPart:
                     "(for example a Cyrillic а for a Latin a). Type the address in one alphabet."
                 )
             )
+
+
+class UnitOfCategory:
+    """The unit chosen must be one of the units of the category chosen in `category_field`."""
+
+    def __init__(self, category_field: str = "category"):
+        self.category_field = category_field
+
+    def __call__(self, form, field):
+        from flask_babel import gettext
+
+        from portal.taxonomy.units import is_unit_of, units_of
+
+        category = form[self.category_field].data
+        if not category or is_unit_of(category, field.data):
+            return
+        names = [u.name for u in units_of(category)]
+        raise StopValidation(
+            gettext("This category is counted in %(units)s; choose one of them.", units=gettext(" or ").join(names))
+            if names
+            else gettext("This category has no unit to count it in.")
+        )
+
+
+def offer_units(field) -> None:
+    """A unit select offers every unit (the check keeps the category's own); the page's script
+    narrows the list to the chosen category's units from `data-units-by-category`."""
+    import json
+
+    from portal.taxonomy import category_rows
+    from portal.taxonomy.units import units, units_of
+
+    field.choices = choices(((u.slug, u.name) for u in units().values()), blank=_l("Choose…"))
+    by_category = {row["slug"]: [u.slug for u in units_of(row["slug"])] for row in category_rows()}
+    field.render_kw = {"data-units-by-category": json.dumps(by_category, separators=(",", ":"))}

@@ -25,6 +25,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db, enum_type
 from portal.suppliers.rules import certificate_counts
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import usual_unit_of_row
 from portal.timeutil import today, utcnow
 
 # A verified firm's identity fields change only after review; the others apply at once (and are logged).
@@ -171,7 +172,13 @@ class Capability(db.Model):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
     category_slug: Mapped[str] = mapped_column(ForeignKey("component_category.slug"), index=True)
     monthly_capacity: Mapped[int] = mapped_column(Integer, default=0)
-    capacity_unit: Mapped[str] = mapped_column(String(30), default="units")
+    # One of the category's units (portal.taxonomy.units); None while a unit typed before units
+    # were a list waits for the firm or staff to choose one (`flask taxonomy check-units`).
+    capacity_unit: Mapped[str | None] = mapped_column(String(30), default=usual_unit_of_row)
+    capacity_unit_as_typed: Mapped[str | None] = mapped_column(String(30))  # the old free text, when unmapped
+    # The area of one board, given by the firm: the only way its m² of panel become boards, or back.
+    board_area_mm2: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)  # people working on this category, if the firm says
     min_order_quantity: Mapped[int | None] = mapped_column(Integer)
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     equipment: Mapped[str] = mapped_column(Text, default="")

@@ -35,6 +35,8 @@ from portal.timeutil import as_utc, utcnow
 CAPABILITY_FIELDS = (
     "monthly_capacity",
     "capacity_unit",
+    "board_area_mm2",
+    "employees",
     "min_order_quantity",
     "lead_time_days",
     "equipment",

@@ -66,6 +66,7 @@ def test_the_contracts_paths_and_parameters_are_documented(document):
         "category",
         "description",
         "quantity_per_month",
+        "quantity_unit",
         "required_certifications",
         "processes",
         "deadline",

@@ -25,6 +25,7 @@ from portal.extensions import db
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, capability_process
 from portal.suppliers.models import slugify as slugify_name
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import usual_unit
 
 BATCH = 5_000
 
@@ -406,7 +407,7 @@ class _FirmFactory:
             "firm_id": firm_id,
             "category_slug": category,
             "monthly_capacity": capacity,
-            "capacity_unit": profile.unit,
+            "capacity_unit": usual_unit(category),
             "min_order_quantity": rng.choice((None, capacity // 100, capacity // 50, capacity // 20)) or None,
             "lead_time_days": rng.choice((None, 7, 10, 14, 21, 30, 45, 60)),
             "equipment": rng.choice(profile.equipment),

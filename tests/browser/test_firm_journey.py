@@ -92,7 +92,7 @@ def test_firm_registers_submits_and_is_verified_into_the_directory(page, browser
     page.goto("/suppliers/?category=charger&certification=iso-9001")
     expect(page.get_by_test_id("firm-card")).to_contain_text("Chenab Charge Systems")
     page.goto("/categories/charger")
-    expect(page.get_by_test_id("firm-card")).to_contain_text("120,000 units/month")
+    expect(page.get_by_test_id("firm-card")).to_contain_text("120,000 pcs/month")
     page.get_by_role("link", name="Chenab Charge Systems (Pvt) Ltd").click()
     expect(page.get_by_text("Verified by EDB on")).to_be_visible()
     expect(page.get_by_text("ISO 9001")).to_be_visible()

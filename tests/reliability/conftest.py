@@ -189,6 +189,7 @@ def world(app, users, outbox) -> World:
         by_endpoint={
             "suppliers.category": {"slug": "pcba"},
             "dashboard.set_phase": {"slug": "pcba"},
+            "dashboard.set_targets": {"phase": 2},
             "accounts.reset_password": {"token": make_reset_token(brand)},
             "suppliers.join_firm": {"token": invitation},
             "claims.confirm_email": {"token": confirmation},

@@ -196,6 +196,7 @@ TABLE = {
     "dashboard.phases": STAFF,
     "dashboard.table_csv": STAFF,
     "dashboard.set_phase": row(403, staff=400),  # an empty form: the page again, with the message
+    "dashboard.set_targets": row(403, staff=400),
     "investment.review": STAFF,
     "investment.decide": STAFF_ACTION,
     "compliance.cases": STAFF,

@@ -112,7 +112,7 @@ def test_rejected_listing_is_locked_for_the_firm(client, login, draft, db):
     login("supplier")
     body = client.post(
         f"/firms/{draft.id}/capabilities/new",
-        data={"category": "charger", "monthly_capacity": "100", "capacity_unit": "units"},
+        data={"category": "charger", "monthly_capacity": "100", "capacity_unit": "pieces"},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "was rejected and can no longer be changed" in body
