@@ -19,7 +19,7 @@ how many people work on each category (`capability.employees`); snapshots keep e
 jobs, so the dashboard shows the change since the last one.
 
 Revision ID: 0019
-Revises: 0017
+Revises: 0018
 Create Date: 2026-12-02 18:05:00
 
 """
@@ -33,7 +33,7 @@ from portal.taxonomy import category_rows, unit_rows
 
 # revision identifiers, used by Alembic.
 revision = "0019"
-down_revision = "0017"
+down_revision = "0018"
 branch_labels = None
 depends_on = None
 
