@@ -91,6 +91,13 @@ def build(thesaurus_text: str = "") -> Lexicon:
         lexicon.certificate_names[row["slug"]] = row["name"]
         for form in (row["name"], row["slug"]):
             add_form(lexicon.certificates, form, row["slug"])
+    from portal.search.thesaurus import urdu_rows
+
+    for row in urdu_rows("certification"):  # Urdu script only: the Roman words are too general ("quality")
+        if row["slug"] in lexicon.certificate_names:
+            for form in (row["name"], *row["synonyms"].split("|")):
+                if form.strip() and not form.isascii():
+                    add_form(lexicon.certificates, form.strip(), row["slug"])
     for line in _lines(CERTIFICATES_FILE):
         slug, _, forms = line.partition(":")
         if slug.strip() in lexicon.certificate_names:

@@ -5,13 +5,14 @@ taxonomy's names and synonyms. Entries are compared as stemmed term sequences, s
 printed circuits" in a query meets "flexible printed circuit" in the file.
 """
 
+import csv
 import os
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from portal.search.analysis import terms
-from portal.taxonomy import category_rows, process_rows
+from portal.taxonomy import DATA_DIR, category_rows, process_rows
 
 DEFAULT_FILE = Path(__file__).parent / "data" / "thesaurus.txt"
 
@@ -81,6 +82,14 @@ def build(file_text: str) -> Thesaurus:
         thesaurus.add_group([row["name"], *row["synonyms"].split("|")])
     for items, related in parse_groups(file_text):
         thesaurus.add_group(items, related)
+    for kind, rows in (("category", category_rows()), ("process", process_rows())):
+        english = {row["slug"]: row["name"] for row in rows}
+        for row in urdu_rows(kind):
+            if row["slug"] in english:
+                words = [english[row["slug"]], row["name"], *row["synonyms"].split("|"), *row["roman"].split("|")]
+                thesaurus.add_group(
+                    [w for w in words if w.strip()], category=row["slug"] if kind == "category" else None
+                )
     # A file line that repeats a category's term names that category too.
     for phrase, group in thesaurus.alternatives.items():
         if phrase not in thesaurus.categories:
@@ -88,6 +97,18 @@ def build(file_text: str) -> Thesaurus:
             if len(named) == 1:
                 thesaurus.categories[phrase] = named.pop()
     return thesaurus
+
+
+URDU_NAMES = DATA_DIR / "names_ur.csv"
+
+
+def urdu_rows(kind: str) -> list[dict]:
+    """The taxonomy's Urdu names and their Urdu-script and Roman Urdu search words, of one kind
+    (category, process, certification…), from the taxonomy's data beside the English."""
+    if not URDU_NAMES.exists():
+        return []
+    with open(URDU_NAMES, newline="", encoding="utf-8") as handle:
+        return [row for row in csv.DictReader(handle) if row.get("kind") == kind]
 
 
 class ThesaurusFile:

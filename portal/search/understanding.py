@@ -21,14 +21,19 @@ from portal.search.lexicon import Lexicon, key
 from portal.search.quantities import wanted_quantities
 from portal.search.thesaurus import Thesaurus
 
-# Words any supplier's listing might or might not say; they rank but never decide.
+# Words any supplier's listing might or might not say, in English, Roman Urdu and Urdu ("banane
+# wale", "ka karkhana", "mein"); they rank but never decide.
 GENERIC = frozenset(
     """supplier suppliers supply supplies manufacturer manufacturers manufacturing maker makers make making
     factory factories company companies firm firms vendor vendors producer producers production
     certified certification certificate certificates approved compliant accredited
     per month monthly capacity local locally pakistan pakistani based near around best top good quality
     need needed want wanted looking require required buy buyer source sourcing service services
-    available with from for and the in of to any all""".split()
+    available with from for and the in of to any all mobile mobiles phone phones smartphone smartphones
+    wholesale wholesaler cheap sasta sasti saste
+    ka ki ke ko se mein aur wala wale wali walay walon banane banana banata banati banate bananay karkhana
+    karkhanay kaam maal chahiye chahye zaroorat zarurat liye
+    کا کی کے کو سے میں اور والا والے والی بنانے کارخانہ فیکٹری کام مال موبائل فون چاہیے""".split()
 )
 TOKEN = re.compile(r"\w[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d]*|&")
 YEAR = re.compile(r"(19|20)\d\d")

@@ -148,7 +148,8 @@ def test_a_category_word_does_not_swallow_the_rest_of_the_query(market):
 
 def test_the_api_says_what_the_page_says(market, client):
     body = client.get("/api/v1/suppliers?q=bettery").get_json()
-    assert body["corrected_query"] == "battery" and body["total"] == 3
+    assert body["corrected_query"] == "battery"
+    assert body["total"] == search.search(SearchParams(q="battery")).total > 0, "the page's answer"
     body = client.get("/api/v1/suppliers?q=bettery&as_typed=true").get_json()
     assert body["corrected_query"] is None and body["total"] == 0
     body = client.get("/api/v1/suppliers?q=cables%20qqzzxv").get_json()
