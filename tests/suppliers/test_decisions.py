@@ -67,7 +67,7 @@ def test_a_rejected_capability_needs_a_reason_and_the_firm_reads_it(client, logi
     # Correcting it sends it back to review and the old reason goes.
     client.post(
         f"/firms/{firm.id}/capabilities/{capability.id}/edit",
-        data={"category": "pcba", "monthly_capacity": "4000", "capacity_unit": "units", "processes": ["smt"]},
+        data={"category": "pcba", "monthly_capacity": "4000", "capacity_unit": "boards", "processes": ["smt"]},
     )
     db.session.expire_all()
     assert capability.review_status == ReviewStatus.PENDING and capability.review_note == ""
