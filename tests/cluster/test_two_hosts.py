@@ -96,7 +96,14 @@ def test_the_rate_limit_is_shared_by_both_hosts(cluster):
 
 def test_killing_a_mid_request_loses_nothing_and_b_keeps_serving(cluster, brand):
     acknowledged, failures, refused, stop = [], [], [], threading.Event()
-    form = {**NEED_FORM, "title": "Housings", "category": "housing-plastic", "processes": [], "certifications": []}
+    form = {
+        **NEED_FORM,
+        "title": "Housings",
+        "category": "housing-plastic",
+        "quantity_unit": "pieces",
+        "processes": [],
+        "certifications": [],
+    }
 
     def post_needs_to_a():
         while not stop.is_set():
