@@ -1,13 +1,12 @@
 """What every template can use: navigation, role helpers, formatting."""
 
-from datetime import date, datetime
-
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
+from portal.formatting import format_datetime, format_money, format_number
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
 
@@ -38,25 +37,22 @@ def _navigation() -> list[tuple[str, str]]:
     return items
 
 
+def _here() -> str:
+    """This page's path and query, for forms that bring their user back to it."""
+    if not has_request_context():
+        return ""
+    # A form shown again after a POST (with its messages) is found at the same path by GET.
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
 def _text_direction() -> str:
     return "rtl" if str(get_locale()).split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
 
 
-def _format_date(value) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    if isinstance(value, date):
-        return value.isoformat()
-    return ""
-
-
-def _format_number(value) -> str:
-    return f"{value:,}" if isinstance(value, int) else ""
-
-
 def register(app: Flask) -> None:
-    app.jinja_env.filters["date"] = _format_date
-    app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["date"] = format_datetime
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["money"] = format_money
 
     @app.context_processor
     def portal_context():
@@ -65,5 +61,7 @@ def register(app: Flask) -> None:
             "Role": Role,
             "text_direction": _text_direction(),
             "locale": str(get_locale()),
+            "languages": current_app.config["LANGUAGES"],
+            "here": _here(),
             "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
         }

@@ -48,6 +48,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The language the person chose ("en", "ur"); pages, e-mails and notices to them use it.
+    # None until they choose: pages then follow the browser, messages the portal's default.
+    language: Mapped[str | None] = mapped_column(String(10))
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 

@@ -12,13 +12,14 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.claims.models import OPEN_STATUSES, ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
-from portal.mail import external_url, send_mail
+from portal.mail import external_url, send_mail_to
 from portal.suppliers.models import Firm, FirmMember, MemberRole
 from portal.timeutil import as_utc, utcnow
 
@@ -100,10 +101,10 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
     try:
         db.session.flush()
         if token:
-            send_mail(
+            send_mail_to(
                 claim.email,
-                _("Confirm your claim of %(firm)s", firm=firm.display_name),
-                _(
+                _l("Confirm your claim of %(firm)s", firm=firm.display_name),
+                _l(
                     "%(name)s asked to run the listing of %(firm)s on the EDB Supplier Portal and gave this "
                     "address as proof. If that was you, confirm within %(days)d days:\n\n%(link)s\n\n"
                     "If it was not you, ignore this message.",
@@ -182,13 +183,13 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
 def _tell_claimant(claim: FirmClaim) -> None:
     firm = claim.firm
     if claim.status == ClaimStatus.APPROVED:
-        subject = _("You now run the listing of %(firm)s", firm=firm.display_name)
-        body = _("EDB staff approved your claim. Manage the listing here:\n\n%(link)s",
-                 link=external_url("suppliers.manage", firm_id=firm.id))  # fmt: skip
+        subject = _l("You now run the listing of %(firm)s", firm=firm.display_name)
+        body = _l("EDB staff approved your claim. Manage the listing here:\n\n%(link)s",
+                  link=external_url("suppliers.manage", firm_id=firm.id))  # fmt: skip
     else:
-        subject = _("Your claim of %(firm)s was not approved", firm=firm.display_name)
-        body = _("EDB staff gave this reason:\n\n%(reason)s", reason=claim.reason)
-    send_mail(claim.user.email, subject, body, kind="claim")
+        subject = _l("Your claim of %(firm)s was not approved", firm=firm.display_name)
+        body = _l("EDB staff gave this reason:\n\n%(reason)s", reason=claim.reason)
+    send_mail_to(claim.user, subject, body, kind="claim")
 
 
 def claims_of(user) -> list[FirmClaim]:

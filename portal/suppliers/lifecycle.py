@@ -3,10 +3,11 @@ suspended and reinstated. Every transition is checked against one table, audited
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.extensions import db
-from portal.mail import external_url, send_mail
+from portal.mail import external_url, send_mail_to
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 from portal.suppliers.service import apply_capability, capability_facts
 from portal.timeutil import utcnow
@@ -77,10 +78,27 @@ def submit(firm: Firm, by, expected_version: int | None = None) -> None:
     db.session.commit()
 
 
-def _notify_firm(firm: Firm, subject: str, body: str, kind: str) -> None:
+# The parts of a listing staff may ask a firm to change, with their labels.
+REASON_FIELDS = [
+    ("legal_name", _l("Legal name")),
+    ("description", _l("Description")),
+    ("contact", _l("Contact details")),
+    ("capabilities", _l("Capabilities")),
+    ("certificates", _l("Certificates")),
+    ("other", _l("Anything else")),
+]
+
+
+def _notify_firm(firm: Firm, subject, body, kind: str) -> None:
+    """E-mail each of the firm's people, in their own language, with the link to the listing."""
     link = external_url("suppliers.manage", firm_id=firm.id)
+
+    def text():
+        written = body() if callable(body) else str(body)
+        return written + "\n\n" + _("Your listing: %(link)s", link=link) + "\n"
+
     for member in firm.members:
-        send_mail(member.user.email, subject, f"{body}\n\nYour listing: {link}\n", kind=kind)
+        send_mail_to(member.user, subject, text, kind=kind)
 
 
 def verify(firm: Firm, by, expected_version: int | None = None) -> None:
@@ -94,8 +112,8 @@ def verify(firm: Firm, by, expected_version: int | None = None) -> None:
             capability.review_status = ReviewStatus.VERIFIED
     _notify_firm(
         firm,
-        f"{firm.display_name} is verified",
-        "EDB staff verified your listing; brands can now find it in the directory.",
+        _l("%(firm)s is verified", firm=firm.display_name),
+        _l("EDB staff verified your listing; brands can now find it in the directory."),
         "listing_verified",
     )
     db.session.commit()
@@ -107,11 +125,16 @@ def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: i
         raise TransitionRefused(_("Say what should change for at least one field."))
     _transition(firm, "request_changes", by, expected_version, reasons=reasons)
     firm.review_reasons = reasons
-    lines = "\n".join(f"- {field.replace('_', ' ')}: {text}" for field, text in reasons.items())
+    labels = dict(REASON_FIELDS)
+
+    def body():
+        lines = "\n".join(f"- {labels.get(field, field)}: {text}" for field, text in reasons.items())
+        return _("EDB staff reviewed your listing and ask for these changes before verifying it:") + "\n\n" + lines
+
     _notify_firm(
         firm,
-        f"Changes requested for {firm.display_name}",
-        f"EDB staff reviewed your listing and ask for these changes before verifying it:\n\n{lines}",
+        _l("Changes requested for %(firm)s", firm=firm.display_name),
+        body,
         "listing_changes_requested",
     )
     db.session.commit()
@@ -124,8 +147,8 @@ def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> 
     firm.review_reasons = {"listing": reason.strip()}
     _notify_firm(
         firm,
-        f"{firm.display_name} was not accepted",
-        f"EDB staff did not accept your listing:\n\n{reason.strip()}",
+        _l("%(firm)s was not accepted", firm=firm.display_name),
+        lambda: _("EDB staff did not accept your listing:") + "\n\n" + reason.strip(),
         "listing_rejected",
     )
     db.session.commit()
@@ -150,8 +173,8 @@ def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) ->
     )
     _notify_firm(
         firm,
-        f"{firm.display_name} is suspended",
-        f"EDB staff suspended your listing:\n\n{reason.strip()}",
+        _l("%(firm)s is suspended", firm=firm.display_name),
+        lambda: _("EDB staff suspended your listing:") + "\n\n" + reason.strip(),
         "listing_suspended",
     )
     db.session.commit()
@@ -242,8 +265,16 @@ def review_certificate(certificate: Certificate, by, approve: bool, reason: str 
     if not approve:
         _notify_firm(
             certificate.firm,
-            f"Certificate {certificate.type.name} not accepted",
-            f"EDB staff did not accept the {certificate.type.name} certificate {certificate.number}:\n\n{reason.strip()}",
+            _l("Certificate %(type)s not accepted", type=certificate.type.name),
+            lambda: (
+                _(
+                    "EDB staff did not accept the %(type)s certificate %(number)s:",
+                    type=certificate.type.name,
+                    number=certificate.number,
+                )
+                + "\n\n"
+                + reason.strip()
+            ),
             "certificate_rejected",
         )
     db.session.commit()
