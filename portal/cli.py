@@ -34,6 +34,9 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(snapshot_metrics)
 
     from portal.backup import backup_command, restore_command
+    from portal.catalogue import translations_cli
+
+    app.cli.add_command(translations_cli)
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)

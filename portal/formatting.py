@@ -28,10 +28,14 @@ def _language() -> str:
 
 
 def _digits(text: str, language: str) -> str:
-    """Urdu digits when the setting asks for them on an Urdu page; Latin ones otherwise."""
-    if language == "ur" and has_app_context() and current_app.config.get("PORTAL_DIGITS") == "urdu":
-        return text.translate(URDU_DIGITS)
-    return text
+    """Urdu digits when the setting asks for them on an Urdu page; Latin ones otherwise. On a
+    right-to-left page the figure is isolated (FSI … PDI), so "1,234" or "2026-12-02" never
+    reorders with the Urdu words around it."""
+    if language != "ur":
+        return text
+    if has_app_context() and current_app.config.get("PORTAL_DIGITS") == "urdu":
+        text = text.translate(URDU_DIGITS)
+    return f"\u2068{text}\u2069"
 
 
 def format_date(value) -> str:

@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.formatting import format_date, format_number
 from portal.needs.models import SourcingNeed
 from portal.notifications.service import notify, notify_each
 from portal.suppliers.models import FirmMember
@@ -71,9 +72,9 @@ def _tell_firms(firm_ids, kind: str, key: str, subject, body, link: str) -> None
 def _summary(need: SourcingNeed) -> str:
     return gettext(
         "%(quantity)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
-        quantity=f"{need.quantity_per_month:,}",
+        quantity=format_number(need.quantity_per_month),
         category=need.category.name,
-        deadline=need.deadline.isoformat(),
+        deadline=format_date(need.deadline),
     )
 
 
