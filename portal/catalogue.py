@@ -7,6 +7,7 @@ placeholders differ; `flask translations compile` writes the `.mo` files the por
 `make translations` runs the three in that order.
 """
 
+import csv
 import re
 import subprocess
 import sys
@@ -146,6 +147,34 @@ def _shape(texts) -> tuple[frozenset, int]:
     return frozenset(named), unnamed
 
 
+def glossary_problems() -> list[Problem]:
+    """Translations that leave a glossary term out: a message naming the English term (outside
+    its placeholders) must use the glossary's Urdu, by its stem (`stem`, alternatives split by
+    "|", so inflected forms count), or keep the English term in Latin script."""
+    found: list[Problem] = []
+    for language in languages():
+        glossary = po_path(language).parent.parent / "glossary.csv"
+        if not glossary.exists():
+            continue
+        with glossary.open(encoding="utf-8", newline="") as handle:
+            terms = list(csv.DictReader(handle))
+        with po_path(language).open("rb") as handle:
+            catalog = [m for m in read_po(handle, locale=language) if m.id]
+        for term in terms:
+            pattern = re.compile(r"\b" + re.escape(term["english"]) + r"s?\b", re.IGNORECASE)
+            stems = term["stem"].split("|")
+            for message in catalog:
+                english = message.id if isinstance(message.id, tuple | list) else (message.id,)
+                strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+                if not any(pattern.search(PLACEHOLDER.sub("", text)) for text in english):
+                    continue
+                for string in strings:
+                    if string and not any(stem in string for stem in stems) and not pattern.search(string):
+                        found.append(Problem(language, english[0], f"glossary: “{term['english']}” is {term['urdu']}"))
+                        break
+    return found
+
+
 def compile_all() -> None:
     _pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
 
@@ -173,13 +202,14 @@ def update_command():
 
 @translations_cli.command("check")
 def check_command():
-    """Exit 1 naming every message without a translation and every placeholder mismatch."""
-    found = problems()
+    """Exit 1 naming every message without a translation, every placeholder mismatch and every
+    translation that leaves out a glossary term."""
+    found = problems() + glossary_problems()
     for problem in found:
         click.echo(str(problem), err=True)
     if found:
         raise SystemExit(1)
-    click.echo("Every message is translated, with the same placeholders.")
+    click.echo("Every message is translated, with the same placeholders and the glossary's terms.")
 
 
 @translations_cli.command("compile")

@@ -38,3 +38,8 @@ def test_placeholders_of_urdu_translations_are_isolated_once():
     once = catalogue.isolate("%(firm)s کی تصدیق ہو گئی")
     assert once == "\u2068%(firm)s\u2069 کی تصدیق ہو گئی"
     assert catalogue.isolate(once) == once
+
+
+def test_translations_use_the_glossary_terms():
+    problems = catalogue.glossary_problems()
+    assert not problems, "\n".join(map(str, problems[:40]))
