@@ -1,5 +1,7 @@
 """What every template can use: navigation, role helpers, formatting."""
 
+from functools import partial
+
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
@@ -9,6 +11,7 @@ from portal.accounts.models import Role
 from portal.formatting import format_datetime, format_money, format_number
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
+from portal.taxonomy import names
 
 
 def _navigation() -> list[tuple[str, str]]:
@@ -53,6 +56,14 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["province"] = names.province_name
+    app.jinja_env.filters["unit"] = names.unit_name
+    app.jinja_env.filters["country"] = names.country_name
+    app.jinja_env.filters["category_name"] = partial(names.name_from_english, "category")
+    app.jinja_env.filters["process_name"] = partial(names.name_from_english, "process")
+    app.jinja_env.filters["certification_name"] = partial(names.name_from_english, "certification")
+    # `value|local_label("province")`: the filter of that name, or the value as it is.
+    app.jinja_env.filters["local_label"] = lambda value, kind: app.jinja_env.filters[kind](value) if kind else value
 
     @app.context_processor
     def portal_context():

@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,14 +22,14 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.SUPPLIER: "Local firm (supplier)",
-    Role.BRAND: "Global brand / sourcing manager",
-    Role.INVESTOR: "Investor",
-    Role.STAFF: "EDB staff",
+    Role.SUPPLIER: _l("Local firm (supplier)"),
+    Role.BRAND: _l("Global brand / sourcing manager"),
+    Role.INVESTOR: _l("Investor"),
+    Role.STAFF: _l("EDB staff"),
 }
 
 # Roles a person may choose at sign-up; staff accounts are made by staff or the CLI only.

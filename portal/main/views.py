@@ -13,6 +13,7 @@ from portal.redirects import local_path
 from portal.search import SearchParams
 from portal.taxonomy import PHASES
 from portal.taxonomy.models import ComponentCategory
+from portal.taxonomy.names import phase_name
 
 bp = Blueprint("main", __name__)
 
@@ -25,7 +26,10 @@ def home():
     categories = db.session.scalars(
         select(ComponentCategory).order_by(ComponentCategory.phase, ComponentCategory.name)
     ).all()
-    phases = {number: (label, [c for c in categories if c.phase == number]) for number, label in PHASES.items()}
+    phases = {
+        number: (phase_name(number, label), [c for c in categories if c.phase == number])
+        for number, label in PHASES.items()
+    }
     return render_template(
         "main/home.html", phases=phases, counts=overview.facets["category"], firm_total=overview.total
     )

@@ -73,7 +73,7 @@ def _summary(need: SourcingNeed) -> str:
     return gettext(
         "%(quantity)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
         quantity=format_number(need.quantity_per_month),
-        category=need.category.name,
+        category=need.category.label,
         deadline=format_date(need.deadline),
     )
 
@@ -99,16 +99,16 @@ def _shown(name: str, value) -> str:
         return gettext("anywhere in Pakistan") if name == "delivery_province" else gettext("none")
     if name == "category_slug":
         category = db.session.get(ComponentCategory, value)
-        return category.name if category else value
+        return category.label if category else value
     if name in ("certification_slugs", "process_slugs"):
         model = CertificationType if name == "certification_slugs" else Process
-        return ", ".join(item.name for item in (db.session.get(model, slug) for slug in value) if item)
+        return ", ".join(item.label for item in (db.session.get(model, slug) for slug in value) if item)
     if name == "features":
         return ", ".join(line.strip() for line in value.splitlines() if line.strip()) or gettext("none")
     if isinstance(value, date):
-        return value.isoformat()
+        return format_date(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     return str(value)
 
 
@@ -149,7 +149,9 @@ def tell_involved(need: SourcingNeed, firm_ids, changes) -> None:
             + "\n"
             + "\n".join(f"- {line}" for line in changes())
             + "\n\n"
-            + gettext("Check that your quote still fits before the deadline, %(date)s.", date=need.deadline.isoformat())
+            + gettext(
+                "Check that your quote still fits before the deadline, %(date)s.", date=format_date(need.deadline)
+            )
         )
 
     _tell_firms(
