@@ -21,8 +21,9 @@ from babel.messages.pofile import read_po, write_po
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 TRANSLATIONS = Path(__file__).resolve().parent / "translations"
-# The keywords the code marks messages with: gettext's own, lazy_gettext as _l, services' N_.
-EXTRACT = ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "--no-location", "--sort-output", "-o"]
+# The keywords the code marks messages with: gettext's own, lazy_gettext as _l, services' N_,
+# and Phrase for messages with values made by pure functions (portal/i18n.py).
+EXTRACT = ["extract", "-F", "babel.cfg", "-k", "_l", "-k", "N_", "-k", "Phrase", "--no-location", "--sort-output", "-o"]
 PLACEHOLDER = re.compile(r"%\((\w+)\)[#0\- +]?\d*(?:\.\d+)?[sdifr]|%[sdifr]")
 # First Strong Isolate … Pop Directional Isolate: a name or number put into a right-to-left
 # sentence keeps its own direction and does not drag the punctuation around it.

@@ -19,6 +19,33 @@ def N_(message: str) -> str:
     return message
 
 
+class Phrase(str):
+    """A message with its values, made where no language is chosen (pure functions such as
+    matching): it compares and reads as its English text, and pages show it translated
+    (`translated()`, or `{{ phrase }}` in a template). Extracted with `-k Phrase`."""
+
+    def __new__(cls, message: str, **params):
+        phrase = super().__new__(cls, message % params if params else message)
+        phrase.message, phrase.params = message, params
+        return phrase
+
+    def translated(self) -> str:
+        from flask import has_app_context
+        from flask_babel import gettext
+
+        return gettext(self.message, **self.params) if has_app_context() else str(self)
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(self.translated()))
+
+
+def translated(text) -> str:
+    """A Phrase in the reader's language; anything else as it is."""
+    return text.translated() if isinstance(text, Phrase) else text
+
+
 def is_language(code) -> bool:
     return isinstance(code, str) and code in current_app.config["LANGUAGES"]
 

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.accounts.models import Role
 from portal.formatting import format_datetime, format_money, format_number
+from portal.i18n import translated
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
 from portal.taxonomy import names
@@ -56,6 +57,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["province"] = names.province_name
     app.jinja_env.filters["unit"] = names.unit_name
     app.jinja_env.filters["country"] = names.country_name
