@@ -60,6 +60,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["province"] = names.province_name
     app.jinja_env.filters["unit"] = names.unit_name
+    app.jinja_env.filters["phase_name"] = lambda english, number: names.phase_name(number, english)
     app.jinja_env.filters["country"] = names.country_name
     app.jinja_env.filters["category_name"] = partial(names.name_from_english, "category")
     app.jinja_env.filters["process_name"] = partial(names.name_from_english, "process")

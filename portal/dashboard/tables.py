@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.taxonomy import PHASES, PROVINCES
 from portal.taxonomy.models import CertificationType
+from portal.taxonomy.names import local_name, province_name
 
 PERIODS = {
     "6": (_l("Last 6 months"), 6),
@@ -152,7 +153,7 @@ class StaffDashboard:
             Column("expiring_certificates", figures["expiring_certificates"].label),
             *(Column(key, figures[key].label) for key in CATEGORY_FIGURES[-5:]),
         ]
-        rows = [{"category": r.category.name, "phase": r.category.phase, **r.values} for r in self.category_rows]
+        rows = [{"category": r.category.label, "phase": r.category.phase, **r.values} for r in self.category_rows]
         return Table("categories", _("Capacity against open demand, by category"), columns, rows, "bar", log_scale=True)
 
     def _progress(self, name: str, title: str, figure: str, total_label: str) -> Table:
@@ -185,7 +186,7 @@ class StaffDashboard:
     def provinces(self) -> Table:
         counts = metrics.firms_by_province(self.scope)
         rows = [
-            {"province": province, "firms": counts.get(province, 0)}
+            {"province": province_name(province), "firms": counts.get(province, 0)}
             for province in PROVINCES
             if self.province in (None, province)
         ]
@@ -226,7 +227,7 @@ class StaffDashboard:
     def investment(self) -> Table:
         from portal.investment.service import amounts_by_category
 
-        names = {c.slug: c.name for c in metrics.categories()}
+        names = {c.slug: c.label for c in metrics.categories()}
         rows = [
             {"category": names.get(row.category, row.category), "currency": row.currency,
              "sought": int(row.sought), "committed": int(row.committed)}
@@ -255,7 +256,7 @@ class StaffDashboard:
             before = then[r.category.slug].unserved_needs if r.category.slug in then else None
             if now or before:
                 change = None if before is None else now - before
-                rows.append({"category": r.category.name, "phase": r.category.phase, "now": now, "then": before,
+                rows.append({"category": r.category.label, "phase": r.category.phase, "now": now, "then": before,
                              "change": change})  # fmt: skip
         columns = [
             Column("category", _l("Category"), "text"),
@@ -286,11 +287,11 @@ class StaffDashboard:
         rows = [
             {
                 "phase": need.category.phase,
-                "category": need.category.name,
+                "category": need.category.label,
                 "need": need.title,
                 "organisation": need.organisation,
                 "quantity": need.quantity_per_month,
-                "certifications": ", ".join(c.name for c in need.required_certifications),
+                "certifications": ", ".join(c.label for c in need.required_certifications),
                 "deadline": need.deadline.isoformat(),
                 "province": need.delivery_province or "",
             }
@@ -311,7 +312,7 @@ class StaffDashboard:
             by_type = self.sources.expiring.get(r.category.slug, {})
             if by_type:
                 rows.append({
-                    "category": r.category.name,
+                    "category": r.category.label,
                     "phase": r.category.phase,
                     "certificates": r.values["expiring_certificates"],
                     "types": "; ".join(f"{names.get(slug, slug)}: {n}" for slug, n in sorted(by_type.items())),
@@ -326,7 +327,10 @@ class StaffDashboard:
 
     @cached_property
     def certification_names(self) -> dict[str, str]:
-        return dict(db.session.execute(select(CertificationType.slug, CertificationType.name)).all())
+        return {
+            slug: local_name("certification", slug, name)
+            for slug, name in db.session.execute(select(CertificationType.slug, CertificationType.name))
+        }
 
 
 TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
@@ -355,7 +359,7 @@ def public_summary() -> Table:
         *(Column(key, metrics.FIGURES[key].label) for key in PUBLIC_FIGURES),
     ]
     rows = [
-        {"phase": r.category.phase, "category": r.category.name, **r.values}
+        {"phase": r.category.phase, "category": r.category.label, **r.values}
         for r in metrics.category_rows(sources, PUBLIC_FIGURES)
     ]
     return Table("localization", _("Local supply and open demand by category"), columns, rows)

@@ -54,7 +54,8 @@ def english_words(texts, people) -> list[str]:
 def check(page, path: str, people: set[str], shot: str | None = None) -> None:
     for width in WIDTHS:
         page.set_viewport_size({"width": width, "height": 900})
-        page.goto(path)
+        response = page.goto(path)
+        assert response.status == 200, f"{path} answered {response.status}"
         assert page.locator("html").get_attribute("dir") == "rtl", path
         assert page.locator("html").get_attribute("lang") == "ur", path
         overflow = page.evaluate("() => document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -102,7 +103,7 @@ def test_each_role_walks_its_main_pages_in_urdu(browser, live_server, users, urd
         "supplier": [("/", None), ("/needs/opportunities", None), (f"/firms/{firm.id}/", None)],
         "brand": [("/needs/", None), (f"/needs/{need.id}", "need-matches")],
         "investor": [("/investment/matches", None)],
-        "staff": [("/dashboard/", "dashboard"), ("/staff/queue", None)],
+        "staff": [("/staff/dashboard", "dashboard"), ("/staff/queue", None)],
     }
     for role, pages in walks.items():
         context = browser.new_context(base_url=live_server, locale="en-GB")  # Urdu is chosen, not sent
