@@ -32,6 +32,10 @@ class Config:
     # `search-index sync` removes applied index-outbox rows older than this.
     SEARCH_OUTBOX_KEEP_DAYS = 7
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
+    # Where new uploads go: "disk" (UPLOAD_DIR, one machine) or "database" (shared by every host).
+    UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "disk").strip().lower()
+    # The largest file the database store takes (uploads themselves are limited to 10 MB or less).
+    UPLOAD_DATABASE_MAX_BYTES = int(os.environ.get("UPLOAD_DATABASE_MAX_BYTES", str(50 * 1024 * 1024)))
     # Well above every per-file limit, so an oversized file gets its message next to the field.
     MAX_CONTENT_LENGTH = 50 * 1024 * 1024
 
@@ -53,8 +57,22 @@ class Config:
     API_MAX_CONTENT_LENGTH = 1024 * 1024
     # memory:// counts per process; several workers share counts through e.g. redis://host:6379.
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # Redis down: count in this process's memory meanwhile rather than failing the API's calls.
+    RATELIMIT_SWALLOW_ERRORS = True
+    RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+
+    # /metrics is closed unless opened to the monitoring hosts' addresses or networks
+    # (comma-separated, e.g. "10.0.5.7,10.0.6.0/24") or to a bearer token.
+    METRICS_ALLOW = os.environ.get("METRICS_ALLOW", "")
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
+    # This host's name among the search index replicas (default: machine name and index directory).
+    PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "")
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # Reset requests: per client address (then 429), and reset e-mails per account within the
+    # link's lifetime (more requests are answered the same but send nothing).
+    PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10/hour")
+    PASSWORD_RESET_MAX_PER_ACCOUNT = 3
     # Failed sign-ins allowed per account and per address within the window, then a pause.
     SIGN_IN_WINDOW_MINUTES = 15
     SIGN_IN_MAX_FAILURES_PER_ACCOUNT = 5

@@ -8,7 +8,9 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as portal_config
+from portal import input_guard, storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.keys import weak_key_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -30,6 +32,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if test_config:
         app.config.update(test_config)
     _refuse_insecure_production(app)
+    storage.check_configuration(app)
     _trust_proxies(app)
     os.makedirs(app.instance_path, exist_ok=True)
 
@@ -50,19 +53,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.url_map.converters["int"] = RowIdConverter
     _register_blueprints(app)
 
-    from portal import errors, headers, input_guard, logs, templating
+    from portal import errors, headers, logs, mail, templating
     from portal.cli import register_cli
-    from portal.mail import flush_pending_mail
+    from portal.operations import metrics
     from portal.search import indexing as search_indexing
 
     logs.configure(app)
+    metrics.register(app)
     input_guard.register(app)
     search_indexing.init_app(app)
     errors.register(app)
     headers.register(app)
     templating.register(app)
     register_cli(app)
-    app.after_request(flush_pending_mail)
+    mail.init_app(app)
     return app
 
 
@@ -71,18 +75,17 @@ class RowIdConverter(IntegerConverter):
     (404), not a query PostgreSQL refuses with an error."""
 
     def __init__(self, url_map, **kwargs):
-        super().__init__(url_map, **{"max": 2**31 - 1, **kwargs})
+        super().__init__(url_map, **{"max": input_guard.MAX_ROW_ID, **kwargs})
 
 
 def _refuse_insecure_production(app: Flask) -> None:
-    if app.config["PORTAL_ENV"] == "production" and (
-        not os.environ.get("SECRET_KEY") or app.config["SECRET_KEY"] == portal_config.DEV_SECRET_KEY
-    ):
-        raise InsecureConfiguration(
-            "SECRET_KEY is not set. In production the portal refuses to start without a secret key: "
-            "set the SECRET_KEY environment variable to a long random value "
-            "(python -c 'import secrets; print(secrets.token_hex(32))')."
-        )
+    """Production refuses a missing, default or guessable SECRET_KEY (under 32 random bytes)."""
+    if app.config["PORTAL_ENV"] != "production":
+        return
+    key = os.environ.get("SECRET_KEY") and app.config["SECRET_KEY"]
+    problem = weak_key_problem("SECRET_KEY", None if key == portal_config.DEV_SECRET_KEY else key)
+    if problem:
+        raise InsecureConfiguration(problem)
 
 
 def _trust_proxies(app: Flask) -> None:
@@ -106,6 +109,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
     from portal.claims.views import bp as claims_bp
+    from portal.compliance.firm_views import bp as standing_bp
     from portal.compliance.views import bp as compliance_bp
     from portal.dashboard.views import bp as dashboard_bp
     from portal.introductions.views import bp as introductions_bp
@@ -113,6 +117,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.main.views import bp as main_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
+    from portal.operations.views import bp as operations_bp
     from portal.staff.views import bp as staff_bp
     from portal.suppliers.views import bp as suppliers_bp
 
@@ -123,6 +128,7 @@ def _register_blueprints(app: Flask) -> None:
         needs_bp,
         staff_bp,
         compliance_bp,
+        standing_bp,
         claims_bp,
         notifications_bp,
         api_bp,
@@ -131,3 +137,4 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(introductions_bp)
     app.register_blueprint(investment_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(operations_bp)

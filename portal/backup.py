@@ -7,7 +7,8 @@ The archive holds:
   everything before it touches anything.
 - `database.sqlite3`: a consistent copy made with SQLite's online backup while the portal runs;
   or `database.pgdump`: `pg_dump --format=custom`, taken in the same snapshot as the row counts.
-- `uploads/…`: UPLOAD_DIR (certificate evidence, logos, photos, case documents).
+- `uploads/…`: UPLOAD_DIR (certificate evidence, logos, photos, case documents). Files kept in
+  the database store (UPLOAD_STORAGE=database) travel inside the database copy.
 
 A restore refuses to overwrite a database or upload folder that holds data unless forced, puts
 the database and files back, checks the row counts against the manifest and rebuilds the search
@@ -43,8 +44,9 @@ FORMAT_VERSION = 1
 MANIFEST = "manifest.json"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
 UPLOADS = "uploads"
-# Rows a freshly upgraded, empty portal already has: they do not make a database "hold data".
-SCHEMA_TABLES = {"alembic_version", "component_category", "process", "certification_type"}
+# Rows a freshly upgraded, empty portal already has: they do not make a database "hold data"; nor
+# does a host's record of how far its search index got (`search_replica`).
+SCHEMA_TABLES = {"alembic_version", "component_category", "process", "certification_type", "search_replica"}
 CHUNK = 1024 * 1024
 SQLITE_PAGES_PER_STEP = 2048
 
@@ -110,6 +112,10 @@ def create_backup(target: Path, progress=_no_progress, say: Callable[[str], obje
                 "counts": counts,
             },
             "uploads": hashes,
+            "upload_storage": {
+                "selected": current_app.config["UPLOAD_STORAGE"],
+                "files_in_database": counts.get("stored_file", 0),
+            },
         }
         partial = target.with_name(target.name + ".part")
         try:
@@ -312,7 +318,27 @@ def restore_backup(archive: Path, *, force: bool = False, progress=_no_progress,
         _put_uploads_in_place(work / UPLOADS, root)
     say("Rebuilding the search index")
     _rebuild_index(progress)
+    if note := _files_elsewhere_note():
+        say(note)
     return manifest
+
+
+def _files_elsewhere_note() -> str | None:
+    """After a restore into a portal that keeps uploads elsewhere than the backed-up one did."""
+    from portal.storage import active_storage, other_storage
+
+    selected, other = active_storage(), other_storage()
+    try:
+        count = len(other.names())
+    except Exception:
+        db.session.rollback()
+        return None
+    if not count:
+        return None
+    return (
+        f"{count:,} restored file(s) are in {other.label}, while new uploads go to {selected.label}; they are "
+        f"served from where they are. 'flask storage migrate --to {selected.kind}' moves them."
+    )
 
 
 def _unpack(archive: Path, work: Path, progress) -> dict:
@@ -534,4 +560,5 @@ def _run(step, path: Path, **options) -> dict:
 
 def _contents(manifest: dict) -> str:
     counts = manifest["database"]["counts"]
-    return f"{sum(counts.values()):,} rows in {len(counts)} tables and {len(manifest['uploads']):,} uploaded files"
+    files = len(manifest["uploads"]) + counts.get("stored_file", 0)
+    return f"{sum(counts.values()):,} rows in {len(counts)} tables and {files:,} uploaded files"

@@ -9,6 +9,7 @@ from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken, Role
 from portal.accounts.passwords import password_problem
 from portal.extensions import db
+from portal.jobs import runs_once
 
 
 def register_cli(app: Flask) -> None:
@@ -17,6 +18,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_demo)
     app.cli.add_command(taxonomy_cli)
     app.cli.add_command(send_reminders)
+    app.cli.add_command(mail_cli)
     from portal.staff.cli import export_suppliers, import_suppliers
 
     app.cli.add_command(import_suppliers)
@@ -29,14 +31,19 @@ def register_cli(app: Flask) -> None:
 
     app.cli.add_command(close_due_needs)
 
-    from portal.dashboard.cli import snapshot_metrics
+    from portal.dashboard.cli import load_trade_imports, snapshot_metrics
 
     app.cli.add_command(snapshot_metrics)
+    app.cli.add_command(load_trade_imports)
 
     from portal.backup import backup_command, restore_command
     from portal.catalogue import translations_cli
 
     app.cli.add_command(translations_cli)
+
+    from portal.storage.cli import storage_cli
+
+    app.cli.add_command(storage_cli)
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
@@ -105,13 +112,60 @@ def taxonomy_sync():
     click.echo("Taxonomy is up to date.")
 
 
+@taxonomy_cli.command("check-units")
+def taxonomy_check_units():
+    """List capabilities and needs whose unit is not one of their category's units; exits 1 if any.
+
+    Their figures are counted apart ("unit not stated") until the firm, the brand or staff choose
+    one of the category's units on the capability's or need's form.
+    """
+    from portal.taxonomy.checks import units_to_fix
+    from portal.taxonomy.units import symbol
+
+    found = units_to_fix()
+    for item in found:
+        typed = f' (typed "{item.typed}")' if item.typed else ""
+        click.echo(
+            f"{item.kind} {item.id}: {item.owner}, {item.category}, {item.amount:,} {symbol(item.unit)}{typed}; "
+            f"choose one of: {', '.join(item.allowed) or 'no unit listed for this category'}"
+        )
+    if found:
+        click.echo(f"{len(found)} to fix; until then their figures are counted apart.")
+        raise SystemExit(1)
+    click.echo("Every capability and need is counted in one of its category's units.")
+
+
 @click.command("send-reminders")
+@runs_once("send-reminders")
 def send_reminders():
     """E-mail firms whose certificates expire in 30 or 7 days (each reminder once; run daily)."""
     from portal.suppliers.reminders import send_reminders as send
 
     count = send()
     click.echo(f"Sent {count} certificate expiry reminder(s).")
+
+
+@click.group("mail")
+def mail_cli():
+    """The outbox of e-mail waiting to go out."""
+
+
+@mail_cli.command("send")
+def mail_send():
+    """Deliver every message that is due (new, or waiting for its retry); exit 1 if some failed."""
+    from portal.mail import deliver_due
+
+    if not current_app.config.get("MAIL_SERVER"):
+        raise click.ClickException("MAIL_SERVER is not set: the outbox keeps the messages until it is.")
+    sent = failed = 0
+    while True:
+        batch_sent, batch_failed = deliver_due()
+        sent, failed = sent + batch_sent, failed + batch_failed
+        if batch_sent + batch_failed == 0:
+            break
+    click.echo(f"{sent} sent, {failed} failed (kept in the outbox with the error, tried again later).")
+    if failed:
+        raise SystemExit(1)
 
 
 @click.group("search-index")
@@ -133,14 +187,28 @@ def search_index_rebuild():
     click.echo(f"Indexed {count} public firms.")
 
 
+def index_sync_job() -> str:
+    """Each host keeps its own index: one sync at a time per index, each host's cron runs its own."""
+    return f"search-index sync of {current_app.config['PORTAL_INDEX_DIR']}"
+
+
 @search_index_cli.command("sync")
+@runs_once(index_sync_job)
 def search_index_sync():
     """Apply changes waiting in the index outbox (after a crash or a busy index)."""
     from portal import search
+    from portal.jobs import exclusive
 
     click.echo(f"Re-indexed {search.sync()} firm(s).")
+    search.indexing.record_progress(force=True)
     keep = current_app.config["SEARCH_OUTBOX_KEEP_DAYS"]
-    click.echo(f"Removed {search.indexing.prune(keep)} applied outbox row(s) older than {keep} days.")
+    with exclusive("search outbox prune") as held:
+        if held:
+            removed = search.indexing.prune(keep)
+            click.echo(
+                f"Removed {removed} outbox row(s) every host's index has applied "
+                f"(hosts silent for {keep} days are no longer waited for)."
+            )
 
 
 @search_index_cli.command("check")

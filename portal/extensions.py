@@ -7,9 +7,9 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf.csrf import CSRFProtect
-from sqlalchemy import Enum, MetaData, event
+from sqlalchemy import Enum, MetaData, String, event, inspect
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 
 # Named constraints keep Alembic migrations identical on SQLite and PostgreSQL.
 NAMING_CONVENTION = {
@@ -55,3 +55,26 @@ def _tune_sqlite(dbapi_connection, connection_record):
 def enum_type(enum_class) -> Enum:
     """Store a StrEnum as its value in a plain string column (portable, no native ENUM type)."""
     return Enum(enum_class, native_enum=False, length=30, values_callable=lambda e: [m.value for m in e])
+
+
+class TextTooLong(ValueError):
+    """A string longer than its column reached the database: a form or API check, or the code that
+    derived it (`portal.text.fit`), is missing. PostgreSQL would refuse it; SQLite is made to as well."""
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_text_longer_than_its_column(session, _flush_context, _instances) -> None:
+    """Every database refuses text longer than its column, SQLite too, so a missing length check
+    shows in development and in the SQLite suite, not first on PostgreSQL."""
+    for obj in (*session.new, *session.dirty):
+        mapper = inspect(obj).mapper
+        for attr in mapper.column_attrs:
+            column_type = attr.columns[0].type
+            length = getattr(column_type, "length", None)
+            if not length or not isinstance(column_type, String) or isinstance(column_type, Enum):
+                continue
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and len(value) > length:
+                raise TextTooLong(
+                    f"{mapper.class_.__name__}.{attr.key} holds {len(value)} characters; its column holds {length}"
+                )

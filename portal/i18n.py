@@ -33,7 +33,9 @@ class Phrase(str):
         from flask import has_app_context
         from flask_babel import gettext
 
-        return gettext(self.message, **self.params) if has_app_context() else str(self)
+        if not has_app_context():
+            return str(self)
+        return gettext(self.message, **{key: translated(value) for key, value in self.params.items()})
 
     def __html__(self) -> str:
         from markupsafe import escape

@@ -1,22 +1,43 @@
-"""Outgoing e-mail: every message is written to the `outgoing_email` table in the caller's
-transaction, so a rolled-back action sends nothing; after commit it goes out by SMTP when
-`MAIL_SERVER` is set, otherwise it stays in the table and the log for development and tests.
+"""Outgoing e-mail: every message is written to the `outgoing_email` table (the outbox) in the
+caller's transaction, so a rolled-back action sends nothing, and a request never waits for SMTP.
+
+With `MAIL_SERVER` set, a courier thread in each process delivers the outbox after a request's
+commit, and `flask mail send` (from cron, or after an outage) delivers whatever is due. A message
+that fails keeps its error and is tried again later (`RETRY_AFTER`), so none is lost; without
+`MAIL_SERVER` mail stays in the table and the log for development and tests. Commands deliver
+what they queued before they end.
 """
 
 import logging
+import os
 import smtplib
-from datetime import datetime
+import threading
+from datetime import datetime, timedelta
 from email.message import EmailMessage
 from urllib.parse import urlsplit
 
-from flask import current_app, g, has_app_context, has_request_context, url_for
-from sqlalchemy import DateTime, String, Text, event, func, select
+from flask import Flask, current_app, g, has_app_context, has_request_context, url_for
+from sqlalchemy import DateTime, String, Text, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
+from portal.text import column_length, one_line
 from portal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
+
+# Waits before the 2nd, 3rd, … attempt; after the last the message stays in the outbox with its error.
+RETRY_AFTER = (
+    timedelta(minutes=1),
+    timedelta(minutes=5),
+    timedelta(minutes=30),
+    timedelta(hours=2),
+    timedelta(hours=6),
+    timedelta(hours=24),
+)
+MAX_ATTEMPTS = len(RETRY_AFTER) + 1
+# How often an idle courier looks for messages whose retry has come.
+COURIER_POLL_SECONDS = 60
 
 
 class OutgoingEmail(db.Model):
@@ -30,6 +51,13 @@ class OutgoingEmail(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     error: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # None: due now. Set before each attempt, so a crash mid-send retries later instead of never.
+    next_attempt_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    @property
+    def is_given_up(self) -> bool:
+        return self.sent_at is None and self.attempts >= MAX_ATTEMPTS
 
 
 def external_url(endpoint: str, **values) -> str:
@@ -47,11 +75,13 @@ def portal_path(endpoint: str, **values) -> str:
 
 
 def send_mail(recipient: str, subject: str, body: str, kind: str = "general") -> OutgoingEmail:
-    """Queue a plain-text message in the current transaction."""
-    message = OutgoingEmail(recipient=recipient, subject=subject, body=body, kind=kind)
+    """Queue a plain-text message in the current transaction. The subject is made one line and cut
+    to fit, whatever user text it was built from (a title with CR/LF cannot add a header)."""
+    subject = one_line(subject, column_length(OutgoingEmail.subject))
+    message = OutgoingEmail(recipient=one_line(recipient), subject=subject, body=body, kind=kind)
     db.session.add(message)
-    db.session.info.setdefault("outgoing_email", []).append(message)
-    log.info("mail queued kind=%s to=%s subject=%r", kind, recipient, subject)
+    db.session.info["outgoing_email"] = True
+    log.info("mail queued kind=%s subject=%r", kind, subject)
     return message
 
 
@@ -79,11 +109,54 @@ def send_mail_to(recipient, subject, body, kind: str = "general") -> OutgoingEma
     return send_mail(address, text_subject, text_body, kind=kind)
 
 
-def deliver(messages: list[OutgoingEmail]) -> None:
-    """Send queued messages over SMTP; a failure is recorded on the row, never raised."""
+def _email(message: OutgoingEmail, sender: str) -> EmailMessage:
+    email = EmailMessage()
+    email["From"] = sender
+    email["To"] = message.recipient
+    email["Subject"] = one_line(message.subject)
+    email.set_content(message.body)
+    return email
+
+
+def _claim(message: OutgoingEmail, now: datetime) -> bool:
+    """Mark the attempt before making it; False when another process claimed the message first."""
+    wait = RETRY_AFTER[min(message.attempts, len(RETRY_AFTER) - 1)]
+    claimed = db.session.execute(
+        update(OutgoingEmail)
+        .where(OutgoingEmail.id == message.id, OutgoingEmail.attempts == message.attempts)
+        .values(attempts=message.attempts + 1, next_attempt_at=now + wait)
+    ).rowcount
+    db.session.commit()
+    return claimed == 1
+
+
+def due_messages(limit: int, now: datetime | None = None) -> list[OutgoingEmail]:
+    now = now or utcnow()
+    return list(
+        db.session.scalars(
+            select(OutgoingEmail)
+            .where(
+                OutgoingEmail.sent_at.is_(None),
+                OutgoingEmail.attempts < MAX_ATTEMPTS,
+                or_(OutgoingEmail.next_attempt_at.is_(None), OutgoingEmail.next_attempt_at <= now),
+            )
+            .order_by(OutgoingEmail.id)
+            .limit(limit)
+        )
+    )
+
+
+def deliver_due(limit: int = 200) -> tuple[int, int]:
+    """Send the outbox's due messages over SMTP: (sent, failed). A failure, of the connection or of
+    one message, is recorded on the message and tried again later; it is never raised."""
     config = current_app.config
-    if not config.get("MAIL_SERVER") or not messages:
-        return
+    if not config.get("MAIL_SERVER"):
+        return 0, 0
+    now = utcnow()
+    messages = [m for m in due_messages(limit, now) if _claim(m, now)]
+    if not messages:
+        return 0, 0
+    sent, done = 0, set()
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=15) as smtp:
             if config.get("MAIL_USE_TLS"):
@@ -91,27 +164,79 @@ def deliver(messages: list[OutgoingEmail]) -> None:
             if config.get("MAIL_USERNAME"):
                 smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
             for message in messages:
-                email = EmailMessage()
-                email["From"] = config["MAIL_DEFAULT_SENDER"]
-                email["To"] = message.recipient
-                email["Subject"] = message.subject
-                email.set_content(message.body)
-                smtp.send_message(email)
-                message.sent_at = utcnow()
+                try:
+                    smtp.send_message(_email(message, config["MAIL_DEFAULT_SENDER"]))
+                except (ValueError, smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                    _failed(message, exc)  # this message alone: the next ones still go
+                else:
+                    message.sent_at, message.error, message.next_attempt_at = utcnow(), None, None
+                    sent += 1
+                done.add(message.id)
+                db.session.commit()
     except (OSError, smtplib.SMTPException) as exc:
-        log.warning("mail delivery failed: %s", exc)
         for message in messages:
-            if message.sent_at is None:
-                message.error = str(exc)[:500]
+            if message.id not in done:
+                _failed(message, exc)
     db.session.commit()
+    return sent, len(messages) - sent
+
+
+def _failed(message: OutgoingEmail, exc: Exception) -> None:
+    message.error = f"attempt {message.attempts}: {exc}"[:500]
+    log.warning("mail delivery failed message_id=%s attempt=%s: %s", message.id, message.attempts, exc)
+
+
+class Courier:
+    """A thread per process that delivers the outbox when a request queued mail, and retries."""
+
+    def __init__(self):
+        self._wake = threading.Event()
+        self._idle = threading.Event()
+        self._idle.set()
+        self._lock = threading.Lock()
+        self._thread: threading.Thread | None = None
+        self._pid: int | None = None
+
+    def nudge(self, app: Flask) -> None:
+        with self._lock:
+            if self._thread is None or self._pid != os.getpid() or not self._thread.is_alive():
+                self._pid = os.getpid()  # a forked worker starts its own
+                self._thread = threading.Thread(target=self._run, args=(app,), name="mail-courier", daemon=True)
+                self._thread.start()
+            self._idle.clear()
+            self._wake.set()
+
+    def wait_idle(self, timeout: float = 10) -> bool:
+        """Until the courier has delivered what it was nudged about (for tests and shutdown)."""
+        return self._idle.wait(timeout)
+
+    def _run(self, app: Flask) -> None:
+        while True:
+            self._wake.wait(COURIER_POLL_SECONDS)
+            self._wake.clear()
+            with app.app_context():
+                try:
+                    deliver_due()
+                except Exception:  # the database may be away for a moment; try again on the next nudge
+                    log.exception("mail courier failed; the outbox keeps the messages")
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+            with self._lock:
+                if not self._wake.is_set():
+                    self._idle.set()
+
+
+courier = Courier()
 
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
-    pending = session.info.pop("outgoing_email", None)
-    if pending and has_app_context() and current_app.config.get("MAIL_SERVER"):
-        # Delivery commits again; postpone it until this commit has fully finished.
-        g.setdefault("mail_pending", []).extend(pending)
+    if session.info.pop("outgoing_email", None) and has_app_context() and current_app.config.get("MAIL_SERVER"):
+        if has_request_context():
+            courier.nudge(current_app._get_current_object())
+        else:
+            g.mail_queued = True  # a command: delivered when it ends (teardown)
 
 
 @event.listens_for(Session, "after_rollback")
@@ -119,9 +244,14 @@ def _forget_after_rollback(session: Session) -> None:
     session.info.pop("outgoing_email", None)
 
 
-def flush_pending_mail(response=None):
-    """Deliver what the request's commits queued; runs after each request."""
-    pending = g.pop("mail_pending", None)
-    if pending:
-        deliver([db.session.merge(m) for m in pending])
-    return response
+def _deliver_after_command(_exc=None) -> None:
+    """A command (cron's reminders, a CLI action) delivers what it queued before it ends."""
+    if g.pop("mail_queued", False):
+        try:
+            deliver_due()
+        except Exception:
+            log.exception("mail delivery after a command failed; `flask mail send` will retry")
+
+
+def init_app(app: Flask) -> None:
+    app.teardown_appcontext(_deliver_after_command)

@@ -4,13 +4,17 @@ Pages never link to the storage path; each domain serves its files through a vie
 who may see them, with `send_stored()`.
 """
 
-import os
+import logging
 import secrets
 import zlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from flask import abort, current_app, send_file
+from flask import abort, current_app
+
+from portal import storage
+
+log = logging.getLogger(__name__)
 
 MB = 1024 * 1024
 
@@ -31,7 +35,7 @@ class UploadRejected(ValueError):
 
 @dataclass(frozen=True)
 class StoredFile:
-    path: str  # relative to UPLOAD_DIR
+    path: str  # the file's name in the storage (relative to UPLOAD_DIR on disk)
     filename: str  # the name the user gave it, for downloads
     mimetype: str
     size: int
@@ -94,20 +98,12 @@ def _pdf_expands_too_far(data: bytes, max_bytes: int, ratio: int = 100) -> bool:
     return True
 
 
-def _upload_root() -> Path:
-    return Path(current_app.config["UPLOAD_DIR"])
-
-
 def store(data: bytes, filename: str, kinds=DOCUMENT_KINDS, max_bytes: int = 10 * MB) -> StoredFile:
-    """Check and write the bytes under a random name; the write is atomic (temp file, rename)."""
+    """Check and write the bytes under a random name in the selected storage; the write is atomic."""
     kind = check_upload(data, kinds, max_bytes)
     mimetype, extension = KINDS[kind]
     relative = f"{secrets.token_hex(1)}/{secrets.token_urlsafe(24)}{extension}"
-    target = _upload_root() / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = target.with_suffix(".part")
-    temporary.write_bytes(data)
-    os.replace(temporary, target)
+    storage.active_storage().save(relative, data)
     safe_name = Path(filename or f"file{extension}").name[:150] or f"file{extension}"
     return StoredFile(path=relative, filename=safe_name, mimetype=mimetype, size=len(data))
 
@@ -130,16 +126,25 @@ def read_field(file_storage) -> tuple[bytes, str]:
 
 
 def discard(relative: str | None) -> None:
-    """Delete a stored file (after the row that pointed at it is gone); missing files are fine."""
-    if relative:
-        (_upload_root() / relative).unlink(missing_ok=True)
+    """Delete a stored file (after the row that pointed at it is gone) from whichever store holds
+    it; missing files are fine, and a store that cannot be reached leaves an orphan, not an error."""
+    if not relative:
+        return
+    holder = storage.holder_of(relative)
+    if holder is None:
+        return
+    try:
+        holder.delete(relative)
+    except Exception:
+        log.exception("stored file %s could not be deleted from %s", relative, holder.label)
 
 
 def send_stored(relative: str, filename: str, mimetype: str, inline: bool = False):
-    path = (_upload_root() / relative).resolve()
-    if _upload_root().resolve() not in path.parents or not path.is_file():
+    """Serve a stored file from whichever store holds it (404 when none does)."""
+    holder = storage.holder_of(relative)
+    if holder is None:
         abort(404)
-    response = send_file(path, mimetype=mimetype, as_attachment=not inline, download_name=filename, max_age=0)
+    response = holder.send(relative, mimetype=mimetype, as_attachment=not inline, download_name=filename)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.headers["Cache-Control"] = "private, no-store" if not inline else "public, max-age=3600"

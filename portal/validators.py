@@ -1,5 +1,8 @@
 """WTForms validators shared by every domain's forms."""
 
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
@@ -79,3 +82,79 @@ def comma_list(value) -> list[str]:
         return value
     items = [part.strip() for part in (value or "").replace(";", ",").split(",")]
     return list(dict.fromkeys(item for item in items if item))
+
+
+# Cyrillic and Greek letters drawn like Latin ones: a local part written only in them (or mixing
+# them with Latin) reads as another person's address.
+LATIN_LOOKALIKES = set("аеорсухіјѕԁһԛԝаԑӏАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ")
+
+
+def _script(char: str) -> str | None:
+    """The script of a letter (LATIN, CYRILLIC, ARABIC, …); None for digits and punctuation."""
+    if not char.isalpha():
+        return None
+    return unicodedata.name(char, "UNKNOWN").split(" ")[0]
+
+
+def local_part_problem(address: str) -> str | None:
+    """Why the part before @ could pass for another address: characters that change under
+    compatibility normalisation (fullwidth, ligatures), invisible ones, letters of two scripts,
+    or only letters drawn like Latin ones. None when it is plain."""
+    local = (address or "").rpartition("@")[0]
+    if local.isascii():
+        return None
+    if unicodedata.normalize("NFKC", local) != local or any(unicodedata.category(c) == "Cf" for c in local):
+        return "look-alike"
+    scripts = {script for script in map(_script, local) if script}
+    letters = [c for c in local if c.isalpha()]
+    if len(scripts) > 1 or (letters and all(c in LATIN_LOOKALIKES for c in letters)):
+        return "mixed scripts"
+    return None
+
+
+class PlainLocalPart:
+    """Refuse an address whose name part mixes scripts or uses look-alike characters."""
+
+    def __call__(self, form, field):
+        if local_part_problem(field.data or ""):
+            raise ValidationError(
+                _l(
+                    "The part before @ mixes alphabets or uses characters that look like others "
+                    "(for example a Cyrillic а for a Latin a). Type the address in one alphabet."
+                )
+            )
+
+
+class UnitOfCategory:
+    """The unit chosen must be one of the units of the category chosen in `category_field`."""
+
+    def __init__(self, category_field: str = "category"):
+        self.category_field = category_field
+
+    def __call__(self, form, field):
+        from flask_babel import gettext
+
+        from portal.taxonomy.units import is_unit_of, units_of
+
+        category = form[self.category_field].data
+        if not category or is_unit_of(category, field.data):
+            return
+        names = [u.name for u in units_of(category)]
+        raise StopValidation(
+            gettext("This category is counted in %(units)s; choose one of them.", units=gettext(" or ").join(names))
+            if names
+            else gettext("This category has no unit to count it in.")
+        )
+
+
+def offer_units(field) -> None:
+    """A unit select offers every unit (the check keeps the category's own); the page's script
+    narrows the list to the chosen category's units from `data-units-by-category`."""
+    import json
+
+    from portal.taxonomy import category_rows
+    from portal.taxonomy.units import units, units_of
+
+    field.choices = choices(((u.slug, u.name) for u in units().values()), blank=_l("Choose…"))
+    by_category = {row["slug"]: [u.slug for u in units_of(row["slug"])] for row in category_rows()}
+    field.render_kw = {"data-units-by-category": json.dumps(by_category, separators=(",", ":"))}

@@ -4,7 +4,7 @@ import os
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import text
+from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
 from portal.accounts.models import Role, User
@@ -26,6 +26,21 @@ class IsolatedClient(FlaskClient):
             return super().open(*args, **kwargs)
 
 
+def _worker_database(url: str) -> str:
+    """With several pytest-xdist workers on PostgreSQL, each gets its own database beside the named one."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    if not worker:
+        return url
+    base = make_url(url)
+    name = f"{base.database}_{worker}"
+    engine = create_engine(base, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": name}):
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine.dispose()
+    return base.set(database=name).render_as_string(hide_password=False)
+
+
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
     compile_if_stale()  # pages and e-mails in Urdu need the compiled catalogue
@@ -34,7 +49,9 @@ def _app(tmp_path_factory):
         "UPLOAD_DIR": str(base / "uploads"),
         "PORTAL_INDEX_DIR": str(base / "index"),
     }
-    if not os.environ.get("DATABASE_URL"):
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = _worker_database(os.environ["DATABASE_URL"])
+    else:
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{base / 'test.db'}"
     app = create_app(config)
     app.test_client_class = IsolatedClient

@@ -7,7 +7,7 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 
 from portal.accounts.models import ROLE_LABELS, SELF_SERVICE_ROLES, Role
 from portal.taxonomy import PROVINCES, province_choices
-from portal.validators import StrongPassword, choices, strip_filter
+from portal.validators import PlainLocalPart, StrongPassword, choices, strip_filter
 
 EMAIL_RULES = [
     DataRequired(_l("Enter your e-mail address.")),
@@ -25,7 +25,7 @@ class SignUpForm(FlaskForm):
     full_name = StringField(
         _l("Your full name"), filters=[strip_filter], validators=[DataRequired(_l("Enter your name.")), Length(max=120)]
     )
-    email = EmailField(_l("Work e-mail"), filters=[strip_filter], validators=EMAIL_RULES)
+    email = EmailField(_l("Work e-mail"), filters=[strip_filter], validators=[*EMAIL_RULES, PlainLocalPart()])
     organisation = StringField(
         _l("Company or fund"),
         filters=[strip_filter],

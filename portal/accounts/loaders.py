@@ -12,8 +12,9 @@ def load_user_from_session(session_id: str) -> User | None:
     user_id = session_id.partition(".")[0]
     if not user_id.isdigit():
         return None
-    user = db.session.get(User, int(user_id))
-    return user if user is not None and user.get_id() == session_id else None
+    user = db.session.get(User, int(user_id)) if len(user_id) < 11 else None
+    # A deactivated account's sessions end at once, as do those of an older generation or password.
+    return user if user is not None and user.is_active and user.get_id() == session_id else None
 
 
 def bearer_token(req) -> str | None:

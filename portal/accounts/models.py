@@ -52,6 +52,9 @@ class User(UserMixin, db.Model):
     # The language the person chose ("en", "ur"); pages, e-mails and notices to them use it.
     # None until they choose: pages then follow the browser, messages the portal's default.
     language: Mapped[str | None] = mapped_column(String(10))
+    # Part of every session and remember-me cookie; raising it ends them all at once (sign-out,
+    # "sign out everywhere", deactivation), whichever copies of the cookies exist.
+    session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -64,8 +67,13 @@ class User(UserMixin, db.Model):
         return self.role == Role.STAFF
 
     def get_id(self) -> str:
-        # Carries a piece of the password hash, so changing the password ends other sessions.
-        return f"{self.id}.{self.password_hash[-8:]}"
+        # The session generation and a piece of the password hash: raising the one or changing the
+        # other ends every session and remember-me cookie made before.
+        return f"{self.id}.{self.session_generation}.{self.password_hash[-8:]}"
+
+    def end_sessions(self) -> None:
+        """Every session and remember-me cookie of this account stops working on its next use."""
+        self.session_generation = (self.session_generation or 0) + 1
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {Role(r) for r in roles}

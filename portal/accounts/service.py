@@ -14,7 +14,7 @@ from portal import logs
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
-from portal.mail import external_url, send_mail_to
+from portal.mail import OutgoingEmail, external_url, send_mail_to
 from portal.suppliers.service import create_firm
 from portal.timeutil import utcnow
 from portal.transactions import one_act
@@ -155,8 +155,32 @@ def set_language(user: User, language: str) -> None:
 
 
 def set_password(user: User, new_password: str) -> None:
+    """A new password ends every session and remember-me cookie of the account."""
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
+    user.end_sessions()
+
+
+def sign_out_everywhere(user: User) -> None:
+    """End every session of the account, on every device, this one included."""
+    user.end_sessions()
+    db.session.commit()
+    logs.event("sessions.ended", user_id=user.id)
+
+
+def deactivate(user: User, by: User) -> None:
+    """Staff close an account: it can no longer sign in, and its sessions and tokens end at once."""
+    from portal import audit
+
+    if user.id == by.id:
+        raise AccountError("You cannot deactivate your own account.")
+    user.is_active_account = False
+    user.end_sessions()
+    for token in user.tokens:
+        token.revoked_at = token.revoked_at or utcnow()
+    audit.record("account.deactivated", user, actor=by, before={"active": True}, after={"active": False})
+    db.session.commit()
+    logs.event("account.deactivated", user_id=user.id, by=by.id)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
@@ -195,6 +219,9 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         log.info("password reset asked for unknown or inactive address")
         return
+    if _recent_reset_mails(user) >= current_app.config["PASSWORD_RESET_MAX_PER_ACCOUNT"]:
+        logs.event("password_reset.throttled", logging.WARNING, user_id=user.id)
+        return  # the links already sent still work; the person is not flooded
     link = external_url("accounts.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
     send_mail_to(
@@ -211,6 +238,20 @@ def request_password_reset(email: str) -> None:
         kind="password_reset",
     )
     db.session.commit()
+
+
+def _recent_reset_mails(user: User) -> int:
+    since = utcnow() - timedelta(seconds=current_app.config["PASSWORD_RESET_MAX_AGE"])
+    return (
+        db.session.scalar(
+            select(func.count(OutgoingEmail.id)).where(
+                OutgoingEmail.recipient == user.email,
+                OutgoingEmail.kind == "password_reset",
+                OutgoingEmail.created_at >= since,
+            )
+        )
+        or 0
+    )
 
 
 def reset_password(token: str, new_password: str) -> User | None:

@@ -15,6 +15,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
+from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
 from portal.redirects import local_path
@@ -103,18 +104,34 @@ def sign_in():
 
 @bp.post("/sign-out")
 def sign_out():
-    """Sign out (a POST with a CSRF token, so no other site can sign a user out)."""
+    """Sign out (a POST with a CSRF token, so no other site can sign a user out). The session ends
+    on the server too: a copy of this session's or remember-me cookie no longer works."""
+    if current_user.is_authenticated:
+        service.sign_out_everywhere(current_user)
     logout_user()
     session.clear()
     flash(_("You are signed out."), "info")
     return redirect(url_for("main.home"))
 
 
+@bp.post("/sign-out-everywhere")
+@login_required
+def sign_out_everywhere():
+    """End every session of the account, on every device and browser (a lost laptop, a shared PC)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    service.sign_out_everywhere(current_user)
+    logout_user()
+    session.clear()
+    flash(_("You are signed out on every device. Sign in again to continue here."), "info")
+    return redirect(url_for("accounts.sign_in"))
+
+
 @bp.route("/")
 @login_required
 def overview():
     """The signed-in user's account page."""
-    return render_template("accounts/overview.html")
+    return render_template("accounts/overview.html", form=ConfirmForm())
 
 
 @bp.route("/password", methods=["GET", "POST"])
@@ -137,8 +154,9 @@ def change_password():
 
 
 @bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["PASSWORD_RESET_RATE_LIMIT"], methods=["POST"], scope="password-reset")
 def forgot_password():
-    """Ask for a reset link by e-mail."""
+    """Ask for a reset link by e-mail (limited per address; the service limits each account)."""
     form = ForgotPasswordForm()
     if form.validate_on_submit():
         service.request_password_reset(form.email.data)

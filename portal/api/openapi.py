@@ -148,11 +148,18 @@ class Query:
         if raw is None:
             return schema.get("default"), None
         value = raw
+        if schema["type"] == "boolean":
+            if raw.lower() not in BOOLEAN_WORDS:
+                return None, _("Give true or false.")
+            return BOOLEAN_WORDS[raw.lower()], None
         if schema["type"] == "integer":
             if not re.fullmatch(r"-?[0-9]{1,19}", raw):
                 return None, _("Give a whole number.")
             value = int(raw)
         return value, problem(schema, value)
+
+
+BOOLEAN_WORDS = {"true": True, "1": True, "false": False, "0": False}
 
 
 def read_query(params: tuple[Query, ...], args) -> dict:
@@ -204,6 +211,8 @@ class FormBody:
     fields: dict[str, str]  # JSON property: form field
     fixed: dict[str, str] = field(default_factory=dict)  # form fields the API does not take, and their value
     notes: dict[str, str] = field(default_factory=dict)  # rules JSON Schema cannot state, in words
+    # properties that may be left out, and what the form gets instead (read from the whole body)
+    defaults: dict[str, Callable[[dict], str]] = field(default_factory=dict)
     example: Callable[[], dict] | None = None
 
     def form(self, formdata=None):
@@ -216,7 +225,7 @@ class FormBody:
             if prop in self.notes:
                 schema["description"] += " " + self.notes[prop]
             properties[prop] = schema
-            if needed:
+            if needed and prop not in self.defaults:
                 required.append(prop)
         return {"type": "object", "properties": properties, "required": required, "additionalProperties": False}
 
@@ -234,11 +243,15 @@ class FormBody:
             if prop in properties and not type_problem(properties[prop], value)
         }
         formdata = MultiDict(self.fixed)
+        # A default that cannot be worked out (from a refused category, say) raises no problem of its own.
+        unstated = {prop for prop, default in self.defaults.items() if prop not in payload and not default(payload)}
         for prop, name in self.fields.items():
             if prop in usable:
                 value = usable[prop]
                 for item in value if isinstance(value, list) else [value]:
                     formdata.add(name, str(int(item)) if isinstance(item, float) else str(item))
+            elif prop in self.defaults and prop not in payload:
+                formdata.add(name, self.defaults[prop](payload) or "")
             elif properties[prop]["type"] != "array":
                 formdata.add(name, "")  # what a browser sends for a field left empty
         form = self.form(formdata)
@@ -246,7 +259,7 @@ class FormBody:
         props = {name: prop for prop, name in self.fields.items()}
         for name, errors in form.errors.items():
             prop = props.get(name, name)
-            if prop in usable or prop not in payload:
+            if (prop in usable or prop not in payload) and prop not in unstated:
                 problems[prop] = str(errors[0])
         if problems:
             raise Invalid(problems)
@@ -266,7 +279,7 @@ def read_json():
 # --- operations -------------------------------------------------------------------------------------
 
 ERROR_RESPONSES = {
-    400: ("BadRequest", "The body is not well-formed JSON."),
+    400: ("BadRequest", "The body is not well-formed JSON, or its text holds a lone surrogate such as `\\ud800`."),
     401: ("Unauthorized", "No API token, or one that is unknown or revoked."),
     403: ("Forbidden", "The token's account has a role that may not use this operation."),
     404: ("NotFound", "No such thing, or not one this account may see (the two are not told apart)."),

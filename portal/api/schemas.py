@@ -64,6 +64,10 @@ NEED = record(
         "category": {**STRING, "description": "Component category slug."},
         "description": STRING,
         "quantity_per_month": INTEGER,
+        "quantity_unit": {
+            **nullable(STRING),
+            "description": "One of the category's units; null only if the category no longer lists it.",
+        },
         "required_certifications": {**STRINGS, "description": "Certification slugs a supplier must hold, valid."},
         "processes": {**STRINGS, "description": "Process slugs the need asks for."},
         "deadline": {**DATE, "description": "Quotes are due by this day."},
@@ -108,6 +112,12 @@ COMPONENTS = {
                         "hs_code": nullable(STRING),
                         "phase": {**INTEGER, "description": "Localization phase of the policy (1 to 3)."},
                         "synonyms": STRINGS,
+                        "units": {
+                            "type": "array",
+                            "items": record({"slug": STRING, "name": STRING, "symbol": STRING}),
+                            "description": "What capacity and quantities of the category are counted in; the "
+                            "first is the usual one.",
+                        },
                     }
                 ),
             },
@@ -129,6 +139,22 @@ COMPONENTS = {
                 "description": "For each facet (category, province, certification, ...): firms found per value.",
             },
             "suggestion": {**nullable(STRING), "description": "A spelling to try when nothing was found."},
+            "corrected_query": {
+                **nullable(STRING),
+                "description": "The query as corrected when words no firm wrote were corrected to find these "
+                "items; null when the words were searched as typed. Send `as_typed=true` to search them as typed.",
+            },
+            "dropped_terms": {
+                "type": "array",
+                "items": STRING,
+                "description": "Words of `q` that no firm among the best matches has: no firm has every word, "
+                "so firms having most of them come first.",
+            },
+            "complete": {
+                **nullable(INTEGER),
+                "description": "How many firms have every part of `q` (words, certificates, places, quantities); "
+                "null without `q`. They come first; firms having part of it follow.",
+            },
         },
         "One page of verified, unsuspended suppliers, with facet counts.",
     ),
@@ -149,7 +175,14 @@ COMPONENTS = {
                         "category_name": STRING,
                         "hs_code": nullable(STRING),
                         "monthly_capacity": INTEGER,
-                        "capacity_unit": STRING,
+                        "capacity_unit": {
+                            **nullable(STRING),
+                            "description": "One of the category's units; null while the firm has to choose one.",
+                        },
+                        "board_area_mm2": {
+                            **nullable(INTEGER),
+                            "description": "Area of one board, given by the firm: m² of panel convert to boards.",
+                        },
                         "min_order_quantity": nullable(INTEGER),
                         "lead_time_days": nullable(INTEGER),
                         "processes": STRINGS,

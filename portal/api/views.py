@@ -14,6 +14,7 @@ from portal.accounts.models import Role
 from portal.api import docs
 from portal.api.auth import rate_limit_key
 from portal.api.openapi import FormBody, IdConverter, Query, document, operation
+from portal.api.schemas import BOOLEAN
 from portal.errors import json_error
 from portal.extensions import csrf, db, limiter
 from portal.needs import service as needs
@@ -27,6 +28,7 @@ from portal.suppliers.forms import MAX_QUANTITY
 from portal.suppliers.models import Firm, ReviewStatus
 from portal.taxonomy import PROVINCES, category_choices, certification_choices
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import units_of, usual_unit
 from portal.timeutil import as_utc, today
 
 bp = Blueprint("api", __name__, url_prefix="/api/v1")
@@ -122,6 +124,7 @@ def taxonomy():
                 "hs_code": c.hs_code,
                 "phase": c.phase,
                 "synonyms": c.synonym_list,
+                "units": [{"slug": u.slug, "name": u.name, "symbol": u.symbol} for u in units_of(c.slug)],
             }
             for c in categories
         ],
@@ -165,6 +168,11 @@ SUPPLIER_QUERY = (
         "Only firms making at least this many units a month (in `category`, when given).",
         {"type": "integer", "minimum": 0, "maximum": MAX_QUANTITY},
     ),
+    Query(
+        "as_typed",
+        "Search the words exactly as typed, without correcting their spelling.",
+        {**BOOLEAN, "default": False},
+    ),
     PAGE,
     PER_PAGE,
 )
@@ -187,6 +195,9 @@ def supplier_list(args):
         per_page=result.per_page,
         facets=result.facets,
         suggestion=result.suggestion,
+        corrected_query=result.corrected_query,
+        dropped_terms=result.dropped_terms,
+        complete=result.complete,
     )
 
 
@@ -213,6 +224,7 @@ def supplier(firm_id):
                     "hs_code": c.category.hs_code,
                     "monthly_capacity": c.monthly_capacity,
                     "capacity_unit": c.capacity_unit,
+                    "board_area_mm2": c.board_area_mm2,
                     "min_order_quantity": c.min_order_quantity,
                     "lead_time_days": c.lead_time_days,
                     "processes": [p.slug for p in c.processes],
@@ -263,6 +275,7 @@ def need_json(need) -> dict:
         "category": need.category_slug,
         "description": need.description,
         "quantity_per_month": need.quantity_per_month,
+        "quantity_unit": need.quantity_unit,
         "required_certifications": [c.slug for c in need.required_certifications],
         "processes": [p.slug for p in need.processes],
         "deadline": need.deadline.isoformat(),
@@ -282,6 +295,7 @@ def _need_example() -> dict:
         "category": "charger",
         "description": "PD 3.0 wall chargers, 100-240 V, EU and UK plugs; 12-month warranty.",
         "quantity_per_month": 50000,
+        "quantity_unit": "pieces",
         "required_certifications": ["iso-9001"],
         "processes": [],
         "deadline": (today() + timedelta(days=30)).isoformat(),
@@ -297,6 +311,7 @@ NEED_BODY = FormBody(
         "category": "category",
         "description": "description",
         "quantity_per_month": "quantity_per_month",
+        "quantity_unit": "quantity_unit",
         "required_certifications": "certifications",
         "processes": "processes",
         "deadline": "deadline",
@@ -308,7 +323,10 @@ NEED_BODY = FormBody(
         "province": "Leave it out for anywhere in Pakistan.",
         "title": "Not only spaces.",
         "description": "Not only spaces.",
+        "quantity_unit": "One of the category's units (`units` in /api/v1/taxonomy); left out, the category's usual "
+        "unit, its first.",
     },
+    defaults={"quantity_unit": lambda body: usual_unit(str(body.get("category") or ""))},
     example=_need_example,
 )
 

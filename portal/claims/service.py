@@ -19,7 +19,10 @@ from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.claims.models import OPEN_STATUSES, ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
-from portal.mail import external_url, send_mail_to
+from portal.i18n import N_
+from portal.mail import external_url, portal_path, send_mail_to
+from portal.notifications.service import notify
+from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.models import Firm, FirmMember, MemberRole
 from portal.timeutil import as_utc, utcnow
 
@@ -173,7 +176,7 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
             )
         ):
             other.status, other.decided_by, other.decided_at = ClaimStatus.REJECTED, by, utcnow()
-            other.reason = "Another claim on this listing was approved."
+            other.reason = N_("Another claim on this listing was approved.")
             _tell_claimant(other)
     _tell_claimant(claim)
     audit.record(f"claim.{claim.status.value}", claim, actor=by, after={"status": claim.status}, note=reason)
@@ -181,15 +184,21 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
 
 
 def _tell_claimant(claim: FirmClaim) -> None:
+    """A portal notice and an e-mail: approved (with the way to the listing), or the reason and what next."""
     firm = claim.firm
     if claim.status == ClaimStatus.APPROVED:
         subject = _l("You now run the listing of %(firm)s", firm=firm.display_name)
-        body = _l("EDB staff approved your claim. Manage the listing here:\n\n%(link)s",
-                  link=external_url("suppliers.manage", firm_id=firm.id))  # fmt: skip
+        body = _l("EDB staff approved your claim. Complete the listing and keep it up to date.")
+        link = portal_path("suppliers.manage", firm_id=firm.id)
     else:
         subject = _l("Your claim of %(firm)s was not approved", firm=firm.display_name)
-        body = _l("EDB staff gave this reason:\n\n%(reason)s", reason=claim.reason)
-    send_mail_to(claim.user, subject, body, kind="claim")
+        reason = claim.reason
+
+        def body() -> str:
+            return f"{_('Reason')}: {_(reason)}\n{_('What to do next')}: {_(NEXT_STEPS['claim.rejected'])}"
+
+        link = portal_path("claims.mine")
+    notify(claim.user, "claim_decision", f"claim:{claim.id}:{claim.status.value}", subject, body, link)
 
 
 def claims_of(user) -> list[FirmClaim]:

@@ -12,6 +12,7 @@ from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.staff.forms import ReviewDecisionForm
+from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.models import Firm
 
 bp = Blueprint("claims", __name__)
@@ -42,7 +43,8 @@ def claim(firm_id):
                 flash(_("We sent a link to %(email)s. Open it to send your claim to EDB staff.", email=started.email),
                       "success")  # fmt: skip
             else:
-                flash(_("Your claim is with EDB staff. You will hear from them by e-mail."), "success")
+                flash(_("Your claim is with EDB staff. Their decision will appear here, in your notifications and by e-mail."),
+                      "success")  # fmt: skip
             return redirect(url_for(".mine"))
     return render_template(
         "claims/claim.html", firm=firm, form=form, refusal=refusal, domain=service.website_domain(firm)
@@ -63,7 +65,9 @@ def confirm_email(token):
 @bp.route("/claims/")
 @login_required
 def mine():
-    return render_template("claims/mine.html", claims=service.claims_of(current_user), form=ConfirmForm())
+    return render_template(
+        "claims/mine.html", claims=service.claims_of(current_user), form=ConfirmForm(), next_steps=NEXT_STEPS
+    )
 
 
 @bp.post("/claims/<int:claim_id>/withdraw")

@@ -98,13 +98,22 @@ class StandingForm(FlaskForm):
         validators=[Optional(), LaterThan("since", _l("The end date must be after the start date."))],
         description=_l("The day it ends; leave blank while it lasts until changed."),
     )
-    note = TextAreaField(_l("Reason"), filters=[strip_filter], validators=[Length(max=2000)])
+    note = TextAreaField(
+        _l("Reason"),
+        filters=[strip_filter],
+        validators=[Length(max=2000)],
+        description=_l("The firm reads it in its notice, with the effect and how to respond."),
+    )
     submit = SubmitField(_l("Set status"))
 
     def __init__(self, measure: str, *args, **kwargs):
         super().__init__(*args, prefix=measure, **kwargs)
         self.measure = measure
         self.status.choices = choices(_pairs(STATUS_LABELS[measure]), blank=_l("Choose…"))
+
+    def validate_note(self, field):
+        if self.status.data in (IncentiveStatus.WITHDRAWN.value, LicenceStatus.SUSPENDED.value) and not field.data:
+            raise ValidationError(_l("Give the reason for this status; the firm reads it in its notice."))
 
 
 class CloseCaseForm(FlaskForm):
@@ -125,3 +134,15 @@ class CloseCaseForm(FlaskForm):
     def validate_note(self, field):
         if self.outcome.data == CaseOutcome.OTHER.value and not field.data:
             raise ValidationError(_l("Say what was decided when the outcome is “other”."))
+
+
+class ResponseForm(FlaskForm):
+    """The firm's answer to the case behind a withdrawn incentive or suspended licence."""
+
+    text = TextAreaField(
+        _l("Your response"),
+        filters=[strip_filter],
+        validators=[DataRequired(_l("Write your response first.")), Length(max=5000)],
+        description=_l("Your explanation and the facts that support it. EDB staff read it in the case."),
+    )
+    submit = SubmitField(_l("Send response to EDB"))

@@ -142,10 +142,13 @@ class FirmStanding(db.Model):
     incentive_since: Mapped[date | None] = mapped_column(Date)
     incentive_until: Mapped[date | None] = mapped_column(Date)
     incentive_case_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_case.id"))
+    # Staff's reason for the status, as the firm reads it in its notice and on its pages.
+    incentive_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     licence_status: Mapped[LicenceStatus] = mapped_column(enum_type(LicenceStatus), default=LicenceStatus.ACTIVE)
     licence_since: Mapped[date | None] = mapped_column(Date)
     licence_until: Mapped[date | None] = mapped_column(Date)
     licence_case_id: Mapped[int | None] = mapped_column(ForeignKey("compliance_case.id"))
+    licence_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 

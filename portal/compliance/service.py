@@ -9,6 +9,7 @@ from functools import partial
 from sqlalchemy import func, or_, select
 
 from portal import audit, uploads
+from portal.compliance import notices
 from portal.compliance.models import (
     CaseDocument,
     CaseKind,
@@ -22,14 +23,16 @@ from portal.compliance.models import (
 )
 from portal.extensions import db
 from portal.i18n import N_
-from portal.suppliers.models import Firm
+from portal.mail import portal_path
+from portal.notifications.service import notify
+from portal.suppliers.models import Firm, FirmMember
 from portal.timeutil import today, utcnow
 from portal.transactions import one_act
 
 MEASURES = {"incentive": IncentiveStatus, "licence": LicenceStatus}
 # The status of each measure that keeps a firm out of matching while it applies.
 EXCLUDING = {"incentive": IncentiveStatus.WITHDRAWN, "licence": LicenceStatus.SUSPENDED}
-STANDING_PARTS = ("status", "since", "until", "case_id")
+STANDING_PARTS = ("status", "since", "until", "case_id", "reason")
 
 
 class ComplianceError(ValueError):
@@ -171,13 +174,17 @@ def add_note(case: ComplianceCase, text: str, by, expected_version: int) -> Case
     if not text:
         raise ComplianceError(N_("Write the note first."))
     with _transaction():
-        note = CaseNote(case=case, text=text, author_id=by.id, at=utcnow())
-        db.session.add(note)
-        _touch(case)
-        db.session.flush()
-        audit.record(
-            "compliance.note_added", case, actor=by, after={"note_id": note.id, "text": text}, firm_id=case.firm_id
-        )
+        note = _note(case, text, by, "compliance.note_added")
+    return note
+
+
+def _note(case: ComplianceCase, text: str, by, action: str) -> CaseNote:
+    """Add a note to the case (which counts as a change of the case) with its audit entry."""
+    note = CaseNote(case=case, text=text, author_id=by.id, at=utcnow())
+    db.session.add(note)
+    _touch(case)
+    db.session.flush()
+    audit.record(action, case, actor=by, after={"note_id": note.id, "text": text}, firm_id=case.firm_id)
     return note
 
 
@@ -234,28 +241,75 @@ def set_standing(
         raise ComplianceError(N_("Give the date the status applies from."))
     if until is not None and until <= since:
         raise ComplianceError(N_("The end date must be after the start date."))
+    note = (note or "").strip()
+    if status == EXCLUDING[measure] and not note:
+        raise ComplianceError(N_("Give the reason for this status; the firm reads it in its notice."))
     fields = sorted(f"{measure}_{part}" for part in STANDING_PARTS)
     with _transaction():
         standing = standing_of(case.firm)
         if standing is None:
             standing = FirmStanding(firm_id=case.firm_id)
             db.session.add(standing)
+        was = getattr(standing, f"{measure}_status") or MEASURES[measure].ACTIVE
         before = audit.snapshot(standing, fields)
-        for part, value in zip(STANDING_PARTS, (status, since, until, case.id), strict=True):
+        for part, value in zip(STANDING_PARTS, (status, since, until, case.id, note), strict=True):
             setattr(standing, f"{measure}_{part}", value)
         standing.updated_at = utcnow()
         _touch(case)
         db.session.flush()
-        audit.record(
+        entry = audit.record(
             f"compliance.{measure}_status_set",
             standing,
             actor=by,
             before=before,
             after=audit.snapshot(standing, fields),
-            note=(note or "").strip(),
+            note=note,
             firm_id=case.firm_id,
         )
+        if status != was or status != MEASURES[measure].ACTIVE:
+            notices.tell_firm(
+                case.firm, measure, status.value, since, until, note, f"standing:{case.firm_id}:{entry.sequence}"
+            )
     return standing
+
+
+def can_respond(case: ComplianceCase, user) -> bool:
+    """The firm's own people may answer an open case about their firm."""
+    return case.is_open and user.is_authenticated and any(member.user_id == user.id for member in case.firm.members)
+
+
+def respond(case: ComplianceCase, text: str, by) -> CaseNote:
+    """The firm's answer joins the case as a note from the firm; the staff member who opened it is told."""
+    if not can_respond(case, by):
+        raise ComplianceError(N_("This case is closed or not about your firm; it takes no response."))
+    text = (text or "").strip()
+    if not text:
+        raise ComplianceError(N_("Write your response first."))
+    with _transaction():
+        note = _note(case, text, by, "compliance.firm_responded")
+        if case.opened_by is not None:
+            notify(
+                case.opened_by,
+                "compliance_response",
+                f"case:{case.id}:response:{note.id}",
+                f"{case.firm.display_name} responded in compliance case {case.id}",
+                text[:500],
+                portal_path("compliance.case", case_id=case.id, _anchor="notes"),
+            )
+    return note
+
+
+def responses_of(firm: Firm) -> list[CaseNote]:
+    """What the firm's people wrote in its cases, newest last."""
+    members = select(FirmMember.user_id).where(FirmMember.firm_id == firm.id)
+    return list(
+        db.session.scalars(
+            select(CaseNote)
+            .join(ComplianceCase)
+            .where(ComplianceCase.firm_id == firm.id, CaseNote.author_id.in_(members))
+            .order_by(CaseNote.at, CaseNote.id)
+        )
+    )
 
 
 def close_case(case: ComplianceCase, outcome, note: str, by, expected_version: int) -> None:

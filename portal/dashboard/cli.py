@@ -4,7 +4,9 @@ from datetime import date, datetime
 
 import click
 
-from portal.dashboard import snapshots
+from portal.dashboard import snapshots, trade
+from portal.jobs import runs_once
+from portal.timeutil import today
 
 
 def _month(value: str | None) -> date:
@@ -23,6 +25,7 @@ def _month(value: str | None) -> date:
 @click.option(
     "--month", "month_text", metavar="YYYY-MM", help="File today's figures under this month (default: this month)."
 )
+@runs_once("snapshot-metrics")
 def snapshot_metrics(month_text):
     """Store each category's figures for the month, for the whole country and each province.
 
@@ -45,3 +48,21 @@ def snapshot_metrics(month_text):
         f"Snapshot for {result.month:%Y-%m}: {result.created} row(s) added, {result.updated} updated "
         f"({len(scopes)} scopes: the whole country and each province)."
     )
+
+
+@click.command("load-imports")
+@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+@click.option("--source", required=True, help="Where the figures come from, e.g. 'PBS trade tables 2025'.")
+def load_trade_imports(file, source):
+    """Load yearly imports per HS code (columns hs_code, year, value_usd, quantity, unit).
+
+    A line for an HS code and year already loaded replaces it; a file with any bad line loads
+    nothing and every bad line is named. The dashboard names the source and year beside the figures.
+    """
+    try:
+        lines = trade.parse_trade_file(file.read(), today().year)
+        added, replaced = trade.load_trade_imports(lines, source)
+    except trade.TradeFileRefused as error:
+        click.echo(str(error), err=True)
+        raise SystemExit(1) from None
+    click.echo(f"Loaded {added + replaced} line(s) from {source}: {added} added, {replaced} replaced.")

@@ -11,7 +11,7 @@ one function.
 
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
@@ -24,9 +24,11 @@ from sqlalchemy.orm import selectinload
 from portal.compliance.models import FirmStanding
 from portal.compliance.service import excluded_firm_ids
 from portal.extensions import db
+from portal.i18n import N_
 from portal.needs.models import NeedStatus, SourcingNeed, need_certification
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
 from portal.taxonomy.models import CertificationType, ComponentCategory
+from portal.taxonomy.units import area_counterpart, convert, unit_name, units_of
 from portal.timeutil import today
 
 EXPIRY_WARNING_DAYS = 60
@@ -87,12 +89,15 @@ def _supply_base(scope: Scope):
 
 @dataclass(frozen=True)
 class Group:
-    """Firms (or needs) of one category holding (or requiring) the same certificates: how many,
-    and their monthly capacity (or quantity) together."""
+    """Firms (or needs) of one category holding (or requiring) the same certificates and counting
+    in the same unit (with the same board area, for supply): how many, and their monthly capacity
+    (or quantity) together, in that unit."""
 
     mask: int
     count: int
     amount: int
+    unit: str | None = None  # None: a capability whose unit waits to be chosen
+    board_area_mm2: int | None = None
 
 
 def holds(mask: int, wanted: int) -> bool:
@@ -127,23 +132,26 @@ class Sources:
                 SourcingNeed.id.label("id"),
                 SourcingNeed.category_slug.label("category"),
                 SourcingNeed.quantity_per_month.label("quantity"),
+                SourcingNeed.quantity_unit.label("unit"),
                 func.coalesce(func.sum(self._bit(need_certification.c.certification_slug)), 0).label("mask"),
             )
             .select_from(SourcingNeed)
             .outerjoin(need_certification, need_certification.c.need_id == SourcingNeed.id)
             .where(open_needs(self.scope))
-            .group_by(SourcingNeed.id, SourcingNeed.category_slug, SourcingNeed.quantity_per_month)
+            .group_by(
+                SourcingNeed.id, SourcingNeed.category_slug, SourcingNeed.quantity_per_month, SourcingNeed.quantity_unit
+            )
             .subquery()
         )
 
     @cached_property
     def demand(self) -> dict[str, list[Group]]:
-        """Open needs per category and requirement mask: how many, and their monthly quantity."""
+        """Open needs per category, requirement mask and unit: how many, and their monthly quantity."""
         needs = self.need_masks()
         rows = db.session.execute(
-            select(needs.c.category, needs.c.mask, func.count(), func.sum(needs.c.quantity)).group_by(
-                needs.c.category, needs.c.mask
-            )
+            select(
+                needs.c.category, needs.c.mask, func.count(), func.sum(needs.c.quantity), needs.c.unit, literal(None)
+            ).group_by(needs.c.category, needs.c.mask, needs.c.unit)
         )
         return _grouped(rows)
 
@@ -158,7 +166,8 @@ class Sources:
 
     @cached_property
     def supply(self) -> dict[str, list[Group]]:
-        """Counting firms per category and mask of the required certificates they hold valid today."""
+        """Counting firms per category, mask of the required certificates they hold valid today, unit
+        and board area."""
         slugs = [slug for slug, bit in self.bits.items() if bit & self.required] if self.certificates else []
         query = _supply_base(self.scope)
         if slugs:
@@ -176,14 +185,14 @@ class Sources:
             Capability.category_slug.label("category"),
             mask.label("mask"),
             Capability.monthly_capacity.label("capacity"),
+            Capability.capacity_unit.label("unit"),
+            Capability.board_area_mm2.label("area"),
         ).subquery()
+        c = per_capability.c
         rows = db.session.execute(
-            select(
-                per_capability.c.category,
-                per_capability.c.mask,
-                func.count(),
-                func.sum(per_capability.c.capacity),
-            ).group_by(per_capability.c.category, per_capability.c.mask)
+            select(c.category, c.mask, func.count(), func.sum(c.capacity), c.unit, c.area).group_by(
+                c.category, c.mask, c.unit, c.area
+            )
         )
         return _grouped(rows)
 
@@ -224,6 +233,43 @@ class Sources:
         return found
 
     @cached_property
+    def workforce(self) -> dict[str, tuple[int, int]]:
+        """Per category: people working on it at counting firms, and how many of those firms export.
+
+        A firm's people in a category are what it reported for the category; a firm that did not
+        split its headcount counts it whole in its main line, and in no other category."""
+        people = case(
+            (Capability.employees.is_not(None), Capability.employees),
+            (Capability.is_main_line.is_(True), func.coalesce(Firm.employees, 0)),
+            else_=0,
+        )
+        exporting = case((func.json_array_length(Firm.export_markets) > 0, 1), else_=0)
+        rows = db.session.execute(
+            _supply_base(self.scope)
+            .add_columns(Capability.category_slug, func.sum(people), func.sum(exporting))
+            .group_by(Capability.category_slug)
+        )
+        return {category: (int(jobs or 0), int(exporters or 0)) for category, jobs, exporters in rows}
+
+    @cached_property
+    def markets(self) -> dict[str, list[str]]:
+        """Per category, the export markets its counting firms serve, by name."""
+        if db.session.get_bind().dialect.name == "postgresql":
+            market = func.json_array_elements_text(Firm.export_markets).table_valued("value")
+        else:
+            market = func.json_each(Firm.export_markets).table_valued("value")
+        rows = db.session.execute(
+            _supply_base(self.scope)
+            .add_columns(Capability.category_slug, market.c.value)
+            .join(market, literal(True))
+            .distinct()
+        )
+        found: dict[str, list[str]] = defaultdict(list)
+        for category, name in rows:
+            found[category].append(str(name))
+        return {category: sorted(names, key=str.casefold) for category, names in found.items()}
+
+    @cached_property
     def introductions(self) -> dict[str, dict[str, int]]:
         """Per category, introductions that got at least as far as each stage (and orders won)."""
         from portal.introductions.service import reached_by_category
@@ -243,8 +289,8 @@ class Sources:
 
 def _grouped(rows) -> dict[str, list[Group]]:
     groups: dict[str, list[Group]] = defaultdict(list)
-    for category, mask, count, amount in rows:
-        groups[category].append(Group(int(mask or 0), int(count), int(amount or 0)))
+    for category, mask, count, amount, unit, area in rows:
+        groups[category].append(Group(int(mask or 0), int(count), int(amount or 0), unit, area))
     return groups
 
 
@@ -297,26 +343,9 @@ def verified_suppliers(facts: CategoryFacts) -> int:
     return sum(group.count for group in facts.supply)
 
 
-@figure("monthly_capacity", _l("Monthly capacity"))
-def monthly_capacity(facts: CategoryFacts) -> int:
-    return sum(group.amount for group in facts.supply)
-
-
-@figure("open_demand", _l("Open demand per month"))
-def open_demand(facts: CategoryFacts) -> int:
-    return sum(group.amount for group in facts.demand)
-
-
 @figure("open_needs", _l("Open needs"))
 def open_need_count(facts: CategoryFacts) -> int:
     return sum(group.count for group in facts.demand)
-
-
-@figure("coverage", _l("Capacity against demand"), percent=True)
-def coverage(facts: CategoryFacts) -> float | None:
-    """Monthly capacity as a share of open monthly demand; None without demand."""
-    demand = open_demand(facts)
-    return 100 * monthly_capacity(facts) / demand if demand else None
 
 
 def required_certifications(facts: CategoryFacts) -> int:
@@ -325,6 +354,14 @@ def required_certifications(facts: CategoryFacts) -> int:
     for group in facts.demand:
         mask |= group.mask
     return mask
+
+
+@figure("local_share", _l("Local share of brands' demand"), percent=True)
+def local_share(facts: CategoryFacts) -> float | None:
+    """Brands' open needs of the category that some qualified local supplier can serve, as a share
+    of all its open needs (counted in needs, so units do not matter); None without open needs."""
+    needs = open_need_count(facts)
+    return 100 * (needs - unserved_needs(facts)) / needs if needs else None
 
 
 @figure("certified_suppliers", _l("Suppliers holding what brands ask for"))
@@ -346,6 +383,16 @@ def certified_share(facts: CategoryFacts) -> float | None:
 @figure("unserved_needs", _l("Open needs without a qualified supplier"))
 def unserved_needs(facts: CategoryFacts) -> int:
     return sum(group.count for group in facts.demand if not facts.is_served(group.mask))
+
+
+@figure("jobs", _l("People working on the category"))
+def jobs(facts: CategoryFacts) -> int:
+    return facts.sources.workforce.get(facts.slug, (0, 0))[0]
+
+
+@figure("exporting_firms", _l("Firms exporting"))
+def exporting_firms(facts: CategoryFacts) -> int:
+    return facts.sources.workforce.get(facts.slug, (0, 0))[1]
 
 
 @figure("awarded_needs", _l("Needs awarded"))
@@ -383,6 +430,101 @@ def investment_committed(facts: CategoryFacts) -> int:
     return int(facts.sources.investment.get(facts.slug, (0, 0))[1])
 
 
+# --- capacity and demand, one line per unit ------------------------------------------------------
+
+UNIT_FIGURES = {
+    "suppliers": _l("Verified suppliers counting in this unit"),
+    "monthly_capacity": _l("Monthly capacity"),
+    "converted_capacity": _l("Of which converted with the firm's board area"),
+    "open_needs": _l("Open needs"),
+    "open_demand": _l("Open demand per month"),
+    "coverage": _l("Capacity against demand"),
+}
+NO_COMMON_UNIT = N_("Demand is counted in %(demand)s, capacity in %(capacity)s: they are not compared.")
+NO_BOARD_AREA = N_(
+    "Capacity in %(capacity)s converts to %(demand)s only with the area of one board, which these firms have not given."
+)
+UNIT_UNKNOWN = N_("Counted apart until the firms choose one of the category's units.")
+
+
+@dataclass(frozen=True)
+class UnitLine:
+    """One category's capacity and demand in one unit; units are never added to each other.
+
+    `monthly_capacity` is what firms stated in this unit plus what converts into it (m² of panel
+    and boards, at the board area each firm gave), `converted_capacity` the part that converted.
+    `coverage` is capacity as a share of demand, only where both are in this unit; `note` says
+    why there is none (and is a message to translate, with its values).
+    """
+
+    unit: str | None
+    suppliers: int = 0
+    monthly_capacity: int = 0
+    converted_capacity: int = 0
+    open_needs: int = 0
+    open_demand: int = 0
+    note: tuple[str, dict] | None = None
+
+    @property
+    def coverage(self) -> float | None:
+        if not self.open_demand or self.note is not None:
+            return None
+        return 100 * self.monthly_capacity / self.open_demand
+
+    @property
+    def values(self) -> dict:
+        return {key: getattr(self, key) for key in UNIT_FIGURES}
+
+
+def unit_lines(facts: CategoryFacts) -> list[UnitLine]:
+    """The category's lines: each of its units that has capacity or demand (its usual unit alone
+    when neither has), in the category's order, then units it no longer lists, then "not stated"."""
+    listed = [u.slug for u in units_of(facts.slug)]
+    supply: dict[str | None, list[Group]] = defaultdict(list)
+    demand: dict[str | None, list[Group]] = defaultdict(list)
+    for group in facts.supply:
+        supply[group.unit].append(group)
+    for group in facts.demand:
+        demand[group.unit].append(group)
+    present = set(supply) | set(demand)
+    order = [u for u in listed if u in present] + sorted(u for u in present if u not in listed and u is not None)
+    if None in present:
+        order.append(None)
+    if not order:
+        order = listed[:1] or [None]
+    lines = []
+    for unit in order:
+        stated = sum(g.amount for g in supply[unit])
+        converted = 0
+        other = area_counterpart(facts.slug, unit) if unit is not None else None
+        for group in supply.get(other, []) if other else []:
+            converted += convert(group.amount, other, unit, facts.slug, group.board_area_mm2) or 0
+        line = UnitLine(
+            unit,
+            suppliers=sum(g.count for g in supply[unit]),
+            monthly_capacity=stated + converted,
+            converted_capacity=converted,
+            open_needs=sum(g.count for g in demand[unit]),
+            open_demand=sum(g.amount for g in demand[unit]),
+        )
+        lines.append(replace(line, note=_line_note(line, supply, other)))
+    return lines
+
+
+def _line_note(line: UnitLine, supply: dict[str | None, list[Group]], other: str | None) -> tuple[str, dict] | None:
+    """Why a line's capacity is not set against its demand, if it is not."""
+    if line.unit is None:
+        return (UNIT_UNKNOWN, {})
+    if not line.open_demand or line.monthly_capacity:
+        return None
+    if other and any(g.amount and not g.board_area_mm2 for g in supply.get(other, [])):
+        return (NO_BOARD_AREA, {"capacity": unit_name(other), "demand": unit_name(line.unit)})
+    elsewhere = [unit_name(u) for u, groups in supply.items() if u != line.unit and any(g.amount for g in groups)]
+    if elsewhere:
+        return (NO_COMMON_UNIT, {"demand": unit_name(line.unit), "capacity": ", ".join(elsewhere)})
+    return None
+
+
 # --- reading them ----------------------------------------------------------------------------------
 
 
@@ -390,6 +532,7 @@ def investment_committed(facts: CategoryFacts) -> int:
 class CategoryRow:
     category: ComponentCategory
     values: dict[str, int | float | None]
+    lines: list[UnitLine]
 
 
 def categories() -> list[ComponentCategory]:
@@ -401,7 +544,7 @@ def category_rows(sources: Sources, keys: list[str]) -> list[CategoryRow]:
     rows = []
     for category in categories():
         facts = sources.category(category.slug)
-        rows.append(CategoryRow(category, {key: FIGURES[key].compute(facts) for key in keys}))
+        rows.append(CategoryRow(category, {key: FIGURES[key].compute(facts) for key in keys}, unit_lines(facts)))
     return rows
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 
 from portal import audit
 from portal.dashboard import metrics
-from portal.dashboard.models import WHOLE_COUNTRY, MetricSnapshot
+from portal.dashboard.models import UNIT_NOT_STATED, WHOLE_COUNTRY, MetricSnapshot, MetricSnapshotUnit
 from portal.extensions import db
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import ComponentCategory
@@ -20,12 +20,11 @@ from portal.timeutil import today, utcnow
 # The figures a snapshot keeps; each is a column of MetricSnapshot.
 SNAPSHOT_FIGURES = [
     "verified_suppliers",
-    "monthly_capacity",
-    "open_demand",
     "open_needs",
     "unserved_needs",
     "certified_suppliers",
     "awarded_needs",
+    "jobs",
 ]
 
 
@@ -62,6 +61,10 @@ def take_snapshot(month: date, progress=None) -> SnapshotResult:
         (row.category_slug, row.province): row
         for row in db.session.scalars(select(MetricSnapshot).where(MetricSnapshot.month == month))
     }
+    stored_lines = {
+        (row.category_slug, row.province, row.unit): row
+        for row in db.session.scalars(select(MetricSnapshotUnit).where(MetricSnapshotUnit.month == month))
+    }
     created = updated = 0
     taken_at = utcnow()
     for province in snapshot_scopes():
@@ -79,6 +82,7 @@ def take_snapshot(month: date, progress=None) -> SnapshotResult:
             for name, value in row.values.items():
                 setattr(snapshot, name, value)
             snapshot.taken_at = taken_at
+            _store_lines(stored_lines, month, key, row.lines, taken_at)
         if progress is not None:
             progress(province, rows)
     db.session.flush()
@@ -89,6 +93,27 @@ def take_snapshot(month: date, progress=None) -> SnapshotResult:
     )
     db.session.commit()
     return SnapshotResult(month, created, updated)
+
+
+def _store_lines(stored: dict, month: date, key: tuple[str, str], lines, taken_at) -> None:
+    """The category's capacity and demand per unit; a unit that had figures earlier in the month
+    and has none now is set to zero rather than left as it was."""
+    seen = set()
+    for line in lines:
+        unit = line.unit or UNIT_NOT_STATED
+        seen.add(unit)
+        row = stored.get((*key, unit))
+        if row is None:
+            row = stored[(*key, unit)] = MetricSnapshotUnit(
+                month=month, category_slug=key[0], province=key[1], unit=unit
+            )
+            db.session.add(row)
+        row.suppliers, row.monthly_capacity = line.suppliers, line.monthly_capacity
+        row.open_needs, row.open_demand, row.taken_at = line.open_needs, line.open_demand, taken_at
+    for (category, province, unit), row in stored.items():
+        if (category, province) == key and unit not in seen:
+            row.suppliers = row.monthly_capacity = row.open_needs = row.open_demand = 0
+            row.taken_at = taken_at
 
 
 # --- reading ---------------------------------------------------------------------------------------
@@ -125,6 +150,15 @@ def earliest_in_period(province: str | None, since: date | None) -> tuple[date |
         return None, {}
     rows = db.session.scalars(select(MetricSnapshot).where(*_rows_in(province, None), MetricSnapshot.month == first))
     return first, {row.category_slug: row for row in rows}
+
+
+def latest(province: str | None) -> tuple[date | None, dict[str, MetricSnapshot]]:
+    """The last month stored for the scope and its rows by category, to show the change since."""
+    last = db.session.scalar(select(func.max(MetricSnapshot.month)).where(*_rows_in(province, None)))
+    if last is None:
+        return None, {}
+    rows = db.session.scalars(select(MetricSnapshot).where(*_rows_in(province, None), MetricSnapshot.month == last))
+    return last, {row.category_slug: row for row in rows}
 
 
 def current_month() -> date:

@@ -12,12 +12,13 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from portal.dashboard import metrics, snapshots
+from portal.dashboard import metrics, schedule, snapshots, trade
 from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.taxonomy import PHASES, PROVINCES
 from portal.taxonomy.models import CertificationType
 from portal.taxonomy.names import local_name, province_name
+from portal.taxonomy.units import unit_name
 
 PERIODS = {
     "6": (_l("Last 6 months"), 6),
@@ -47,8 +48,19 @@ class Table:
     rows: list[dict]
     chart: str | None = None  # "bar", "line" or "funnel"
     log_scale: bool = False
+    axis: str = ""  # what the chart's value axis counts, with its unit
+    label_unit: str | None = None  # a column whose value the chart adds to each row's label, "(boards)"
+    empty: str = ""  # in words, instead of an empty chart: that there is nothing yet and what would fill it
     note: str = ""
     links: dict = field(default_factory=dict)  # (row index, column key) -> (endpoint, url arguments)
+
+    @property
+    def has_data(self) -> bool:
+        """Something to draw: a point of a line (zero is a point), a bar longer than zero."""
+        values = [row.get(c.key) for row in self.rows for c in self.columns if c.series]
+        if self.chart == "line":
+            return any(value is not None for value in values)
+        return any(values)
 
 
 def csv_text(table: Table) -> str:
@@ -87,15 +99,24 @@ def read_filters(args) -> tuple[str | None, str]:
     return province, period
 
 
+def no_snapshot_yet() -> str:
+    return _(
+        "No monthly snapshot in this period yet: `flask snapshot-metrics` stores one each month (run it from cron), "
+        "and each adds a point."
+    )
+
+
 def _phase_columns(label: str) -> list[Column]:
     return [Column(f"phase_{n}", _l("Phase %(n)s", n=n), series=True) for n in PHASES] + [Column("total", label)]
 
 
 CATEGORY_FIGURES = [
     "verified_suppliers",
-    "monthly_capacity",
-    "open_demand",
-    "coverage",
+    "jobs",
+    "exporting_firms",
+    "open_needs",
+    "local_share",
+    "certified_suppliers",
     "certified_share",
     "unserved_needs",
     "awarded_needs",
@@ -139,14 +160,23 @@ class StaffDashboard:
         return metrics.category_rows(self.sources, CATEGORY_FIGURES)
 
     def categories(self) -> Table:
+        table = unit_lines_table(
+            "categories", _("Capacity against open demand, by category and unit"), self.category_rows
+        )
+        table.chart, table.log_scale = "bar", True
+        table.empty = _(
+            "No verified capacity and no open demand yet: capacity appears when EDB verifies a firm's capability, "
+            "demand when a brand publishes a sourcing need."
+        )
+        return table
+
+    def category_figures(self) -> Table:
         figures = metrics.FIGURES
         columns = [
             Column("category", _l("Category"), "text"),
             Column("phase", _l("Phase")),
             Column("verified_suppliers", figures["verified_suppliers"].label),
-            Column("monthly_capacity", figures["monthly_capacity"].label, series=True),
-            Column("open_demand", figures["open_demand"].label, series=True),
-            Column("coverage", figures["coverage"].label, "percent"),
+            Column("open_needs", figures["open_needs"].label),
             Column("certified_share", figures["certified_share"].label, "percent"),
             Column("unserved_needs", figures["unserved_needs"].label),
             Column("awarded_needs", _l("Needs awarded in the period")),
@@ -154,7 +184,8 @@ class StaffDashboard:
             *(Column(key, figures[key].label) for key in CATEGORY_FIGURES[-5:]),
         ]
         rows = [{"category": r.category.label, "phase": r.category.phase, **r.values} for r in self.category_rows]
-        return Table("categories", _("Capacity against open demand, by category"), columns, rows, "bar", log_scale=True)
+        return Table("category-figures", _("Suppliers, needs, certificates, introductions and investment, by category"),
+                     columns, rows)  # fmt: skip
 
     def _progress(self, name: str, title: str, figure: str, total_label: str) -> Table:
         series = snapshots.progress_by_phase(self.province, self.since, figure)
@@ -164,13 +195,14 @@ class StaffDashboard:
             for month, by_phase in series.items()
         ]  # fmt: skip
         columns = [Column("month", _l("Month"), "text"), *_phase_columns(total_label)]
-        return Table(name, title, columns, rows, "line")
+        return Table(name, title, columns, rows, "line", empty=no_snapshot_yet())
 
     def progress(self) -> Table:
         table = self._progress(
             "progress", _("Verified suppliers by phase, month by month"), "verified_suppliers", _l("All phases")
         )
         table.note = _("A firm making parts of two categories counts in each. From the monthly snapshots.")
+        table.axis = _("Verified suppliers")
         return table
 
     def gap_progress(self) -> Table:
@@ -181,6 +213,41 @@ class StaffDashboard:
             _l("All phases"),
         )
         table.note = _("Falling lines mean brands' open needs are finding certified local suppliers.")
+        table.axis = _("Open needs without a qualified supplier")
+        return table
+
+    def trend(self) -> Table:
+        """Month over month: how many verified suppliers and unserved needs each month added or lost."""
+        suppliers = snapshots.progress_by_phase(self.province, self.since, "verified_suppliers")
+        unserved = snapshots.progress_by_phase(self.province, self.since, "unserved_needs")
+        rows, before = [], None
+        for month in sorted(suppliers):
+            now = (sum(suppliers[month].values()), sum(unserved.get(month, {}).values()))
+            rows.append({
+                "month": month.strftime("%Y-%m"),
+                "suppliers": now[0],
+                "suppliers_change": None if before is None else now[0] - before[0],
+                "unserved": now[1],
+                "unserved_change": None if before is None else now[1] - before[1],
+            })  # fmt: skip
+            before = now
+        columns = [
+            Column("month", _l("Month"), "text"),
+            Column("suppliers", _l("Verified suppliers")),
+            Column("suppliers_change", _l("Change in verified suppliers"), "change", series=True),
+            Column("unserved", _l("Open needs without a qualified supplier")),
+            Column("unserved_change", _l("Change in needs without a qualified supplier"), "change", series=True),
+        ]
+        table = Table("trend", _("Month over month: what each month added or lost"), columns, rows, "line")
+        table.note = _(
+            "Each month against the month before, from the monthly snapshots; a firm making two categories counts "
+            "in each."
+        )
+        table.axis = _("Change since the month before (firms, needs)")
+        table.empty = _(
+            "A change needs two monthly snapshots in the period: `flask snapshot-metrics` stores one each month "
+            "(run it from cron), and the second adds the first point."
+        )
         return table
 
     def provinces(self) -> Table:
@@ -193,6 +260,10 @@ class StaffDashboard:
         columns = [Column("province", _l("Province"), "text"), Column("firms", _l("Verified suppliers"), series=True)]
         table = Table("provinces", _("Verified suppliers by province"), columns, rows, "bar")
         table.note = _("A firm making several categories counts once. Filter by province to see its phases.")
+        table.axis = _("Verified suppliers (firms)")
+        table.empty = _(
+            "No verified supplier here yet: a firm counts once EDB verifies its listing and one of its capabilities."
+        )
         return table
 
     def funnel(self) -> Table:
@@ -205,6 +276,8 @@ class StaffDashboard:
             stages,
         )
         table.note = _("All needs ever published, whatever the period.")
+        table.axis = _("Sourcing needs")
+        table.empty = _("No sourcing need published yet: the funnel fills as brands publish needs.")
         return table
 
     def introductions(self) -> Table:
@@ -222,6 +295,8 @@ class StaffDashboard:
             stages,
         )
         table.note = _("How far brands' introductions to local firms got: a stage skipped counts as passed.")
+        table.axis = _("Introductions")
+        table.empty = _("No introduction asked yet: brands ask for one on a local firm's profile.")
         return table
 
     def investment(self) -> Table:
@@ -280,6 +355,7 @@ class StaffDashboard:
             Column("phase", _l("Phase")),
             Column("organisation", _l("Brand"), "text"),
             Column("quantity", _l("Quantity per month")),
+            Column("unit", _l("Unit"), "text"),
             Column("certifications", _l("Certificates required"), "text"),
             Column("deadline", _l("Quote deadline"), "text"),
             Column("province", _l("Delivery province"), "text"),
@@ -291,6 +367,7 @@ class StaffDashboard:
                 "need": need.title,
                 "organisation": need.organisation,
                 "quantity": need.quantity_per_month,
+                "unit": _unit_name(need.quantity_unit),
                 "certifications": ", ".join(c.label for c in need.required_certifications),
                 "deadline": need.deadline.isoformat(),
                 "province": need.delivery_province or "",
@@ -325,6 +402,132 @@ class StaffDashboard:
         ]
         return Table("expiring", _("Certificates of verified suppliers expiring within 60 days"), columns, rows)
 
+    def schedule(self) -> Table:
+        """Each category against its phase's targets, measure by measure: target, what the schedule
+        expects by today, the figure now, and met / on track / behind / not started."""
+        saved, on = schedule.targets(), self.scope.on
+        rows = []
+        for r in self.category_rows:
+            target = saved.get(r.category.phase)
+            if target is None:
+                continue
+            for item in schedule.progress(r.values, target, on):
+                label, _figure, percent = schedule.MEASURES[item.measure]
+                rows.append({
+                    "category": r.category.label,
+                    "phase": r.category.phase,
+                    "measure": str(label) + (" (%)" if percent else ""),
+                    "target": item.target,
+                    "expected": round(item.expected),
+                    "actual": None if item.actual is None else round(item.actual, 1) if percent else item.actual,
+                    "share": item.share_of_target,
+                    "status": str(schedule.STATUS_LABELS[item.status]) if item.status else _("no figure yet"),
+                    "key": item.status or "",
+                })  # fmt: skip
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("phase", _l("Phase")),
+            Column("measure", _l("Measure"), "text"),
+            Column("target", _l("Target")),
+            Column("expected", _l("Expected by today")),
+            Column("actual", _l("Now")),
+            Column("share", _l("Share of target"), "percent"),
+            Column("status", _l("Status"), "text"),
+        ]
+        table = Table("schedule", _("Phases on schedule: each category against its phase's targets"), columns, rows)
+        table.note = _(
+            "Targets grow evenly from the phase's start to the day they are due: half way through, half the target "
+            "is expected. The local share counts brands' open needs a qualified local supplier can serve."
+        )
+        table.empty = _("No phase has targets yet: staff set them on the phases page.")
+        return table
+
+    def jobs_exports(self) -> Table:
+        """Jobs at counting firms and their exports, per category, with jobs against the last snapshot."""
+        month, then = snapshots.latest(self.province)
+        markets = self.sources.markets
+        rows = []
+        for r in self.category_rows:
+            jobs, before = r.values["jobs"], then.get(r.category.slug)
+            served = markets.get(r.category.slug, [])
+            rows.append({
+                "category": r.category.label,
+                "phase": r.category.phase,
+                "jobs": jobs,
+                "change": None if before is None else jobs - before.jobs,
+                "exporting": r.values["exporting_firms"],
+                "suppliers": r.values["verified_suppliers"],
+                "markets": len(served),
+                "names": ", ".join(served),
+            })  # fmt: skip
+        since = _("Change since %(month)s", month=month.strftime("%Y-%m")) if month else _("Change since last snapshot")
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("phase", _l("Phase")),
+            Column("jobs", _l("People working on the category")),
+            Column("change", since, "change"),
+            Column("suppliers", _l("Verified suppliers")),
+            Column("exporting", _l("Of which exporting")),
+            Column("markets", _l("Markets served")),
+            Column("names", _l("Markets"), "text"),
+        ]
+        table = Table("jobs-exports", _("Jobs and exports, by category"), columns, rows)
+        table.note = _(
+            "People at verified suppliers: what a firm reports for the category, or, if it does not split its "
+            "headcount, its whole headcount in its main line. Exports are the markets firms name on their listing."
+        )
+        return table
+
+    def imports(self) -> Table:
+        """Each category's imports (latest year loaded for its HS code) against its local capacity
+        over a year, in the same unit where the source counts one."""
+        loaded = trade.latest_by_hs_code()
+        rows = []
+        for r in self.category_rows:
+            found = loaded.get(r.category.hs_code or "")
+            if found is None:
+                continue
+            line = next((line for line in r.lines if line.unit == found.unit), None) if found.unit else None
+            yearly = None if line is None else 12 * line.monthly_capacity
+            if found.unit is None:
+                note = _("The source gives a value only, no quantity to set capacity against.")
+            elif line is None or not line.monthly_capacity:
+                note = _("No local capacity counted in %(unit)s.", unit=_unit_name(found.unit))
+            else:
+                note = ""
+            rows.append({
+                "category": r.category.label,
+                "hs_code": found.hs_code,
+                "year": str(found.year),
+                "source": found.source,
+                "value": found.value_usd,
+                "quantity": found.quantity,
+                "unit": _unit_name(found.unit) if found.unit else "",
+                "capacity": yearly,
+                "share": 100 * yearly / found.quantity if yearly is not None and found.quantity else None,
+                "note": note,
+            })  # fmt: skip
+        columns = [
+            Column("category", _l("Category"), "text"),
+            Column("hs_code", _l("HS code"), "text"),
+            Column("year", _l("Year"), "text"),
+            Column("source", _l("Source"), "text"),
+            Column("value", _l("Imports (USD)")),
+            Column("quantity", _l("Imports (quantity)")),
+            Column("unit", _l("Unit"), "text"),
+            Column("capacity", _l("Local capacity a year, same unit")),
+            Column("share", _l("Local capacity against imports"), "percent"),
+            Column("note", _l("Note"), "text"),
+        ]
+        table = Table("imports", _("Imports that local supply could replace, by category"), columns, rows)
+        table.note = _(
+            "Imports as loaded by staff (flask load-imports), the latest year for each HS code, with their source. "
+            "Local capacity is twelve months of verified capacity in the unit the source counts; categories "
+            "sharing an HS code show the same imports."
+        )
+        table.empty = _("No import figures loaded yet: staff load them with flask load-imports.")
+        return table
+
     @cached_property
     def certification_names(self) -> dict[str, str]:
         return {
@@ -335,8 +538,13 @@ class StaffDashboard:
 
 TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "categories": StaffDashboard.categories,
+    "category-figures": StaffDashboard.category_figures,
     "progress": StaffDashboard.progress,
     "gap-progress": StaffDashboard.gap_progress,
+    "trend": StaffDashboard.trend,
+    "schedule": StaffDashboard.schedule,
+    "jobs-exports": StaffDashboard.jobs_exports,
+    "imports": StaffDashboard.imports,
     "provinces": StaffDashboard.provinces,
     "funnel": StaffDashboard.funnel,
     "introductions": StaffDashboard.introductions,
@@ -347,19 +555,51 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
 }
 
 
-PUBLIC_FIGURES = ["verified_suppliers", "monthly_capacity", "open_demand"]
+def _unit_name(unit: str | None) -> str:
+    """A unit's name in the reader's language."""
+    return local_name("unit", unit, unit_name(unit)) if unit else unit_name(unit)
 
 
-def public_summary() -> Table:
-    """Counts only, per category and phase, for anyone: no firm or need is named."""
-    sources = metrics.Sources(metrics.scope_for(), certificates=False)
+def unit_lines_table(name: str, title: str, category_rows: list[metrics.CategoryRow], keys=None) -> Table:
+    """One row per category and unit: capacity and demand are only ever added within a unit, and
+    set against each other only in a shared one (the note says why not, where not)."""
+    keys = keys or list(metrics.UNIT_FIGURES)
     columns = [
         Column("category", _l("Category"), "text"),
         Column("phase", _l("Phase")),
-        *(Column(key, metrics.FIGURES[key].label) for key in PUBLIC_FIGURES),
-    ]
-    rows = [
-        {"phase": r.category.phase, "category": r.category.label, **r.values}
-        for r in metrics.category_rows(sources, PUBLIC_FIGURES)
-    ]
-    return Table("localization", _("Local supply and open demand by category"), columns, rows)
+        Column("unit", _l("Unit"), "text"),
+        *(
+            Column(key, metrics.UNIT_FIGURES[key], "percent" if key == "coverage" else "count",
+                   series=key in ("monthly_capacity", "open_demand"))
+            for key in keys
+        ),
+        Column("note", _l("Note"), "text"),
+    ]  # fmt: skip
+    rows = []
+    for r in category_rows:
+        for line in r.lines:
+            values = line.values
+            rows.append({
+                "category": r.category.label,
+                "phase": r.category.phase,
+                "unit": _unit_name(line.unit) if line.unit else _("unit not stated"),
+                **{key: values[key] for key in keys},
+                "note": _(line.note[0], **line.note[1]) if line.note else "",
+            })  # fmt: skip
+    table = Table(name, title, columns, rows, label_unit="unit")
+    table.axis = _("Per month, each bar in its own category's unit (in brackets)")
+    return table
+
+
+PUBLIC_UNIT_FIGURES = ["suppliers", "monthly_capacity", "open_demand", "coverage"]
+
+
+def public_summary() -> Table:
+    """Counts only, per category, unit and phase, for anyone: no firm or need is named."""
+    sources = metrics.Sources(metrics.scope_for(), certificates=False)
+    return unit_lines_table(
+        "localization",
+        _("Local supply and open demand by category"),
+        metrics.category_rows(sources, []),
+        PUBLIC_UNIT_FIGURES,
+    )

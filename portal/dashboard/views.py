@@ -5,8 +5,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import staff_required
-from portal.dashboard import metrics, service, tables
-from portal.dashboard.forms import PhaseForm
+from portal.dashboard import metrics, schedule, service, tables
+from portal.dashboard.forms import PhaseForm, PhaseTargetForm
 from portal.dashboard.metrics import EXPIRY_WARNING_DAYS
 from portal.extensions import db
 from portal.taxonomy import PHASES, PROVINCES
@@ -16,8 +16,8 @@ from portal.timeutil import today
 bp = Blueprint("dashboard", __name__)
 
 # What the staff page shows, top to bottom; each table has its CSV download by the same name.
-CHARTED = ("categories", "progress", "gap-progress", "provinces", "funnel", "introductions")
-LISTED = ("gaps", "unserved", "expiring", "investment")
+CHARTED = ("categories", "progress", "gap-progress", "trend", "provinces", "funnel", "introductions")
+LISTED = ("schedule", "category-figures", "jobs-exports", "imports", "gaps", "unserved", "expiring", "investment")
 
 
 def _csv_response(table: tables.Table, name: str) -> Response:
@@ -87,11 +87,55 @@ def _phase_forms(failed: tuple[str, PhaseForm] | None = None) -> list[tuple[Comp
     return forms
 
 
+def _target_forms(failed: tuple[int, PhaseTargetForm] | None = None) -> list[tuple[int, PhaseTargetForm]]:
+    """A schedule and targets form per phase, filled with what is saved; the one that failed keeps its messages."""
+    saved = schedule.targets()
+    forms = []
+    for phase in PHASES:
+        if failed and failed[0] == phase:
+            forms.append((phase, failed[1]))
+        else:
+            forms.append((phase, PhaseTargetForm(prefix=f"phase-{phase}", obj=saved.get(phase), formdata=None)))
+    return forms
+
+
+def _phases_page(status: int = 200, failed_phase=None, failed_targets=None):
+    page = render_template(
+        "dashboard/phases.html",
+        forms=_phase_forms(failed_phase),
+        target_forms=_target_forms(failed_targets),
+        phases=PHASES,
+    )
+    return page, status
+
+
 @bp.route("/staff/dashboard/phases")
 @staff_required
 def phases():
-    """Which localization phase each component category belongs to; staff may move one."""
-    return render_template("dashboard/phases.html", forms=_phase_forms(), phases=PHASES)
+    """Which localization phase each component category belongs to, and each phase's schedule and
+    targets; staff may change both."""
+    return _phases_page()
+
+
+@bp.post("/staff/dashboard/phases/<int:phase>/targets")
+@staff_required
+def set_targets(phase):
+    """Save one phase's start, due date and targets (audited)."""
+    if phase not in PHASES:
+        abort(404)
+    form = PhaseTargetForm(prefix=f"phase-{phase}")
+    if not form.validate_on_submit():
+        return _phases_page(400, failed_targets=(phase, form))
+    try:
+        saved = service.set_targets(phase, form.target_data(), current_user, form.version.data)
+    except service.TargetsChanged:
+        flash(_("Someone saved these targets meanwhile; here they are as saved. Make your change again."), "warning")
+    else:
+        if saved:
+            flash(_("The schedule and targets of phase %(phase)s are saved.", phase=phase), "success")
+        else:
+            flash(_("Nothing changed in the targets of phase %(phase)s.", phase=phase), "info")
+    return redirect(url_for("dashboard.phases", _anchor=f"targets-{phase}"))
 
 
 @bp.post("/staff/dashboard/phases/<slug>")
@@ -101,7 +145,7 @@ def set_phase(slug):
     category = db.session.get(ComponentCategory, slug) or abort(404)
     form = PhaseForm(prefix=slug)
     if not form.validate_on_submit():
-        return render_template("dashboard/phases.html", forms=_phase_forms((slug, form)), phases=PHASES), 400
+        return _phases_page(400, failed_phase=(slug, form))
     if service.set_phase(category, form.phase.data, current_user):
         flash(_("%(category)s is now in phase %(phase)s.", category=category.name, phase=form.phase.data), "success")
     else:

@@ -21,10 +21,11 @@ class CertificateFact:
 class CapabilityFact:
     category: str
     monthly_capacity: int
-    unit: str = "units"
+    unit: str | None = "pieces"  # None while the firm has not chosen one of the category's units
     processes: frozenset[str] = frozenset()
     lead_time_days: int | None = None
     main_line: bool = False
+    board_area_mm2: int | None = None  # given by the firm: its m² of panel then count as boards
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,7 @@ class NeedFacts:
     category: str
     quantity_per_month: int
     deadline: date
+    quantity_unit: str | None = "pieces"
     required_certifications: tuple[tuple[str, str], ...] = ()  # (slug, name)
     processes: tuple[tuple[str, str], ...] = ()  # (slug, name)
     features: tuple[str, ...] = ()  # specification features, as the brand wrote them

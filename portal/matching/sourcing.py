@@ -9,9 +9,13 @@ what it would take. Everything else ranks, the way a sourcing manager weighs it.
 from datetime import date
 
 from portal.i18n import Phrase
-from portal.matching.facts import FirmFacts, Match, NearMiss, NeedFacts
+from portal.matching.facts import CapabilityFact, FirmFacts, Match, NearMiss, NeedFacts
+from portal.taxonomy.units import area_counterpart, convert, symbol
 
 # Points out of 100, so a score reads as a percentage of an ideal supplier.
+# The capacity share of a firm whose capacity cannot be set against the need's quantity (another
+# unit, or boards against m² without a board area): neither rewarded nor ruled out.
+UNCOMPARABLE_CAPACITY_SHARE = 0.5
 WEIGHTS = {"capacity": 30, "processes": 20, "features": 20, "main_line": 10, "lead_time": 10, "province": 5, "responsiveness": 5}  # fmt: skip
 
 
@@ -41,7 +45,19 @@ def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[s
     return reasons, missing, warnings
 
 
-def _capacity_share(wanted: int, capacity: int) -> float:
+def capacity_in_need_unit(need: NeedFacts, capability: CapabilityFact) -> int | None:
+    """The firm's monthly capacity in the unit the need counts in; None when the two units do not
+    convert (capacity and quantity are compared only in a shared unit)."""
+    if need.quantity_unit is None or capability.unit is None:
+        return None
+    return convert(
+        capability.monthly_capacity, capability.unit, need.quantity_unit, need.category, capability.board_area_mm2
+    )
+
+
+def _capacity_share(wanted: int, capacity: int | None) -> float:
+    if capacity is None:
+        return UNCOMPARABLE_CAPACITY_SHARE
     if wanted <= 0:
         return 1.0
     ratio = capacity / wanted
@@ -50,21 +66,55 @@ def _capacity_share(wanted: int, capacity: int) -> float:
     return 0.5 + (ratio - 0.5) if ratio >= 0.5 else ratio * 0.5
 
 
-def _capacity_reason(wanted: int, capacity: int, unit: str) -> str:
+def _capacity_reason(need: NeedFacts, capability: CapabilityFact, capacity: int | None) -> str:
+    wanted, stated = need.quantity_per_month, f"{_number(capability.monthly_capacity)} {symbol(capability.unit)}"
+    values = {"stated": stated, "wanted": _number(wanted), "unit": symbol(need.quantity_unit)}
+    if capacity is None:
+        if capability.unit is None:
+            return Phrase(
+                "capacity %(stated)s/month, not compared with %(wanted)s %(unit)s/month: "
+                "the firm has not chosen a unit yet",
+                **values,
+            )
+        if area_counterpart(need.category, capability.unit) == need.quantity_unit:
+            return Phrase(
+                "capacity %(stated)s/month, not compared with %(wanted)s %(unit)s/month: m² of panel and boards "
+                "convert only with the area of one board, which the firm has not given",
+                **values,
+            )
+        return Phrase(
+            "capacity %(stated)s/month, not compared with %(wanted)s %(unit)s/month: the units differ", **values
+        )
     if wanted <= 0:
-        return Phrase("capacity %(capacity)s %(unit)s/month", capacity=_number(capacity), unit=unit)
+        return Phrase("capacity %(stated)s/month", stated=stated)
+    values["capacity"] = _number(capacity)
+    converted = capability.unit != need.quantity_unit
+    if converted:
+        values["area"] = _number(capability.board_area_mm2 or 0)
     ratio = capacity / wanted
     if ratio >= 1:
-        return Phrase(
-            "capacity %(capacity)s/month covers %(wanted)s", capacity=_number(capacity), wanted=_number(wanted)
-        )
+        if converted:
+            return Phrase(
+                "%(stated)s at %(area)s mm² a board is %(capacity)s %(unit)s; "
+                "capacity %(capacity)s/month covers %(wanted)s",
+                **values,
+            )
+        return Phrase("capacity %(capacity)s/month covers %(wanted)s", **values)
     if ratio >= 0.5:
+        if converted:
+            return Phrase(
+                "%(stated)s at %(area)s mm² a board is %(capacity)s %(unit)s; "
+                "capacity %(capacity)s of %(wanted)s/month (partial)",
+                **values,
+            )
+        return Phrase("capacity %(capacity)s of %(wanted)s/month (partial)", **values)
+    if converted:
         return Phrase(
-            "capacity %(capacity)s of %(wanted)s/month (partial)", capacity=_number(capacity), wanted=_number(wanted)
+            "%(stated)s at %(area)s mm² a board is %(capacity)s %(unit)s; "
+            "capacity %(capacity)s of %(wanted)s/month (under half)",
+            **values,
         )
-    return Phrase(
-        "capacity %(capacity)s of %(wanted)s/month (under half)", capacity=_number(capacity), wanted=_number(wanted)
-    )
+    return Phrase("capacity %(capacity)s of %(wanted)s/month (under half)", **values)
 
 
 def _lead_time_share(days: int | None) -> float:
@@ -89,7 +139,7 @@ def _responsiveness(days: float | None) -> tuple[float, str | None]:
 def score(
     need: NeedFacts,
     *,
-    capacity: int,
+    capacity: int | None,
     processes_covered: int,
     features_offered: int,
     main_line: bool,
@@ -120,10 +170,10 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
     if capability is None or not firm.public or firm.excluded:
         return None
     cert_reasons, missing, warnings = _certificates(need, firm, today)
-    wanted = need.quantity_per_month
-    capacity_reason = _capacity_reason(wanted, capability.monthly_capacity, capability.unit)
+    wanted, capacity = need.quantity_per_month, capacity_in_need_unit(need, capability)
+    capacity_reason = _capacity_reason(need, capability, capacity)
     if missing:
-        short = _capacity_share(wanted, capability.monthly_capacity) < 1
+        short = _capacity_share(wanted, capacity) < 1
         return NearMiss(
             firm.firm_id, firm.name, tuple(missing) + ((capacity_reason,) if short else ()), (capacity_reason,)
         )
@@ -155,7 +205,7 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
 
     total = score(
         need,
-        capacity=capability.monthly_capacity,
+        capacity=capacity,
         processes_covered=len(covered),
         features_offered=len(firm.features_offered),
         main_line=capability.main_line,

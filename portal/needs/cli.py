@@ -6,11 +6,13 @@ import sys
 
 import click
 
+from portal.jobs import runs_once
 from portal.needs import service
 from portal.timeutil import today
 
 
 @click.command("close-due-needs")
+@runs_once("close-due-needs")
 def close_due_needs():
     """Close open needs whose quote deadline has passed and tell their brands (safe to run again)."""
     day = today()

@@ -23,7 +23,7 @@ from portal.suppliers.forms import MAX_QUANTITY, MultiCheckboxField
 from portal.taxonomy import category_choices, certification_choices, process_choices, province_choices
 from portal.timeutil import today
 from portal.uploads import DOCUMENT_KINDS
-from portal.validators import Upload, choices, strip_filter
+from portal.validators import UnitOfCategory, Upload, choices, offer_units, strip_filter
 
 ATTACHMENT_LABEL = _l("File (PDF, PNG or JPEG, at most 10 MB)")
 MAX_ID = 2**31 - 1  # ids are 32-bit columns: a larger number cannot even be looked up
@@ -46,6 +46,11 @@ class NeedForm(FlaskForm):
             InputRequired(_l("Enter the monthly quantity.")),
             NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity of 1 or more.")),
         ],
+    )
+    quantity_unit = SelectField(
+        _l("Counted in"),
+        validators=[DataRequired(_l("Choose the unit the quantity is counted in.")), UnitOfCategory()],
+        description=_l("One of the category's units; suppliers' capacity is compared in the same unit."),
     )
     description = TextAreaField(
         _l("Description and specification"),
@@ -92,6 +97,7 @@ class NeedForm(FlaskForm):
         self.category.choices = choices(category_choices(), blank=_l("Choose…"))
         self.certifications.choices = choices(certification_choices())
         self.processes.choices = choices(process_choices())
+        offer_units(self.quantity_unit)
 
     def validate_deadline(self, field):
         if field.data and field.data <= today():
@@ -104,6 +110,7 @@ class NeedForm(FlaskForm):
             "description": self.description.data,
             "features": self.features.data or "",
             "quantity_per_month": self.quantity_per_month.data,
+            "quantity_unit": self.quantity_unit.data,
             "target_unit_price": self.target_unit_price.data,
             "currency": self.currency.data,
             "delivery_province": self.delivery_province.data or None,

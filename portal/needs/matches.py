@@ -18,8 +18,9 @@ from portal import search
 from portal.compliance.service import excluded_firm_ids
 from portal.extensions import db
 from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Match, NeedFacts
-from portal.matching.sourcing import evaluate, rank, score
+from portal.matching.sourcing import capacity_in_need_unit, evaluate, rank, score
 from portal.needs.models import SourcingNeed
+from portal.operations.metrics import MATCHING_SECONDS, timed
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus, capability_process
 from portal.timeutil import today
 
@@ -36,6 +37,7 @@ def need_facts(need: SourcingNeed) -> NeedFacts:
     return NeedFacts(
         category=need.category_slug,
         quantity_per_month=need.quantity_per_month,
+        quantity_unit=need.quantity_unit,
         deadline=need.deadline,
         required_certifications=tuple((c.slug, c.name) for c in need.required_certifications),
         processes=tuple((p.slug, p.name) for p in need.processes),
@@ -59,6 +61,7 @@ def firm_facts(firm: Firm, excluded: set[int], offered: dict[int, tuple[str, ...
                 frozenset(p.slug for p in c.processes),
                 c.lead_time_days,
                 c.is_main_line,
+                c.board_area_mm2,
             )
             for c in firm.capabilities
             if c.review_status == ReviewStatus.VERIFIED
@@ -109,6 +112,7 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
             CAPABILITY.c.capacity_unit,
             CAPABILITY.c.lead_time_days,
             CAPABILITY.c.is_main_line,
+            CAPABILITY.c.board_area_mm2,
         )
         rows += db.session.execute(query.where(FIRM.c.id.in_(ids))).all()
     processes: dict[int, set[str]] = defaultdict(set)
@@ -141,13 +145,15 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
             public=True,
             province=province,
             capabilities=(
-                CapabilityFact(need.category, capacity or 0, unit, frozenset(processes[capability_id]), lead, main),
+                CapabilityFact(
+                    need.category, capacity or 0, unit, frozenset(processes[capability_id]), lead, main, area
+                ),
             ),
             certificates=tuple(certificates[firm_id]),
             excluded=EXCLUDED if firm_id in excluded else None,
             features_offered=offered.get(firm_id, ()),
         )
-        for firm_id, trade_name, legal_name, province, capability_id, capacity, unit, lead, main in rows
+        for firm_id, trade_name, legal_name, province, capability_id, capacity, unit, lead, main, area in rows
     ]
 
 
@@ -156,7 +162,8 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
     verified capability in the category and every required certificate valid on the day.
 
     One query per chunk, of the capability table alone (plain columns, no ORM objects): the
-    index already gave each candidate's name, capacity and province, and only public firms.
+    index already gave each candidate's name and province, and only public firms. Capacity is read
+    here with its unit, so it is set against the need's quantity only in a shared unit.
     """
     process_slugs = [slug for slug, _ in need.processes]
     covered = (
@@ -175,7 +182,15 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
         )
         for slug, _ in need.required_certifications
     ]
-    query = select(CAPABILITY.c.firm_id, CAPABILITY.c.lead_time_days, CAPABILITY.c.is_main_line, covered).where(
+    query = select(
+        CAPABILITY.c.firm_id,
+        CAPABILITY.c.lead_time_days,
+        CAPABILITY.c.is_main_line,
+        covered,
+        CAPABILITY.c.monthly_capacity,
+        CAPABILITY.c.capacity_unit,
+        CAPABILITY.c.board_area_mm2,
+    ).where(
         CAPABILITY.c.category_slug == need.category,
         CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
         *certified,
@@ -191,17 +206,18 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
     scored = []
     connection = db.session.connection()
     for batch in batches:
-        for firm_id, lead, main, processes in connection.execute(batch):
+        for firm_id, lead, main, processes, amount, unit, area in connection.execute(batch):
             candidate = candidates.get(firm_id)
             if candidate is None or firm_id in excluded:
                 continue
             offered = len(found.offered.get(firm_id, ()))
-            facts = (candidate.capacity, processes, offered, main, lead, candidate.in_province)
+            capacity = capacity_in_need_unit(need, CapabilityFact(need.category, amount, unit, board_area_mm2=area))
+            facts = (capacity, processes, offered, main, lead, candidate.in_province)
             value = scores.get(facts)
             if value is None:
                 value = scores[facts] = score(
                     need,
-                    capacity=candidate.capacity,
+                    capacity=capacity,
                     processes_covered=processes,
                     features_offered=offered,
                     main_line=main,
@@ -255,6 +271,7 @@ class RankedMatches(Sequence):
         return self._explained.get(firm_id) or Match(firm_id, name, value, ())
 
 
+@timed(MATCHING_SECONDS)
 def matches_for(need: SourcingNeed, near_limit: int = NEAR_MISSES):
     """(matches best first, the nearest misses) for the need, from every public firm making its category."""
     day = today()

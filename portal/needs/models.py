@@ -11,6 +11,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_type
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import usual_unit_of_row
 from portal.timeutil import utcnow
 
 # Currencies a need's target price and a quote may be in (ISO 4217 codes).
@@ -64,6 +65,8 @@ class SourcingNeed(db.Model):
     # Specification features, one per line, as the brand words them ("anti-fingerprint coating").
     features: Mapped[str] = mapped_column(Text, default="")
     quantity_per_month: Mapped[int] = mapped_column(Integer)
+    # One of the category's units (portal.taxonomy.units); None only if the category lost it since.
+    quantity_unit: Mapped[str | None] = mapped_column(String(30), default=usual_unit_of_row)
     target_unit_price: Mapped[Decimal | None] = mapped_column(Numeric(12, 4))
     currency: Mapped[str] = mapped_column(String(3), default="USD")
     delivery_province: Mapped[str | None] = mapped_column(String(60))

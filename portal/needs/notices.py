@@ -20,12 +20,15 @@ from portal.needs.models import SourcingNeed
 from portal.notifications.service import notify, notify_each
 from portal.suppliers.models import FirmMember
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.names import local_name
+from portal.taxonomy.units import unit_name
 
 # The fields firms see, as the form labels them; changes to these are reported to involved firms.
 CHANGE_LABELS = {
     "title": _l("Title"),
     "category_slug": _l("Component category"),
     "quantity_per_month": _l("Quantity per month"),
+    "quantity_unit": _l("Counted in"),
     "description": _l("Description and specification"),
     "features": _l("Specification features"),
     "certification_slugs": _l("Required certifications"),
@@ -71,8 +74,9 @@ def _tell_firms(firm_ids, kind: str, key: str, subject, body, link: str) -> None
 
 def _summary(need: SourcingNeed) -> str:
     return gettext(
-        "%(quantity)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
+        "%(quantity)s %(unit)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
         quantity=format_number(need.quantity_per_month),
+        unit=local_name("unit", need.quantity_unit, unit_name(need.quantity_unit)),
         category=need.category.label,
         deadline=format_date(need.deadline),
     )

@@ -35,8 +35,8 @@ from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
 from portal.transactions import one_act
 
-FIELDS = ("title", "category_slug", "description", "features", "quantity_per_month", "target_unit_price", "currency",
-          "delivery_province", "start_date", "deadline", "visibility")  # fmt: skip
+FIELDS = ("title", "category_slug", "description", "features", "quantity_per_month", "quantity_unit",
+          "target_unit_price", "currency", "delivery_province", "start_date", "deadline", "visibility")  # fmt: skip
 
 # action: (states it may start from, state it leads to); read against `effective_status`.
 TRANSITIONS = {

@@ -14,10 +14,16 @@ from portal.extensions import db
 from portal.i18n import in_language_of, language_of
 from portal.mail import send_mail
 from portal.notifications.models import EmailOptOut, Notification
+from portal.text import column_length, one_line
 from portal.timeutil import utcnow
 
 # Every kind a user can receive, with the label shown on the e-mail settings page.
 KINDS = {
+    "listing_review": _l("EDB's decision on my firm's listing"),
+    "item_review": _l("EDB's decision on my firm's capabilities and certificates"),
+    "claim_decision": _l("EDB's decision on my claim to run a listing"),
+    "compliance_standing": _l("EDB's decision on my firm's incentives or import licence"),
+    "compliance_response": _l("A firm responds in a compliance case I opened"),
     "need_match": _l("A new open sourcing need matches my firm"),
     "need_invitation": _l("A brand invites my firm to quote"),
     "need_changed": _l("A need I was invited to or quoted on changed"),
@@ -86,7 +92,10 @@ def notify_each(recipients, kind: str, subject, body="", link: str = "") -> list
         user = users[user_id]
         language = language_of(user)
         if language not in written:
-            written[language] = (in_language_of(user, subject), in_language_of(user, body))
+            written[language] = (
+                one_line(in_language_of(user, subject), column_length(Notification.subject)),
+                in_language_of(user, body),
+            )
         text_subject, text_body = written[language]
         notice = Notification(user_id=user_id, kind=kind, key=key, subject=text_subject, body=text_body, link=link)
         db.session.add(notice)

@@ -22,7 +22,7 @@ TOKEN = re.compile(
     rf"""
     (?P<number>\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?)(?:\s?-?\s?(?P<unit>{UNITS})\b)?
     | (?P<numword>{"|".join(NUMBER_WORDS)})\s?-\s?(?P<wunit>layers?|sided|core)\b
-    | \w+(?:['’]\w+)?
+    | \w[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d]*(?:['’]\w+)?
     """,
     re.IGNORECASE | re.VERBOSE,
 )
@@ -37,6 +37,19 @@ SPELLING = {
     "adaptor": "adapter", "adaptors": "adapters", "licence": "license", "galvanised": "galvanized",
     "anodised": "anodized", "anodising": "anodizing", "sulphur": "sulfur", "vapour": "vapor",
 }  # fmt: skip
+
+
+# Urdu written with Arabic or Persian code points, diacritics and joiners: one form for each word.
+URDU_LETTERS = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ه": "ہ", "ة": "ہ", "ۀ": "ہ", "ٔ": None, "أ": "ا", "إ": "ا", "آ": "آ"}
+)
+URDU_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u200d\u0640]")
+
+
+def fold_urdu(word: str) -> str:
+    """The Arabic and Persian forms of ی, ک and ہ as Urdu writes them; diacritics, tatweel and
+    zero-width joiners out. Urdu words are not stemmed: English stemming would mangle them."""
+    return URDU_MARKS.sub("", word.translate(URDU_LETTERS))
 
 
 def term_text(match: re.Match) -> str:
@@ -93,6 +106,8 @@ class IndustryAnalyzer(Tokenizer):
         self.__init__(state["stem"], state.get("phrases", frozenset()))
 
     def _term(self, word: str) -> str:
+        if not word.isascii():
+            return fold_urdu(word)
         word = SPELLING.get(word, word)
         if not self.stem:
             return word

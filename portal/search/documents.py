@@ -12,6 +12,7 @@ import re
 from whoosh import fields
 
 from portal.search.analysis import SPELLING, industry_analyzer, section
+from portal.search.quantities import stated_quantities
 from portal.suppliers.models import Firm, ReviewStatus
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
@@ -42,7 +43,11 @@ def searchable_texts(trade_name, legal_name, description, city, capabilities) ->
     capabilities, in their order on the firm.
     """
     capability_text = "\n".join(
-        " ".join(part for part in (category, ", ".join(processes), equipment, materials, notes) if part)
+        # One readable line per capability ("Chargers: SMT, testing; 3 lines; ABS"), so a snippet
+        # quotes a line rather than gluing the parts together.
+        ": ".join(
+            filter(None, (category, "; ".join(p for p in (", ".join(processes), equipment, materials, notes) if p)))
+        )
         for category, processes, equipment, materials, notes in capabilities
     )
     return {
@@ -67,6 +72,7 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
         certificates=fields.ID(sortable=True),
         markets=fields.ID(sortable=True),
         sort_name=fields.ID(sortable=True),
+        specs=fields.ID(sortable=True),
         verified=fields.NUMERIC(sortable=True, bits=64),
         digest=fields.ID(stored=True),
     )
@@ -92,10 +98,17 @@ def firm_document(firm: Firm) -> dict:
         "certificates": " ".join(certificates),
         "markets": "|".join(markets),
         "sort_name": (firm.trade_name or firm.legal_name).lower(),
+        "specs": stated_specs(texts),
         "verified": int(firm.verified_at.timestamp()) if firm.verified_at else 0,
     }
     document["digest"] = document_digest(document)
     return document
+
+
+def stated_specs(texts: dict[str, str]) -> str:
+    """The values and ranges the firm states ("5W–65W", "4000 mAh"), as `unit:low:high` items."""
+    found = stated_quantities("\n".join((texts["capabilities"], texts["description"])))
+    return " ".join(dict.fromkeys(q.text for q in found))
 
 
 def spelling_words(firm: Firm) -> set[str]:

@@ -19,9 +19,10 @@ from pathlib import Path
 
 from whoosh import index as whoosh_index
 from whoosh.index import LockError
+from whoosh.spelling import ListCorrector
 
 from portal.search.documents import build_schema
-from portal.search.facts import IndexFacts
+from portal.search.facts import LRU, IndexFacts
 from portal.search.ranking import TermCache
 
 log = logging.getLogger(__name__)
@@ -181,6 +182,34 @@ def vocabulary(path: Path) -> tuple[list[str], frozenset]:
         words = set(file.read_text(encoding="utf-8").split()) if size else set()
         cached = _vocabulary[str(path)] = (size, sorted(words), frozenset(words))
     return cached[1], cached[2]
+
+
+class IndexCorrector:
+    """Spelling corrections from the words firms wrote, each word's answer remembered."""
+
+    def __init__(self, words: list[str]):
+        self._corrector = ListCorrector(words)
+        self._found = LRU(4096)
+        self._lock = threading.Lock()
+
+    def correction(self, word: str) -> str | None:
+        def find():
+            found = self._corrector.suggest(word, limit=1, maxdist=2, prefix=1)
+            return found[0] if found and found[0] != word else None
+
+        with self._lock:
+            return self._found.get_or(word, find)
+
+
+_correctors: dict[str, tuple[int, IndexCorrector]] = {}
+
+
+def index_corrector(path: Path, words: list[str]) -> IndexCorrector:
+    """The corrector of a generation's vocabulary, made again when the vocabulary grows."""
+    cached = _correctors.get(str(path))
+    if cached is None or cached[0] != len(words):
+        cached = _correctors[str(path)] = (len(words), IndexCorrector(words))
+    return cached[1]
 
 
 # --- how far the outbox has been applied ---------------------------------------------------------

@@ -13,6 +13,8 @@ from array import array
 from collections import OrderedDict
 from datetime import date
 
+from portal.search.quantities import parse_stored
+
 CAPACITY_BANDS = ((0, 10_000, "under 10k"), (10_000, 100_000, "10k–100k"), (100_000, 1_000_000, "100k–1M"), (1_000_000, math.inf, "1M and more"))  # fmt: skip
 
 
@@ -65,6 +67,7 @@ class IndexFacts:
         self.live = bits_of(reader.all_doc_ids(), self.size)
         self.capacities = column["capacities"]
         self.certificates = column["certificates"]
+        self.specs = column["specs"]
         self.values = {
             "province": self._group((doc, (v,)) for doc, v in enumerate(column["provinces"]) if v),
             "category": self._group(enumerate(column["categories"])),
@@ -78,7 +81,7 @@ class IndexFacts:
             "recent": array("l", sorted(alive, key=lambda d: (-(verified[d] or 0), names[d]))),
         }
         self._names = names
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a derived table may be made of another
         self._derived = LRU(256)  # capacity bands, certificate validity, capacity orders, ranges
 
     def _group(self, pairs) -> dict[str, int]:
@@ -109,6 +112,28 @@ class IndexFacts:
             return {slug: bits_of(found, self.size) & self.live for slug, found in docs.items()}
 
         return self._derive(("certificates", day), make)
+
+    def stated(self, unit: str, value: float) -> dict[int, float]:
+        """The live documents stating a value or range of `unit` that covers `value`, with how well."""
+
+        def stating():
+            found = ((doc, [q for q in held if q.unit == unit]) for doc, held in enumerate(self.specs) if held)
+            return [(doc, held) for doc, held in found if held]
+
+        def make():
+            fits = {}
+            for doc, held in self._derive(("stating", unit), stating):
+                best = max(q.fit(value) for q in held)
+                if best:
+                    fits[doc] = best
+            return fits
+
+        return self._derive(("stated", unit, value), make)
+
+    def stated_bits(self, unit: str, value: float) -> int:
+        return self._derive(
+            ("stated-bits", unit, value), lambda: bits_of(self.stated(unit, value), self.size) & self.live
+        )
 
     def sort_name(self, doc: int) -> str:
         return self._names[doc]
@@ -182,6 +207,7 @@ SEGMENT_COLUMNS = (
     "markets",
     "sort_names",
     "verified",
+    "specs",
 )
 
 
@@ -209,6 +235,7 @@ def _decode_segment(reader) -> dict:
         "markets": split(column("markets"), sep="|"),
         "sort_names": [as_text(v) for v in column("sort_name")],
         "verified": [v or 0 for v in column("verified")],
+        "specs": [tuple(parse_stored(as_text(v))) for v in column("specs")],
     }
 
 

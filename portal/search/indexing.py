@@ -7,17 +7,20 @@ import signal
 import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
+from pathlib import Path
 
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 
 from portal.extensions import db
+from portal.search import replicas
 from portal.search.documents import firm_document, spelling_words
 from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
+from portal.search.lexicon import Lexicon, current_lexicon
 from portal.search.outbox import SearchOutbox
-from portal.search.thesaurus import current_thesaurus
+from portal.search.thesaurus import DEFAULT_FILE, current_thesaurus
 from portal.suppliers.models import Capability, Certificate, Firm
 from portal.timeutil import as_utc, utcnow
 
@@ -32,6 +35,10 @@ BATCH = 500
 
 def thesaurus():
     return current_thesaurus(current_app.config.get("THESAURUS_FILE"))
+
+
+def lexicon() -> Lexicon:
+    return current_lexicon(Path(current_app.config.get("THESAURUS_FILE") or DEFAULT_FILE))
 
 
 def open_store():
@@ -55,10 +62,11 @@ def load_firms(firm_ids) -> dict[int, Firm]:
 
 
 def _write(writer, firm_ids, firms: dict[int, Firm], words: set) -> None:
+    known = set(writer.schema.names())  # a generation built before a field was added lacks it until rebuilt
     for firm_id in firm_ids:
         firm = firms.get(firm_id)
         if firm is not None and firm.is_public:
-            writer.update_document(**firm_document(firm))
+            writer.update_document(**{k: v for k, v in firm_document(firm).items() if k in known})
             words |= spelling_words(firm)
         else:
             writer.delete_by_term("key", str(firm_id))
@@ -69,8 +77,10 @@ def catch_up() -> None:
     unless another process is writing (then search the index as it is; that writer catches up)."""
     store = open_store()
     mark = read_mark(store.current_path())
-    newest = db.session.scalar(select(func.max(SearchOutbox.id))) or 0
-    if newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
+    oldest, newest = replicas.outbox_span()
+    if replicas.fell_behind(mark, oldest) or (not newest and replicas.never_built(store, mark, oldest)):
+        replicas.wait_for_build()  # a new or long-absent host: the whole index first
+    elif newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
         sync(wait=False)
 
 
@@ -79,14 +89,17 @@ def _has_unapplied(mark: Mark) -> bool:
     return bool(set(ids) - set(mark.above))
 
 
-def sync(wait: bool = True) -> int:
+def sync(wait: bool = True, rebuild_if_behind: bool = True) -> int:
     """Apply outbox rows this index has not seen; returns how many firms were re-indexed.
 
-    Never raises for a busy index: the rows stay and the next writer applies them.
+    Never raises for a busy index: the rows stay and the next writer applies them. An index that
+    fell behind what the outbox keeps (a new host, or one long away) is rebuilt instead.
     """
     store = open_store()
     path = store.current_path()
     mark = read_mark(path)
+    if rebuild_if_behind and replicas.needs_rebuild(store, mark):
+        return _rebuild_behind(store)
     rows = db.session.execute(
         select(SearchOutbox.id, SearchOutbox.firm_id, SearchOutbox.created_at)
         .where(SearchOutbox.id > mark.upto)
@@ -111,19 +124,28 @@ def sync(wait: bool = True) -> int:
     return len(firm_ids)
 
 
-def prune(keep_days: int) -> int:
-    """Delete outbox rows this index applied that are older than `keep_days`; returns how many.
+def _rebuild_behind(store) -> int:
+    """Rebuild a replica that fell behind, unless another worker's rebuild did it meanwhile.
+    A request only starts the build in the background: a web worker must not be busy for minutes."""
+    if has_request_context():
+        replicas.start_build()
+        return 0
+    with store.rebuild_lock():
+        pass  # wait for a rebuild under way
+    if not replicas.needs_rebuild(store, read_mark(store.current_path())):
+        return 0
+    log.warning("search index fell behind the outbox (a new or long-absent host): rebuilding it")
+    return rebuild()
 
-    Other hosts' indexes read the same outbox: one that is more than `keep_days` behind must
-    rebuild anyway (`search-index check` names its drift), so the table does not grow forever.
-    """
-    mark = read_mark(open_store().current_path())
-    cutoff = utcnow() - timedelta(days=keep_days)
-    result = db.session.execute(
-        SearchOutbox.__table__.delete().where(SearchOutbox.id <= mark.upto, SearchOutbox.created_at < cutoff)
-    )
-    db.session.commit()
-    return result.rowcount or 0
+
+def prune(keep_days: int) -> int:
+    """Delete outbox rows every host's index has applied (see `replicas.prune`); returns how many."""
+    return replicas.prune(keep_days)
+
+
+def record_progress(force: bool = False) -> None:
+    """Tell the other hosts how far this index got (at most every few seconds unless forced)."""
+    replicas.record(read_mark(open_store().current_path()), force=force)
 
 
 def _advance(mark: Mark, rows, applied: set[int]) -> Mark:
@@ -179,7 +201,8 @@ def rebuild(progress=None) -> int:
         add_words(path, words)
         write_mark(path, Mark(upto=start_mark))
         store.publish(path)
-    sync()
+    sync(rebuild_if_behind=False)
+    record_progress(force=True)
     return len(ids)
 
 
@@ -235,9 +258,11 @@ def check(progress=None) -> Drift:
 def init_app(app) -> None:
     """Apply the outbox after each request that committed changes, and once at the first request."""
 
+    from portal.operations.health import is_operations_request
+
     @app.before_request
     def _sync_on_first_request():
-        if not app.extensions.get("search_started"):
+        if not app.extensions.get("search_started") and not is_operations_request():
             app.extensions["search_started"] = True
             _safe_sync()
 
@@ -248,9 +273,16 @@ def init_app(app) -> None:
         return response
 
 
+def replica_problem() -> str | None:
+    """None when this host's index can answer searches, else why not (for readiness)."""
+    open_store().searcher()
+    return replicas.readiness_problem()
+
+
 def _safe_sync() -> None:
     try:
         sync()
+        record_progress()
     except Exception:  # the user's change is committed and in the outbox: log, never fail the page
         db.session.rollback()
         log.exception("search index sync failed; the outbox keeps the changes for the next writer")

@@ -44,6 +44,13 @@ def is_well_formed(text: str) -> bool:
     return True
 
 
+def has_syntax(text: str) -> bool:
+    """Quotes, brackets or AND/OR/NOT, correctly written: the person means them exactly."""
+    if not is_well_formed(text):
+        return False
+    return '"' in text or "(" in text or any(token in OPERATORS for token in text.split())
+
+
 def plain_words(text: str) -> str:
     return " ".join(w for w in WORD.findall(text) if w not in OPERATORS)
 

@@ -10,11 +10,13 @@ import heapq
 import math
 import threading
 from array import array
+from dataclasses import dataclass, field
 
 from whoosh import query as wq
 from whoosh.reading import TermNotFound
 
-from portal.search.facts import LRU, as_text, bits_of
+from portal.search.analysis import phrase_term, terms
+from portal.search.facts import LRU, as_text, bits_of, is_member, members
 
 K1, B = 1.2, 0.75
 FIELD = "text"
@@ -34,8 +36,9 @@ class TermCache:
         self.reader, self.size = reader, size
         self.bits = LRU(bits_entries)
         self.scores = LRU(max(16, SCORE_CACHE_BYTES // (4 * max(size, 1))))
+        self.orders = LRU(256)
         self._lengths: array | None = None
-        self._lock = threading.Lock()  # threaded servers share one cache per process
+        self._lock = threading.RLock()  # threaded servers share one cache per process
         self.docs = max(reader.doc_count(), 1)
         self.average = (reader.field_length(FIELD) / self.docs) or 1.0
 
@@ -61,6 +64,15 @@ class TermCache:
         with self._lock:
             return self.bits.get_or(term, lambda: bits_of((doc for doc, _ in self._postings(term)), self.size))
 
+    def phrase_bits(self, words: tuple[str, ...], searcher) -> int:
+        """Documents holding the words together (one word between them at most)."""
+
+        def make():
+            return bits_of(wq.Phrase(FIELD, list(words), slop=1).docs(searcher), self.size)
+
+        with self._lock:
+            return self.bits.get_or(("phrase", words), make)
+
     def term_scores(self, term: str) -> array:
         def make():
             postings = self._postings(term)
@@ -76,6 +88,17 @@ class TermCache:
 
         with self._lock:
             return self.scores.get_or(term, make)
+
+    def term_order(self, term: str) -> array:
+        """The documents holding `term`, best scored first: top-k walks stop after a few of them."""
+
+        def make():
+            scores = self.term_scores(term)
+            docs = [doc for doc, _ in self._postings(term)]
+            return array("l", sorted(docs, key=lambda doc: -scores[doc]))
+
+        with self._lock:
+            return self.orders.get_or(term, make)
 
 
 def matches(node: wq.Query, cache: TermCache, searcher, live: int) -> int:
@@ -140,3 +163,208 @@ def iter_bits(bits: int):
             base = index << 3
             for offset in _BITS[byte]:
                 yield base + offset
+
+
+# --- plain queries: ranked by how much of the query a firm covers ----------------------------------
+
+RELATED = 0.5  # a related term's share of a synonym's score
+FACET_SCORE = 1.0  # a certificate, place or category held, as a term's score
+QUANTITY_SCORE = 1.5  # a stated value or range that fits exactly; less as it fits less
+
+
+@dataclass
+class PartMatch:
+    """Which documents have one part of a query, and how strongly each has it."""
+
+    bits: int
+    weight: int
+    arrays: list[tuple[array, float, str]] = field(default_factory=list)  # term scores, their share, the term
+    bonus: float = 0.0  # score of having the part through a facet (certificate, place, category)
+    fits: dict[int, float] | None = None  # for a quantity: how well each document's statement fits
+    loose: int = 0  # of `bits`, those having the part only through a related term: half its weight
+
+
+def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
+    """The documents having `part` (see understanding.Part) and its score arrays."""
+    bits, arrays, related = 0, [], 0
+    for words in part.alternatives:
+        found, scored = _alternative(words, cache, searcher)
+        bits |= found
+        arrays += scored
+    for words in part.related:
+        found, scored = _alternative(words, cache, searcher)
+        related |= found
+        arrays += [(a, RELATED * s, t) for a, s, t in scored]
+    for form in part.city_forms:
+        found, scored = _alternative(tuple(terms(form)), cache, searcher)
+        bits |= found
+        arrays += scored
+    bonus, fits = 0.0, None
+    if part.certification:
+        bits |= facts.valid_certificates(day).get(part.certification, 0)
+        bonus = FACET_SCORE
+    if part.province and not part.city_forms:
+        bits |= facts.having("province", part.province)
+        bonus = FACET_SCORE
+    if part.category:
+        bits |= facts.having("category", part.category)
+    if part.quantity:
+        unit, value = part.quantity
+        fits = facts.stated(unit, value)
+        bits |= facts.stated_bits(unit, value)
+    return PartMatch((bits | related) & facts.live, part.weight, arrays, bonus, fits, related & ~bits & facts.live)
+
+
+def _alternative(words: tuple[str, ...], cache: TermCache, searcher) -> tuple[int, list[tuple[array, float, str]]]:
+    if not words:
+        return 0, []
+    if len(words) == 1:
+        return cache.term_bits(words[0]), [(cache.term_scores(words[0]), 1.0, words[0])]
+    joined = phrase_term(words)
+    if joined in _indexed(searcher):
+        return cache.term_bits(joined), [(cache.term_scores(joined), 1.0, joined)]
+    return cache.phrase_bits(words, searcher), [(cache.term_scores(w), 1.0 / len(words), w) for w in words]
+
+
+def _indexed(searcher) -> frozenset:
+    analyzer = searcher.schema["text"].analyzer
+    return getattr(analyzer, "_phrase_terms", None) or _remember_phrase_terms(analyzer)
+
+
+def _remember_phrase_terms(analyzer) -> frozenset:
+    analyzer._phrase_terms = frozenset(phrase_term(p) for p in getattr(analyzer, "phrases", ())) or frozenset({""})
+    return analyzer._phrase_terms
+
+
+def union(parts: list[PartMatch]) -> int:
+    """Documents having any part that counts (or any part, when none counts: "supplier")."""
+    counting = [p for p in parts if p.weight] or parts
+    found = 0
+    for part in counting:
+        found |= part.bits
+    return found
+
+
+@dataclass
+class Ranking:
+    best: list[tuple[int, float]]  # (document, score), best first
+    complete: int  # documents covering every part that counts
+    lacking: list[bool]  # per part: no document of the best coverage has it
+
+
+def covering_top(parts: list[PartMatch], found: int, count: int, cache: TermCache | None = None) -> Ranking:
+    """The `count` best documents of `found`: those covering more of the query first (what a
+    firm makes weighs more than its attributes), then by their terms' BM25 and facet scores.
+
+    Documents are grouped by coverage with bit-set operations (in C), so only the groups that can
+    reach the page are scored one by one.
+    """
+    counting = [p for p in parts if p.weight] or [PartMatch(p.bits, 2, p.arrays) for p in parts]
+    full = sum(p.weight for p in counting)
+    groups = {0: found}
+    for part in counting:
+        moved: dict[int, int] = {}
+        strong = part.bits & ~part.loose
+        for covered, docs in groups.items():
+            for gained, having in ((part.weight, docs & strong), (part.weight // 2, docs & part.loose)):
+                if having:
+                    moved[covered + gained] = moved.get(covered + gained, 0) | having
+            if docs & ~part.bits:
+                moved[covered] = moved.get(covered, 0) | (docs & ~part.bits)
+        groups = moved
+    groups.pop(0, None)
+    best: list[tuple[int, float]] = []
+    scorer = _Scorer(parts)
+    for covered in sorted(groups, reverse=True):
+        wanted = count - len(best)
+        if wanted <= 0:
+            break
+        group = groups[covered]
+        if cache is not None and group.bit_count() > WALK_FROM * wanted:
+            chosen = _walk_top(parts, group, wanted, scorer, cache)
+        else:
+            chosen = heapq.nlargest(wanted, ((scorer.score(d), d) for d in iter_bits(group)), key=_order)
+        best += [(doc, covered / 2 + score / (score + 10.0)) for score, doc in chosen]
+    top_group = groups[max(groups)] if groups else 0
+    return Ranking(
+        best=best,
+        complete=groups.get(full, 0).bit_count() if counting else 0,
+        lacking=[bool(p.weight) and bool(top_group) and not (top_group & p.bits) for p in parts],
+    )
+
+
+WALK_FROM = 20  # a group this many times larger than the page wanted is walked best-first
+
+
+def _order(pair: tuple[float, int]) -> tuple[float, int]:
+    return (pair[0], -pair[1])
+
+
+def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer, cache: TermCache) -> list[tuple[float, int]]:
+    """The `wanted` best of a large group without scoring all of it (Fagin's threshold algorithm):
+    walk every term's documents best first; stop once the page's worst score beats what any
+    document not yet seen could reach (the terms' scores at the walk's depth, plus every facet
+    and quantity bonus). Documents holding none of the terms are scored only if the page is short.
+    """
+    lists = [(cache.term_order(term), a, share) for part in parts for a, share, term in part.arrays]
+    extra = sum(p.bonus + (QUANTITY_SCORE if p.fits else 0.0) for p in parts)
+    view, seen, page = members(group, max(group.bit_length(), 1)), set(), []
+    depth, longest = 0, max((len(order) for order, _a, _s in lists), default=0)
+    while depth < longest:
+        threshold = extra
+        for order, scores, share in lists:
+            if depth < len(order):
+                doc = order[depth]
+                threshold += scores[doc] * share
+                if doc not in seen and doc >> 3 < len(view) and is_member(view, doc):
+                    seen.add(doc)
+                    _keep(page, (scorer.score(doc), doc), wanted)
+        if len(page) == wanted and page[0][0][0] > threshold:
+            break
+        depth += 1
+    else:
+        if len(page) < wanted or page[0][0][0] <= extra:  # the rest hold no term: at most `extra`
+            for doc in iter_bits(group):
+                if doc not in seen:
+                    _keep(page, (scorer.score(doc), doc), wanted)
+    return [pair for _key, pair in sorted(page, reverse=True)]
+
+
+def _keep(page: list, pair: tuple[float, int], wanted: int) -> None:
+    """A min-heap of the best `wanted` (score, doc) pairs, ties to the lower document."""
+    item = (_order(pair), pair)
+    if len(page) < wanted:
+        heapq.heappush(page, item)
+    elif item[0] > page[0][0]:
+        heapq.heapreplace(page, item)
+
+
+class _Scorer:
+    def __init__(self, parts: list[PartMatch]):
+        self.parts = [(members(p.bits, _size(p)), p) for p in parts]
+
+    def score(self, doc: int) -> float:
+        total = 0.0
+        for view, part in self.parts:
+            if doc >> 3 < len(view) and is_member(view, doc):
+                total += part.bonus + sum(a[doc] * share for a, share, _term in part.arrays if doc < len(a))
+                if part.fits:
+                    total += QUANTITY_SCORE * part.fits.get(doc, 0.0)
+        return total
+
+
+def _size(part: PartMatch) -> int:
+    return max(part.bits.bit_length(), 1)
+
+
+def highlight_terms(parts) -> frozenset:
+    """The stemmed terms a snippet marks: every alternative's words, and a city's names."""
+    found = set()
+    for part in parts:
+        for words in (*part.alternatives, *part.related):
+            found.update(words)
+            if len(words) > 1:
+                found.add(phrase_term(words))
+        for form in part.city_forms:
+            found.update(terms(form))
+    return frozenset(found)

@@ -4,13 +4,15 @@ import math
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from portal.operations.metrics import SEARCH_SECONDS, timed
 from portal.search.cards import FirmCard, public_cards
-from portal.search.engine import vocabulary
+from portal.search.engine import index_corrector, vocabulary
 from portal.search.facts import IndexFacts, bits_of, is_member, members
-from portal.search.indexing import catch_up, open_store, thesaurus
-from portal.search.query import indexed_phrases, parse, suggestion
-from portal.search.ranking import iter_bits, matches, top
-from portal.search.snippets import snippet
+from portal.search.indexing import catch_up, lexicon, open_store, thesaurus
+from portal.search.query import has_syntax, indexed_phrases, parse, suggestion
+from portal.search.ranking import covering_top, highlight_terms, iter_bits, matches, part_match, top, union
+from portal.search.snippets import query_terms, snippet
+from portal.search.understanding import understand
 from portal.timeutil import today
 
 SORTS = ("relevance", "capacity", "name", "recent")
@@ -30,6 +32,7 @@ class SearchParams:
     page: int = 1
     per_page: int = 20
     snippets: bool = True
+    as_typed: bool = False  # search the words exactly as typed, without spelling corrections
 
 
 @dataclass
@@ -50,6 +53,12 @@ class SearchResult:
     # The hits' cards (public firms only), read in this request when snippets needed their texts,
     # so the page can show them without reading them again; None when not read.
     cards: dict[int, FirmCard] | None = None
+    # The query as corrected, when words no firm wrote were corrected to find these results.
+    corrected_query: str | None = None
+    # The query's words the best results lack, when no firm has them all.
+    dropped_terms: list[str] = field(default_factory=list)
+    complete: int | None = None  # how many firms cover every part of the query (None without words)
+    offered: list[tuple[str, str]] = field(default_factory=list)  # (facet, value) the words name
 
     @property
     def pages(self) -> int:
@@ -69,8 +78,13 @@ def _filters(facts: IndexFacts, params: SearchParams, day) -> int:
     return allowed
 
 
+@timed(SEARCH_SECONDS)
 def search(params: SearchParams) -> SearchResult:
-    """Public firms matching the words and filters, in the order asked, one page of them."""
+    """Public firms matching the words and filters, in the order asked, one page of them.
+
+    Plain words rank firms by how much of the query they cover (see understanding.py); a query
+    written with quotes or AND/OR/NOT keeps its exact meaning, every term required.
+    """
     per_page = max(1, min(params.per_page, MAX_PER_PAGE))
     page = max(1, params.page)
     catch_up()
@@ -78,30 +92,50 @@ def search(params: SearchParams) -> SearchResult:
     searcher = store.searcher()
     facts, terms = store.facts(searcher)
     day = today()
-    words = parse(params.q, thesaurus(), indexed_phrases(searcher)) if params.q else None
-    found = _filters(facts, params, day)
-    if words is not None and found:
-        found &= matches(words, terms, searcher, facts.live)
+    allowed = _filters(facts, params, day)
     sort = params.sort if params.sort in SORTS else "relevance"
-    if words is None and sort == "relevance":
-        sort = "name"
     start = (page - 1) * per_page
-    if sort == "relevance":
-        ranked = top(words, found, terms, start + per_page)[start:]
+    text = params.q.strip()
+    understood, strict, matched = None, None, None
+    if text and has_syntax(text):
+        strict = parse(text, thesaurus(), indexed_phrases(searcher))
+    elif text:
+        understood = _understand(text, store, searcher, facts, terms, correct=not params.as_typed)
+        matched = [part_match(part, facts, terms, searcher, day) for part in understood.parts]
+    if strict is None and matched is None:
+        found = allowed
+        sort = "name" if sort == "relevance" else sort
+    elif strict is not None:
+        found = allowed & matches(strict, terms, searcher, facts.live) if allowed else 0
+    else:
+        found = allowed & union(matched)
+    complete, dropped = None, []
+    if sort == "relevance" and strict is not None:
+        ranked = top(strict, found, terms, start + per_page)[start:]
+    elif sort == "relevance":
+        ranking = covering_top(matched, found, start + per_page, terms)
+        ranked, complete = ranking.best[start:], ranking.complete
+        dropped = [part.typed for part, lacking in zip(understood.parts, ranking.lacking, strict=True) if lacking]
     else:
         ranked = [(doc, None) for doc in facts.page_in_order(found, sort, params.category, start, per_page)]
-    cards = None
+        if matched is not None:
+            ranking = covering_top(matched, found, 1)
+            complete = ranking.complete
+            dropped = [part.typed for part, lacking in zip(understood.parts, ranking.lacking, strict=True) if lacking]
     hits = [
         Hit(firm_id=facts.firm_ids[doc], score=round(score, 4) if score is not None else None) for doc, score in ranked
     ]
-    if params.snippets and words is not None and hits:
-        phrases = indexed_phrases(searcher)
+    cards = None
+    if params.snippets and hits and (strict is not None or matched):
+        words = query_terms(strict) if strict is not None else highlight_terms(understood.parts)
         cards = public_cards([hit.firm_id for hit in hits], day)
         for hit in hits:
             if hit.firm_id in cards:
-                hit.snippet = snippet(cards[hit.firm_id].texts, words, phrases)
+                hit.snippet = snippet(cards[hit.firm_id].texts, words, indexed_phrases(searcher))
     total = found.bit_count()
-    hint = suggestion(params.q, *vocabulary(store.current_path())) if params.q and not total else None
+    hint = None
+    if text and not total and (understood is None or understood.corrected is None):
+        hint = suggestion(text, *vocabulary(store.current_path()))
     return SearchResult(
         hits=hits,
         total=total,
@@ -110,11 +144,39 @@ def search(params: SearchParams) -> SearchResult:
         facets=facts.facet_counts(found, params.category, day),
         suggestion=hint,
         cards=cards,
+        corrected_query=understood.corrected if understood and total else None,
+        dropped_terms=dropped if total else [],
+        complete=complete,
+        offered=_offered(understood, params) if understood else [],
     )
 
 
+def _understand(text: str, store, searcher, facts: IndexFacts, terms, correct: bool = True):
+    """The parts of a query, with words no firm wrote corrected when `correct`."""
+    words, known = vocabulary(store.current_path())
+
+    def from_index(word: str) -> str | None:
+        return index_corrector(store.current_path(), words).correction(word)
+
+    return understand(
+        text,
+        thesaurus(),
+        lexicon(),
+        in_index=lambda term: bool(terms.term_bits(term) & facts.live),
+        correct_from_index=from_index,
+        correct=correct,
+    )
+
+
+def _offered(understood, params: SearchParams) -> list[tuple[str, str]]:
+    """Filters the query's words name (a certificate, a province, a component) not already chosen."""
+    chosen = {("category", params.category), ("province", params.province), ("certification", params.certification)}
+    return list(dict.fromkeys(p.facet for p in understood.parts if p.facet and p.facet not in chosen))
+
+
 def matching_firm_ids(q: str, category: str | None = None) -> set[int]:
-    """Ids of every public firm whose text matches `q` (thesaurus included), optionally in a category.
+    """Ids of every public firm whose own words (thesaurus, stated values and ranges included)
+    offer everything `q` asks for, optionally in a category.
 
     Matching uses it to learn which firms offer a need's specification features, in their own words.
     """
@@ -122,12 +184,24 @@ def matching_firm_ids(q: str, category: str | None = None) -> set[int]:
     store = open_store()
     searcher = store.searcher()
     facts, terms = store.facts(searcher)
-    words = parse(q, thesaurus(), indexed_phrases(searcher))
-    if words is None:
-        return set()
-    found = facts.live & (facts.having("category", category) if category else facts.live)
-    found &= matches(words, terms, searcher, facts.live)
+    found = facts.having("category", category) if category else facts.live
+    found &= _offering(q, store, searcher, facts, terms, today())
     return {facts.firm_ids[doc] for doc in iter_bits(found)}
+
+
+def _offering(q: str, store, searcher, facts: IndexFacts, terms, day) -> int:
+    """The documents meeting every part of `q` that counts (words any supplier says aside)."""
+    text = q.strip()
+    if not text:
+        return 0
+    if has_syntax(text):
+        node = parse(text, thesaurus(), indexed_phrases(searcher))
+        return matches(node, terms, searcher, facts.live) if node is not None else 0
+    understood = _understand(text, store, searcher, facts, terms, correct=False)
+    found = facts.live
+    for part in understood.required:
+        found &= part_match(part, facts, terms, searcher, day).bits
+    return found if understood.parts else 0
 
 
 class Candidate(NamedTuple):
@@ -175,12 +249,10 @@ def need_candidates(
         qualified &= ~bits
     near = _fewest_missed(facts, in_category & ~qualified, lacking, category, quantity, near_limit)
     offered: dict[int, tuple[str, ...]] = {}
-    phrases = indexed_phrases(searcher)
     for feature in features:
-        words = parse(feature, thesaurus(), phrases)
-        if words is None or not qualified:
-            continue
-        for doc in iter_bits(qualified & matches(words, terms, searcher, facts.live)):
+        if not qualified:
+            break
+        for doc in iter_bits(qualified & _offering(feature, store, searcher, facts, terms, day)):
             firm_id = facts.firm_ids[doc]
             offered[firm_id] = (*offered.get(firm_id, ()), feature)
     local = members(facts.having("province", province) if province else 0, facts.size)

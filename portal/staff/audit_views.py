@@ -6,13 +6,17 @@ import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from itertools import islice
 
 from flask import Response, render_template, request, stream_with_context
+from flask_babel import gettext
 from sqlalchemy import or_, select
 
 from portal.access import staff_required
 from portal.audit.models import AuditEntry
+from portal.audit.sealing import SEALED, ReadableEntry, readable
 from portal.extensions import db
+from portal.input_guard import row_id
 from portal.staff.imports import FORMULA_STARTS
 from portal.staff.views import bp
 from portal.suppliers.merging import history_firm_ids
@@ -35,13 +39,6 @@ CSV_COLUMNS = (
 )
 
 
-def _day(text: str | None) -> date | None:
-    try:
-        return date.fromisoformat(text) if text else None
-    except ValueError:
-        return None
-
-
 @dataclass(frozen=True)
 class AuditFilters:
     """The trail's filters, read once from the query string, shared by the page and the CSV."""
@@ -58,16 +55,16 @@ class AuditFilters:
             firm=args.get("firm", "").strip(),
             user=args.get("user", "").strip(),
             action=args.get("action", "").strip(),
-            date_from=_day(args.get("from")),
-            date_to=_day(args.get("to")),
+            date_from=args.get("from", type=date.fromisoformat),
+            date_to=args.get("to", type=date.fromisoformat),
         )
 
     def query(self):
         """Newest first. The firm is an id or part of its legal or trade name; the user part of an e-mail."""
         query = select(AuditEntry)
-        if self.firm.isdigit():
+        if (firm_id := row_id(self.firm)) is not None:
             # A firm's history includes that of the duplicates merged into it.
-            query = query.where(AuditEntry.firm_id.in_(history_firm_ids(int(self.firm))))
+            query = query.where(AuditEntry.firm_id.in_(history_firm_ids(firm_id)))
         elif self.firm:
             pattern = f"%{self.firm}%"
             firm_ids = select(Firm.id).where(or_(Firm.legal_name.ilike(pattern), Firm.trade_name.ilike(pattern)))
@@ -109,7 +106,15 @@ def audit_trail():
     filters = AuditFilters.from_args(request.args)
     page = db.paginate(filters.query(), page=request.args.get("page", 1, type=int), per_page=PER_PAGE, error_out=False)
     actions = db.session.scalars(select(AuditEntry.action).distinct().order_by(AuditEntry.action)).all()
-    return render_template("staff/audit.html", page=page, filters=filters, actions=actions, changes=changes)
+    return render_template(
+        "staff/audit.html",
+        page=page,
+        entries=readable(page.items),
+        filters=filters,
+        actions=actions,
+        changes=changes,
+        sealed=SEALED,
+    )
 
 
 def _cell(value) -> str:
@@ -122,31 +127,34 @@ def _json(value) -> str:
     return "" if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
 
 
+def _csv_row(entry: ReadableEntry) -> list:
+    sealed = gettext(SEALED, need=entry.sealed_need_id) if entry.sealed_need_id is not None else None
+    return [
+        entry.sequence,
+        as_utc(entry.at).isoformat(),
+        _cell(entry.actor_label),
+        entry.action,
+        entry.subject_type,
+        "" if entry.subject_id is None else entry.subject_id,
+        "" if entry.firm_id is None else entry.firm_id,
+        sealed or _json(entry.before),
+        sealed or _json(entry.after),
+        sealed or _cell(entry.note),
+        entry.entry_hash,
+    ]
+
+
 def csv_chunks(query, rows_per_chunk: int = 500) -> Iterator[str]:
     """The entries as CSV text in pieces, so a long trail streams instead of sitting in memory."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)
-    for number, entry in enumerate(db.session.scalars(query.execution_options(yield_per=rows_per_chunk)), 1):
-        writer.writerow(
-            [
-                entry.sequence,
-                as_utc(entry.at).isoformat(),
-                _cell(entry.actor_label),
-                entry.action,
-                entry.subject_type,
-                "" if entry.subject_id is None else entry.subject_id,
-                "" if entry.firm_id is None else entry.firm_id,
-                _json(entry.before),
-                _json(entry.after),
-                _cell(entry.note),
-                entry.entry_hash,
-            ]
-        )
-        if number % rows_per_chunk == 0:
-            yield buffer.getvalue()
-            buffer.seek(0)
-            buffer.truncate()
+    rows = db.session.scalars(query.execution_options(yield_per=rows_per_chunk))
+    while batch := list(islice(rows, rows_per_chunk)):
+        writer.writerows(_csv_row(entry) for entry in readable(batch))
+        yield buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
     yield buffer.getvalue()
 
 

@@ -10,8 +10,11 @@ database gives the same public listings:
 - Profile cells (province, description, employees, export markets, e-mail, website) replace the
   firm's values; an empty cell clears the value.
 - Imports add and update, never delete: a category not yet listed becomes a capability (the first
-  category is the main line) with the row's capacity (unit "units") and processes. The capacity
-  updates the first category's capability; processes the firm lacks are added to it.
+  category is the main line) with the row's capacity and processes. The capacity updates the
+  first category's capability; processes the firm lacks are added to it. The format counts
+  capacity in "units": that is the category's unit that spelling stands for (pieces for chargers,
+  boards for PCB assembly); where it could be several (cells or packs of batteries) the capability
+  gets no unit, is named in the report's warnings and counted apart until one is chosen.
 - A certification is matched by type (the one with that expiry date, else the newest one not
   rejected): its expiry date is updated, or a new certificate is added.
 - Only a staff import honours `verified=yes`: the listing is verified, its certificates in the row
@@ -32,7 +35,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, select, text
+from sqlalchemy import func, null, select, text
 from sqlalchemy.exc import DataError, IntegrityError, SQLAlchemyError
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.exc import StaleDataError
@@ -42,6 +45,7 @@ from portal.extensions import db
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, slugify
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import unit_of_spelling, units_of
 from portal.timeutil import utcnow
 
 COLUMNS = (
@@ -204,10 +208,26 @@ def parse_rows(source, taxonomy: Taxonomy | None = None) -> ParsedFile:
                 earlier = first_line.setdefault(row.key, line)
                 if earlier != line:
                     row = RowProblem(line, (f"the same firm (name and city) as line {earlier}; keep one of the lines",))
+                else:
+                    parsed.warnings += _units_to_choose(line, row)
             (parsed.rows if isinstance(row, SupplierRow) else parsed.refused).append(row)
     except csv.Error as error:
         raise FileRefused(f"The file is not valid CSV near line {records.line_num}: {error}.") from None
     return parsed
+
+
+OLD_FORMAT_UNIT = "units"  # what capacity_units_per_month counts in
+
+
+def _units_to_choose(line: int, row: SupplierRow) -> list[str]:
+    """A warning for each category of the row in which "units" could mean more than one unit."""
+    return [
+        f"line {line}: {slug} is counted in {' or '.join(u.slug for u in units_of(slug))}, and 'units' could be any "
+        "of them; a new capability gets no unit and is counted apart until one is chosen "
+        "(flask taxonomy check-units lists it)"
+        for slug in row.categories
+        if unit_of_spelling(slug, OLD_FORMAT_UNIT) is None
+    ]
 
 
 def _read_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
@@ -571,7 +591,7 @@ class _Importer:
                 capability = existing[slug] = Capability(
                     category_slug=slug,
                     monthly_capacity=row.capacity or 0,
-                    capacity_unit="units",
+                    capacity_unit=unit_of_spelling(slug, OLD_FORMAT_UNIT) or null(),
                     is_main_line=position == 0,
                     review_status=new_status,
                     processes=list(processes),

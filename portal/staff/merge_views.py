@@ -8,6 +8,7 @@ from flask_login import current_user
 from portal.access import staff_required
 from portal.extensions import db
 from portal.forms import ConfirmForm
+from portal.input_guard import row_id
 from portal.staff.views import bp
 from portal.suppliers import merging
 from portal.suppliers.models import Firm, FirmMerge
@@ -41,8 +42,8 @@ def choose_duplicate(firm_id):
     kept = _firm(firm_id)
     other = request.args.get("other", "").strip().lstrip("#")
     if other:
-        if other.isdigit() and db.session.get(Firm, int(other)) is not None:
-            return redirect(url_for("staff.compare_duplicate", firm_id=kept.id, other_id=int(other)))
+        if (other_id := row_id(other)) is not None and db.session.get(Firm, other_id) is not None:
+            return redirect(url_for("staff.compare_duplicate", firm_id=kept.id, other_id=other_id))
         flash(_("No listing has the number %(number)s.", number=other), "danger")
     return render_template("staff/merge_choose.html", firm=kept, suggestions=merging.possible_duplicates(kept))
 

@@ -11,13 +11,14 @@ from portal.accounts import service as accounts
 from portal.accounts.forms import StaffInviteForm
 from portal.accounts.models import Role, User
 from portal.extensions import db
+from portal.forms import ConfirmForm
 from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers import lifecycle
 from portal.suppliers import service as suppliers_service
 from portal.suppliers.forms import FirmProfileForm
 from portal.suppliers.lifecycle import REASON_FIELDS
-from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus
+from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -52,7 +53,27 @@ def people():
             )
             return redirect(url_for("staff.people"))
     staff = db.session.scalars(select(User).where(User.role == Role.STAFF).order_by(User.full_name)).all()
-    return render_template("staff/people.html", form=form, staff=staff)
+    return render_template("staff/people.html", form=form, staff=staff, confirm=ConfirmForm())
+
+
+@bp.post("/people/<int:user_id>/deactivate")
+@staff_required
+def deactivate_account(user_id):
+    """Close an account: it cannot sign in again, and its sessions and API tokens end at once."""
+    user = db.session.get(User, user_id)
+    if user is None:
+        abort(404)
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        accounts.deactivate(user, by=current_user)
+    except accounts.AccountError as error:
+        flash(str(error), "danger")
+    else:
+        flash(
+            _("%(name)s can no longer sign in; every session of the account has ended.", name=user.full_name), "success"
+        )
+    return redirect(url_for("staff.people"))
 
 
 # --- listings ------------------------------------------------------------------------------------
@@ -93,14 +114,21 @@ def add_firm():
 def review_firm(firm_id):
     """Everything about one listing, with the actions a reviewer can take."""
     firm = db.session.get(Firm, firm_id) or abort(404)
-    return render_template(
+    return _review_page(firm)
+
+
+def _review_page(firm: Firm, item_error: tuple[str, int, str, str] | None = None, status: int = 200):
+    """The review page; `item_error` is (kind, item id, message, the words typed) for a refused item decision."""
+    page = render_template(
         "staff/firm_review.html",
         firm=firm,
         actions=lifecycle.allowed_actions(firm),
         form=ReviewDecisionForm(version=firm.version),
         reason_fields=REASON_FIELDS,
         next_item=queue.next_item(after_firm_id=firm.id),
+        item_error=item_error,
     )
+    return page, status
 
 
 @bp.post("/firms/<int:firm_id>/<any(verify, request_changes, reject, suspend, reinstate):action>")
@@ -163,9 +191,13 @@ def review_item(kind, item_id):
         try:
             review(item, current_user, approve, form.reason.data or "")
         except lifecycle.TransitionRefused as error:
+            db.session.rollback()
+            if item.review_status == ReviewStatus.PENDING or getattr(item, "proposed", None) is not None:
+                # Still undecided: the message goes next to the field, with what the reviewer typed.
+                return _review_page(item.firm, (kind, item.id, str(error), form.reason.data or ""), 422)
             flash(str(error), "danger")
-        else:
-            flash(_("Verified.") if approve else _("Rejected."), "success")
+            return redirect(url_for("staff.review_firm", firm_id=item.firm_id, _anchor=kind))
+        flash(_("Verified.") if approve else _("Rejected."), "success")
     return redirect(url_for("staff.review_firm", firm_id=item.firm_id, _anchor=kind))
 
 

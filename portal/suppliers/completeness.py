@@ -1,9 +1,13 @@
-"""What a listing still lacks, each with why it matters to the brands searching for it."""
+"""What a listing still lacks, each with why it matters to the brands searching for it.
+
+Where staff decided about a part, the check says what the decision asks for (never "upload the
+certificate" beside a certificate EDB verified, nor silence beside one it rejected)."""
 
 from dataclasses import dataclass
 
 from portal.i18n import Phrase
-from portal.suppliers.models import Firm
+from portal.suppliers.decisions import NEXT_STEPS
+from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
 
 
 @dataclass(frozen=True)
@@ -55,6 +59,10 @@ def completeness(firm: Firm) -> list[Check]:
     ]
     for capability in firm.capabilities:
         name = capability.category.label
+        if capability.review_status == ReviewStatus.REJECTED:
+            checks.append(
+                _rejected(capability, Phrase("Correct or remove the capability %(name)s EDB did not accept", name=name))
+            )
         checks.append(
             Check(
                 bool(capability.processes),
@@ -93,14 +101,20 @@ def completeness(firm: Firm) -> list[Check]:
                 "certificates",
             )
         )
-        checks.append(
-            Check(
-                bool(certificate.evidence_path),
-                Phrase("Upload the %(name)s certificate", name=name),
-                Phrase("EDB verifies %(name)s from the document; until then it does not count.", name=name),
-                "certificates",
+        if certificate.review_status == ReviewStatus.REJECTED:
+            checks.append(
+                _rejected(certificate, Phrase("Correct the %(name)s certificate EDB did not accept", name=name))
             )
-        )
+        else:
+            # A certificate EDB verified (from a document or the issuing body's register) needs no upload.
+            checks.append(
+                Check(
+                    bool(certificate.evidence_path) or certificate.review_status == ReviewStatus.VERIFIED,
+                    Phrase("Upload the %(name)s certificate", name=name),
+                    Phrase("EDB verifies %(name)s from the document; until then it does not count.", name=name),
+                    "certificates",
+                )
+            )
     checks.append(
         Check(
             bool(firm.logo_path),
@@ -118,6 +132,15 @@ def completeness(firm: Firm) -> list[Check]:
         )
     )
     return checks
+
+
+def _rejected(item: Capability | Certificate, label: str) -> Check:
+    """The check for a capability or certificate EDB rejected: its reason and what to do next."""
+    kind, anchor = ("capability", "capabilities") if isinstance(item, Capability) else ("certificate", "certificates")
+    next_step = Phrase(NEXT_STEPS[f"{kind}.rejected"])
+    if item.review_note:
+        return Check(False, label, Phrase("EDB: %(note)s %(next_step)s", note=item.review_note, next_step=next_step), anchor)
+    return Check(False, label, next_step, anchor)
 
 
 def completeness_score(checks: list[Check]) -> int:

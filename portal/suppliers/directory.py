@@ -69,6 +69,7 @@ def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchPara
         sort=sort,
         page=_whole_number(args.get("page"), "page", problems, minimum=1) or 1,
         per_page=per_page,
+        as_typed=args.get("as_typed") in ("1", "true"),
     )
     return params, problems
 

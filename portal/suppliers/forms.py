@@ -32,13 +32,22 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.suppliers.models import PROFILE_FIELDS, MemberRole
 from portal.taxonomy import category_choices, certification_choices, process_choices, province_choices
+from portal.taxonomy.units import MAX_BOARD_AREA_MM2, takes_board_area
 from portal.timeutil import today
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS
-from portal.validators import LaterThan, NotInFuture, Upload, choices, comma_list, strip_filter
+from portal.validators import (
+    LaterThan,
+    NotInFuture,
+    UnitOfCategory,
+    Upload,
+    choices,
+    comma_list,
+    offer_units,
+    strip_filter,
+)
 
 # Quantities are 32-bit integers in PostgreSQL; two billion a month is beyond any line.
 MAX_QUANTITY = 2_000_000_000
-CAPACITY_UNITS = ("units", "pieces", "sets", "boards", "panels", "square metres", "metres", "kilograms")
 NTN_PATTERN = r"^(\d{7})-?(\d)$"
 
 
@@ -153,7 +162,29 @@ class CapabilityForm(FlaskForm):
             NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a capacity of 1 or more.")),
         ],
     )
-    capacity_unit = SelectField(_l("Unit"), choices=choices((u, u) for u in CAPACITY_UNITS))
+    capacity_unit = SelectField(
+        _l("Unit"),
+        validators=[DataRequired(_l("Choose the unit the capacity is counted in.")), UnitOfCategory()],
+        description=_l("Each category lists its own units; capacity is only added to capacity in the same unit."),
+    )
+    board_area_mm2 = IntegerField(
+        _l("Area of one board (mm²)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=MAX_BOARD_AREA_MM2, message=_l("Enter an area from 1 to 1,000,000 mm².")),
+        ],
+        description=_l(
+            "Bare and flexible circuits only: with it, your m² of panel also count as boards (and boards as m²)."
+        ),
+    )
+    employees = IntegerField(
+        _l("People working on this category"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=500000, message=_l("Enter the number of people (1 or more).")),
+        ],
+        description=_l("Optional. Without it, the firm's whole headcount counts in its main line."),
+    )
     min_order_quantity = IntegerField(
         _l("Minimum order quantity"),
         validators=[Optional(), NumberRange(min=1, max=MAX_QUANTITY, message=_l("Enter a quantity of 1 or more."))],
@@ -172,9 +203,14 @@ class CapabilityForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category.choices = choices(category_choices(), blank=_l("Choose…"))
         self.processes.choices = choices(process_choices())
+        offer_units(self.capacity_unit)
+
+    def validate_board_area_mm2(self, field):
+        if field.data is not None and self.category.data and not takes_board_area(self.category.data):
+            raise ValidationError(_l("Only categories counted both in boards and in m² of panel take a board area."))
 
     def capability_data(self) -> dict:
-        numbers = ("monthly_capacity", "min_order_quantity", "lead_time_days")
+        numbers = ("monthly_capacity", "board_area_mm2", "employees", "min_order_quantity", "lead_time_days")
         texts = ("capacity_unit", "equipment", "materials", "notes")
         return {
             "category_slug": self.category.data,

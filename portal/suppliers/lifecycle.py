@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.extensions import db
-from portal.mail import external_url, send_mail_to
+from portal.suppliers.decisions import tell_firm
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 from portal.suppliers.service import apply_capability, capability_facts
 from portal.timeutil import utcnow
@@ -39,7 +39,7 @@ def _check_version(firm: Firm, expected_version: int | None) -> None:
         )
 
 
-def _transition(firm: Firm, action: str, by, expected_version: int | None, note: str = "", **extra) -> None:
+def _transition(firm: Firm, action: str, by, expected_version: int | None, note: str = "", **extra):
     _check_version(firm, expected_version)
     sources, target = TRANSITIONS[action]
     if firm.status not in sources:
@@ -52,7 +52,7 @@ def _transition(firm: Firm, action: str, by, expected_version: int | None, note:
         )
     before = {"status": firm.status}
     firm.status = target
-    audit.record(
+    return audit.record(
         f"firm.{action}", firm, actor=by, before=before, after={"status": target, **extra}, note=note, firm_id=firm.id
     )
 
@@ -87,34 +87,20 @@ REASON_FIELDS = [
     ("certificates", _l("Certificates")),
     ("other", _l("Anything else")),
 ]
-
-
-def _notify_firm(firm: Firm, subject, body, kind: str) -> None:
-    """E-mail each of the firm's people, in their own language, with the link to the listing."""
-    link = external_url("suppliers.manage", firm_id=firm.id)
-
-    def text():
-        written = body() if callable(body) else str(body)
-        return written + "\n\n" + _("Your listing: %(link)s", link=link) + "\n"
-
-    for member in firm.members:
-        send_mail_to(member.user, subject, text, kind=kind)
-
-
 def verify(firm: Firm, by, expected_version: int | None = None) -> None:
     """Publish the listing; the capabilities the reviewer saw with it are verified too."""
-    _transition(firm, "verify", by, expected_version)
+    entry = _transition(firm, "verify", by, expected_version)
     now = utcnow()
     firm.verified_at = now
     firm.review_reasons = {}
     for capability in firm.capabilities:
         if capability.review_status == ReviewStatus.PENDING:
             capability.review_status = ReviewStatus.VERIFIED
-    _notify_firm(
+    tell_firm(
         firm,
+        "listing.verified",
+        f"firm:{firm.id}:verified:{entry.sequence}",
         _l("%(firm)s is verified", firm=firm.display_name),
-        _l("EDB staff verified your listing; brands can now find it in the directory."),
-        "listing_verified",
     )
     db.session.commit()
 
@@ -123,19 +109,19 @@ def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: i
     reasons = {field: text.strip() for field, text in reasons.items() if text and text.strip()}
     if not reasons:
         raise TransitionRefused(_("Say what should change for at least one field."))
-    _transition(firm, "request_changes", by, expected_version, reasons=reasons)
+    entry = _transition(firm, "request_changes", by, expected_version, reasons=reasons)
     firm.review_reasons = reasons
     labels = dict(REASON_FIELDS)
 
-    def body():
-        lines = "\n".join(f"- {labels.get(field, field)}: {text}" for field, text in reasons.items())
-        return _("EDB staff reviewed your listing and ask for these changes before verifying it:") + "\n\n" + lines
+    def lines() -> str:
+        return "; ".join(f"{labels.get(field, field)}: {text}" for field, text in reasons.items())
 
-    _notify_firm(
+    tell_firm(
         firm,
+        "listing.changes_requested",
+        f"firm:{firm.id}:changes_requested:{entry.sequence}",
         _l("Changes requested for %(firm)s", firm=firm.display_name),
-        body,
-        "listing_changes_requested",
+        lines,
     )
     db.session.commit()
 
@@ -143,13 +129,14 @@ def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: i
 def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
     if not reason.strip():
         raise TransitionRefused(_("Give the reason for rejecting the listing."))
-    _transition(firm, "reject", by, expected_version, note=reason.strip())
+    entry = _transition(firm, "reject", by, expected_version, note=reason.strip())
     firm.review_reasons = {"listing": reason.strip()}
-    _notify_firm(
+    tell_firm(
         firm,
+        "listing.rejected",
+        f"firm:{firm.id}:rejected:{entry.sequence}",
         _l("%(firm)s was not accepted", firm=firm.display_name),
-        lambda: _("EDB staff did not accept your listing:") + "\n\n" + reason.strip(),
-        "listing_rejected",
+        reason.strip(),
     )
     db.session.commit()
 
@@ -162,7 +149,7 @@ def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) ->
     if not reason.strip():
         raise TransitionRefused(_("Give the reason for suspending the listing."))
     firm.suspended, firm.suspension_reason = True, reason.strip()
-    audit.record(
+    entry = audit.record(
         "firm.suspended",
         firm,
         actor=by,
@@ -171,11 +158,12 @@ def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) ->
         note=reason.strip(),
         firm_id=firm.id,
     )
-    _notify_firm(
+    tell_firm(
         firm,
+        "listing.suspended",
+        f"firm:{firm.id}:suspended:{entry.sequence}",
         _l("%(firm)s is suspended", firm=firm.display_name),
-        lambda: _("EDB staff suspended your listing:") + "\n\n" + reason.strip(),
-        "listing_suspended",
+        reason.strip(),
     )
     db.session.commit()
 
@@ -187,7 +175,7 @@ def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) 
     if not reason.strip():
         raise TransitionRefused(_("Give the reason for reinstating the listing."))
     firm.suspended, firm.suspension_reason = False, None
-    audit.record(
+    entry = audit.record(
         "firm.reinstated",
         firm,
         actor=by,
@@ -196,6 +184,10 @@ def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) 
         note=reason.strip(),
         firm_id=firm.id,
     )
+    tell_firm(
+        firm, "listing.reinstated", f"firm:{firm.id}:reinstated:{entry.sequence}", _l("%(firm)s is public again", firm=firm.display_name),
+        reason.strip(),
+    )  # fmt: skip
     db.session.commit()
 
 
@@ -223,16 +215,21 @@ def review_profile_changes(firm: Firm, by, approve: bool, expected_version: int 
 
 def review_capability(capability: Capability, by, approve: bool, reason: str = "") -> None:
     """Verify or reject a new capability, or apply or discard the edit waiting on a verified one."""
+    reason = (reason or "").strip()
     before = capability_facts(capability)
-    if capability.proposed is not None:
+    was_edit = capability.proposed is not None
+    if not was_edit and capability.review_status != ReviewStatus.PENDING:
+        raise TransitionRefused(_("This capability has nothing waiting for review."))
+    if not approve and not reason:
+        raise TransitionRefused(_("Give the reason for rejecting the capability; the firm will read it."))
+    if was_edit:
         if approve:
             apply_capability(capability, capability.proposed)
         capability.proposed = None
-    elif capability.review_status == ReviewStatus.PENDING:
-        capability.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
     else:
-        raise TransitionRefused(_("This capability has nothing waiting for review."))
-    audit.record(
+        capability.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
+    capability.review_note = reason
+    entry = audit.record(
         "capability.verified" if approve else "capability.rejected",
         capability,
         actor=by,
@@ -240,41 +237,62 @@ def review_capability(capability: Capability, by, approve: bool, reason: str = "
         after=capability_facts(capability),
         note=reason,
     )
+    if not approve:
+        category = capability.category
+        if was_edit:
+            event = "capability.change_declined"
+
+            def subject() -> str:
+                return _("Your change to %(name)s was not accepted", name=category.label)
+        else:
+            event = "capability.rejected"
+
+            def subject() -> str:
+                return _("Capability %(name)s not accepted", name=category.label)
+
+        tell_firm(
+            capability.firm, event, f"capability:{capability.id}:{entry.sequence}", subject, reason, "capabilities"
+        )
     db.session.commit()
 
 
 def review_certificate(certificate: Certificate, by, approve: bool, reason: str = "") -> None:
-    """Staff's verdict after looking at the evidence; only verified certificates ever count."""
+    """Staff's verdict after looking at the evidence; only verified certificates ever count.
+
+    Verifying one that has no evidence file needs a note of how it was checked, kept in the audit."""
+    reason = (reason or "").strip()
     if certificate.review_status != ReviewStatus.PENDING:
         raise TransitionRefused(
             _("This certificate was already decided (perhaps by another reviewer); nothing was changed.")
         )
-    if not approve and not reason.strip():
-        raise TransitionRefused(_("Give the reason for rejecting the certificate."))
+    if not approve and not reason:
+        raise TransitionRefused(_("Give the reason for rejecting the certificate; the firm will read it."))
+    if approve and not certificate.evidence_path and not reason:
+        raise TransitionRefused(
+            _(
+                "There is no evidence file: say how the certificate was checked "
+                "(e.g. with the issuing body's register) before verifying it."
+            )
+        )
     before = {"review_status": certificate.review_status}
     certificate.review_status = ReviewStatus.VERIFIED if approve else ReviewStatus.REJECTED
     certificate.verified_at = utcnow() if approve else None
-    audit.record(
+    certificate.review_note = reason
+    entry = audit.record(
         "certificate.verified" if approve else "certificate.rejected",
         certificate,
         actor=by,
         before=before,
-        after={"review_status": certificate.review_status},
-        note=reason.strip(),
+        after={"review_status": certificate.review_status, "evidence": certificate.evidence_filename},
+        note=reason,
     )
     if not approve:
-        _notify_firm(
+        tell_firm(
             certificate.firm,
-            _l("Certificate %(type)s not accepted", type=certificate.type.name),
-            lambda: (
-                _(
-                    "EDB staff did not accept the %(type)s certificate %(number)s:",
-                    type=certificate.type.name,
-                    number=certificate.number,
-                )
-                + "\n\n"
-                + reason.strip()
-            ),
-            "certificate_rejected",
+            "certificate.rejected",
+            f"certificate:{certificate.id}:{entry.sequence}",
+            _l("Certificate %(type)s %(number)s not accepted", type=certificate.type.name, number=certificate.number),
+            reason,
+            "certificates",
         )
     db.session.commit()

@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from portal.extensions import db, enum_type
 from portal.suppliers.rules import certificate_counts
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import usual_unit_of_row
 from portal.timeutil import today, utcnow
 
 # A verified firm's identity fields change only after review; the others apply at once (and are logged).
@@ -189,7 +190,13 @@ class Capability(db.Model):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
     category_slug: Mapped[str] = mapped_column(ForeignKey("component_category.slug"), index=True)
     monthly_capacity: Mapped[int] = mapped_column(Integer, default=0)
-    capacity_unit: Mapped[str] = mapped_column(String(30), default="units")
+    # One of the category's units (portal.taxonomy.units); None while a unit typed before units
+    # were a list waits for the firm or staff to choose one (`flask taxonomy check-units`).
+    capacity_unit: Mapped[str | None] = mapped_column(String(30), default=usual_unit_of_row)
+    capacity_unit_as_typed: Mapped[str | None] = mapped_column(String(30))  # the old free text, when unmapped
+    # The area of one board, given by the firm: the only way its m² of panel become boards, or back.
+    board_area_mm2: Mapped[int | None] = mapped_column(Integer)
+    employees: Mapped[int | None] = mapped_column(Integer)  # people working on this category, if the firm says
     min_order_quantity: Mapped[int | None] = mapped_column(Integer)
     lead_time_days: Mapped[int | None] = mapped_column(Integer)
     equipment: Mapped[str] = mapped_column(Text, default="")
@@ -197,6 +204,8 @@ class Capability(db.Model):
     notes: Mapped[str] = mapped_column(Text, default="")
     is_main_line: Mapped[bool] = mapped_column(default=False)
     review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
+    # Staff's words with their latest decision (why it was rejected, or its edit declined), shown to the firm.
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     # An edit to a verified capability waits here for review; the public sees the verified values.
     proposed: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
@@ -224,6 +233,8 @@ class Certificate(db.Model):
     evidence_filename: Mapped[str | None] = mapped_column(String(200))
     evidence_mimetype: Mapped[str | None] = mapped_column(String(60))
     review_status: Mapped[ReviewStatus] = mapped_column(enum_type(ReviewStatus), default=ReviewStatus.PENDING)
+    # Staff's words with their verdict: why it was rejected, or how it was checked without a document.
+    review_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 

@@ -36,6 +36,8 @@ from portal.timeutil import as_utc, utcnow
 CAPABILITY_FIELDS = (
     "monthly_capacity",
     "capacity_unit",
+    "board_area_mm2",
+    "employees",
     "min_order_quantity",
     "lead_time_days",
     "equipment",
@@ -228,7 +230,7 @@ def update_capability(capability: Capability, data: dict, by) -> bool:
         capability.proposed = data
     else:
         apply_capability(capability, data)
-        capability.review_status = ReviewStatus.PENDING
+        capability.review_status, capability.review_note = ReviewStatus.PENDING, ""
     audit.record(
         "capability.updated", capability, actor=by, before=before, after=data, note="held for review" if held else ""
     )
@@ -272,7 +274,7 @@ def update_certificate(certificate: Certificate, data: dict, evidence: tuple[byt
     after = {**audit.snapshot(certificate, CERTIFICATE_FIELDS), "evidence": certificate.evidence_filename}
     if before == after and not stored:
         return
-    certificate.review_status = ReviewStatus.PENDING
+    certificate.review_status, certificate.review_note = ReviewStatus.PENDING, ""
     certificate.verified_at = None
     try:
         audit.record("certificate.updated", certificate, actor=by, before=before, after=after)

@@ -13,6 +13,7 @@ from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
 from portal.suppliers import directory, lifecycle, service
 from portal.suppliers.completeness import completeness, completeness_score
+from portal.suppliers.decisions import NEXT_STEPS, standing_decisions
 from portal.suppliers.forms import (
     CapabilityForm,
     CertificateForm,
@@ -54,6 +55,14 @@ def directory_page():
             name: directory.facet_links(base, args, name, result.facets.get(name, {}), labels.get(name, {}))
             for name in ("category", "province", "certification", "market")
         },
+        # Filters the query's own words name ("ISO 9001", "KPK", "chargers"), one click away.
+        offered=[
+            (name, link)
+            for name, value in result.offered
+            if (count := result.facets.get(name, {}).get(value))
+            for link in directory.facet_links(base, args, name, {value: count}, labels.get(name, {}))
+        ],
+        as_typed_href=url_for("suppliers.directory_page", **{**args, "as_typed": "1", "page": 1}),
         provinces=PROVINCES,
     )
 
@@ -156,6 +165,8 @@ def manage(firm_id):
         firm=firm,
         checks=checks,
         score=completeness_score(checks),
+        decisions=standing_decisions(firm),
+        next_steps=NEXT_STEPS,
         problems=lifecycle.submission_problems(firm),
         can_submit="submit" in lifecycle.allowed_actions(firm),
         is_owner=service.can_manage_members(firm, current_user),

@@ -1,7 +1,8 @@
 """Component categories, processes and certifications: the project's copy of the domain data.
 
 The CSV files in `data/` are the source; `sync_taxonomy()` writes them to the database, where
-the rest of the code reads them (and staff may change a category's phase).
+the rest of the code reads them (and staff may change a category's phase). Units of supply are
+read from the CSV files alone (`portal.taxonomy.units`): staff never change them.
 """
 
 import csv
@@ -48,6 +49,10 @@ def process_rows():
 
 def certification_rows():
     return _rows("certifications.csv")
+
+
+def unit_rows():
+    return _rows("units.csv")
 
 
 def sync_taxonomy(session=None) -> None:

@@ -10,14 +10,18 @@
   function readTable(table) {
     var headers = Array.prototype.slice.call(table.querySelectorAll("thead th"));
     var series = [];
+    var unitColumn = -1;
     headers.forEach(function (th, index) {
       if (th.hasAttribute("data-series")) { series.push({ index: index, label: th.textContent.trim(), data: [] }); }
+      if (th.hasAttribute("data-label-unit")) { unitColumn = index; }
     });
     var labels = [];
     table.querySelectorAll("tbody tr").forEach(function (row) {
       var cells = row.children;
       if (cells.length !== headers.length) { return; }  // the "nothing to show" row
-      labels.push(cells[0].textContent.trim());
+      var label = cells[0].textContent.trim();
+      if (unitColumn >= 0) { label += " (" + cells[unitColumn].textContent.trim() + ")"; }
+      labels.push(label);
       series.forEach(function (s) {
         var raw = cells[s.index].getAttribute("data-value");
         s.data.push(raw === null || raw === "" ? null : Number(raw));
@@ -54,6 +58,8 @@
     if (canvas.getAttribute("data-scale") === "logarithmic") {
       valueAxis = { type: "logarithmic", ticks: { callback: powersOfTen } };
     }
+    var axisTitle = canvas.getAttribute("data-axis");
+    if (axisTitle) { valueAxis.title = { display: true, text: axisTitle }; }
     var funnel = kind === "funnel";
     var scales = funnel ? { x: valueAxis } : { y: valueAxis };
     new Chart(canvas, {

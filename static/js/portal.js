@@ -30,3 +30,22 @@ document.querySelectorAll("form[data-confirm]").forEach(function (form) {
 document.querySelectorAll("[data-width]").forEach(function (bar) {
   bar.style.width = bar.getAttribute("data-width") + "%";
 });
+
+// Unit selects offer only the units of the component category chosen in the same form.
+document.querySelectorAll("select[data-units-by-category]").forEach(function (select) {
+  var byCategory = JSON.parse(select.getAttribute("data-units-by-category"));
+  var category = select.form && select.form.querySelector("select[name='category']");
+  if (!category) { return; }
+  function update() {
+    var allowed = byCategory[category.value];
+    Array.prototype.forEach.call(select.options, function (option) {
+      var hide = Boolean(option.value) && Boolean(allowed) && allowed.indexOf(option.value) === -1;
+      option.hidden = hide;
+      option.disabled = hide;
+    });
+    if (allowed && select.value && allowed.indexOf(select.value) === -1) { select.value = allowed[0]; }
+    if (allowed && !select.value && allowed.length === 1) { select.value = allowed[0]; }
+  }
+  category.addEventListener("change", update);
+  update();
+});

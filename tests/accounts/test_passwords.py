@@ -108,3 +108,18 @@ def test_passwords_are_stored_hashed_with_scrypt(db):
     user = make_user("brand", email="hash@example.com")
     assert PASSWORD not in user.password_hash
     assert user.password_hash.startswith("scrypt:")
+
+
+def test_reset_requests_send_at_most_three_mails_an_hour_to_one_account_answering_the_same(client, users, outbox):
+    answers = [client.post("/account/forgot-password", data={"email": "brand@example.com"}) for _ in range(6)]
+    assert {a.status_code for a in answers} == {302}
+    assert len(outbox("password_reset")) == 3
+
+
+def test_reset_requests_from_one_address_are_limited(app, client, users, monkeypatch):
+    monkeypatch.setitem(app.config, "PASSWORD_RESET_RATE_LIMIT", "5/hour")
+    answers = [
+        client.post("/account/forgot-password", data={"email": f"n{i}@example.com"}).status_code for i in range(7)
+    ]
+    assert answers[:5] == [302] * 5 and answers[5:] == [429, 429]
+    assert client.get("/account/forgot-password").status_code == 200  # the page itself still opens

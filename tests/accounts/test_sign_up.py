@@ -1,6 +1,8 @@
+import pytest
 from sqlalchemy import select
 
 from portal.accounts.models import Role, User
+from portal.extensions import db
 from portal.suppliers.models import Firm, FirmMember, ListingStatus, MemberRole
 
 GOOD = {
@@ -127,3 +129,32 @@ def test_every_field_missing_gives_messages_not_an_error(client, db):
         "Choose a password.",
     ):
         assert message in body
+
+
+@pytest.mark.parametrize(
+    "address",
+    [
+        "p\u0430yal@example.com",  # a Cyrillic а among Latin letters
+        "\u0440\u0430\u0440\u0430@example.com",  # only Cyrillic letters drawn like Latin ones: "papa"
+        "\uff50\uff41\uff59@example.com",  # fullwidth letters
+        "ali\u200d@example.com",  # an invisible joiner
+    ],
+)
+def test_sign_up_refuses_an_address_whose_name_part_mixes_scripts_or_looks_like_another(client, address):
+    response = client.post(
+        "/account/sign-up",
+        data={"role": "brand", "full_name": "Look Alike", "email": address, "organisation": "X",
+              "password": "correct horse battery staple 2026", "confirm": "correct horse battery staple 2026"},
+    )  # fmt: skip
+    assert response.status_code == 200
+    assert "mixes alphabets or uses characters that look like others" in response.get_data(as_text=True)
+    assert db.session.scalar(db.select(db.func.count(User.id))) == 0
+
+
+def test_sign_up_takes_an_address_written_in_one_alphabet(client):
+    response = client.post(
+        "/account/sign-up",
+        data={"role": "brand", "full_name": "Ivan", "email": "\u0438\u0432\u0430\u043d@example.ru", "organisation": "X",
+              "password": "correct horse battery staple 2026", "confirm": "correct horse battery staple 2026"},
+    )  # fmt: skip
+    assert response.status_code == 302

@@ -54,6 +54,7 @@ def test_the_contracts_paths_and_parameters_are_documented(document):
         "province",
         "certification",
         "min_capacity",
+        "as_typed",
         "page",
         "per_page",
     }
@@ -65,6 +66,7 @@ def test_the_contracts_paths_and_parameters_are_documented(document):
         "category",
         "description",
         "quantity_per_month",
+        "quantity_unit",
         "required_certifications",
         "processes",
         "deadline",

@@ -268,3 +268,15 @@ def test_a_write_that_loses_a_race_is_409(api, monkeypatch, db):
     monkeypatch.setattr(views.needs, "create_need", clash)
     response = api.post("/api/v1/needs", "brand", json=BODY)
     assert error_of(response) == (409, "conflict")
+
+
+def test_a_needs_unit_is_one_of_its_categorys_and_may_be_left_out_for_the_usual_one(api, db, people):
+    assert api.post("/api/v1/needs", "brand", json=BODY).get_json()["quantity_unit"] == "pieces"
+    boards = {**BODY, "category": "pcb-bare", "quantity_unit": "m2"}
+    assert api.post("/api/v1/needs", "brand", json=boards).get_json()["quantity_unit"] == "m2"
+
+    response = api.post("/api/v1/needs", "brand", json={**BODY, "quantity_unit": "boards"})
+    assert error_of(response) == (422, "invalid")
+    assert response.get_json()["error"]["fields"] == {
+        "quantity_unit": "This category is counted in pieces; choose one of them."
+    }

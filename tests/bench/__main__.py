@@ -22,6 +22,7 @@ MODULES = (
     "tests.bench.matching",
     "tests.bench.dashboard",
     "tests.bench.load",
+    "tests.bench.relevance",
 )
 DEFAULT_SIZE = 100_000
 SEED = 2026

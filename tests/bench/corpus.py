@@ -25,6 +25,7 @@ from portal.extensions import db
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, capability_process
 from portal.suppliers.models import slugify as slugify_name
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.units import usual_unit
 
 BATCH = 5_000
 
@@ -275,6 +276,23 @@ def _variants(templates, sentence: bool = False) -> tuple[tuple[str, ...], ...]:
     return tuple(_expand(t, sentence) for t in templates)
 
 
+def listing_fields(rng: random.Random, firm_id: int, legal_name: str, trade: str, slug: str, place, province: str):
+    """A generated firm's identity and contact columns; `place` is a (city, area code, estate) of CITIES."""
+    city, area_code, estate = place
+    return {
+        "id": firm_id,
+        "legal_name": legal_name,
+        "trade_name": trade if rng.random() < 0.4 else "",
+        "slug": slug,
+        "city": city,
+        "province": province,
+        "address": f"Plot {rng.randrange(1, 400)}, {estate}, {city}",
+        "website": f"https://www.{slug}.example" if rng.random() < 0.6 else "",
+        "contact_email": f"sales@{slug}.example",
+        "phone": f"+92 {area_code} {rng.randrange(1_000_000, 9_999_999)}",
+    }
+
+
 class _FirmFactory:
     """Makes rows for one firm at a time from a seeded random generator."""
 
@@ -332,16 +350,7 @@ class _FirmFactory:
             parts.append(self.pick(self.closings))
 
         firm = {
-            "id": firm_id,
-            "legal_name": legal_name,
-            "trade_name": trade if rng.random() < 0.4 else "",
-            "slug": slug,
-            "city": city,
-            "province": province,
-            "address": f"Plot {rng.randrange(1, 400)}, {estate}, {city}",
-            "website": f"https://www.{slug}.example" if rng.random() < 0.6 else "",
-            "contact_email": f"sales@{slug}.example",
-            "phone": f"+92 {area_code} {rng.randrange(1_000_000, 9_999_999)}",
+            **listing_fields(rng, firm_id, legal_name, trade, slug, (city, area_code, estate), province),
             "year_founded": year if rng.random() < 0.95 else None,
             "employees": min(5_000, int(rng.lognormvariate(4, 1.1)) + 5),
             "export_markets": rng.sample(EXPORT_MARKETS, rng.choice((0, 0, 0, 1, 2, 3, 4))),
@@ -398,7 +407,7 @@ class _FirmFactory:
             "firm_id": firm_id,
             "category_slug": category,
             "monthly_capacity": capacity,
-            "capacity_unit": profile.unit,
+            "capacity_unit": usual_unit(category),
             "min_order_quantity": rng.choice((None, capacity // 100, capacity // 50, capacity // 20)) or None,
             "lead_time_days": rng.choice((None, 7, 10, 14, 21, 30, 45, 60)),
             "equipment": rng.choice(profile.equipment),
@@ -457,17 +466,24 @@ def generate_corpus(size: int, seed: int = 2026, progress: bool = True) -> Corpu
 
     The taxonomy must already be in the database (the migrations load it).
     """
+    with db.engine.connect() as conn:
+        categories = dict(sorted(conn.execute(select(ComponentCategory.slug, ComponentCategory.name)).all()))
+        processes = set(conn.scalars(select(Process.slug)))
+        certs = set(conn.scalars(select(CertificationType.slug)))
+    if not categories:
+        raise RuntimeError("the component taxonomy is empty: run the migrations first")
+    factory = _FirmFactory(random.Random(seed), categories, processes, certs)
+    return write_firms(factory.firm, size, progress)
+
+
+def write_firms(make_firm, size: int, progress: bool = True) -> CorpusStats:
+    """Insert `size` firms made by `make_firm(firm_id, first_capability_id, first_certificate_id)`,
+    which returns the rows of one firm: (firm, capabilities, capability processes, certificates)."""
     started = time.perf_counter()
     engine = db.engine
     firm, capability, certificate = Firm.__table__, Capability.__table__, Certificate.__table__
     with engine.connect() as conn:
-        categories = dict(sorted(conn.execute(select(ComponentCategory.slug, ComponentCategory.name)).all()))
-        processes = set(conn.scalars(select(Process.slug)))
-        certs = set(conn.scalars(select(CertificationType.slug)))
         next_id = {t: (conn.scalar(select(func.max(t.c.id))) or 0) + 1 for t in (firm, capability, certificate)}
-    if not categories:
-        raise RuntimeError("the component taxonomy is empty: run the migrations first")
-    factory = _FirmFactory(random.Random(seed), categories, processes, certs)
 
     counts = dict.fromkeys(("firms", "public", "capabilities", "links", "certificates"), 0)
     batch = max(1, min(BATCH, size // 10))
@@ -475,7 +491,7 @@ def generate_corpus(size: int, seed: int = 2026, progress: bool = True) -> Corpu
     for start in range(0, size, batch):
         firms, capabilities, links, certificates = [], [], [], []
         for _ in range(min(batch, size - start)):
-            f, caps, lks, certs_ = factory.firm(next_id[firm], next_id[capability], next_id[certificate])
+            f, caps, lks, certs_ = make_firm(next_id[firm], next_id[capability], next_id[certificate])
             firms.append(f)
             capabilities += caps
             links += lks

@@ -105,14 +105,13 @@ def _copy_history(months: int) -> None:
                     "category_slug": row.category_slug,
                     "province": row.province,
                     "verified_suppliers": int(row.verified_suppliers * scale),
-                    "monthly_capacity": int(row.monthly_capacity * scale),
-                    "open_demand": int(row.open_demand * (2 - scale)),
                     "open_needs": int(row.open_needs * (2 - scale)),
                     "unserved_needs": int(row.unserved_needs * (2 - scale)),
                     "certified_suppliers": None
                     if row.certified_suppliers is None
                     else int(row.certified_suppliers * scale),
                     "awarded_needs": int(row.awarded_needs * scale),
+                    "jobs": int(row.jobs * scale),
                     "taken_at": datetime.combine(snapshots.months_before(current, back), datetime.min.time(), UTC),
                 }
             )

@@ -107,8 +107,8 @@ def _client(port: int, searches, profiles, seed: int, until: float, results) -> 
     results.put(samples)
 
 
-def _start_server(port: int, log_path: Path) -> subprocess.Popen:
-    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32))
+def _start_server(port: int, log_path: Path, **settings: str) -> subprocess.Popen:
+    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32), **settings)
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [
@@ -156,12 +156,14 @@ def _stop(server: subprocess.Popen) -> None:
             server.wait()
 
 
-def _drive(port: int, searches, profiles, seconds: float, clients: int) -> list[tuple[float, float, bool]]:
+def _drive(ports: int | list[int], searches, profiles, seconds: float, clients: int) -> list[tuple[float, float, bool]]:
+    """Clients send requests back to back; with several ports (hosts) client n uses host n mod count."""
+    ports = [ports] if isinstance(ports, int) else ports
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     until = time.monotonic() + seconds
     workers = [
-        context.Process(target=_client, args=(port, searches, profiles, 1000 + n, until, results))
+        context.Process(target=_client, args=(ports[n % len(ports)], searches, profiles, 1000 + n, until, results))
         for n in range(clients)
     ]
     for worker in workers:
@@ -237,4 +239,97 @@ def load(run: Run) -> list[Figure]:
         figures.append(Figure("load_worker_rss_mb", max(worker_rss), "MB"))
     lowest = f"; lowest {WINDOW} s window {min(full):.0f} req/s" if full else ""
     _say(f"{len(samples):,} requests, {errors} errors{lowest}")
+    return figures
+
+
+# --- two hosts ------------------------------------------------------------------------------------
+
+LAG_PROBE_EVERY = 0.5  # seconds between changes whose arrival on the other host is timed
+
+
+def _lag_probe(run: Run, firm_id: int, port: int, until: float, results) -> None:
+    """Change a public firm (as host A would: a commit and its outbox row), then time how long
+    until host B's directory finds it: commit to searchable on the other host."""
+    from portal.extensions import db
+    from portal.suppliers.models import Firm
+
+    samples, number = [], 0
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    with run.app.app_context():
+        db.engine.dispose(close=False)  # forked: the parent's connections stay the parent's
+        original = db.session.get(Firm, firm_id).description
+        while time.monotonic() < until:
+            number += 1
+            word = "lagprobe" + "".join(chr(ord("a") + int(d)) for d in str(number))
+            firm = db.session.get(Firm, firm_id)
+            firm.description = f"{original} {word}"
+            db.session.commit()
+            committed = time.monotonic()
+            while time.monotonic() - committed < 30:
+                connection.request("GET", f"/suppliers/?q={word}", headers={"Accept-Encoding": "identity"})
+                response = connection.getresponse()
+                if f"/suppliers/{firm_id}-" in response.read().decode("utf-8", "replace"):
+                    samples.append((time.monotonic() - committed) * 1000)
+                    break
+            time.sleep(max(0.0, LAG_PROBE_EVERY - (time.monotonic() - committed)))
+        db.session.get(Firm, firm_id).description = original
+        db.session.commit()
+        db.session.remove()
+    connection.close()
+    results.put(samples)
+
+
+@benchmark("load_2hosts")
+def load_two_hosts(run: Run) -> list[Figure]:
+    """Two hosts of 2 gunicorn workers each on one database, clients spread over both; outbox lag."""
+    rng = random.Random(2027)
+    searches, profiles = _paths(run, rng)
+    seconds, clients = _seconds(), _clients()
+    cores = os.cpu_count() or 1
+    _say(f"machine: {cores} CPUs shared by both hosts, the database and the clients")
+    instance = Path(os.environ.get("PORTAL_INSTANCE_DIR", "."))
+    database = run.app.config["SQLALCHEMY_DATABASE_URI"]
+    ports, servers = [_free_port(), _free_port()], []
+    try:
+        for name, port in zip(("a", "b"), ports, strict=True):
+            # Host a serves the index the runner built; host b starts empty and builds its own.
+            folder = instance if name == "a" else instance / "host-b"
+            folder.mkdir(exist_ok=True)
+            log_path = folder / f"gunicorn-{name}.log"
+            settings = {
+                "DATABASE_URL": database,
+                "PORTAL_INSTANCE_DIR": str(folder),
+                "PORTAL_HOST_NAME": f"host-{name}",
+            }
+            servers.append((_start_server(port, log_path, **settings), log_path))
+        for port, (server, log_path) in zip(ports, servers, strict=True):
+            _wait_until_serving(port, server, log_path, timeout=600)
+        _drive(ports, searches, profiles, min(5.0, seconds), clients)  # warm-up, as for one host
+        public = [int(path.split("/")[2].split("-")[0]) for path in profiles]
+        context = multiprocessing.get_context("fork")
+        lags = context.Queue()
+        probe = context.Process(target=_lag_probe, args=(run, public[0], ports[1], time.monotonic() + seconds, lags))
+        _say(f"{clients} clients over 2 hosts for {seconds:.0f} s; changes timed from commit to found on host b")
+        probe.start()
+        started = time.monotonic()
+        samples = _drive(ports, searches, profiles, seconds, clients)
+        lag_ms = lags.get(timeout=120)
+        probe.join()
+    finally:
+        for server, _log in servers:
+            _stop(server)
+    if not samples:
+        raise RuntimeError("the load run sent no request")
+    errors = sum(1 for _done, _ms, ok in samples if not ok)
+    elapsed = max(done for done, _ms, _ok in samples) - started
+    latencies = [ms for _done, ms, _ok in samples]
+    _say(f"{len(samples):,} requests, {errors} errors; {len(lag_ms)} changes timed to host b")
+    figures = [
+        Figure("machine_cores", cores, "cores"),
+        Figure("load_rps_2hosts", len(samples) / elapsed, "req/s"),
+        Figure("load_p95_ms_2hosts", percentile(latencies, 95), "ms"),
+        Figure("load_errors_2hosts", errors, "requests"),
+    ]
+    if lag_ms:
+        figures.append(Figure("outbox_lag_p95_ms_2hosts", percentile(lag_ms, 95), "ms"))
     return figures

@@ -17,6 +17,7 @@ class Figure(NamedTuple):
     name: str
     value: float
     unit: str
+    decimals: int = 1  # scores between 0 and 1 need more than one
 
 
 @dataclass(frozen=True)
@@ -54,4 +55,4 @@ def size_suffix(size: int) -> str:
 
 
 def bench_line(figure: Figure, size: int) -> str:
-    return f"BENCH {figure.name}_{size_suffix(size)} {figure.value:.1f} {figure.unit}"
+    return f"BENCH {figure.name}_{size_suffix(size)} {figure.value:.{figure.decimals}f} {figure.unit}"

@@ -1,5 +1,6 @@
 """A new firm registers, completes and submits its listing; staff verify it; brands can find it."""
 
+import re
 from datetime import timedelta
 
 from playwright.sync_api import expect
@@ -91,7 +92,17 @@ def test_firm_registers_submits_and_is_verified_into_the_directory(page, browser
     page.goto("/suppliers/?category=charger&certification=iso-9001")
     expect(page.get_by_test_id("firm-card")).to_contain_text("Chenab Charge Systems")
     page.goto("/categories/charger")
-    expect(page.get_by_test_id("firm-card")).to_contain_text("120,000 units/month")
+    expect(page.get_by_test_id("firm-card")).to_contain_text("120,000 pcs/month")
     page.get_by_role("link", name="Chenab Charge Systems (Pvt) Ltd").click()
     expect(page.get_by_text("Verified by EDB on")).to_be_visible()
     expect(page.get_by_text("ISO 9001")).to_be_visible()
+
+    # A buyer types it as buyers do: a misspelling and a certificate code, and narrows in one click.
+    page.goto("/suppliers/")
+    page.locator("#q").fill("chargr ISO9001")
+    page.get_by_role("button", name="Search").click()
+    expect(page.get_by_test_id("corrected")).to_contain_text("Showing results for")
+    expect(page.get_by_test_id("firm-card").first).to_contain_text("Chenab Charge Systems")
+    page.get_by_test_id("offered").get_by_role("link", name="Valid certification: ISO 9001 (1)").click()
+    expect(page).to_have_url(re.compile(r"certification=iso-9001"))
+    expect(page.get_by_test_id("firm-card")).to_contain_text("Chenab Charge Systems")

@@ -63,6 +63,7 @@ def test_brand_posts_invites_receives_sealed_quotes_compares_and_awards(page, br
     page.get_by_label("Title").fill("Battery packs for a feature phone")
     page.get_by_label("Component category").select_option(label="Lithium-ion cells and battery packs")
     page.get_by_label("Quantity per month").fill("20000")
+    page.get_by_label("Counted in").select_option(label="cells")
     page.get_by_label("Description and specification").fill("1,800 mAh packs with BMS.")
     page.get_by_label("Specification features, one per line").fill("10,000 mAh")
     page.get_by_label("ISO 9001").check()

@@ -180,6 +180,7 @@ def test_setting_a_status_records_dates_and_case_with_before_and_after(db, firm,
         "incentive_since": "2026-03-01",
         "incentive_status": "withdrawn",
         "incentive_until": "2026-05-30",
+        "incentive_reason": "Capacity overstated.",
     }
     assert entry.note == "Capacity overstated."
     assert case.version == 2
@@ -193,17 +194,19 @@ def test_setting_a_status_records_dates_and_case_with_before_and_after(db, firm,
 def test_the_end_date_must_be_after_the_start_date(db, staff, case):
     for until in (D, D - timedelta(days=1)):
         with pytest.raises(service.ComplianceError, match="after the start"):
-            service.set_standing(case, "licence", LicenceStatus.SUSPENDED, D, until, staff, 1)
+            service.set_standing(case, "licence", LicenceStatus.SUSPENDED, D, until, staff, 1, note="Breach found.")
     assert db.session.scalar(select(func.count(FirmStanding.id))) == 0
 
 
 def test_a_closed_case_can_only_reinstate(firm, staff, case):
-    service.set_standing(case, "licence", LicenceStatus.SUSPENDED, D, None, staff, 1)
+    service.set_standing(case, "licence", LicenceStatus.SUSPENDED, D, None, staff, 1, note="Breach found.")
     service.close_case(case, CaseOutcome.LICENCE_SUSPENDED, "", staff, 2)
     assert service.is_excluded_from_matching(firm, on=D)
 
     with pytest.raises(service.ComplianceError, match="only reinstate"):
-        service.set_standing(case, "incentive", IncentiveStatus.WITHDRAWN, D, None, staff, case.version)
+        service.set_standing(
+            case, "incentive", IncentiveStatus.WITHDRAWN, D, None, staff, case.version, note="Breach found."
+        )
     service.set_standing(case, "licence", LicenceStatus.ACTIVE, D + timedelta(days=30), None, staff, case.version)
 
     assert not service.is_excluded_from_matching(firm, on=D + timedelta(days=30))
@@ -214,7 +217,9 @@ def test_a_closed_case_can_only_reinstate(firm, staff, case):
 ACTS = {
     "note": lambda case, by, v: service.add_note(case, "Note", by, v),
     "document": lambda case, by, v: service.attach_document(case, (PDF_BYTES, "a.pdf"), "", by, v),
-    "standing": lambda case, by, v: service.set_standing(case, "incentive", "withdrawn", D, None, by, v),
+    "standing": lambda case, by, v: service.set_standing(
+        case, "incentive", "withdrawn", D, None, by, v, note="Breach."
+    ),
     "close": lambda case, by, v: service.close_case(case, "warning_issued", "", by, v),
 }
 
@@ -253,7 +258,7 @@ def test_a_change_committed_by_another_reviewer_meanwhile_is_caught_at_write(app
 
 
 def _standing(case, staff, measure, status, since=D, until=None):
-    return service.set_standing(case, measure, status, since, until, staff, case.version)
+    return service.set_standing(case, measure, status, since, until, staff, case.version, note="Breach found.")
 
 
 @pytest.mark.parametrize(
@@ -311,7 +316,7 @@ def test_each_measure_excludes_on_its_own_and_other_firms_are_untouched(firm, st
 def test_every_act_keeps_the_audit_chain_intact(staff, case):
     service.add_note(case, "Note", staff, 1)
     service.attach_document(case, (PDF_BYTES, "a.pdf"), "", staff, 2)
-    service.set_standing(case, "licence", "suspended", D, None, staff, 3)
+    service.set_standing(case, "licence", "suspended", D, None, staff, 3, note="Breach found.")
     service.close_case(case, "licence_suspended", "", staff, 4)
 
     assert audit.verify_chain() == []

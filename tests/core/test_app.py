@@ -1,6 +1,9 @@
+import secrets
+
 import pytest
 
 from portal import InsecureConfiguration, create_app
+from portal.keys import MIN_KEY_BITS, estimated_bits
 
 
 def test_unknown_page_shows_friendly_404(client):
@@ -49,13 +52,32 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
 
 
 def test_production_starts_with_a_secret_key(monkeypatch, tmp_path):
+    key = secrets.token_hex(32)
     monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", "a" * 64)
+    monkeypatch.setenv("SECRET_KEY", key)
     import config
 
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", "a" * 64)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+@pytest.mark.parametrize("key", ["x", "a" * 64, "secret" * 12, secrets.token_hex(16), "change-me"])
+def test_production_refuses_a_secret_key_under_32_random_bytes_saying_how_to_make_one(monkeypatch, key):
+    import config
+
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", key)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
+    with pytest.raises(InsecureConfiguration, match="SECRET_KEY holds at most about") as refused:
+        create_app()
+    assert "secrets.token_hex(32)" in str(refused.value)
+
+
+def test_a_random_key_of_32_bytes_counts_as_enough_in_any_usual_spelling():
+    assert all(estimated_bits(secrets.token_hex(32)) >= MIN_KEY_BITS for _ in range(200))
+    assert all(estimated_bits(secrets.token_urlsafe(32)) >= MIN_KEY_BITS for _ in range(200))
+    assert estimated_bits(secrets.token_hex(31)) < MIN_KEY_BITS
 
 
 def test_home_page_lists_every_category_by_phase(client):
@@ -130,7 +152,7 @@ def test_the_production_entry_serves_the_app_with_start_up_frozen_out_of_collect
     from pathlib import Path
 
     script = "import gc, portal.wsgi as w; print(type(w.app).__name__, gc.get_freeze_count())"
-    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY="b" * 64, PORTAL_INSTANCE_DIR=str(tmp_path))
+    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32), PORTAL_INSTANCE_DIR=str(tmp_path))
     env.pop("DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-c", script],

@@ -104,10 +104,13 @@ def _postgres_tools(app):
 
 
 def every_row(application) -> dict[str, list[tuple]]:
-    """Every row of every table of the models, in primary-key order."""
+    """Every row of every table of the models, in primary-key order; not each host's record of
+    how far its own search index got, which the restore's rebuild writes for the new host."""
     with application.app_context():
         rows = {}
         for table in _db.metadata.sorted_tables:
+            if table.name == "search_replica":
+                continue
             order = list(table.primary_key.columns) or list(table.columns)
             rows[table.name] = [tuple(row) for row in _db.session.execute(select(table).order_by(*order))]
         _db.session.remove()
@@ -252,3 +255,30 @@ def test_a_backup_taken_while_requests_write_is_consistent(app, stocked, fresh_p
     assert made.exit_code == 0, made.output
     restored = run(fresh_portal, "restore", str(tmp_path / "busy.tar.gz"))
     assert restored.exit_code == 0, restored.output  # the restore checks every table's count
+
+
+@pytest.fixture
+def uploads_in_database(app, monkeypatch):
+    monkeypatch.setitem(app.config, "UPLOAD_STORAGE", "database")
+
+
+def test_files_kept_in_the_database_travel_with_the_backup(app, uploads_in_database, stocked, fresh_portal, tmp_path):
+    archive = tmp_path / "portal.tar.gz"
+    made = run(app, "backup", str(archive))
+    assert made.exit_code == 0, made.output
+    assert "and 2 uploaded files" in made.output
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["uploads"] == {}
+    assert manifest["upload_storage"] == {"selected": "database", "files_in_database": 2}
+
+    restored = run(fresh_portal, "restore", str(archive))
+
+    assert restored.exit_code == 0, restored.output
+    assert "2 restored file(s) are in the database, while new uploads go to the upload folder" in restored.output
+    assert every_row(fresh_portal) == every_row(app)
+    with fresh_portal.app_context():
+        from portal import storage
+
+        for name, content in stocked["files"].items():
+            assert b"".join(storage.holder_of(name).chunks(name)) == content

@@ -25,3 +25,52 @@ def test_upgrade_builds_schema_matching_models_and_loads_taxonomy(tmp_path):
         assert diff == []
         assert categories == 23
         assert "alembic_version" in inspect(engine).get_table_names()
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on a throw-away SQLite file")
+def test_units_typed_before_units_were_a_list_are_mapped_or_kept_for_staff(tmp_path):
+    url = f"sqlite:///{tmp_path / 'units.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="0017")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "insert into firm (id, legal_name, trade_name, slug, city, province, address, website, contact_email,"
+                    " phone, export_markets, description, status, suspended, review_reasons, created_at, updated_at,"
+                    " version) values (1, 'Indus Boards', '', 'indus-boards', 'Lahore', 'Punjab', '', '', '', '', '[]',"
+                    " '', 'verified', 0, '{}', '2026-01-01', '2026-01-01', 1)"
+                )
+            )
+            typed = [
+                (1, "pcb-bare", "Sq M", None),
+                (2, "charger", "units", None),
+                (3, "battery", "pcs", None),  # cells or packs: nobody can tell
+                (4, "testing-lab", "samples", None),
+                (5, "cable", "metres", '{"capacity_unit": "pcs", "category_slug": "cable"}'),
+            ]
+            for capability_id, category, unit, proposed in typed:
+                connection.execute(
+                    text(
+                        "insert into capability (id, firm_id, category_slug, monthly_capacity, capacity_unit, equipment,"
+                        " materials, notes, is_main_line, review_status, proposed, created_at) values (:id, 1, :category,"
+                        " 100, :unit, '', '', '', 0, 'verified', :proposed, '2026-01-01')"
+                    ),
+                    {"id": capability_id, "category": category, "unit": unit, "proposed": proposed},
+                )
+        upgrade()
+        with engine.connect() as connection:
+            rows = connection.execute(
+                text(
+                    "select category_slug, capacity_unit, capacity_unit_as_typed, proposed from capability order by id"
+                )
+            ).all()
+    assert [tuple(row[:3]) for row in rows] == [
+        ("pcb-bare", "m2", None),
+        ("charger", "pieces", None),
+        ("battery", None, "pcs"),
+        ("testing-lab", "tests", None),
+        ("cable", None, "metres"),
+    ]
+    assert '"capacity_unit": "pieces"' in rows[4][3]

@@ -14,9 +14,11 @@ from tests.factories import make_firm
 
 
 def figures(slug, **scope):
+    """The category's figures and, for a category with figures in one unit, that unit's line."""
     sources = metrics.Sources(metrics.scope_for(**scope))
     facts = sources.category(slug)
-    return {key: figure.compute(facts) for key, figure in metrics.FIGURES.items()}
+    [line] = metrics.unit_lines(facts)
+    return {**{key: figure.compute(facts) for key, figure in metrics.FIGURES.items()}, **line.values}
 
 
 def charger(capacity=10_000, certificates=(), **fields):

@@ -29,9 +29,9 @@ def text(response) -> str:
     return html.unescape(response.get_data(as_text=True))
 
 
-def row_values(page: str, category: str) -> list[str | None]:
-    """The data-value of each number cell in the category's row of the dashboard table."""
-    table = page.split(' id="table-categories"')[1]
+def row_values(page: str, category: str, table: str = "categories") -> list[str | None]:
+    """The data-value of each number cell in the category's (first) row of a dashboard table."""
+    table = page.split(f' id="table-{table}"')[1]
     row = table.split(f'<th scope="row">{category}</th>')[1].split("</tr>")[0]
     return [(re.search(r'data-value="([^"]*)"', cell) or [None, None])[1] for cell in row.split("</td>")[:-1]]
 
@@ -65,18 +65,21 @@ def test_staff_see_every_figure_and_the_gaps(client, login, data):
     assert 'href="/staff/dashboard"' in nav and ">Dashboard<" in nav
     assert "Boards for a 4G phone" in page, "the need no local firm qualifies for is listed"
     assert "Fast chargers" not in page.split("Open needs no local supplier qualifies for")[1].split("</table>")[0]
-    # phase, suppliers, capacity, demand, coverage, certified share, unserved, awarded, expiring
-    assert row_values(page, "Chargers and power adapters")[:7] == ["1", "1", "12345", "6000", "205.75", "100.0", "0"]
+    # phase, unit, suppliers, capacity, of which converted, open needs, demand, coverage
+    assert row_values(page, "Chargers and power adapters")[:8] == ["1", None, "1", "12345", "0", "1", "6000", "205.75"]
+    # phase, suppliers, open needs, certified share, unserved
+    assert row_values(page, "Chargers and power adapters", "category-figures")[:5] == ["1", "1", "1", "100.0", "0"]
     assert "206%" in page.split(' id="table-categories"')[1].split("Chargers and power adapters")[1].split("</tr>")[0]
-    assert page.count("<canvas") == 6
+    assert page.count("<canvas") == 3, "categories, provinces, the needs funnel; no snapshot, no introduction yet"
+    assert page.count('class="chart-empty') == 4
     assert 'src="/static/vendor/chartjs-4.6.1/chart.umd.min.js"' in page
 
 
 def test_province_filter_limits_firms_and_needs(client, login, data):
     login("staff")
     page = text(client.get("/staff/dashboard?province=Sindh"))
-    assert row_values(page, "Chargers and power adapters")[1:4] == ["0", "0", "0"], "nobody in Sindh, no need there"
-    assert row_values(page, "PCB assembly (SMT and through-hole)")[1:4] == ["1", "800", "1000"]
+    assert row_values(page, "Chargers and power adapters")[2:7] == ["0", "0", "0", "0", "0"], "nobody in Sindh, no need"
+    assert row_values(page, "PCB assembly (SMT and through-hole)")[2:7] == ["1", "800", "0", "1", "1000"]
     assert '<option value="Sindh" selected>' in page
 
 
@@ -96,10 +99,11 @@ def test_each_chart_table_downloads_as_csv(client, login, data):
     assert response.mimetype == "text/csv"
     assert "attachment" in response.headers["Content-Disposition"]
     rows = read_csv(response)
-    assert rows[0][:5] == ["Category", "Phase", "Verified suppliers", "Monthly capacity", "Open demand per month"]
+    assert rows[0][:6] == ["Category", "Phase", "Unit", "Verified suppliers counting in this unit", "Monthly capacity",
+                           "Of which converted with the firm's board area"]  # fmt: skip
     charger = next(r for r in rows if r[0] == "Chargers and power adapters")
-    assert charger[1:6] == ["1", "1", "12345", "6000", "205.8"]
-    for name in ("progress", "gap-progress", "provinces", "funnel", "gaps", "unserved", "expiring"):
+    assert charger[1:9] == ["1", "pieces", "1", "12345", "0", "1", "6000", "205.8"]
+    for name in ("category-figures", "progress", "gap-progress", "provinces", "funnel", "gaps", "unserved", "expiring"):
         assert client.get(f"/staff/dashboard/{name}.csv").status_code == 200, name
     unserved = read_csv(client.get("/staff/dashboard/unserved.csv?province=Sindh"))
     assert [r[0] for r in unserved[1:]] == ["Boards for a 4G phone"]
@@ -117,8 +121,9 @@ def test_csv_cells_a_spreadsheet_would_run_are_defused(client, login, users):
 
 def test_public_summary_downloads_as_csv(client, data):
     rows = read_csv(client.get("/localization.csv"))
-    assert rows[0] == ["Category", "Phase", "Verified suppliers", "Monthly capacity", "Open demand per month"]
-    assert ["Chargers and power adapters", "1", "1", "12345", "6000"] in rows
+    assert rows[0] == ["Category", "Phase", "Unit", "Verified suppliers counting in this unit", "Monthly capacity",
+                       "Open demand per month", "Capacity against demand", "Note"]  # fmt: skip
+    assert ["Chargers and power adapters", "1", "pieces", "1", "12345", "6000", "205.8", ""] in rows
     assert "localization" in text(client.get("/")).split("<footer")[1]
 
 
@@ -174,3 +179,40 @@ def test_the_page_says_which_phase_2_parts_lack_a_certified_supplier_and_whether
     assert f'<th scope="row">{first:%Y-%m}</th>' in progress and f'<th scope="row">{last:%Y-%m}</th>' in progress
     phase_2 = [re.findall(r'data-value="([^"]*)"', row)[1] for row in progress.split("<tr>")[2:]]
     assert phase_2 == ["2", "1"], "the phase-2 line falls"
+
+
+def test_an_empty_dashboard_says_in_words_what_would_fill_each_chart(client, login):
+    login("staff")
+    page = text(client.get("/staff/dashboard"))
+    assert "<canvas" not in page
+    empties = dict(re.findall(r'data-testid="chart-empty-([a-z-]+)">([^<]*)<', page))
+    assert set(empties) == {"categories", "progress", "gap-progress", "trend", "provinces", "funnel", "introductions"}
+    assert "when EDB verifies a firm's capability" in empties["categories"]
+    assert "`flask snapshot-metrics` stores one each month" in empties["progress"]
+    assert "two monthly snapshots" in empties["trend"]
+    assert "as brands publish needs" in empties["funnel"]
+
+
+def test_month_over_month_trend_from_the_snapshots(client, login, db):
+    """Three months by hand: suppliers 4, 7, 6 (changes +3, -1); unserved needs 5, 2, 2 (-3, 0)."""
+    from portal.dashboard.models import MetricSnapshot
+    from portal.dashboard.snapshots import current_month, months_before
+
+    now = current_month()
+    for back, (charger, cable, unserved) in {2: (3, 1, 5), 1: (5, 2, 2), 0: (4, 2, 2)}.items():
+        month = months_before(now, back)
+        db.session.add_all([
+            MetricSnapshot(month=month, category_slug="charger", verified_suppliers=charger, unserved_needs=unserved),
+            MetricSnapshot(month=month, category_slug="cable", verified_suppliers=cable, unserved_needs=0),
+        ])  # fmt: skip
+    db.session.commit()
+    login("staff")
+
+    rows = read_csv(client.get("/staff/dashboard/trend.csv"))
+    assert rows[1:] == [
+        [f"{months_before(now, 2):%Y-%m}", "4", "", "5", ""],
+        [f"{months_before(now, 1):%Y-%m}", "7", "3", "2", "-3"],
+        [f"{now:%Y-%m}", "6", "-1", "2", "0"],
+    ]
+    page = text(client.get("/staff/dashboard"))
+    assert 'data-testid="chart-trend"' in page and 'data-axis="Change since the month before (firms, needs)"' in page

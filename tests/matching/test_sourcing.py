@@ -13,6 +13,7 @@ IEC = ("iec-62133", "IEC 62133")
 NEED = NeedFacts(
     category="battery",
     quantity_per_month=20_000,
+    quantity_unit="packs",
     deadline=TODAY + timedelta(days=30),
     required_certifications=(ISO,),
     processes=(("cell-assembly", "Battery cell and pack assembly"), ("testing", "Functional and reliability testing")),
@@ -31,7 +32,7 @@ def firm(firm_id=1, name="Ravi Cells", **changes):
         name=name,
         public=True,
         province="Punjab",
-        capabilities=(CapabilityFact("battery", 30_000, "units", frozenset({"cell-assembly", "testing"}), 14, True),),
+        capabilities=(CapabilityFact("battery", 30_000, "packs", frozenset({"cell-assembly", "testing"}), 14, True),),
         certificates=(certificate(),),
         features_offered=("10,000 mAh", "USB-C"),
         median_response_days=1,
@@ -161,3 +162,31 @@ def test_rank_separates_matches_and_near_misses_and_drops_the_rest():
     matches, near = rank(NEED, firms, TODAY)
     assert [m.name for m in matches] == ["Good"]
     assert [n.name for n in near] == ["No Cert"]
+
+
+# --- capacity only in a shared unit ----------------------------------------------------------------
+
+
+def test_capacity_in_another_unit_is_not_compared_and_says_why():
+    cells = firm(capabilities=(capability(unit="cells", monthly_capacity=1_000_000),))
+    match = evaluate(NEED, cells, TODAY)
+
+    assert "capacity 1,000,000 cells/month, not compared with 20,000 packs/month: the units differ" in match.reasons
+    assert match.score < evaluate(NEED, firm(), TODAY).score  # packs covering the need rank above
+
+
+def test_m2_of_panel_count_as_boards_only_with_the_firms_board_area():
+    need = replace(NEED, category="pcb-bare", quantity_unit="boards", quantity_per_month=60_000)
+    panel = CapabilityFact("pcb-bare", 6_000, "m2", frozenset({"cell-assembly", "testing"}), 14, True)
+    without_area = evaluate(need, firm(capabilities=(panel,)), TODAY)
+    with_area = evaluate(need, firm(capabilities=(replace(panel, board_area_mm2=50_000),)), TODAY)
+
+    assert without_area.reasons[0] == (
+        "capacity 6,000 m²/month, not compared with 60,000 boards/month: m² of panel and boards convert only "
+        "with the area of one board, which the firm has not given"
+    )
+    # 6,000 m² = 6,000,000,000 mm²; at 50,000 mm² a board that is 120,000 boards.
+    assert (
+        with_area.reasons[0] == "6,000 m² at 50,000 mm² a board is 120,000 boards; capacity 120,000/month covers 60,000"
+    )
+    assert with_area.score > without_area.score

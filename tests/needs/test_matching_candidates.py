@@ -112,3 +112,26 @@ def test_an_expiring_certificate_drops_a_firm_on_the_day_it_expires(app, users):
     db.session.commit()
     matches, near = matches_for(need)
     assert len(matches) == 0 and [m.firm_id for m in near] == [firm.id]
+
+
+def test_a_feature_in_the_brands_words_meets_the_firms_own(app, users):
+    """The brand writes "Li-Po 4000mAh"; one firm wrote "lithium polymer pouch cells, 3000-5000 mAh",
+    another "Li-ion 18650 cells, 2600 mAh". The first offers the feature, the second does not."""
+    worded = make_firm(
+        "Tarang Battery Works",
+        description="Lithium polymer pouch cells, 3000-5000 mAh, packs with BMS.",
+        capabilities=[{"category": "battery", "capacity": 20000}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    make_firm(
+        "Neelum Power Cells",
+        description="Li-ion 18650 cells, 2600 mAh.",
+        capabilities=[{"category": "battery", "capacity": 20000}],
+        certificates=[{"type": "iso-9001"}],
+    )
+    need = create_need(users["brand"], features="Li-Po 4000mAh", quantity_per_month=10000)
+    matches, _near = matches_for(need)
+    assert [m.name for m in matches][0] == "Tarang Battery Works"
+    first = matches[0]
+    assert first.firm_id == worded.id and "offers: Li-Po 4000mAh" in first.reasons
+    assert not any("offers" in reason for reason in matches[1].reasons)

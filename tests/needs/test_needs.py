@@ -18,6 +18,7 @@ FORM = {
     "title": "Li-ion packs for a feature phone",
     "category": "battery",
     "quantity_per_month": "20000",
+    "quantity_unit": "cells",
     "description": "1,800 mAh Li-ion packs with BMS, UN 38.3 tested.",
     "features": "10,000 mAh\nUSB-C",
     "certifications": ["iso-9001"],

@@ -18,6 +18,7 @@ FORM = {
     "title": "Li-ion packs",
     "category": "battery",
     "quantity_per_month": "10000",
+    "quantity_unit": "cells",
     "description": "1,800 mAh Li-ion packs.",
     "certifications": ["iso-9001"],
     "currency": "USD",

@@ -280,3 +280,22 @@ def test_only_the_owner_awards(client, login, cast, need, who, status):
     past_deadline(need)
     login(cast[who])
     assert client.post(f"/needs/{need.id}/award", data={"version": need.version}).status_code == status
+
+
+def test_staff_reading_the_audit_trail_see_no_quote_values_until_the_need_closes(client, login, cast, need):
+    """The trail keeps what the quote said, but its page and CSV show it only once the need closed."""
+    login(cast["supplier"])
+    send(client, need, unit_price="7.77", notes="Secret terms: FOB Karachi.")
+    send(client, need, unit_price="6.66", lead_time_days="99")  # a revision
+    login("staff")
+    for path in ("/staff/audit?action=quote.sent", "/staff/audit", "/staff/audit.csv"):
+        body = text(client.get(path))
+        assert "7.77" not in body and "6.66" not in body and "Secret terms" not in body, path
+        assert f"Sealed until need {need.id} closes" in body, path
+    [entry] = db.session.scalars(select(AuditEntry).where(AuditEntry.action == "quote.sent"))
+    assert entry.after["unit_price"] == "7.77"  # kept in the trail, only not shown
+
+    past_deadline(need)
+    for path in ("/staff/audit?action=quote.sent", "/staff/audit.csv"):
+        body = text(client.get(path))
+        assert "7.77" in body and "Secret terms" in body and "Sealed until" not in body, path

@@ -189,6 +189,7 @@ def world(app, users, outbox) -> World:
         by_endpoint={
             "suppliers.category": {"slug": "pcba"},
             "dashboard.set_phase": {"slug": "pcba"},
+            "dashboard.set_targets": {"phase": 2},
             "accounts.reset_password": {"token": make_reset_token(brand)},
             "suppliers.join_firm": {"token": invitation},
             "claims.confirm_email": {"token": confirmation},
@@ -203,6 +204,7 @@ def world(app, users, outbox) -> World:
             "investment.decide": {"action": "approve"},
             "investment.document": {"document_id": plan.id},
             "investment.delete_document": {"document_id": plan.id},
+            "staff.deactivate_account": {"user_id": make_user("staff", email="leaving@example.com").id},
         },
         query={"compliance.open_case": f"firm={firm.id}"},
         more_pages=(f"/introductions/{pending.id}",),

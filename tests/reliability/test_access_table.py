@@ -78,6 +78,7 @@ TABLE = {
     "accounts.forgot_password": PUBLIC,
     "accounts.reset_password": PUBLIC,  # the link itself is the credential
     "accounts.sign_out": dict.fromkeys(ROLES, 302),
+    "accounts.sign_out_everywhere": dict.fromkeys(ROLES, SIGN_IN),  # signed out, to sign in again
     "accounts.overview": SIGNED_IN,
     "accounts.change_password": SIGNED_IN,
     "accounts.tokens": SIGNED_IN,
@@ -170,9 +171,14 @@ TABLE = {
     "api.create_need": api_row(403, brand=422, other_brand=422),
     "api.need": api_row(404, supplier=200, brand=200, staff=200, investor=403),
     "api.need_matches": api_row(403, brand=200, other_brand=404, staff=200),
+    # operations: load balancers ask without signing in
+    "operations.healthz": PUBLIC,
+    "operations.readyz": PUBLIC,
+    "operations.metrics": dict.fromkeys(ROLES, 404),  # closed unless opened to the monitoring hosts
     # EDB staff
     "staff.home": STAFF,
     "staff.people": STAFF,
+    "staff.deactivate_account": STAFF_ACTION,
     "staff.firms": STAFF,
     "staff.review_firm": STAFF,
     "staff.queue": STAFF,
@@ -191,6 +197,7 @@ TABLE = {
     "dashboard.phases": STAFF,
     "dashboard.table_csv": STAFF,
     "dashboard.set_phase": row(403, staff=400),  # an empty form: the page again, with the message
+    "dashboard.set_targets": row(403, staff=400),
     "investment.review": STAFF,
     "investment.decide": STAFF_ACTION,
     "compliance.cases": STAFF,
@@ -201,6 +208,9 @@ TABLE = {
     "compliance.attach_document": STAFF_FORM,
     "compliance.close_case": STAFF_FORM,
     "compliance.set_standing": STAFF_FORM,
+    # the firm's side of compliance: its standing, and its response to the case (an empty one: 422)
+    "standing.show": OWN_FIRM,
+    "standing.respond": row(404, supplier=422),
 }
 
 

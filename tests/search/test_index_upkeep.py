@@ -201,13 +201,13 @@ def test_an_edited_firm_is_found_once_after_a_search_has_read_the_index(app, db)
     assert result.total == 2
 
 
-def test_sync_prunes_applied_outbox_rows_older_than_a_week(app, db):
+def test_sync_prunes_outbox_rows_every_index_applied(app, db):
     firm = make_firm("Old Changes Ltd")
     search.sync()
     db.session.execute(SearchOutbox.__table__.update().values(created_at=utcnow() - timedelta(days=8)))
     firm.description = "A change not applied yet."
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["search-index", "sync"])
-    assert "Removed 1 applied outbox row(s) older than 7 days." in result.output
+    assert "Removed 1 outbox row(s) every host's index has applied" in result.output
     assert db.session.scalars(db.select(SearchOutbox.firm_id)).all() == [firm.id]
     assert search.check().clean

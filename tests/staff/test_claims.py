@@ -169,7 +169,7 @@ def test_staff_approve_a_claim_the_claimant_owns_the_listing_and_rivals_are_told
     assert [c.status for c in claims] == [ClaimStatus.APPROVED, ClaimStatus.REJECTED]
     member = db.session.scalar(select(FirmMember).where(FirmMember.firm_id == firm.id))
     assert member.user_id == first.user_id and member.role == MemberRole.OWNER
-    assert {m.recipient for m in outbox("claim")} == {first.user.email, second.user.email}
+    assert {m.recipient for m in outbox("claim_decision")} == {first.user.email, second.user.email}
     assert review_queue(kind="claim") == []
 
 
@@ -183,7 +183,7 @@ def test_rejecting_needs_a_reason_that_reaches_the_claimant(client, login, firm,
         data={"decision": "reject", "reason": "The document names another firm.", "version": claim.version},
     )
     assert _claims()[0].status == ClaimStatus.REJECTED
-    assert "The document names another firm." in outbox("claim")[-1].body
+    assert "The document names another firm." in outbox("claim_decision")[-1].body
     assert db.session.scalar(select(FirmMember).where(FirmMember.firm_id == firm.id)) is None
 
 

@@ -53,7 +53,7 @@ def test_a_row_creates_a_draft_firm_with_capabilities_and_certificates(app, db):
         False,
     )
     for capability in firm.capabilities:
-        assert (capability.monthly_capacity, capability.capacity_unit) == (20000, "units")
+        assert (capability.monthly_capacity, capability.capacity_unit) == (20000, "boards")
         assert capability.review_status == ReviewStatus.PENDING
         assert sorted(p.slug for p in capability.processes) == ["smt", "testing"]
     assert sorted((c.type_slug, c.expiry_date, c.review_status) for c in firm.certificates) == [

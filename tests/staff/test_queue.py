@@ -202,7 +202,10 @@ def test_items_leave_the_queue_after_each_decision(client, login, waiting, db):
     listing = waiting["listing"]
     client.post(f"/staff/firms/{listing.id}/verify", data={"version": listing.version})
     cert = waiting["certificate"].certificates[0]
-    client.post(f"/staff/certificates/{cert.id}/review", data={"decision": "approve"})
+    client.post(
+        f"/staff/certificates/{cert.id}/review",
+        data={"decision": "approve", "reason": "Checked with the issuing body's register."},
+    )
     cap = waiting["capability"].capabilities[0]
     client.post(f"/staff/capabilities/{cap.id}/review", data={"decision": "reject", "reason": "No cell line seen."})
     client.post(f"/staff/firms/{waiting['profile'].id}/profile-changes", data={"decision": "approve"})
@@ -255,14 +258,14 @@ def test_second_reviewer_on_a_stale_page_gets_the_message_not_a_double_action(cl
 def test_capability_edit_shows_before_and_after(client, login, users, db):
     firm = make_firm(owner=users["supplier"], capabilities=[{"category": "pcba", "capacity": 50000}])
     capability = firm.capabilities[0]
-    data = {**service.capability_facts(capability), "monthly_capacity": 90000, "capacity_unit": "boards"}
+    data = {**service.capability_facts(capability), "monthly_capacity": 90000, "capacity_unit": "panels"}
     service.update_capability(capability, data, users["supplier"])
     login("staff")
     body = client.get(f"/staff/firms/{firm.id}").get_data(as_text=True)
     table = body[body.index('data-testid="capability-diff"') : body.index("</table>", body.index("capability-diff"))]
     assert "<caption" in table and 'scope="col"' in table and 'scope="row"' in table
     assert "<del>50,000</del>" in table and "<ins>90,000</ins>" in table
-    assert "<del>units</del>" in table and "<ins>boards</ins>" in table
+    assert "<del>boards</del>" in table and "<ins>panels</ins>" in table
     assert "Equipment" not in table  # unchanged fields are not listed
 
 

@@ -69,7 +69,7 @@ def test_firm_cards_show_only_verified_capabilities(client, db):
 
     [card] = cards(client.get("/suppliers/"))
 
-    assert "PCB assembly (SMT and through-hole) · 12,345 units" in card
+    assert "PCB assembly (SMT and through-hole) · 12,345 boards" in card
     assert "Lithium-ion cells" not in card and "77,777" not in card
     assert "Chargers and power adapters" not in card and "66,666" not in card
 
@@ -160,7 +160,7 @@ def test_min_capacity_filter_uses_verified_values_not_a_pending_edit(client, db)
     db.session.commit()
 
     assert names(client.get("/suppliers/?min_capacity=100000")) == []
-    assert "1,000 units" in cards(client.get("/suppliers/"))[0]
+    assert "1,000 boards" in cards(client.get("/suppliers/"))[0]
 
 
 def test_combined_filters_must_all_hold(client, app):
@@ -349,7 +349,7 @@ def test_public_profile_is_visible_to_anonymous_visitors(client, app):
     body = response.get_data(as_text=True)
     assert response.status_code == 200
     assert "Apex Boards (Pvt) Ltd" in body
-    assert "25,000 units" in body
+    assert "25,000 boards" in body
     assert "Preview: this listing is not public yet." not in body
 
 
@@ -468,7 +468,7 @@ def test_profile_shows_only_verified_capabilities(client, app, db):
 
     body = client.get(f"/suppliers/{firm.id}-{firm.slug}").get_data(as_text=True)
 
-    assert "12,345 units" in body
+    assert "12,345 boards" in body
     assert "77,777" not in body
     assert "Lithium-ion cells and battery packs" not in body
 
@@ -508,7 +508,7 @@ def test_profile_lists_only_certificates_checked_by_edb(client, app):
 
 @pytest.fixture
 def pcba_market(app, db):
-    """Three public PCBA makers (two units, one boards) and firms that must not count."""
+    """Three public PCBA makers (two counting boards, one panels) and firms that must not count."""
     make_firm("Unit Maker One (Pvt) Ltd", capabilities=[{"category": "pcba", "capacity": 10_000}])
     make_firm(
         "Unit Maker Two (Pvt) Ltd",
@@ -516,7 +516,7 @@ def pcba_market(app, db):
         certificates=[{"type": "iso-9001"}],
     )
     make_firm(
-        "Board Counter (Pvt) Ltd", capabilities=[{"category": "pcba", "capacity": 300, "capacity_unit": "boards"}]
+        "Board Counter (Pvt) Ltd", capabilities=[{"category": "pcba", "capacity": 300, "capacity_unit": "panels"}]
     )
     make_firm(
         "Draft Giant (Pvt) Ltd", status=ListingStatus.DRAFT, capabilities=[{"category": "pcba", "capacity": 900_000}]
@@ -542,8 +542,8 @@ def test_categories_page_lists_hs_code_firm_count_and_capacity_per_unit(client, 
     assert "PCB assembly (SMT and through-hole)" in row
     assert "<td>8517.79</td>" in row
     assert '<td class="text-end">3</td>' in row
-    assert "15,000 units" in row
-    assert "300 boards" in row
+    assert "15,000 boards" in row
+    assert "300 panels" in row
     assert "900,000" not in row and "800,000" not in row and "700,000" not in row
 
 
@@ -563,8 +563,8 @@ def test_category_page_shows_hs_code_count_capacity_and_only_public_firms(client
     assert "8517.79" in body
     assert re.search(r'data-testid="category-firm-count">3<', body)
     capacity = re.search(r'data-testid="category-capacity">(.*?)</p>', body, re.S).group(1)
-    assert "<strong>15,000</strong> units/month" in capacity
-    assert "<strong>300</strong> boards/month" in capacity
+    assert "<strong>15,000</strong> boards/month" in capacity
+    assert "<strong>300</strong> panels/month" in capacity
     assert "1 with a valid certificate" in body
     assert sorted(names(response)) == [
         "Board Counter (Pvt) Ltd",

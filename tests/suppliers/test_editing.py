@@ -125,7 +125,7 @@ def test_new_capability_of_verified_firm_is_hidden_until_verified(client, login,
     login("supplier")
     response = client.post(
         f"/firms/{firm.id}/capabilities/new",
-        data={"category": "charger", "monthly_capacity": "20000", "capacity_unit": "units", "processes": ["smt"]},
+        data={"category": "charger", "monthly_capacity": "20000", "capacity_unit": "pieces", "processes": ["smt"]},
     )
     assert response.status_code == 302
     db.session.expire_all()
@@ -140,7 +140,7 @@ def test_a_firm_lists_each_category_once(client, login, users, db):
     login("supplier")
     body = client.post(
         f"/firms/{firm.id}/capabilities/new",
-        data={"category": "pcba", "monthly_capacity": "5", "capacity_unit": "units"},
+        data={"category": "pcba", "monthly_capacity": "5", "capacity_unit": "boards"},
     ).get_data(as_text=True)
     assert "already lists this category" in body
 
@@ -227,7 +227,7 @@ def test_certificate_dates_must_make_sense(client, login, users, db):
 
 
 def test_completeness_panel_says_what_is_missing_and_why(client, login, users, db):
-    firm = _firm(users, status=ListingStatus.DRAFT, certificates=[{"type": "iso-9001"}])
+    firm = _firm(users, status=ListingStatus.DRAFT, certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING}])
     login("supplier")
     body = client.get(f"/firms/{firm.id}/").get_data(as_text=True)
     assert "Upload the ISO 9001 certificate" in body

@@ -45,7 +45,7 @@ def test_staff_verify_publishes_listing_and_its_capabilities(client, login, draf
     db.session.expire_all()
     assert draft.status == ListingStatus.VERIFIED and draft.is_public
     assert draft.capabilities[0].review_status == ReviewStatus.VERIFIED
-    assert outbox("listing_verified")[-1].recipient == "supplier@example.com"
+    assert outbox("listing_review")[-1].recipient == "supplier@example.com"
     assert "Ravi Circuits" in client.get("/suppliers/").get_data(as_text=True)
     assert "Ravi Circuits" in client.get("/categories/pcba").get_data(as_text=True)
 
@@ -87,7 +87,7 @@ def test_requested_changes_reach_the_firm_with_reasons_per_field(client, login, 
     db.session.expire_all()
     assert draft.status == ListingStatus.CHANGES_REQUESTED
     assert draft.review_reasons == {"description": "Name your SMT lines.", "certificates": "Upload ISO 9001."}
-    assert "Name your SMT lines." in outbox("listing_changes_requested")[-1].body
+    assert "Name your SMT lines." in outbox("listing_review")[-1].body
 
     login("supplier")
     page = client.get(f"/firms/{draft.id}/").get_data(as_text=True)
@@ -112,7 +112,7 @@ def test_rejected_listing_is_locked_for_the_firm(client, login, draft, db):
     login("supplier")
     body = client.post(
         f"/firms/{draft.id}/capabilities/new",
-        data={"category": "charger", "monthly_capacity": "100", "capacity_unit": "units"},
+        data={"category": "charger", "monthly_capacity": "100", "capacity_unit": "pieces"},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "was rejected and can no longer be changed" in body
@@ -130,7 +130,7 @@ def test_suspension_hides_the_firm_at_once_and_reinstating_shows_it(client, logi
     )
     assert "Sialkot Moulders" not in client.get("/suppliers/").get_data(as_text=True)
     assert "Sialkot Moulders" not in client.get("/categories/housing-plastic").get_data(as_text=True)
-    assert "Expired certificate used" in outbox("listing_suspended")[-1].body
+    assert "Expired certificate used" in outbox("listing_review")[-1].body
 
     db.session.expire_all()
     client.post(
@@ -175,7 +175,10 @@ def test_only_staff_can_decide(client, login, draft, role, db):
 
 
 def test_staff_verify_a_certificate_after_seeing_evidence(client, login, users, db):
-    firm = make_firm(owner=users["supplier"], certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING}])
+    firm = make_firm(
+        owner=users["supplier"],
+        certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING, "evidence_path": "iso.pdf"}],
+    )
     certificate = firm.certificates[0]
     assert not certificate.is_valid_on()
     login("staff")
@@ -192,13 +195,13 @@ def test_rejecting_a_certificate_needs_a_reason_and_tells_the_firm(client, login
     body = client.post(
         f"/staff/certificates/{certificate.id}/review", data={"decision": "reject"}, follow_redirects=True
     ).get_data(as_text=True)
-    assert "Give the reason for rejecting the certificate." in body
+    assert "Give the reason for rejecting the certificate" in body
     client.post(
         f"/staff/certificates/{certificate.id}/review", data={"decision": "reject", "reason": "Scan is unreadable."}
     )
     db.session.expire_all()
     assert certificate.review_status == ReviewStatus.REJECTED
-    assert "Scan is unreadable." in outbox("certificate_rejected")[-1].body
+    assert "Scan is unreadable." in outbox("item_review")[-1].body
 
 
 def test_staff_review_queue_lists_oldest_submission_first(client, login, users, db):
@@ -217,7 +220,10 @@ def test_staff_review_queue_lists_oldest_submission_first(client, login, users, 
 
 
 def test_a_second_reviewer_cannot_decide_a_certificate_again(client, login, users, db, outbox):
-    firm = make_firm(owner=users["supplier"], certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING}])
+    firm = make_firm(
+        owner=users["supplier"],
+        certificates=[{"type": "iso-9001", "review": ReviewStatus.PENDING, "evidence_path": "iso.pdf"}],
+    )
     certificate = firm.certificates[0]
     login("staff")
     client.post(f"/staff/certificates/{certificate.id}/review", data={"decision": "approve"})
@@ -229,7 +235,7 @@ def test_a_second_reviewer_cannot_decide_a_certificate_again(client, login, user
     assert "already decided" in body
     db.session.expire_all()
     assert certificate.review_status == ReviewStatus.VERIFIED
-    assert outbox("certificate_rejected") == []
+    assert outbox("item_review") == []
 
 
 def test_profile_changes_decided_on_a_stale_page_are_refused(client, login, users, db):

@@ -1,0 +1,1 @@
+"""Operations: liveness and readiness for load balancers, figures for Prometheus."""

@@ -1,0 +1,1 @@
+"""The portal's own relevance suite: a corpus and buyer queries judged from known attributes."""
