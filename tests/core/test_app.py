@@ -62,7 +62,11 @@ def test_production_starts_with_a_secret_key(monkeypatch, tmp_path):
     assert app.config["SESSION_COOKIE_SECURE"] is True
 
 
-@pytest.mark.parametrize("key", ["x", "a" * 64, "secret" * 12, secrets.token_hex(16), "change-me"])
+@pytest.mark.parametrize(
+    "key",
+    ["x", "a" * 64, "secret" * 12, secrets.token_hex(16), "change-me"],
+    ids=["short", "one-letter", "repeated-word", "16-random-bytes", "placeholder"],
+)
 def test_production_refuses_a_secret_key_under_32_random_bytes_saying_how_to_make_one(monkeypatch, key):
     import config
 
