@@ -139,7 +139,9 @@ def _rejected(item: Capability | Certificate, label: str) -> Check:
     kind, anchor = ("capability", "capabilities") if isinstance(item, Capability) else ("certificate", "certificates")
     next_step = Phrase(NEXT_STEPS[f"{kind}.rejected"])
     if item.review_note:
-        return Check(False, label, Phrase("EDB: %(note)s %(next_step)s", note=item.review_note, next_step=next_step), anchor)
+        return Check(
+            False, label, Phrase("EDB: %(note)s %(next_step)s", note=item.review_note, next_step=next_step), anchor
+        )
     return Check(False, label, next_step, anchor)
 
 

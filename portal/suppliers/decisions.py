@@ -19,7 +19,7 @@ NEXT_STEPS = {
     ),
     "listing.rejected": N_(
         "The listing is closed and cannot be changed. If the firm's situation has changed or you think "
-        "this is a mistake, contact EDB staff and quote this reason."
+        "this is a mistake, contact EDB staff and cite this reason."
     ),
     "listing.suspended": N_(
         "The listing is hidden from the directory, search and matching. Put right what the reason names "
@@ -73,7 +73,7 @@ def standing_decisions(firm: Firm) -> list[Decision]:
         reason = (firm.review_reasons or {}).get("listing", "")
         found.append(Decision(N_("Listing"), N_("Not accepted"), reason, NEXT_STEPS["listing.rejected"], "profile"))
     rejected_items = [
-        (capability, capability.category.name, N_("Capability not accepted"), "capability", "capabilities")
+        (capability, capability.category.label, N_("Capability not accepted"), "capability", "capabilities")
         for capability in firm.capabilities
     ] + [
         (certificate, certificate.type.name, N_("Certificate not accepted"), "certificate", "certificates")

@@ -87,6 +87,8 @@ REASON_FIELDS = [
     ("certificates", _l("Certificates")),
     ("other", _l("Anything else")),
 ]
+
+
 def verify(firm: Firm, by, expected_version: int | None = None) -> None:
     """Publish the listing; the capabilities the reviewer saw with it are verified too."""
     entry = _transition(firm, "verify", by, expected_version)
