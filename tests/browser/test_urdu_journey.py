@@ -16,6 +16,9 @@ LATIN_TERMS = {
     "EDB", "PCB", "SMT", "FPC", "ISO", "IEC", "API", "CSV", "JSON", "USD", "PKR", "EUR", "CNY", "UTC",
     "MOQ", "NTN", "NDA", "HS", "English", "mAh", "CKD", "SKD", "USB", "RoHS", "REACH", "IPC", "PTA",
     "PSQCA", "IATF", "FCC", "UL", "CE", "IECQ", "QC", "UN", "SA8000", "OpenAPI", "PNG", "JPEG", "PDF", "MB",
+    "BIS",
+    # Commands staff run, named as they are typed.
+    "flask", "snapshot-metrics", "load-imports", "cron",
 }  # fmt: skip
 # What the test's firm, brand and people wrote: theirs, in their own words.
 THEIRS = {

@@ -67,7 +67,7 @@ def test_a_rejected_capability_needs_a_reason_and_the_firm_reads_it(client, logi
     # Correcting it sends it back to review and the old reason goes.
     client.post(
         f"/firms/{firm.id}/capabilities/{capability.id}/edit",
-        data={"category": "pcba", "monthly_capacity": "4000", "capacity_unit": "units", "processes": ["smt"]},
+        data={"category": "pcba", "monthly_capacity": "4000", "capacity_unit": "boards", "processes": ["smt"]},
     )
     db.session.expire_all()
     assert capability.review_status == ReviewStatus.PENDING and capability.review_note == ""
@@ -100,7 +100,7 @@ def test_listing_decisions_reach_the_firm_as_notices_with_next_steps(client, log
     login("supplier")
     page = client.get(f"/firms/{firm.id}/").get_data(as_text=True)
     assert "Listing: Not accepted." in page and "the firm trades imported boards" in page
-    assert "contact EDB staff and quote this reason" in page
+    assert "contact EDB staff and cite this reason" in page
 
 
 def test_suspension_and_reinstatement_are_told_in_the_portal(client, login, users, db):
