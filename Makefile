@@ -10,7 +10,7 @@ PYTEST_ARGS ?=
 # The suite runs on this many processes (pytest-xdist); 0 runs it in this one.
 PYTEST_WORKERS ?= 2
 
-.PHONY: run test bench install install-test browser lint clean
+.PHONY: run test bench install install-test browser lint clean translations catalogue
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -23,9 +23,20 @@ $(VENV)/.installed-test: pyproject.toml | $(PY)
 	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
 	touch $(VENV)/.installed $@
 
-install: $(VENV)/.installed
+install: $(VENV)/.installed catalogue
 
-install-test: $(VENV)/.installed-test
+install-test: $(VENV)/.installed-test catalogue
+
+# The compiled catalogues (.mo) are built from portal/translations/*/LC_MESSAGES/messages.po.
+catalogue: | $(VENV)/.installed
+	$(PY) -c "from portal.catalogue import compile_if_stale; compile_if_stale()"
+
+# After adding or changing messages: extract them into every catalogue, check what is left to
+# translate (exits 1 naming each message), compile. Translate the new entries and run it again.
+translations: install
+	$(FLASK) translations update
+	$(FLASK) translations check
+	$(FLASK) translations compile
 
 # Browser tests drive Debian's Chromium (Playwright cannot download its own browser here).
 browser:

@@ -85,8 +85,11 @@ class Config:
     REMEMBER_COOKIE_SAMESITE = "Lax"
 
     BABEL_DEFAULT_LOCALE = "en"
-    LANGUAGES = {"en": "English"}
+    # The languages people can choose, each named in itself (the switch shows these names).
+    LANGUAGES = {"en": "English", "ur": "اردو"}
     RTL_LANGUAGES = {"ur", "ar", "fa"}
+    # Digits on Urdu pages: "latin" (1,234; EDB's preference for figures) or "urdu" (۱,۲۳۴).
+    PORTAL_DIGITS = os.environ.get("PORTAL_DIGITS", "latin")
     WTF_CSRF_TIME_LIMIT = None
     PASSWORD_HASH_METHOD = "scrypt"
 

@@ -3,7 +3,7 @@
 import os
 from pathlib import Path
 
-from flask import Flask, current_app, has_request_context, request
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
@@ -99,11 +99,10 @@ def _trust_proxies(app: Flask) -> None:
 
 
 def _select_locale():
-    """The browser's language when serving a request; the default for commands and jobs."""
-    default = current_app.config["BABEL_DEFAULT_LOCALE"]
-    if not has_request_context():
-        return default
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+    """The reader's language when serving a request; the default for commands and jobs."""
+    from portal.i18n import page_language
+
+    return page_language()
 
 
 def _register_blueprints(app: Flask) -> None:

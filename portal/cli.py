@@ -37,6 +37,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(load_trade_imports)
 
     from portal.backup import backup_command, restore_command
+    from portal.catalogue import translations_cli
+
+    app.cli.add_command(translations_cli)
+
     from portal.storage.cli import storage_cli
 
     app.cli.add_command(storage_cli)

@@ -48,7 +48,8 @@ def _http_error(error: HTTPException):
         response, status = json_error(status, error.description or error.name, fields=getattr(error, "fields", None))
     else:
         template = f"errors/{status}.html" if status in FRIENDLY_PAGES else "errors/generic.html"
-        response = make_response(render_template(template, error=error, status=status), status)
+        # The language switch on an error page leads home: the failed address would fail again.
+        response = make_response(render_template(template, error=error, status=status, here=""), status)
     for name, value in error.get_headers():
         if name.lower() != "content-type":
             response.headers[name] = value  # e.g. Allow on 405, WWW-Authenticate on 401
@@ -67,7 +68,7 @@ def _csrf_error(error: CSRFError):
     logs.event("csrf.refused", logging.WARNING, reason=error.description)
     if wants_json():
         return json_error(400, "The CSRF token is missing or invalid.")
-    return render_template("errors/csrf.html", error=error), 400
+    return render_template("errors/csrf.html", error=error, here=""), 400
 
 
 def _conflict(error: Exception):
@@ -102,7 +103,7 @@ def _unexpected_error(error: Exception):
     if wants_json():
         return json_error(500, f"Something went wrong on our side; it has been logged as {logs.request_id()}.")
     try:
-        return render_template("errors/500.html", error=InternalServerError(), status=500), 500
+        return render_template("errors/500.html", error=InternalServerError(), status=500, here=""), 500
     except Exception:  # the page itself needs the database (the signed-in user): answer plainly
         log.warning("the error page could not be rendered", exc_info=True)
         return f"Something went wrong on our side. Reference: {logs.request_id()}", 500, {"Content-Type": "text/plain"}

@@ -1,10 +1,85 @@
-"""Translation markers for messages that services raise.
+"""Languages: which one a page or a message uses, and translation markers for services.
 
 Services also run outside requests (commands, cron), where no locale is chosen, so they keep the
-English message and the page, or the error's `__str__`, translates it when it is shown.
+English message and the page, or the error's `__str__`, translates it when it is shown. What is
+sent to a person (e-mails, notices) is written in that person's language, whoever sends it.
 """
+
+from contextlib import contextmanager
+
+from flask import current_app, has_request_context, request, session
+from flask_babel import force_locale
+from flask_login import current_user
+
+SESSION_KEY = "language"
 
 
 def N_(message: str) -> str:
     """Mark a message for extraction (`pybabel extract -k N_`) and return it untranslated."""
     return message
+
+
+class Phrase(str):
+    """A message with its values, made where no language is chosen (pure functions such as
+    matching): it compares and reads as its English text, and pages show it translated
+    (`translated()`, or `{{ phrase }}` in a template). Extracted with `-k Phrase`."""
+
+    def __new__(cls, message: str, **params):
+        phrase = super().__new__(cls, message % params if params else message)
+        phrase.message, phrase.params = message, params
+        return phrase
+
+    def translated(self) -> str:
+        from flask import has_app_context
+        from flask_babel import gettext
+
+        if not has_app_context():
+            return str(self)
+        return gettext(self.message, **{key: translated(value) for key, value in self.params.items()})
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(self.translated()))
+
+
+def translated(text) -> str:
+    """A Phrase in the reader's language; anything else as it is."""
+    return text.translated() if isinstance(text, Phrase) else text
+
+
+def is_language(code) -> bool:
+    return isinstance(code, str) and code in current_app.config["LANGUAGES"]
+
+
+def page_language() -> str:
+    """The language of the page being served: the account's choice, else the one chosen in this
+    browser session, else the best of the browser's Accept-Language, else the default."""
+    default = current_app.config["BABEL_DEFAULT_LOCALE"]
+    if not has_request_context():
+        return default
+    user = current_user._get_current_object() if current_user else None
+    if user is not None and user.is_authenticated and is_language(getattr(user, "language", None)):
+        return user.language
+    if is_language(session.get(SESSION_KEY)):
+        return session[SESSION_KEY]
+    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+
+
+def language_of(person) -> str:
+    """The language to write to `person` in: their choice, else the portal's default."""
+    code = getattr(person, "language", None)
+    return code if is_language(code) else current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+@contextmanager
+def speaking_to(person):
+    """Translate what the block writes into `person`'s language (an e-mail, a notice)."""
+    with force_locale(language_of(person)):
+        yield
+
+
+def in_language_of(person, text) -> str:
+    """`text` for `person`: a callable is called, a lazy string rendered, in their language."""
+    with speaking_to(person):
+        return str(text() if callable(text) else text)

@@ -17,7 +17,7 @@ from email.message import EmailMessage
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, g, has_app_context, has_request_context, url_for
-from sqlalchemy import DateTime, String, Text, event, or_, select, update
+from sqlalchemy import DateTime, String, Text, event, func, or_, select, update
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
 from portal.extensions import db
@@ -83,6 +83,30 @@ def send_mail(recipient: str, subject: str, body: str, kind: str = "general") ->
     db.session.info["outgoing_email"] = True
     log.info("mail queued kind=%s subject=%r", kind, subject)
     return message
+
+
+def send_mail_to(recipient, subject, body, kind: str = "general") -> OutgoingEmail:
+    """Queue a message written in the recipient's language, whoever sends it.
+
+    `recipient` is an account, or an address (its account's language if it has one, else the
+    language of the page that sends it). `subject` and `body` are lazy strings or functions that
+    write the text; they run in that language.
+    """
+    from flask_babel import force_locale, get_locale
+
+    from portal.accounts.models import User
+    from portal.i18n import in_language_of
+
+    if isinstance(recipient, str):
+        account = db.session.scalar(select(User).where(func.lower(User.email) == recipient.strip().lower()))
+        address = recipient
+    else:
+        account, address = recipient, recipient.email
+    if account is not None:
+        return send_mail(address, in_language_of(account, subject), in_language_of(account, body), kind=kind)
+    with force_locale(str(get_locale() or current_app.config["BABEL_DEFAULT_LOCALE"])):
+        text_subject, text_body = (str(text() if callable(text) else text) for text in (subject, body))
+    return send_mail(address, text_subject, text_body, kind=kind)
 
 
 def _email(message: OutgoingEmail, sender: str) -> EmailMessage:

@@ -1,15 +1,18 @@
 """What every template can use: navigation, role helpers, formatting."""
 
-from datetime import date, datetime
+from functools import partial
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
+from portal.formatting import format_datetime, format_money, format_number
+from portal.i18n import translated
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
+from portal.taxonomy import names
 
 
 def _navigation() -> list[tuple[str, str]]:
@@ -38,20 +41,16 @@ def _navigation() -> list[tuple[str, str]]:
     return items
 
 
+def _here() -> str:
+    """This page's path and query, for forms that bring their user back to it."""
+    if not has_request_context():
+        return ""
+    # A form shown again after a POST (with its messages) is found at the same path by GET.
+    return request.full_path.rstrip("?") if request.method == "GET" else request.path
+
+
 def _text_direction() -> str:
     return "rtl" if str(get_locale()).split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
-
-
-def _format_date(value) -> str:
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%d %H:%M UTC")
-    if isinstance(value, date):
-        return value.isoformat()
-    return ""
-
-
-def _format_number(value) -> str:
-    return f"{value:,}" if isinstance(value, int) else ""
 
 
 def _unit_symbol(unit: str | None) -> str:
@@ -60,13 +59,25 @@ def _unit_symbol(unit: str | None) -> str:
 
     from portal.taxonomy.units import symbol
 
-    return gettext("(unit not stated)") if unit is None else symbol(unit)
+    if unit is None:
+        return gettext("(unit not stated)")
+    return names.local_name("unit", unit, symbol(unit))
 
 
 def register(app: Flask) -> None:
-    app.jinja_env.filters["date"] = _format_date
-    app.jinja_env.filters["number"] = _format_number
+    app.jinja_env.filters["date"] = format_datetime
+    app.jinja_env.filters["number"] = format_number
+    app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["province"] = names.province_name
     app.jinja_env.filters["unit"] = _unit_symbol
+    app.jinja_env.filters["phase_name"] = lambda english, number: names.phase_name(number, english)
+    app.jinja_env.filters["country"] = names.country_name
+    app.jinja_env.filters["category_name"] = partial(names.name_from_english, "category")
+    app.jinja_env.filters["process_name"] = partial(names.name_from_english, "process")
+    app.jinja_env.filters["certification_name"] = partial(names.name_from_english, "certification")
+    # `value|local_label("province")`: the filter of that name, or the value as it is.
+    app.jinja_env.filters["local_label"] = lambda value, kind: app.jinja_env.filters[kind](value) if kind else value
 
     @app.context_processor
     def portal_context():
@@ -75,5 +86,7 @@ def register(app: Flask) -> None:
             "Role": Role,
             "text_direction": _text_direction(),
             "locale": str(get_locale()),
+            "languages": current_app.config["LANGUAGES"],
+            "here": _here(),
             "unread_notifications": unread_count(current_user) if current_user.is_authenticated else 0,
         }

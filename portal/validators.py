@@ -153,8 +153,11 @@ def offer_units(field) -> None:
     import json
 
     from portal.taxonomy import category_rows
+    from portal.taxonomy.names import local_name
     from portal.taxonomy.units import units, units_of
 
-    field.choices = choices(((u.slug, u.name) for u in units().values()), blank=_l("Choose…"))
+    field.choices = choices(
+        ((u.slug, local_name("unit", u.slug, u.name)) for u in units().values()), blank=_l("Choose…")
+    )
     by_category = {row["slug"]: [u.slug for u in units_of(row["slug"])] for row in category_rows()}
     field.render_kw = {"data-units-by-category": json.dumps(by_category, separators=(",", ":"))}

@@ -9,6 +9,7 @@ from sqlalchemy import create_engine, make_url, text
 from portal import create_app
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
+from portal.catalogue import compile_if_stale
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.search.engine import forget_store
@@ -42,6 +43,7 @@ def _worker_database(url: str) -> str:
 
 @pytest.fixture(scope="session")
 def _app(tmp_path_factory):
+    compile_if_stale()  # pages and e-mails in Urdu need the compiled catalogue
     base = tmp_path_factory.mktemp("portal")
     config = {
         "UPLOAD_DIR": str(base / "uploads"),

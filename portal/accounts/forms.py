@@ -6,7 +6,7 @@ from wtforms import BooleanField, EmailField, PasswordField, RadioField, SelectF
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
 
 from portal.accounts.models import ROLE_LABELS, SELF_SERVICE_ROLES, Role
-from portal.taxonomy import PROVINCES
+from portal.taxonomy import PROVINCES, province_choices
 from portal.validators import PlainLocalPart, StrongPassword, choices, strip_filter
 
 EMAIL_RULES = [
@@ -36,7 +36,7 @@ class SignUpForm(FlaskForm):
     firm_city = StringField(_l("City"), filters=[strip_filter], validators=[Length(max=80)])
     firm_province = SelectField(
         _l("Province or territory"),
-        choices=choices(((p, p) for p in PROVINCES), blank=_l("Choose…")),
+        choices=choices(province_choices(), blank=_l("Choose…")),
         validate_choice=False,
     )
     password = PasswordField(

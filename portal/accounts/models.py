@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
 from sqlalchemy import DateTime, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -21,14 +22,14 @@ class Role(enum.StrEnum):
 
     @property
     def label(self) -> str:
-        return ROLE_LABELS[self]
+        return str(ROLE_LABELS[self])
 
 
 ROLE_LABELS = {
-    Role.SUPPLIER: "Local firm (supplier)",
-    Role.BRAND: "Global brand / sourcing manager",
-    Role.INVESTOR: "Investor",
-    Role.STAFF: "EDB staff",
+    Role.SUPPLIER: _l("Local firm (supplier)"),
+    Role.BRAND: _l("Global brand / sourcing manager"),
+    Role.INVESTOR: _l("Investor"),
+    Role.STAFF: _l("EDB staff"),
 }
 
 # Roles a person may choose at sign-up; staff accounts are made by staff or the CLI only.
@@ -48,6 +49,9 @@ class User(UserMixin, db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     last_sign_in_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     password_changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # The language the person chose ("en", "ur"); pages, e-mails and notices to them use it.
+    # None until they choose: pages then follow the browser, messages the portal's default.
+    language: Mapped[str | None] = mapped_column(String(10))
     # Part of every session and remember-me cookie; raising it ends them all at once (sign-out,
     # "sign out everywhere", deactivation), whichever copies of the cookies exist.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
@@ -13,9 +14,10 @@ from portal import logs
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
-from portal.mail import OutgoingEmail, external_url, send_mail
+from portal.mail import OutgoingEmail, external_url, send_mail_to
 from portal.suppliers.service import create_firm
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 log = logging.getLogger(__name__)
 
@@ -69,12 +71,15 @@ def sign_up(
     role: Role | str,
     organisation: str = "",
     firm: FirmDetails | None = None,
+    language: str | None = None,
 ) -> User:
-    """Create a self-service account; a supplier account starts its firm's draft listing too."""
+    """Create a self-service account; a supplier account starts its firm's draft listing too.
+    `language` is the one the person signed up in: what the portal sends them is written in it."""
     role = Role(role)
     if role == Role.STAFF:
         raise AccountError("Staff accounts are created by EDB staff.", field="role")
     user = create_user(email=email, password=password, full_name=full_name, role=role, organisation=organisation)
+    user.language = language
     if role == Role.SUPPLIER:
         if firm is None:
             raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
@@ -134,10 +139,19 @@ def authenticate(email: str, password: str) -> User | None:
     return user
 
 
-def record_sign_in(user: User) -> None:
+def record_sign_in(user: User, language: str | None = None) -> None:
+    """Note the sign-in; a language chosen in the browser just before it becomes the account's."""
     user.last_sign_in_at = utcnow()
+    if language:
+        user.language = language
     db.session.commit()
     logs.event("sign_in.succeeded", user_id=user.id, role=user.role.value)
+
+
+def set_language(user: User, language: str) -> None:
+    """Keep `language` as the one the portal speaks to `user` in: pages, e-mails, notices."""
+    with one_act(AccountError):
+        user.language = language
 
 
 def set_password(user: User, new_password: str) -> None:
@@ -210,12 +224,17 @@ def request_password_reset(email: str) -> None:
         return  # the links already sent still work; the person is not flooded
     link = external_url("accounts.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_mail(
-        user.email,
-        "Reset your EDB Supplier Portal password",
-        f"Hello {user.full_name},\n\n"
-        f"Someone asked to reset the password of this account. To choose a new password, open:\n\n{link}\n\n"
-        f"The link works once and expires in {minutes} minutes. If you did not ask for it, ignore this message.\n",
+    send_mail_to(
+        user,
+        _l("Reset your EDB Supplier Portal password"),
+        _l(
+            "Hello %(name)s,\n\n"
+            "Someone asked to reset the password of this account. To choose a new password, open:\n\n%(link)s\n\n"
+            "The link works once and expires in %(minutes)d minutes. If you did not ask for it, ignore this message.\n",
+            name=user.full_name,
+            link=link,
+            minutes=minutes,
+        ),
         kind="password_reset",
     )
     db.session.commit()
@@ -257,12 +276,18 @@ def invite_staff(*, email: str, full_name: str, invited_by: User) -> User:
     )
     db.session.flush()
     link = external_url("accounts.reset_password", token=make_reset_token(user))
-    send_mail(
-        user.email,
-        "Your EDB Supplier Portal staff account",
-        f"Hello {user.full_name},\n\n{invited_by.full_name} added you as EDB staff on the Supplier Portal. "
-        f"Choose your password here:\n\n{link}\n\nThe link expires in {current_app.config['PASSWORD_RESET_MAX_AGE'] // 60} minutes; "
-        "use 'Forgot password' on the sign-in page for a new one.\n",
+    send_mail_to(
+        user,
+        _l("Your EDB Supplier Portal staff account"),
+        _l(
+            "Hello %(name)s,\n\n%(by)s added you as EDB staff on the Supplier Portal. "
+            "Choose your password here:\n\n%(link)s\n\nThe link expires in %(minutes)d minutes; "
+            "use “Forgot password” on the sign-in page for a new one.\n",
+            name=user.full_name,
+            by=invited_by.full_name,
+            link=link,
+            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+        ),
         kind="staff_invitation",
     )
     db.session.commit()

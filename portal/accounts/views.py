@@ -1,7 +1,5 @@
 """Account pages; the rules live in `service`."""
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -19,17 +17,15 @@ from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
+from portal.i18n import SESSION_KEY, is_language, page_language
+from portal.redirects import local_path
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def _safe_next(default: str) -> str:
     """Follow `next` only to a path on this site, never to another host."""
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.scheme and not parts.netloc:
-        return target
-    return default
+    return local_path(request.args.get("next"), default)
 
 
 def _home_for(user) -> str:
@@ -40,11 +36,15 @@ def _home_for(user) -> str:
 
 
 def _start_session(user, remember: bool) -> None:
-    # A fresh session at sign-in: nothing set before it (by anyone) survives into the account.
+    # A fresh session at sign-in: nothing set before it (by anyone) survives into the account,
+    # except a language the visitor just chose, which the account takes over.
+    language = session.get(SESSION_KEY) if is_language(session.get(SESSION_KEY)) else None
     session.clear()
     login_user(user, remember=remember)
     session.permanent = True
-    service.record_sign_in(user)
+    if language:
+        session[SESSION_KEY] = language
+    service.record_sign_in(user, language)
 
 
 @bp.route("/sign-up", methods=["GET", "POST"])
@@ -67,6 +67,7 @@ def sign_up():
                 role=form.role.data,
                 organisation=form.organisation.data or "",
                 firm=firm,
+                language=page_language(),
             )
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))

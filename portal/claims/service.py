@@ -12,6 +12,7 @@ from datetime import timedelta
 from urllib.parse import urlsplit
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal import audit, uploads
@@ -19,7 +20,7 @@ from portal.accounts.models import Role
 from portal.claims.models import OPEN_STATUSES, ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
 from portal.i18n import N_
-from portal.mail import external_url, portal_path, send_mail
+from portal.mail import external_url, portal_path, send_mail_to
 from portal.notifications.service import notify
 from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.models import Firm, FirmMember, MemberRole
@@ -103,10 +104,10 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
     try:
         db.session.flush()
         if token:
-            send_mail(
+            send_mail_to(
                 claim.email,
-                _("Confirm your claim of %(firm)s", firm=firm.display_name),
-                _(
+                _l("Confirm your claim of %(firm)s", firm=firm.display_name),
+                _l(
                     "%(name)s asked to run the listing of %(firm)s on the EDB Supplier Portal and gave this "
                     "address as proof. If that was you, confirm within %(days)d days:\n\n%(link)s\n\n"
                     "If it was not you, ignore this message.",
@@ -186,12 +187,16 @@ def _tell_claimant(claim: FirmClaim) -> None:
     """A portal notice and an e-mail: approved (with the way to the listing), or the reason and what next."""
     firm = claim.firm
     if claim.status == ClaimStatus.APPROVED:
-        subject = _("You now run the listing of %(firm)s", firm=firm.display_name)
-        body = _("EDB staff approved your claim. Complete the listing and keep it up to date.")
+        subject = _l("You now run the listing of %(firm)s", firm=firm.display_name)
+        body = _l("EDB staff approved your claim. Complete the listing and keep it up to date.")
         link = portal_path("suppliers.manage", firm_id=firm.id)
     else:
-        subject = _("Your claim of %(firm)s was not approved", firm=firm.display_name)
-        body = f"{_('Reason')}: {claim.reason}\n{_('What to do next')}: {_(NEXT_STEPS['claim.rejected'])}"
+        subject = _l("Your claim of %(firm)s was not approved", firm=firm.display_name)
+        reason = claim.reason
+
+        def body() -> str:
+            return f"{_('Reason')}: {_(reason)}\n{_('What to do next')}: {_(NEXT_STEPS['claim.rejected'])}"
+
         link = portal_path("claims.mine")
     notify(claim.user, "claim_decision", f"claim:{claim.id}:{claim.status.value}", subject, body, link)
 

@@ -17,6 +17,7 @@ from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
 from portal.taxonomy import PHASES, PROVINCES
 from portal.taxonomy.models import CertificationType
+from portal.taxonomy.names import local_name, province_name
 from portal.taxonomy.units import unit_name
 
 PERIODS = {
@@ -182,7 +183,7 @@ class StaffDashboard:
             Column("expiring_certificates", figures["expiring_certificates"].label),
             *(Column(key, figures[key].label) for key in CATEGORY_FIGURES[-5:]),
         ]
-        rows = [{"category": r.category.name, "phase": r.category.phase, **r.values} for r in self.category_rows]
+        rows = [{"category": r.category.label, "phase": r.category.phase, **r.values} for r in self.category_rows]
         return Table("category-figures", _("Suppliers, needs, certificates, introductions and investment, by category"),
                      columns, rows)  # fmt: skip
 
@@ -252,7 +253,7 @@ class StaffDashboard:
     def provinces(self) -> Table:
         counts = metrics.firms_by_province(self.scope)
         rows = [
-            {"province": province, "firms": counts.get(province, 0)}
+            {"province": province_name(province), "firms": counts.get(province, 0)}
             for province in PROVINCES
             if self.province in (None, province)
         ]
@@ -301,7 +302,7 @@ class StaffDashboard:
     def investment(self) -> Table:
         from portal.investment.service import amounts_by_category
 
-        names = {c.slug: c.name for c in metrics.categories()}
+        names = {c.slug: c.label for c in metrics.categories()}
         rows = [
             {"category": names.get(row.category, row.category), "currency": row.currency,
              "sought": int(row.sought), "committed": int(row.committed)}
@@ -330,7 +331,7 @@ class StaffDashboard:
             before = then[r.category.slug].unserved_needs if r.category.slug in then else None
             if now or before:
                 change = None if before is None else now - before
-                rows.append({"category": r.category.name, "phase": r.category.phase, "now": now, "then": before,
+                rows.append({"category": r.category.label, "phase": r.category.phase, "now": now, "then": before,
                              "change": change})  # fmt: skip
         columns = [
             Column("category", _l("Category"), "text"),
@@ -362,12 +363,12 @@ class StaffDashboard:
         rows = [
             {
                 "phase": need.category.phase,
-                "category": need.category.name,
+                "category": need.category.label,
                 "need": need.title,
                 "organisation": need.organisation,
                 "quantity": need.quantity_per_month,
-                "unit": unit_name(need.quantity_unit),
-                "certifications": ", ".join(c.name for c in need.required_certifications),
+                "unit": _unit_name(need.quantity_unit),
+                "certifications": ", ".join(c.label for c in need.required_certifications),
                 "deadline": need.deadline.isoformat(),
                 "province": need.delivery_province or "",
             }
@@ -388,7 +389,7 @@ class StaffDashboard:
             by_type = self.sources.expiring.get(r.category.slug, {})
             if by_type:
                 rows.append({
-                    "category": r.category.name,
+                    "category": r.category.label,
                     "phase": r.category.phase,
                     "certificates": r.values["expiring_certificates"],
                     "types": "; ".join(f"{names.get(slug, slug)}: {n}" for slug, n in sorted(by_type.items())),
@@ -413,7 +414,7 @@ class StaffDashboard:
             for item in schedule.progress(r.values, target, on):
                 label, _figure, percent = schedule.MEASURES[item.measure]
                 rows.append({
-                    "category": r.category.name,
+                    "category": r.category.label,
                     "phase": r.category.phase,
                     "measure": str(label) + (" (%)" if percent else ""),
                     "target": item.target,
@@ -450,7 +451,7 @@ class StaffDashboard:
             jobs, before = r.values["jobs"], then.get(r.category.slug)
             served = markets.get(r.category.slug, [])
             rows.append({
-                "category": r.category.name,
+                "category": r.category.label,
                 "phase": r.category.phase,
                 "jobs": jobs,
                 "change": None if before is None else jobs - before.jobs,
@@ -491,17 +492,17 @@ class StaffDashboard:
             if found.unit is None:
                 note = _("The source gives a value only, no quantity to set capacity against.")
             elif line is None or not line.monthly_capacity:
-                note = _("No local capacity counted in %(unit)s.", unit=unit_name(found.unit))
+                note = _("No local capacity counted in %(unit)s.", unit=_unit_name(found.unit))
             else:
                 note = ""
             rows.append({
-                "category": r.category.name,
+                "category": r.category.label,
                 "hs_code": found.hs_code,
                 "year": str(found.year),
                 "source": found.source,
                 "value": found.value_usd,
                 "quantity": found.quantity,
-                "unit": unit_name(found.unit) if found.unit else "",
+                "unit": _unit_name(found.unit) if found.unit else "",
                 "capacity": yearly,
                 "share": 100 * yearly / found.quantity if yearly is not None and found.quantity else None,
                 "note": note,
@@ -529,7 +530,10 @@ class StaffDashboard:
 
     @cached_property
     def certification_names(self) -> dict[str, str]:
-        return dict(db.session.execute(select(CertificationType.slug, CertificationType.name)).all())
+        return {
+            slug: local_name("certification", slug, name)
+            for slug, name in db.session.execute(select(CertificationType.slug, CertificationType.name))
+        }
 
 
 TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
@@ -549,6 +553,11 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "unserved": StaffDashboard.unserved,
     "expiring": StaffDashboard.expiring,
 }
+
+
+def _unit_name(unit: str | None) -> str:
+    """A unit's name in the reader's language."""
+    return local_name("unit", unit, unit_name(unit)) if unit else unit_name(unit)
 
 
 def unit_lines_table(name: str, title: str, category_rows: list[metrics.CategoryRow], keys=None) -> Table:
@@ -571,9 +580,9 @@ def unit_lines_table(name: str, title: str, category_rows: list[metrics.Category
         for line in r.lines:
             values = line.values
             rows.append({
-                "category": r.category.name,
+                "category": r.category.label,
                 "phase": r.category.phase,
-                "unit": unit_name(line.unit) if line.unit else _("unit not stated"),
+                "unit": _unit_name(line.unit) if line.unit else _("unit not stated"),
                 **{key: values[key] for key in keys},
                 "note": _(line.note[0], **line.note[1]) if line.note else "",
             })  # fmt: skip

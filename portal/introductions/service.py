@@ -8,12 +8,9 @@ Staff may read every introduction (oversight) but never act on one or post in it
 contact panel stays between the two parties: staff reach firms and accounts through their own pages.
 """
 
-from contextlib import contextmanager
 from functools import partial
 
-from flask import abort, current_app
-from flask_babel import force_locale
-from flask_babel import gettext as _
+from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -309,24 +306,16 @@ def funnel_counts(province: str | None = None) -> dict[str, int]:
 # --- notices -------------------------------------------------------------------------------------
 
 
-@contextmanager
-def _recipients_language():
-    """Notices go to other people, whose language the request does not tell (and acts may run
-    outside a request): they are written in the portal's default language."""
-    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
-        yield
-
-
 def _link(intro: Introduction) -> str:
     return portal_path("introductions.show", intro_id=intro.id)
 
 
 def _tell_firm(intro: Introduction, kind: str, event: str, subject, body: str) -> None:
-    """Every member of the firm hears once of what the brand did; `subject` names the brand and the firm."""
-    with _recipients_language():
-        names = {"organisation": intro.organisation or intro.brand_user.full_name, "firm": intro.firm.display_name}
-        members = [m.user for m in intro.firm.members]
-        notify_all(members, kind, f"intro:{intro.id}:{event}", str(subject % names), body, _link(intro))
+    """Every member of the firm hears once of what the brand did, in their own language;
+    `subject` names the brand and the firm."""
+    names = {"organisation": intro.organisation or intro.brand_user.full_name, "firm": intro.firm.display_name}
+    members = [m.user for m in intro.firm.members]
+    notify_all(members, kind, f"intro:{intro.id}:{event}", lambda: str(subject) % names, body, _link(intro))
 
 
 def _tell_firm_of_request(intro: Introduction) -> None:
@@ -341,28 +330,24 @@ def _tell_firm_of_withdrawal(intro: Introduction) -> None:
 
 def _tell_brand_of_answer(intro: Introduction) -> None:
     """The brand user hears the firm's answer once (an introduction is answered only once)."""
-    with _recipients_language():
-        firm = intro.firm.display_name
-        if intro.was_accepted:
-            subject = _("%(firm)s accepted your introduction request", firm=firm)
-            body = _("Their contact details are on the introduction page; write to them there.")
-        else:
-            subject = _("%(firm)s declined your introduction request", firm=firm)
-            body = intro.decline_reason
-        notify(intro.brand_user, "intro_answer", f"intro:{intro.id}:answer", subject, body, _link(intro))
+    firm = intro.firm.display_name
+    if intro.was_accepted:
+        subject = _l("%(firm)s accepted your introduction request", firm=firm)
+        body = _l("Their contact details are on the introduction page; write to them there.")
+    else:
+        subject = _l("%(firm)s declined your introduction request", firm=firm)
+        body = intro.decline_reason
+    notify(intro.brand_user, "intro_answer", f"intro:{intro.id}:answer", subject, body, _link(intro))
 
 
 def _tell_other_side(intro: Introduction, message: "IntroductionMessage", by) -> None:
     """The other side (the brand user, or every member of the firm) hears of each message once."""
-    with _recipients_language():
-        if is_brand_side(intro, by):
-            others, sender = [m.user for m in intro.firm.members], intro.organisation or by.full_name
-        else:
-            others, sender = [intro.brand_user], intro.firm.display_name
-        subject = _("New message from %(sender)s", sender=sender)
-        notify_all(
-            others, "intro_message", f"intro:{intro.id}:message:{message.id}", subject, message.text, _link(intro)
-        )
+    if is_brand_side(intro, by):
+        others, sender = [m.user for m in intro.firm.members], intro.organisation or by.full_name
+    else:
+        others, sender = [intro.brand_user], intro.firm.display_name
+    subject = _l("New message from %(sender)s", sender=sender)
+    notify_all(others, "intro_message", f"intro:{intro.id}:message:{message.id}", subject, message.text, _link(intro))
 
 
 # --- acting --------------------------------------------------------------------------------------

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, StopValidati
 from portal.investment.models import MAX_AMOUNT, Instrument, Purpose, Stage
 from portal.needs.forms import CURRENCIES
 from portal.suppliers.forms import MultiCheckboxField
-from portal.taxonomy import PROVINCES, category_choices
+from portal.taxonomy import PROVINCES, category_choices, province_choices
 from portal.uploads import DOCUMENT_KINDS
 from portal.validators import Upload, choices, strip_filter
 
@@ -160,7 +160,7 @@ class InvestorProfileForm(FlaskForm):
     instruments = _instruments_field(_l("Instruments"))
     provinces = MultiCheckboxField(
         _l("Provinces of interest"),
-        choices=choices((p, p) for p in PROVINCES),
+        choices=choices(province_choices()),
         description=_l("None ticked: anywhere in Pakistan."),
     )
     stages = MultiCheckboxField(

@@ -5,6 +5,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import JSON, Column, DateTime, ForeignKey, Numeric, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -60,6 +61,16 @@ class DealStage(enum.StrEnum):
     TERM_SHEET = "term_sheet"
     CLOSED = "closed"
     DECLINED = "declined"
+
+
+DEAL_STAGE_LABELS = {
+    DealStage.INTEREST: _l("Interest"),
+    DealStage.NDA: _l("NDA"),
+    DealStage.DUE_DILIGENCE: _l("Due diligence"),
+    DealStage.TERM_SHEET: _l("Term sheet"),
+    DealStage.CLOSED: _l("Closed"),
+    DealStage.DECLINED: _l("Declined"),
+}
 
 
 opportunity_category = Table(

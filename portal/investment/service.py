@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import partial
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -22,6 +23,7 @@ from portal.compliance.service import excluded_firm_ids, is_excluded_from_matchi
 from portal.extensions import db
 from portal.i18n import N_
 from portal.investment.models import (
+    DEAL_STAGE_LABELS,
     DealStage,
     Interest,
     InterestMessage,
@@ -247,7 +249,7 @@ NOTICE_KINDS = {
 }
 
 
-def _notify(recipients, subject: str, body: str, link: str, kind: str, key: str) -> None:
+def _notify(recipients, subject, body, link: str, kind: str, key: str) -> None:
     """A notice (and its e-mail, unless turned off) for each recipient, once per event `key`."""
     notify_all(recipients, NOTICE_KINDS[kind], f"{kind}:{key}", subject, body, link)
 
@@ -389,7 +391,7 @@ def firm_act(opportunity: Opportunity, action: str, by) -> None:
     {"submit": submit, "close": close, "withdraw": withdraw}[action](opportunity, by)
 
 
-def _tell_firm(opportunity: Opportunity, subject: str, body: str, kind: str) -> None:
+def _tell_firm(opportunity: Opportunity, subject, body, kind: str) -> None:
     link = portal_path("investment.show", opportunity_id=opportunity.id)
     _notify(_firm_people(opportunity), subject, body, link, kind, f"{opportunity.id}:{opportunity.version}")
 
@@ -406,8 +408,8 @@ def approve(opportunity: Opportunity, by, expected_version: int | None = None) -
         opportunity.review_reason = ""
         _tell_firm(
             opportunity,
-            f"Published: {opportunity.title}",
-            "EDB staff approved your investment opportunity; investors can now find it.",
+            _l("Published: %(title)s", title=opportunity.title),
+            _l("EDB staff approved your investment opportunity; investors can now find it."),
             "investment_published",
         )
 
@@ -419,7 +421,7 @@ def _decide_with_reason(opportunity: Opportunity, action: str, by, reason: str, 
     with _transaction():
         _transition(opportunity, action, by, expected_version, note=reason)
         opportunity.review_reason = reason
-        _tell_firm(opportunity, subject, f"{body}\n\n{reason}", f"investment_{action}")
+        _tell_firm(opportunity, subject, lambda: f"{body}\n\n{reason}", f"investment_{action}")
 
 
 def request_changes(opportunity: Opportunity, by, reason: str, expected_version: int | None = None) -> None:
@@ -429,8 +431,8 @@ def request_changes(opportunity: Opportunity, by, reason: str, expected_version:
         by,
         reason,
         expected_version,
-        f"Changes requested: {opportunity.title}",
-        "EDB staff reviewed your investment opportunity and ask for these changes before publishing it:",
+        _l("Changes requested: %(title)s", title=opportunity.title),
+        _l("EDB staff reviewed your investment opportunity and ask for these changes before publishing it:"),
     )
 
 
@@ -441,8 +443,8 @@ def reject(opportunity: Opportunity, by, reason: str, expected_version: int | No
         by,
         reason,
         expected_version,
-        f"Not accepted: {opportunity.title}",
-        "EDB staff did not accept your investment opportunity:",
+        _l("Not accepted: %(title)s", title=opportunity.title),
+        _l("EDB staff did not accept your investment opportunity:"),
     )
 
 
@@ -538,7 +540,7 @@ def _enter_stage(interest: Interest, stage: DealStage, by) -> None:
     interest.stage = stage
 
 
-def _tell_other_side(interest: Interest, by, subject: str, body: str, kind: str, event: object = "") -> None:
+def _tell_other_side(interest: Interest, by, subject, body, kind: str, event: object = "") -> None:
     """Tell the investor when the firm acted, and the firm's people when the investor did."""
     recipients = _firm_people(interest.opportunity) if by.id == interest.investor_id else [interest.investor]
     link = portal_path("investment.interest", interest_id=interest.id)
@@ -571,9 +573,14 @@ def express_interest(opportunity: Opportunity, user, message: str) -> Interest:
         _tell_other_side(
             interest,
             user,
-            f"Investor interest in {opportunity.title}",
-            f"{user.full_name} ({user.organisation or 'investor'}) is interested in your opportunity "
-            f'"{opportunity.title}". Read the message and accept or decline the interest:',
+            _l("Investor interest in %(title)s", title=opportunity.title),
+            _l(
+                "%(name)s (%(organisation)s) is interested in your opportunity “%(title)s”. "
+                "Read the message and accept or decline the interest:",
+                name=user.full_name,
+                organisation=user.organisation or _l("investor"),
+                title=opportunity.title,
+            ),
             "investment_interest",
         )
     return interest
@@ -599,11 +606,19 @@ def decide_interest(interest: Interest, by, accept: bool) -> None:
         _tell_other_side(
             interest,
             by,
-            f"{'Accepted' if accept else 'Declined'}: your interest in {title}",
-            f"{interest.opportunity.firm.display_name} accepted your interest: the data room and their contact "
-            "details are open to you."
+            _l("Accepted: your interest in %(title)s", title=title)
             if accept
-            else f'{interest.opportunity.firm.display_name} declined your interest in "{title}".',
+            else _l("Declined: your interest in %(title)s", title=title),
+            _l(
+                "%(firm)s accepted your interest: the data room and their contact details are open to you.",
+                firm=interest.opportunity.firm.display_name,
+            )
+            if accept
+            else _l(
+                "%(firm)s declined your interest in “%(title)s”.",
+                firm=interest.opportunity.firm.display_name,
+                title=title,
+            ),
             "investment_interest_accepted" if accept else "investment_interest_declined",
         )
 
@@ -627,8 +642,13 @@ def move_stage(interest: Interest, by, stage: DealStage) -> None:
         _tell_other_side(
             interest,
             by,
-            f"{interest.opportunity.title}: {stage.value.replace('_', ' ')}",
-            f"{by.full_name} moved the deal from {before.value.replace('_', ' ')} to {stage.value.replace('_', ' ')}.",
+            lambda: f"{interest.opportunity.title}: {DEAL_STAGE_LABELS[stage]}",
+            _l(
+                "%(name)s moved the deal from %(before)s to %(after)s.",
+                name=by.full_name,
+                before=DEAL_STAGE_LABELS[before],
+                after=DEAL_STAGE_LABELS[stage],
+            ),
             "investment_stage",
             stage.value,
         )
@@ -655,8 +675,8 @@ def post_message(interest: Interest, by, text: str) -> InterestMessage:
         _tell_other_side(
             interest,
             by,
-            f"New message about {interest.opportunity.title}",
-            f'{by.full_name} wrote in your thread about "{interest.opportunity.title}".',
+            _l("New message about %(title)s", title=interest.opportunity.title),
+            _l("%(name)s wrote in your thread about “%(title)s”.", name=by.full_name, title=interest.opportunity.title),
             "investment_message",
             message.id,
         )

@@ -23,7 +23,7 @@ from portal.investment.forms import (
     OpportunityForm,
     StageForm,
 )
-from portal.investment.models import DealStage, OpportunityStatus
+from portal.investment.models import DEAL_STAGE_LABELS, DealStage, OpportunityStatus
 from portal.matching.investment import money_span
 from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
@@ -33,14 +33,6 @@ from portal.taxonomy import category_choices
 bp = Blueprint("investment", __name__, url_prefix="/investment")
 
 INVESTORS = (Role.INVESTOR, Role.BRAND)
-DEAL_STAGE_LABELS = {
-    DealStage.INTEREST: _l("Interest"),
-    DealStage.NDA: _l("NDA"),
-    DealStage.DUE_DILIGENCE: _l("Due diligence"),
-    DealStage.TERM_SHEET: _l("Term sheet"),
-    DealStage.CLOSED: _l("Closed"),
-    DealStage.DECLINED: _l("Declined"),
-}
 STATUS_LABELS = {
     OpportunityStatus.DRAFT: _l("Draft"),
     OpportunityStatus.SUBMITTED: _l("Waiting for EDB review"),

@@ -8,6 +8,7 @@ what it would take. Everything else ranks, the way a sourcing manager weighs it.
 
 from datetime import date
 
+from portal.i18n import Phrase
 from portal.matching.facts import CapabilityFact, FirmFacts, Match, NearMiss, NeedFacts
 from portal.taxonomy.units import area_counterpart, convert, symbol
 
@@ -28,13 +29,18 @@ def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[s
     for slug, name in need.required_certifications:
         held = [c for c in firm.certificates if c.slug == slug and c.valid_on(today)]
         if not held:
-            missing.append(f"would qualify with a valid {name}")
+            missing.append(Phrase("would qualify with a valid %(name)s", name=name))
             continue
         latest = max(held, key=lambda c: c.expires_on)
-        reasons.append(f"{name} valid until {latest.expires_on.isoformat()}")
+        reasons.append(Phrase("%(name)s valid until %(date)s", name=name, date=latest.expires_on.isoformat()))
         if latest.expires_on <= need.deadline:
             warnings.append(
-                f"{name} expires on {latest.expires_on.isoformat()}, before the quote deadline {need.deadline.isoformat()}"
+                Phrase(
+                    "%(name)s expires on %(date)s, before the quote deadline %(deadline)s",
+                    name=name,
+                    date=latest.expires_on.isoformat(),
+                    deadline=need.deadline.isoformat(),
+                )
             )
     return reasons, missing, warnings
 
@@ -62,26 +68,53 @@ def _capacity_share(wanted: int, capacity: int | None) -> float:
 
 def _capacity_reason(need: NeedFacts, capability: CapabilityFact, capacity: int | None) -> str:
     wanted, stated = need.quantity_per_month, f"{_number(capability.monthly_capacity)} {symbol(capability.unit)}"
+    values = {"stated": stated, "wanted": _number(wanted), "unit": symbol(need.quantity_unit)}
     if capacity is None:
         if capability.unit is None:
-            why = "the firm has not chosen a unit yet"
-        elif area_counterpart(need.category, capability.unit) == need.quantity_unit:
-            why = "m² of panel and boards convert only with the area of one board, which the firm has not given"
-        else:
-            why = "the units differ"
-        return f"capacity {stated}/month, not compared with {_number(wanted)} {symbol(need.quantity_unit)}/month: {why}"
-    converted = ""
-    if capability.unit != need.quantity_unit:
-        area = _number(capability.board_area_mm2 or 0)
-        converted = f"{stated} at {area} mm² a board is {_number(capacity)} {symbol(need.quantity_unit)}; "
+            return Phrase(
+                "capacity %(stated)s/month, not compared with %(wanted)s %(unit)s/month: "
+                "the firm has not chosen a unit yet",
+                **values,
+            )
+        if area_counterpart(need.category, capability.unit) == need.quantity_unit:
+            return Phrase(
+                "capacity %(stated)s/month, not compared with %(wanted)s %(unit)s/month: m² of panel and boards "
+                "convert only with the area of one board, which the firm has not given",
+                **values,
+            )
+        return Phrase(
+            "capacity %(stated)s/month, not compared with %(wanted)s %(unit)s/month: the units differ", **values
+        )
     if wanted <= 0:
-        return f"capacity {stated}/month"
+        return Phrase("capacity %(stated)s/month", stated=stated)
+    values["capacity"] = _number(capacity)
+    converted = capability.unit != need.quantity_unit
+    if converted:
+        values["area"] = _number(capability.board_area_mm2 or 0)
     ratio = capacity / wanted
     if ratio >= 1:
-        return f"{converted}capacity {_number(capacity)}/month covers {_number(wanted)}"
+        if converted:
+            return Phrase(
+                "%(stated)s at %(area)s mm² a board is %(capacity)s %(unit)s; "
+                "capacity %(capacity)s/month covers %(wanted)s",
+                **values,
+            )
+        return Phrase("capacity %(capacity)s/month covers %(wanted)s", **values)
     if ratio >= 0.5:
-        return f"{converted}capacity {_number(capacity)} of {_number(wanted)}/month (partial)"
-    return f"{converted}capacity {_number(capacity)} of {_number(wanted)}/month (under half)"
+        if converted:
+            return Phrase(
+                "%(stated)s at %(area)s mm² a board is %(capacity)s %(unit)s; "
+                "capacity %(capacity)s of %(wanted)s/month (partial)",
+                **values,
+            )
+        return Phrase("capacity %(capacity)s of %(wanted)s/month (partial)", **values)
+    if converted:
+        return Phrase(
+            "%(stated)s at %(area)s mm² a board is %(capacity)s %(unit)s; "
+            "capacity %(capacity)s of %(wanted)s/month (under half)",
+            **values,
+        )
+    return Phrase("capacity %(capacity)s of %(wanted)s/month (under half)", **values)
 
 
 def _lead_time_share(days: int | None) -> float:
@@ -97,9 +130,9 @@ def _responsiveness(days: float | None) -> tuple[float, str | None]:
     if days is None:
         return 0.4, None
     if days <= 1:
-        return 1.0, "usually answers within a day"
+        return 1.0, Phrase("usually answers within a day")
     if days <= 3:
-        return 0.6, f"usually answers within {round(days)} days"
+        return 0.6, Phrase("usually answers within %(days)s days", days=round(days))
     return 0.2, None
 
 
@@ -150,18 +183,23 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
     if need.processes:
         absent = [name for slug, name in need.processes if slug not in capability.processes]
         reasons.append(
-            f"processes: {', '.join(covered)}"
+            Phrase("processes: %(names)s", names=", ".join(covered))
             if not absent
-            else f"processes: {len(covered)} of {len(need.processes)} ({', '.join(absent)} missing)"
+            else Phrase(
+                "processes: %(covered)s of %(wanted)s (%(names)s missing)",
+                covered=len(covered),
+                wanted=len(need.processes),
+                names=", ".join(absent),
+            )
         )
     if firm.features_offered:
-        reasons.append(f"offers: {', '.join(firm.features_offered)}")
-    reasons.append("main product line" if capability.main_line else "listed as a side line")
+        reasons.append(Phrase("offers: %(features)s", features=", ".join(firm.features_offered)))
+    reasons.append(Phrase("main product line") if capability.main_line else Phrase("listed as a side line"))
     in_province = bool(need.province) and firm.province == need.province
     if in_province:
-        reasons.append(f"based in {firm.province}, the delivery province")
+        reasons.append(Phrase("based in %(province)s, the delivery province", province=firm.province))
     if capability.lead_time_days is not None:
-        reasons.append(f"lead time {capability.lead_time_days} days")
+        reasons.append(Phrase("lead time %(days)s days", days=capability.lead_time_days))
     response_reason = _responsiveness(firm.median_response_days)[1]
     reasons += ([response_reason] if response_reason else []) + cert_reasons
 

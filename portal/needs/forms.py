@@ -20,7 +20,7 @@ from wtforms.widgets import HiddenInput
 from portal.needs.models import CURRENCIES, NeedVisibility
 from portal.needs.quotes import MAX_UNIT_PRICE, quote_problems
 from portal.suppliers.forms import MAX_QUANTITY, MultiCheckboxField
-from portal.taxonomy import PROVINCES, category_choices, certification_choices, process_choices
+from portal.taxonomy import category_choices, certification_choices, process_choices, province_choices
 from portal.timeutil import today
 from portal.uploads import DOCUMENT_KINDS
 from portal.validators import UnitOfCategory, Upload, choices, offer_units, strip_filter
@@ -75,7 +75,7 @@ class NeedForm(FlaskForm):
     )
     currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
     delivery_province = SelectField(
-        _l("Delivery province"), choices=choices(((p, p) for p in PROVINCES), blank=_l("Anywhere in Pakistan"))
+        _l("Delivery province"), choices=choices(province_choices(), blank=_l("Anywhere in Pakistan"))
     )
     start_date = DateField(_l("Supply starts"), validators=[Optional()])
     deadline = DateField(_l("Deadline for quotes"), validators=[InputRequired(_l("Enter the deadline for quotes."))])

@@ -15,10 +15,12 @@ from sqlalchemy import select
 
 from portal.accounts.models import User
 from portal.extensions import db
+from portal.formatting import format_date, format_number
 from portal.needs.models import SourcingNeed
 from portal.notifications.service import notify, notify_each
 from portal.suppliers.models import FirmMember
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
+from portal.taxonomy.names import local_name
 from portal.taxonomy.units import unit_name
 
 # The fields firms see, as the form labels them; changes to these are reported to involved firms.
@@ -62,7 +64,7 @@ def members_by_firm(firm_ids) -> dict[int, list[User]]:
     return people
 
 
-def _tell_firms(firm_ids, kind: str, key: str, subject: str, body: str, link: str) -> None:
+def _tell_firms(firm_ids, kind: str, key: str, subject, body, link: str) -> None:
     """Tell every member of each firm; `key` may hold `{firm}`, so each firm's event is its own."""
     recipients = [
         (person, key.format(firm=firm_id)) for firm_id, people in members_by_firm(firm_ids).items() for person in people
@@ -73,24 +75,26 @@ def _tell_firms(firm_ids, kind: str, key: str, subject: str, body: str, link: st
 def _summary(need: SourcingNeed) -> str:
     return gettext(
         "%(quantity)s %(unit)s a month of %(category)s. Quotes are sealed until the deadline, %(deadline)s.",
-        quantity=f"{need.quantity_per_month:,}",
-        unit=unit_name(need.quantity_unit),
-        category=need.category.name,
-        deadline=need.deadline.isoformat(),
+        quantity=format_number(need.quantity_per_month),
+        unit=local_name("unit", need.quantity_unit, unit_name(need.quantity_unit)),
+        category=need.category.label,
+        deadline=format_date(need.deadline),
     )
 
 
 def invited(need: SourcingNeed, firm_id: int) -> None:
-    brand = need.organisation or gettext("A brand")
-    subject = gettext("%(brand)s invites your firm to quote: %(title)s", brand=brand, title=need.title)
+    def subject():
+        brand = need.organisation or gettext("A brand")
+        return gettext("%(brand)s invites your firm to quote: %(title)s", brand=brand, title=need.title)
+
     key = f"need:{need.id}:invited:{{firm}}"
-    _tell_firms([firm_id], "need_invitation", key, subject, _summary(need), need_path(need))
+    _tell_firms([firm_id], "need_invitation", key, subject, lambda: _summary(need), need_path(need))
 
 
 def matched(need: SourcingNeed, firm_ids: list[int]) -> None:
-    subject = gettext("A new sourcing need matches your firm: %(title)s", title=need.title)
+    subject = _l("A new sourcing need matches your firm: %(title)s", title=need.title)
     key = f"need:{need.id}:match:{{firm}}"
-    _tell_firms(firm_ids, "need_match", key, subject, _summary(need), need_path(need))
+    _tell_firms(firm_ids, "need_match", key, subject, lambda: _summary(need), need_path(need))
 
 
 def _shown(name: str, value) -> str:
@@ -99,16 +103,16 @@ def _shown(name: str, value) -> str:
         return gettext("anywhere in Pakistan") if name == "delivery_province" else gettext("none")
     if name == "category_slug":
         category = db.session.get(ComponentCategory, value)
-        return category.name if category else value
+        return category.label if category else value
     if name in ("certification_slugs", "process_slugs"):
         model = CertificationType if name == "certification_slugs" else Process
-        return ", ".join(item.name for item in (db.session.get(model, slug) for slug in value) if item)
+        return ", ".join(item.label for item in (db.session.get(model, slug) for slug in value) if item)
     if name == "features":
         return ", ".join(line.strip() for line in value.splitlines() if line.strip()) or gettext("none")
     if isinstance(value, date):
-        return value.isoformat()
+        return format_date(value)
     if isinstance(value, int):
-        return f"{value:,}"
+        return format_number(value)
     return str(value)
 
 
@@ -135,19 +139,31 @@ def cancelled_line() -> str:
     return gettext("The brand cancelled this need: no quote on it will be awarded.")
 
 
-def tell_involved(need: SourcingNeed, firm_ids, changes: list[str]) -> None:
-    """Tell invited and quoting firms what changed in this version of the need (once per version)."""
-    if not changes or not firm_ids:
+def tell_involved(need: SourcingNeed, firm_ids, changes) -> None:
+    """Tell invited and quoting firms what changed in this version of the need (once per version).
+
+    `changes` writes the lines (it runs in each recipient's language); none means nothing to tell.
+    """
+    if not firm_ids or not changes():
         return
-    body = gettext("The brand changed the need:") + "\n" + "\n".join(f"- {line}" for line in changes)
+
+    def body():
+        return (
+            gettext("The brand changed the need:")
+            + "\n"
+            + "\n".join(f"- {line}" for line in changes())
+            + "\n\n"
+            + gettext(
+                "Check that your quote still fits before the deadline, %(date)s.", date=format_date(need.deadline)
+            )
+        )
+
     _tell_firms(
         firm_ids,
         "need_changed",
         f"need:{need.id}:changed:v{need.version}",
-        gettext("Sourcing need changed: %(title)s", title=need.title),
-        body
-        + "\n\n"
-        + gettext("Check that your quote still fits before the deadline, %(date)s.", date=need.deadline.isoformat()),
+        _l("Sourcing need changed: %(title)s", title=need.title),
+        body,
         need_path(need),
     )
 
@@ -158,26 +174,26 @@ def quotes_ready(need: SourcingNeed, count: int) -> None:
         need.owner,
         "quotes_ready",
         f"need:{need.id}:quotes-ready",
-        ngettext(
+        lambda: ngettext(
             "%(num)d quote can be opened: %(title)s",
             "%(num)d quotes can be opened: %(title)s",
             count,
             title=need.title,
         ),
-        gettext("The need is closed to quotes. Compare them side by side and award one or more."),
+        _l("The need is closed to quotes. Compare them side by side and award one or more."),
         need_path(need),
     )
 
 
 def outcome(need: SourcingNeed, firm_id: int, awarded: bool) -> None:
     subject = (
-        gettext("Your quote was selected: %(title)s", title=need.title)
+        _l("Your quote was selected: %(title)s", title=need.title)
         if awarded
-        else gettext("Your quote was not selected: %(title)s", title=need.title)
+        else _l("Your quote was not selected: %(title)s", title=need.title)
     )
     body = (
-        gettext("%(brand)s awarded your firm's quote. They will be in touch about the order.", brand=need.organisation)
+        _l("%(brand)s awarded your firm's quote. They will be in touch about the order.", brand=need.organisation)
         if awarded
-        else gettext("%(brand)s awarded this need to another offer. Thank you for quoting.", brand=need.organisation)
+        else _l("%(brand)s awarded this need to another offer. Thank you for quoting.", brand=need.organisation)
     )
     _tell_firms([firm_id], "need_awarded", f"need:{need.id}:outcome:{{firm}}", subject, body, need_path(need))

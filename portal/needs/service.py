@@ -219,7 +219,7 @@ def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None
         audit.record("need.updated", need, actor=by, before=before, after=after)
         db.session.flush()
         if need.status == NeedStatus.OPEN:
-            notices.tell_involved(need, involved_firm_ids(need), notices.describe_changes(before, after))
+            notices.tell_involved(need, involved_firm_ids(need), lambda: notices.describe_changes(before, after))
             if need.visibility == NeedVisibility.OPEN and not was_open_to_all:
                 _announce(need)
 
@@ -248,7 +248,7 @@ def transition(need: SourcingNeed, action: str, by, expected_version: int | None
         if action == "publish":
             _announce(need)
         elif action == "cancel" and before["status"] == NeedStatus.OPEN:
-            notices.tell_involved(need, involved_firm_ids(need), [notices.cancelled_line()])
+            notices.tell_involved(need, involved_firm_ids(need), lambda: [notices.cancelled_line()])
 
 
 def close_need(need: SourcingNeed, by=None) -> None:
@@ -327,8 +327,9 @@ def add_attachment(need: SourcingNeed, upload: tuple[bytes, str], by) -> NeedAtt
         after = {"attachment_id": attachment.id, "filename": stored.filename}
         audit.record("need.attachment_added", need, actor=by, after=after)
         if need.status == NeedStatus.OPEN:
-            line = notices.attachment_line(stored.filename, added=True)
-            notices.tell_involved(need, involved_firm_ids(need), [line])
+            notices.tell_involved(
+                need, involved_firm_ids(need), lambda: [notices.attachment_line(stored.filename, added=True)]
+            )
     return attachment
 
 
@@ -342,7 +343,9 @@ def remove_attachment(need: SourcingNeed, attachment: NeedAttachment, by) -> Non
         before = {"attachment_id": attachment_id, "filename": filename}
         audit.record("need.attachment_removed", need, actor=by, before=before)
         if need.status == NeedStatus.OPEN:
-            notices.tell_involved(need, involved_firm_ids(need), [notices.attachment_line(filename, added=False)])
+            notices.tell_involved(
+                need, involved_firm_ids(need), lambda: [notices.attachment_line(filename, added=False)]
+            )
     uploads.discard(path)
 
 

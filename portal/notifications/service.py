@@ -11,6 +11,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import delete, func, select, update
 
 from portal.extensions import db
+from portal.i18n import in_language_of, language_of
 from portal.mail import send_mail
 from portal.notifications.models import EmailOptOut, Notification
 from portal.text import column_length, one_line
@@ -44,8 +45,11 @@ class UnknownKind(ValueError):
     pass
 
 
-def notify(user, kind: str, key: str, subject: str, body: str = "", link: str = "") -> Notification | None:
+def notify(user, kind: str, key: str, subject, body="", link: str = "") -> Notification | None:
     """Tell `user` once about the event `key`; None when they were already told.
+
+    `subject` and `body` are written in each recipient's language: pass a lazy string or a
+    function that writes the text (it runs once per language); a plain string is sent as it is.
 
     `link` is a portal path (`url_for(...)` without `_external`); the e-mail gets it absolute.
     """
@@ -61,7 +65,7 @@ def _absolute(link: str) -> str:
     return urljoin(base, link)
 
 
-def notify_all(users, kind: str, key: str, subject: str, body: str = "", link: str = "") -> int:
+def notify_all(users, kind: str, key: str, subject, body="", link: str = "") -> int:
     """`notify` for each distinct user; returns how many were newly told."""
     return len(notify_each([(user, key) for user in users], kind, subject, body, link))
 
@@ -69,7 +73,7 @@ def notify_all(users, kind: str, key: str, subject: str, body: str = "", link: s
 CHUNK = 500  # ids per IN list
 
 
-def notify_each(recipients, kind: str, subject: str, body: str = "", link: str = "") -> list[Notification]:
+def notify_each(recipients, kind: str, subject, body="", link: str = "") -> list[Notification]:
     """Tell each (user, event key) pair once, in a few queries however many pairs there are: a need
     published to a whole category tells the people of thousands of firms in one request."""
     if kind not in KINDS:
@@ -79,16 +83,24 @@ def notify_each(recipients, kind: str, subject: str, body: str = "", link: str =
     done = _told_already(pairs)
     no_mail = _email_off({user_id for user_id, _key in pairs}, kind)
     address = _absolute(link)
-    subject = one_line(subject, column_length(Notification.subject))
+    written: dict[str, tuple[str, str]] = {}  # language -> (subject, body), written once each
     told = []
     for user_id, key in pairs:
         if (user_id, key) in done:
             continue
         done.add((user_id, key))
-        notice = Notification(user_id=user_id, kind=kind, key=key, subject=subject, body=body, link=link)
+        user = users[user_id]
+        language = language_of(user)
+        if language not in written:
+            written[language] = (
+                one_line(in_language_of(user, subject), column_length(Notification.subject)),
+                in_language_of(user, body),
+            )
+        text_subject, text_body = written[language]
+        notice = Notification(user_id=user_id, kind=kind, key=key, subject=text_subject, body=text_body, link=link)
         db.session.add(notice)
         if user_id not in no_mail:
-            send_mail(users[user_id].email, subject, f"{body}\n\n{address}".strip(), kind=kind)
+            send_mail(user.email, text_subject, f"{text_body}\n\n{address}".strip(), kind=kind)
         told.append(notice)
     return told
 

@@ -10,6 +10,7 @@ from portal.staff.queue import queue_count, review_queue
 from portal.staff.views import bp
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import ComponentCategory
+from portal.taxonomy.names import local_name
 
 PER_PAGE = 100
 
@@ -28,9 +29,12 @@ KIND_LABELS = {
 def queue():
     """One list of what waits for a decision; each row opens the item on the firm's review page."""
     filters = {name: request.args.get(name) or None for name in ("kind", "category", "province")}
-    categories = db.session.execute(
-        select(ComponentCategory.slug, ComponentCategory.name).order_by(ComponentCategory.name)
-    ).all()
+    categories = [
+        (slug, local_name("category", slug, name))
+        for slug, name in db.session.execute(
+            select(ComponentCategory.slug, ComponentCategory.name).order_by(ComponentCategory.name)
+        )
+    ]
     total = queue_count(**filters)
     pages = max(1, -(-total // PER_PAGE))
     page = min(max(request.args.get("page", 1, type=int), 1), pages)

@@ -17,6 +17,7 @@ from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers import lifecycle
 from portal.suppliers import service as suppliers_service
 from portal.suppliers.forms import FirmProfileForm
+from portal.suppliers.lifecycle import REASON_FIELDS
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
@@ -199,15 +200,6 @@ def review_item(kind, item_id):
         flash(_("Verified.") if approve else _("Rejected."), "success")
     return redirect(url_for("staff.review_firm", firm_id=item.firm_id, _anchor=kind))
 
-
-REASON_FIELDS = [
-    ("legal_name", _l("Legal name")),
-    ("description", _l("Description")),
-    ("contact", _l("Contact details")),
-    ("capabilities", _l("Capabilities")),
-    ("certificates", _l("Certificates")),
-    ("other", _l("Anything else")),
-]
 
 DECISION_MESSAGES = {
     "verify": _l("%(firm)s is verified and public."),

@@ -5,6 +5,8 @@ notices all take their words from here, so they never tell the firm two differen
 
 from dataclasses import dataclass
 
+from flask_babel import gettext
+
 from portal.i18n import N_
 from portal.mail import portal_path
 from portal.notifications.service import notify_all
@@ -17,7 +19,7 @@ NEXT_STEPS = {
     ),
     "listing.rejected": N_(
         "The listing is closed and cannot be changed. If the firm's situation has changed or you think "
-        "this is a mistake, contact EDB staff and quote this reason."
+        "this is a mistake, contact EDB staff and cite this reason."
     ),
     "listing.suspended": N_(
         "The listing is hidden from the directory, search and matching. Put right what the reason names "
@@ -71,7 +73,7 @@ def standing_decisions(firm: Firm) -> list[Decision]:
         reason = (firm.review_reasons or {}).get("listing", "")
         found.append(Decision(N_("Listing"), N_("Not accepted"), reason, NEXT_STEPS["listing.rejected"], "profile"))
     rejected_items = [
-        (capability, capability.category.name, N_("Capability not accepted"), "capability", "capabilities")
+        (capability, capability.category.label, N_("Capability not accepted"), "capability", "capabilities")
         for capability in firm.capabilities
     ] + [
         (certificate, certificate.type.name, N_("Certificate not accepted"), "certificate", "certificates")
@@ -83,12 +85,18 @@ def standing_decisions(firm: Firm) -> list[Decision]:
     return found
 
 
-def tell_firm(firm: Firm, event: str, key: str, subject: str, reason: str = "", anchor: str = "") -> None:
+def tell_firm(firm: Firm, event: str, key: str, subject, reason="", anchor: str = "") -> None:
     """A portal notice and an e-mail to each of the firm's people: the decision, its reason, the next step.
 
-    `event` names the decision in NEXT_STEPS; `key` makes the notice unique (one per decision)."""
+    `event` names the decision in NEXT_STEPS; `key` makes the notice unique (one per decision).
+    `subject` and `reason` may be lazy strings or functions: each person reads them in their language."""
     kind = "listing_review" if event.startswith("listing.") else "item_review"
-    lines = [f"{N_('Reason')}: {reason}"] if reason else []
-    lines.append(f"{N_('What to do next')}: {NEXT_STEPS[event]}")
+
+    def body() -> str:
+        written = str(reason() if callable(reason) else reason)
+        lines = [f"{gettext('Reason')}: {written}"] if written else []
+        lines.append(f"{gettext('What to do next')}: {gettext(NEXT_STEPS[event])}")
+        return "\n".join(lines)
+
     link = portal_path("suppliers.manage", firm_id=firm.id, _anchor=anchor or None)
-    notify_all([member.user for member in firm.members], kind, key, subject, "\n".join(lines), link)
+    notify_all([member.user for member in firm.members], kind, key, subject, body, link)

@@ -31,7 +31,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from portal.suppliers.models import PROFILE_FIELDS, MemberRole
-from portal.taxonomy import PROVINCES, category_choices, certification_choices, process_choices
+from portal.taxonomy import category_choices, certification_choices, process_choices, province_choices
 from portal.taxonomy.units import MAX_BOARD_AREA_MM2, takes_board_area
 from portal.timeutil import today
 from portal.uploads import DOCUMENT_KINDS, IMAGE_KINDS
@@ -75,7 +75,7 @@ class FirmProfileForm(FlaskForm):
     )
     province = SelectField(
         _l("Province or territory"),
-        choices=choices(((p, p) for p in PROVINCES), blank=_l("Choose…")),
+        choices=choices(province_choices(), blank=_l("Choose…")),
         validators=[DataRequired(_l("Choose the province or territory."))],
     )
     address = TextAreaField(_l("Factory address"), filters=[strip_filter], validators=[Length(max=500)])

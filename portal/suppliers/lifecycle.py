@@ -3,6 +3,7 @@ suspended and reinstated. Every transition is checked against one table, audited
 """
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 
 from portal import audit
 from portal.extensions import db
@@ -77,6 +78,17 @@ def submit(firm: Firm, by, expected_version: int | None = None) -> None:
     db.session.commit()
 
 
+# The parts of a listing staff may ask a firm to change, with their labels.
+REASON_FIELDS = [
+    ("legal_name", _l("Legal name")),
+    ("description", _l("Description")),
+    ("contact", _l("Contact details")),
+    ("capabilities", _l("Capabilities")),
+    ("certificates", _l("Certificates")),
+    ("other", _l("Anything else")),
+]
+
+
 def verify(firm: Firm, by, expected_version: int | None = None) -> None:
     """Publish the listing; the capabilities the reviewer saw with it are verified too."""
     entry = _transition(firm, "verify", by, expected_version)
@@ -86,7 +98,12 @@ def verify(firm: Firm, by, expected_version: int | None = None) -> None:
     for capability in firm.capabilities:
         if capability.review_status == ReviewStatus.PENDING:
             capability.review_status = ReviewStatus.VERIFIED
-    tell_firm(firm, "listing.verified", f"firm:{firm.id}:verified:{entry.sequence}", f"{firm.display_name} is verified")
+    tell_firm(
+        firm,
+        "listing.verified",
+        f"firm:{firm.id}:verified:{entry.sequence}",
+        _l("%(firm)s is verified", firm=firm.display_name),
+    )
     db.session.commit()
 
 
@@ -96,12 +113,16 @@ def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: i
         raise TransitionRefused(_("Say what should change for at least one field."))
     entry = _transition(firm, "request_changes", by, expected_version, reasons=reasons)
     firm.review_reasons = reasons
-    lines = "; ".join(f"{field.replace('_', ' ')}: {text}" for field, text in reasons.items())
+    labels = dict(REASON_FIELDS)
+
+    def lines() -> str:
+        return "; ".join(f"{labels.get(field, field)}: {text}" for field, text in reasons.items())
+
     tell_firm(
         firm,
         "listing.changes_requested",
         f"firm:{firm.id}:changes_requested:{entry.sequence}",
-        f"Changes requested for {firm.display_name}",
+        _l("Changes requested for %(firm)s", firm=firm.display_name),
         lines,
     )
     db.session.commit()
@@ -116,7 +137,7 @@ def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> 
         firm,
         "listing.rejected",
         f"firm:{firm.id}:rejected:{entry.sequence}",
-        f"{firm.display_name} was not accepted",
+        _l("%(firm)s was not accepted", firm=firm.display_name),
         reason.strip(),
     )
     db.session.commit()
@@ -140,9 +161,12 @@ def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) ->
         firm_id=firm.id,
     )
     tell_firm(
-        firm, "listing.suspended", f"firm:{firm.id}:suspended:{entry.sequence}", f"{firm.display_name} is suspended",
+        firm,
+        "listing.suspended",
+        f"firm:{firm.id}:suspended:{entry.sequence}",
+        _l("%(firm)s is suspended", firm=firm.display_name),
         reason.strip(),
-    )  # fmt: skip
+    )
     db.session.commit()
 
 
@@ -163,7 +187,7 @@ def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) 
         firm_id=firm.id,
     )
     tell_firm(
-        firm, "listing.reinstated", f"firm:{firm.id}:reinstated:{entry.sequence}", f"{firm.display_name} is public again",
+        firm, "listing.reinstated", f"firm:{firm.id}:reinstated:{entry.sequence}", _l("%(firm)s is public again", firm=firm.display_name),
         reason.strip(),
     )  # fmt: skip
     db.session.commit()
@@ -216,12 +240,18 @@ def review_capability(capability: Capability, by, approve: bool, reason: str = "
         note=reason,
     )
     if not approve:
-        name = capability.category.name
-        event, subject = (
-            ("capability.change_declined", f"Your change to {name} was not accepted")
-            if was_edit
-            else ("capability.rejected", f"Capability {name} not accepted")
-        )
+        category = capability.category
+        if was_edit:
+            event = "capability.change_declined"
+
+            def subject() -> str:
+                return _("Your change to %(name)s was not accepted", name=category.label)
+        else:
+            event = "capability.rejected"
+
+            def subject() -> str:
+                return _("Capability %(name)s not accepted", name=category.label)
+
         tell_firm(
             capability.firm, event, f"capability:{capability.id}:{entry.sequence}", subject, reason, "capabilities"
         )
@@ -263,7 +293,7 @@ def review_certificate(certificate: Certificate, by, approve: bool, reason: str 
             certificate.firm,
             "certificate.rejected",
             f"certificate:{certificate.id}:{entry.sequence}",
-            f"Certificate {certificate.type.name} {certificate.number} not accepted",
+            _l("Certificate %(type)s %(number)s not accepted", type=certificate.type.name, number=certificate.number),
             reason,
             "certificates",
         )

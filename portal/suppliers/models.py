@@ -4,6 +4,7 @@ import enum
 import re
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import (
     JSON,
     Column,
@@ -51,6 +52,19 @@ class ListingStatus(enum.StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
 
+    @property
+    def label(self) -> str:
+        return str(LISTING_STATUS_LABELS[self])
+
+
+LISTING_STATUS_LABELS = {
+    ListingStatus.DRAFT: _l("Draft"),
+    ListingStatus.SUBMITTED: _l("Submitted"),
+    ListingStatus.CHANGES_REQUESTED: _l("Changes requested"),
+    ListingStatus.VERIFIED: _l("Verified"),
+    ListingStatus.REJECTED: _l("Rejected"),
+}
+
 
 class ReviewStatus(enum.StrEnum):
     """Staff's verdict on one capability or certificate."""
@@ -63,6 +77,10 @@ class ReviewStatus(enum.StrEnum):
 class MemberRole(enum.StrEnum):
     OWNER = "owner"
     EDITOR = "editor"
+
+    @property
+    def label(self) -> str:
+        return str(_l("Owner") if self == MemberRole.OWNER else _l("Editor"))
 
 
 def slugify(text: str) -> str:

@@ -2,9 +2,12 @@
 
 from datetime import timedelta
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from portal.extensions import db
+from portal.formatting import format_date
+from portal.i18n import speaking_to
 from portal.mail import external_url, send_mail
 from portal.suppliers.models import Certificate, CertificateReminder, ReviewStatus
 from portal.timeutil import today
@@ -41,6 +44,29 @@ def due_reminders(on=None) -> list[tuple[Certificate, int]]:
     return due
 
 
+def _reminder(certificate: Certificate, days_left: int, link: str) -> tuple[str, str]:
+    """The reminder's subject and body, in the language in force."""
+    firm = certificate.firm.display_name
+    subject = ngettext(
+        "%(type)s for %(firm)s expires in %(num)d day",
+        "%(type)s for %(firm)s expires in %(num)d days",
+        days_left,
+        type=certificate.type.name,
+        firm=firm,
+    )
+    body = gettext(
+        "The %(type)s certificate %(number)s of %(firm)s expires on %(date)s. After that date brands "
+        "that require it no longer find the firm for needs asking for it.\n\n"
+        "Upload the renewed certificate here:\n\n%(link)s\n",
+        type=certificate.type.name,
+        number=certificate.number,
+        firm=firm,
+        date=format_date(certificate.expiry_date),
+        link=link,
+    )
+    return subject, body
+
+
 def send_reminders(on=None) -> int:
     """Send what is due and record it (thresholds passed over are marked too); returns the count."""
     on = on or today()
@@ -50,14 +76,9 @@ def send_reminders(on=None) -> int:
         firm = certificate.firm
         link = external_url("suppliers.manage", firm_id=firm.id, _anchor="certificates")
         for member in firm.members:
-            send_mail(
-                member.user.email,
-                f"{certificate.type.name} for {firm.display_name} expires in {days_left} days",
-                f"The {certificate.type.name} certificate {certificate.number} of {firm.display_name} expires on "
-                f"{certificate.expiry_date.isoformat()}. After that date brands that require it no longer find the firm "
-                f"for needs asking for it.\n\nUpload the renewed certificate here:\n\n{link}\n",
-                kind="certificate_expiry",
-            )
+            with speaking_to(member.user):
+                subject, body = _reminder(certificate, days_left, link)
+                send_mail(member.user.email, subject, body, kind="certificate_expiry")
         for passed in (t for t in THRESHOLDS if t >= threshold):
             exists = db.session.scalar(
                 select(CertificateReminder.id).where(

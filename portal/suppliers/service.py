@@ -10,12 +10,13 @@ from datetime import timedelta
 
 from flask import abort
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit, uploads
 from portal.extensions import db
-from portal.mail import external_url, send_mail
+from portal.mail import external_url, send_mail_to
 from portal.suppliers.models import (
     IDENTITY_FIELDS,
     Capability,
@@ -365,11 +366,16 @@ def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvita
     db.session.add(invitation)
     db.session.flush()
     link = external_url("suppliers.join_firm", token=token)
-    send_mail(
+    send_mail_to(
         email,
-        f"Join {firm.display_name} on the EDB Supplier Portal",
-        f"{by.full_name} invites you to help manage the listing of {firm.display_name} on the EDB Supplier Portal.\n\n"
-        f"Accept the invitation here (sign in or create a local-firm account first):\n\n{link}\n",
+        _l("Join %(firm)s on the EDB Supplier Portal", firm=firm.display_name),
+        _l(
+            "%(name)s invites you to help manage the listing of %(firm)s on the EDB Supplier Portal.\n\n"
+            "Accept the invitation here (sign in or create a local-firm account first):\n\n%(link)s\n",
+            name=by.full_name,
+            firm=firm.display_name,
+            link=link,
+        ),
         kind="firm_invitation",
     )
     audit.record(

@@ -9,6 +9,8 @@ import csv
 from functools import cache
 from pathlib import Path
 
+from flask_babel import LazyString
+
 from portal.extensions import db
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 
@@ -77,12 +79,23 @@ def sync_taxonomy(session=None) -> None:
 
 
 def category_choices() -> list[tuple[str, str]]:
-    return [(c.slug, c.name) for c in db.session.scalars(db.select(ComponentCategory).order_by(ComponentCategory.name))]
+    return [
+        (c.slug, c.label) for c in db.session.scalars(db.select(ComponentCategory).order_by(ComponentCategory.name))
+    ]
 
 
 def process_choices() -> list[tuple[str, str]]:
-    return [(p.slug, p.name) for p in db.session.scalars(db.select(Process).order_by(Process.name))]
+    return [(p.slug, p.label) for p in db.session.scalars(db.select(Process).order_by(Process.name))]
+
+
+def province_choices() -> list[tuple[str, LazyString]]:
+    """(province, its name in the reader's language, worked out when shown)."""
+    from portal.taxonomy.names import province_name
+
+    return [(province, LazyString(province_name, province)) for province in PROVINCES]
 
 
 def certification_choices() -> list[tuple[str, str]]:
-    return [(c.slug, c.name) for c in db.session.scalars(db.select(CertificationType).order_by(CertificationType.name))]
+    return [
+        (c.slug, c.label) for c in db.session.scalars(db.select(CertificationType).order_by(CertificationType.name))
+    ]

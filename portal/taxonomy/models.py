@@ -4,6 +4,7 @@ from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.taxonomy.names import local_name
 
 
 class ComponentCategory(db.Model):
@@ -21,6 +22,11 @@ class ComponentCategory(db.Model):
     def synonym_list(self) -> list[str]:
         return [s for s in self.synonyms.split("|") if s]
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return local_name("category", self.slug, self.name)
+
     def __repr__(self) -> str:
         return f"<ComponentCategory {self.slug}>"
 
@@ -36,6 +42,11 @@ class Process(db.Model):
     def synonym_list(self) -> list[str]:
         return [s for s in self.synonyms.split("|") if s]
 
+    @property
+    def label(self) -> str:
+        """The name in the reader's language."""
+        return local_name("process", self.slug, self.name)
+
 
 class CertificationType(db.Model):
     __tablename__ = "certification_type"
@@ -44,3 +55,8 @@ class CertificationType(db.Model):
     name: Mapped[str] = mapped_column(String(120))
     kind: Mapped[str] = mapped_column(String(120), default="")
     notes: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (most certifications keep their Latin name)."""
+        return local_name("certification", self.slug, self.name)

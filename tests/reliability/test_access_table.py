@@ -59,6 +59,7 @@ TABLE = {
     # public pages
     "main.home": PUBLIC,
     "main.about": PUBLIC,
+    "main.choose_language": dict.fromkeys(ROLES, 400),  # an empty POST names no language
     "static": PUBLIC,
     "suppliers.directory_page": PUBLIC,
     "suppliers.categories": PUBLIC,

@@ -63,8 +63,8 @@ def test_newest_first_with_who_what_and_the_change(client, login, trail):
     body = client.get("/staff/audit").get_data(as_text=True)
     assert _sequences(body) == [3, 2, 1]
     assert "auditor@edb.example" in body and "firm.suspended" in body
-    assert "suspended</span>: false → true" in body
-    assert "status</span>: submitted → verified" in body
+    assert 'suspended</span>: false <span class="dir-arrow">→</span> true' in body
+    assert 'status</span>: submitted <span class="dir-arrow">→</span> verified' in body
     assert "Note: Fake" in body
     assert "<caption" in body and 'scope="col"' in body
 
@@ -201,5 +201,5 @@ def test_a_snapshot_on_both_sides_shows_only_what_changed(client, login, users, 
     db.session.commit()
     login("staff")
     body = client.get("/staff/audit").get_data(as_text=True)
-    assert "monthly_capacity</span>: 50000 → 90000" in body
+    assert 'monthly_capacity</span>: 50000 <span class="dir-arrow">→</span> 90000' in body
     assert "capacity_unit</span>" not in body and "notes</span>" not in body

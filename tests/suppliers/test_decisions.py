@@ -100,7 +100,7 @@ def test_listing_decisions_reach_the_firm_as_notices_with_next_steps(client, log
     login("supplier")
     page = client.get(f"/firms/{firm.id}/").get_data(as_text=True)
     assert "Listing: Not accepted." in page and "the firm trades imported boards" in page
-    assert "contact EDB staff and quote this reason" in page
+    assert "contact EDB staff and cite this reason" in page
 
 
 def test_suspension_and_reinstatement_are_told_in_the_portal(client, login, users, db):

@@ -241,3 +241,18 @@ def test_renewal_through_the_certificate_page_restarts_reminders(client, app, db
     assert send_reminders(on=renewed_until - timedelta(days=30)) == 1
     assert all("QMS-RENEWED" in m.body for m in outbox(KIND)[2:])
     assert len(outbox(KIND)) == 4
+
+
+def test_reminders_from_cron_are_written_in_each_members_language(app, db, firm, outbox):
+    owner = firm.members[0].user
+    owner.language = "ur"
+    db.session.commit()
+    cert = certificate(db, firm, 7)
+
+    send_reminders(on=today())
+
+    mails = {mail.recipient: mail for mail in outbox(KIND)}
+    urdu, english = mails[owner.email], mails["editor@example.com"]
+    assert "دن میں ختم ہو رہا ہے" in urdu.subject and "ISO 9001" in urdu.subject
+    assert "تجدید شدہ سرٹیفیکیٹ یہاں اپ لوڈ کریں" in urdu.body and cert.number in urdu.body
+    assert "expires in 7 days" in english.subject and "Upload the renewed certificate" in english.body
