@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 SIZE ?=
 PYTEST_ARGS ?=
-# The suite runs on this many processes (pytest-xdist); 0 runs it in this one.
+# The suite runs on this many processes (pytest-xdist; an idle one takes tests queued for a busy one); 0 runs it in this one.
 PYTEST_WORKERS ?= 2
 
 .PHONY: run test bench install install-test browser lint clean translations catalogue
@@ -52,7 +52,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS); status=$$?; \
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status
 
 bench: install-test
