@@ -153,7 +153,7 @@ def search(params: SearchParams) -> SearchResult:
 
 def _understand(text: str, store, searcher, facts: IndexFacts, terms, correct: bool = True):
     """The parts of a query, with words no firm wrote corrected when `correct`."""
-    words, known = vocabulary(store.current_path())
+    words, _known = vocabulary(store.current_path())
 
     def from_index(word: str) -> str | None:
         return index_corrector(store.current_path(), words).correction(word)
