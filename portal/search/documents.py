@@ -9,7 +9,7 @@ import hashlib
 import json
 import re
 
-from whoosh import fields
+from whoosh import columns, fields
 
 from portal.search.analysis import SPELLING, industry_analyzer, section
 from portal.search.quantities import stated_quantities
@@ -58,23 +58,44 @@ def searchable_texts(trade_name, legal_name, description, city, capabilities) ->
     }
 
 
+class TextColumn(fields.COLUMN):
+    """A per-document text value read in bulk, never searched: no postings to write or merge."""
+
+    def __init__(self):
+        super().__init__(columns.VarBytesColumn())
+
+    def to_column_value(self, value: str) -> bytes:
+        return value.encode("utf-8")
+
+
+class NumberColumn(fields.COLUMN):
+    """A per-document 64-bit number read in bulk, never searched (a NUMERIC field would index it
+    as sixteen prefix terms, a third of a firm's postings, for range queries nothing asks)."""
+
+    def __init__(self):
+        super().__init__(columns.NumericColumn("q"))
+
+
 def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
-    """The index layout; `phrases` are the thesaurus phrases indexed as single terms."""
+    """The index layout; `phrases` are the thesaurus phrases indexed as single terms.
+
+    Only `text` is searched and `key` looked up; the rest are columns that filters, facets and
+    sorting read in bulk per index generation (`facts.py`), so they are not indexed.
+    """
     text = industry_analyzer(phrases)
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
-        firm=fields.NUMERIC(sortable=True, bits=64),
+        firm=NumberColumn(),
         text=fields.TEXT(analyzer=text),
-        # Columns for filters, facets and sorting, read in bulk per index generation.
-        province=fields.ID(sortable=True),
-        categories=fields.ID(sortable=True),
-        capacities=fields.ID(sortable=True),
-        certificates=fields.ID(sortable=True),
-        markets=fields.ID(sortable=True),
-        sort_name=fields.ID(sortable=True),
-        specs=fields.ID(sortable=True),
-        verified=fields.NUMERIC(sortable=True, bits=64),
-        digest=fields.ID(stored=True),
+        province=TextColumn(),
+        categories=TextColumn(),
+        capacities=TextColumn(),
+        certificates=TextColumn(),
+        markets=TextColumn(),
+        sort_name=TextColumn(),
+        specs=TextColumn(),
+        verified=NumberColumn(),
+        digest=fields.STORED(),
     )
 
 
