@@ -10,11 +10,11 @@ import heapq
 import math
 import threading
 from array import array
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from whoosh import query as wq
-from whoosh.reading import TermNotFound
 
+from portal.search import postings
 from portal.search.analysis import phrase_term, terms
 from portal.search.facts import LRU, as_text, bits_of, is_member, members
 
@@ -48,21 +48,13 @@ class TermCache:
             self._lengths = array("f", (length(doc, FIELD, 0) for doc in range(self.size)))
         return self._lengths
 
-    def _postings(self, term: str) -> list[tuple[int, float]]:
-        """(document, weight) pairs; the weight sums the section weights of each occurrence."""
-        try:
-            matcher = self.reader.postings(FIELD, term)
-        except TermNotFound:
-            return []
-        found = []
-        while matcher.is_active():
-            found.append((matcher.id(), matcher.weight()))
-            matcher.next()
-        return found
+    def _postings(self, term: str) -> tuple[array, array]:
+        """Documents and weights; a weight sums the section weights of each occurrence."""
+        return postings.read(self.reader, FIELD, term)
 
     def term_bits(self, term: str) -> int:
         with self._lock:
-            return self.bits.get_or(term, lambda: bits_of((doc for doc, _ in self._postings(term)), self.size))
+            return self.bits.get_or(term, lambda: bits_of(self._postings(term)[0], self.size))
 
     def phrase_bits(self, words: tuple[str, ...], searcher) -> int:
         """Documents holding the words together (one word between them at most)."""
@@ -75,13 +67,13 @@ class TermCache:
 
     def term_scores(self, term: str) -> array:
         def make():
-            postings = self._postings(term)
+            docs, frequencies = self._postings(term)
             scores = array("f", bytes(4 * self.size))
-            if not postings:
+            if not docs:
                 return scores
-            idf = math.log(1 + (self.docs - len(postings) + 0.5) / (len(postings) + 0.5))
+            idf = math.log(1 + (self.docs - len(docs) + 0.5) / (len(docs) + 0.5))
             lengths, average = self.lengths(), self.average
-            for doc, frequency in postings:
+            for doc, frequency in zip(docs, frequencies, strict=True):
                 norm = K1 * (1 - B + B * lengths[doc] / average)
                 scores[doc] = idf * frequency * (K1 + 1) / (frequency + norm)
             return scores
@@ -89,16 +81,36 @@ class TermCache:
         with self._lock:
             return self.scores.get_or(term, make)
 
-    def term_order(self, term: str) -> array:
-        """The documents holding `term`, best scored first: top-k walks stop after a few of them."""
+    def weighted(self, shares: tuple[tuple[str, float], ...]) -> "Weighted":
+        """The summed BM25 of terms, each times its share, for one part of a query: one array and
+        one best-first order instead of one per term, so a word the thesaurus widens to twenty terms
+        costs one cache entry and one list to walk, and scoring a document reads one number."""
 
         def make():
-            scores = self.term_scores(term)
-            docs = [doc for doc, _ in self._postings(term)]
-            return array("l", sorted(docs, key=lambda doc: -scores[doc]))
+            combined = array("f", bytes(4 * self.size))
+            having: set[int] = set()
+            lengths, average = self.lengths(), self.average
+            for term, share in shares:
+                docs, frequencies = self._postings(term)
+                if not docs:
+                    continue
+                idf = math.log(1 + (self.docs - len(docs) + 0.5) / (len(docs) + 0.5))
+                for doc, frequency in zip(docs, frequencies, strict=True):
+                    norm = K1 * (1 - B + B * lengths[doc] / average)
+                    combined[doc] += share * idf * frequency * (K1 + 1) / (frequency + norm)
+                having.update(docs)
+            order = array("l", sorted(sorted(having), key=lambda doc: -combined[doc]))
+            return Weighted(combined, order, shares)
 
         with self._lock:
-            return self.orders.get_or(term, make)
+            return self.scores.get_or(("weighted", shares), make)
+
+
+@dataclass(frozen=True)
+class Weighted:
+    scores: array  # per document
+    order: array  # the documents with a score, best first: top-k walks stop after a few of them
+    shares: tuple[tuple[str, float], ...]
 
 
 def matches(node: wq.Query, cache: TermCache, searcher, live: int) -> int:
@@ -178,27 +190,28 @@ class PartMatch:
 
     bits: int
     weight: int
-    arrays: list[tuple[array, float, str]] = field(default_factory=list)  # term scores, their share, the term
+    scores: Weighted | None = None  # its terms' scores
     bonus: float = 0.0  # score of having the part through a facet (certificate, place, category)
     fits: dict[int, float] | None = None  # for a quantity: how well each document's statement fits
     loose: int = 0  # of `bits`, those having the part only through a related term: half its weight
 
 
 def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
-    """The documents having `part` (see understanding.Part) and its score arrays."""
-    bits, arrays, related = 0, [], 0
+    """The documents having `part` (see understanding.Part) and their scores."""
+    bits, shares, related = 0, [], 0
     for words in part.alternatives:
         found, scored = _alternative(words, cache, searcher)
         bits |= found
-        arrays += scored
+        shares += scored
     for words in part.related:
         found, scored = _alternative(words, cache, searcher)
         related |= found
-        arrays += [(a, RELATED * s, t) for a, s, t in scored]
+        shares += [(term, RELATED * share) for term, share in scored]
     for form in part.city_forms:
         found, scored = _alternative(tuple(terms(form)), cache, searcher)
         bits |= found
-        arrays += scored
+        shares += scored
+    scores = cache.weighted(tuple(shares)) if shares else None
     bonus, fits = 0.0, None
     if part.certification:
         bits |= facts.valid_certificates(day).get(part.certification, 0)
@@ -212,18 +225,19 @@ def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
         unit, value = part.quantity
         fits = facts.stated(unit, value)
         bits |= facts.stated_bits(unit, value)
-    return PartMatch((bits | related) & facts.live, part.weight, arrays, bonus, fits, related & ~bits & facts.live)
+    return PartMatch((bits | related) & facts.live, part.weight, scores, bonus, fits, related & ~bits & facts.live)
 
 
-def _alternative(words: tuple[str, ...], cache: TermCache, searcher) -> tuple[int, list[tuple[array, float, str]]]:
+def _alternative(words: tuple[str, ...], cache: TermCache, searcher) -> tuple[int, list[tuple[str, float]]]:
+    """The documents having one wording of a part, and the terms that score it with their shares."""
     if not words:
         return 0, []
     if len(words) == 1:
-        return cache.term_bits(words[0]), [(cache.term_scores(words[0]), 1.0, words[0])]
+        return cache.term_bits(words[0]), [(words[0], 1.0)]
     joined = phrase_term(words)
     if joined in _indexed(searcher):
-        return cache.term_bits(joined), [(cache.term_scores(joined), 1.0, joined)]
-    return cache.phrase_bits(words, searcher), [(cache.term_scores(w), 1.0 / len(words), w) for w in words]
+        return cache.term_bits(joined), [(joined, 1.0)]
+    return cache.phrase_bits(words, searcher), [(w, 1.0 / len(words)) for w in words]
 
 
 def _indexed(searcher) -> frozenset:
@@ -252,14 +266,14 @@ class Ranking:
     lacking: list[bool]  # per part: no document of the best coverage has it
 
 
-def covering_top(parts: list[PartMatch], found: int, count: int, cache: TermCache | None = None) -> Ranking:
+def covering_top(parts: list[PartMatch], found: int, count: int) -> Ranking:
     """The `count` best documents of `found`: those covering more of the query first (what a
     firm makes weighs more than its attributes), then by their terms' BM25 and facet scores.
 
     Documents are grouped by coverage with bit-set operations (in C), so only the groups that can
     reach the page are scored one by one.
     """
-    counting = [p for p in parts if p.weight] or [PartMatch(p.bits, 2, p.arrays) for p in parts]
+    counting = [p for p in parts if p.weight] or [PartMatch(p.bits, 2, p.scores) for p in parts]
     full = sum(p.weight for p in counting)
     groups = {0: found}
     for part in counting:
@@ -280,8 +294,8 @@ def covering_top(parts: list[PartMatch], found: int, count: int, cache: TermCach
         if wanted <= 0:
             break
         group = groups[covered]
-        if cache is not None and group.bit_count() > WALK_FROM * wanted:
-            chosen = _walk_top(parts, group, wanted, scorer, cache)
+        if group.bit_count() > WALK_FROM * wanted:
+            chosen = _walk_top(parts, group, wanted, scorer)
         else:
             chosen = heapq.nlargest(wanted, ((scorer.score(d), d) for d in iter_bits(group)), key=_order)
         best += [(doc, covered / 2 + score / (score + 10.0)) for score, doc in chosen]
@@ -300,22 +314,22 @@ def _order(pair: tuple[float, int]) -> tuple[float, int]:
     return (pair[0], -pair[1])
 
 
-def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer, cache: TermCache) -> list[tuple[float, int]]:
+def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer) -> list[tuple[float, int]]:
     """The `wanted` best of a large group without scoring all of it (Fagin's threshold algorithm):
-    walk every term's documents best first; stop once the page's worst score beats what any
-    document not yet seen could reach (the terms' scores at the walk's depth, plus every facet
+    walk each part's documents best first; stop once the page's worst score beats what any
+    document not yet seen could reach (the parts' scores at the walk's depth, plus every facet
     and quantity bonus). Documents holding none of the terms are scored only if the page is short.
     """
-    lists = [(cache.term_order(term), a, share) for part in parts for a, share, term in part.arrays]
+    lists = [(p.scores.order, p.scores.scores) for p in parts if p.scores]
     extra = sum(p.bonus + (QUANTITY_SCORE if p.fits else 0.0) for p in parts)
     view, seen, page = members(group, max(group.bit_length(), 1)), set(), []
-    depth, longest = 0, max((len(order) for order, _a, _s in lists), default=0)
+    depth, longest = 0, max((len(order) for order, _scores in lists), default=0)
     while depth < longest:
         threshold = extra
-        for order, scores, share in lists:
+        for order, scores in lists:
             if depth < len(order):
                 doc = order[depth]
-                threshold += scores[doc] * share
+                threshold += scores[doc]
                 if doc not in seen and doc >> 3 < len(view) and is_member(view, doc):
                     seen.add(doc)
                     _keep(page, (scorer.score(doc), doc), wanted)
@@ -347,7 +361,9 @@ class _Scorer:
         total = 0.0
         for view, part in self.parts:
             if doc >> 3 < len(view) and is_member(view, doc):
-                total += part.bonus + sum(a[doc] * share for a, share, _term in part.arrays if doc < len(a))
+                total += part.bonus
+                if part.scores and doc < len(part.scores.scores):
+                    total += part.scores.scores[doc]
                 if part.fits:
                     total += QUANTITY_SCORE * part.fits.get(doc, 0.0)
         return total

@@ -113,7 +113,7 @@ def search(params: SearchParams) -> SearchResult:
     if sort == "relevance" and strict is not None:
         ranked = top(strict, found, terms, start + per_page)[start:]
     elif sort == "relevance":
-        ranking = covering_top(matched, found, start + per_page, terms)
+        ranking = covering_top(matched, found, start + per_page)
         ranked, complete = ranking.best[start:], ranking.complete
         dropped = [part.typed for part, lacking in zip(understood.parts, ranking.lacking, strict=True) if lacking]
     else:
