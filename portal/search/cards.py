@@ -48,9 +48,19 @@ class FirmCard:
 def _statements():
     """The four queries, built once: a page then pays only for running them."""
     ids, day = bindparam("ids", expanding=True), bindparam("day")
+    # Whether a firm is public is read as a column, not filtered on: given the rule's three
+    # conditions, SQLite scans its index of live firms (tens of milliseconds at 100,000 firms)
+    # instead of looking up the page's twenty ids.
     firms = select(
-        Firm.id, Firm.slug, Firm.legal_name, Firm.trade_name, Firm.city, Firm.province, Firm.description
-    ).where(Firm.id.in_(ids), Firm.is_public)
+        Firm.id,
+        Firm.slug,
+        Firm.legal_name,
+        Firm.trade_name,
+        Firm.city,
+        Firm.province,
+        Firm.description,
+        Firm.is_public.label("public"),
+    ).where(Firm.id.in_(ids))
     capabilities = (
         select(
             Capability.id,
@@ -86,7 +96,7 @@ def public_cards(firm_ids: list[int], day: date | None = None) -> dict[int, Firm
     if not firm_ids:
         return {}
     firms_query, capabilities_query, processes_query, certificates_query = _statements()
-    firms = db.session.execute(firms_query, {"ids": list(firm_ids)}).all()
+    firms = [firm for firm in db.session.execute(firms_query, {"ids": list(firm_ids)}) if firm.public]
     ids = [firm.id for firm in firms]
     if not ids:
         return {}

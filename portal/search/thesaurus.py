@@ -9,6 +9,7 @@ import csv
 import os
 import threading
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from portal.search.analysis import terms
@@ -31,6 +32,7 @@ class Thesaurus:
         group = {tuple(terms(p)) for p in phrases}
         group.discard(())
         wider = {tuple(terms(p)) for p in related} - group - {()}
+        self.__dict__.pop("phrases", None)  # worked out again when next asked
         for phrase in group:
             self.alternatives.setdefault(phrase, set()).update(group)
             if wider:
@@ -52,9 +54,9 @@ class Thesaurus:
     def knows(self, phrase: tuple[str, ...]) -> bool:
         return phrase in self.alternatives or phrase in self.related
 
-    @property
+    @cached_property
     def phrases(self) -> frozenset:
-        """Every entry of two words or more."""
+        """Every entry of two words or more (asked before every search: worked out once)."""
         wider = {p for group in self.related.values() for p in group}
         return frozenset(p for p in {*self.alternatives, *wider} if len(p) > 1)
 

@@ -106,15 +106,17 @@ def public_firms(firm_ids: list[int]) -> list[Firm]:
     if not firm_ids:
         return []
     # Cards show each firm's capabilities and certificates by name: two queries for the page, not dozens.
+    # Being public is checked on the loaded rows: as a filter, SQLite would scan its index of live
+    # firms rather than look up the ids (see search/cards.py).
     query = (
         select(Firm)
-        .where(Firm.id.in_(firm_ids), Firm.is_public)
+        .where(Firm.id.in_(firm_ids))
         .options(
             selectinload(Firm.capabilities).joinedload(Capability.category),
             selectinload(Firm.certificates).joinedload(Certificate.type),
         )
     )
-    firms = {f.id: f for f in db.session.scalars(query)}
+    firms = {f.id: f for f in db.session.scalars(query) if f.is_public}
     return [firms[i] for i in firm_ids if i in firms]
 
 
