@@ -1,4 +1,4 @@
-"""`python -m tests.bench [--size N] [--only NAME]`: build a corpus, run the benchmarks, print BENCH lines.
+"""`python -m tests.bench [--size N] [--only NAME[,NAME]]`: build a corpus, run the benchmarks, print BENCH lines.
 
 Every run gets a throw-away instance directory (SQLite file, search index, uploads), so it never
 touches instance/ or a developer's data. DATABASE_URL is honoured (e.g. PostgreSQL); that database
@@ -51,7 +51,7 @@ def _peak_rss_mb() -> float:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.bench", description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=_positive, default=DEFAULT_SIZE, help="firms in the corpus (default 100000)")
-    parser.add_argument("--only", metavar="NAME", help="run only this benchmark")
+    parser.add_argument("--only", metavar="NAME[,NAME]", help="run only these benchmarks (comma-separated)")
     args = parser.parse_args(argv)
     began = time.perf_counter()
 
@@ -75,8 +75,10 @@ def main(argv: list[str] | None = None) -> int:
 
         for module in MODULES:
             importlib.import_module(module)
-        if args.only and args.only not in BENCHMARKS:
-            parser.error(f"no benchmark {args.only!r}; choose from {', '.join(sorted(BENCHMARKS))}")
+        only = set(args.only.split(",")) if args.only else set()
+        if only - set(BENCHMARKS):
+            unknown = ", ".join(sorted(only - set(BENCHMARKS)))
+            parser.error(f"no benchmark {unknown}; choose from {', '.join(sorted(BENCHMARKS))}")
 
         app = create_app()
         with app.app_context():
@@ -110,7 +112,7 @@ def main(argv: list[str] | None = None) -> int:
         # Benchmarks run outside any app context: each request pushes its own, as under a real server.
         run = Run(app=app, size=args.size, public_firms=stats.public_firms)
         for name, bench in BENCHMARKS.items():
-            if args.only and name != args.only:
+            if only and name not in only:
                 continue
             _say(f"{name}: {_summary(bench)}")
             started = time.perf_counter()
