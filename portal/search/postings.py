@@ -19,7 +19,7 @@ _BLOCK_API = ("_read_ids", "_read_weights", "_next_block", "_ids", "_weights", "
 
 def read(reader, field: str, term: str) -> tuple[array, array]:
     """The documents holding `term` (ascending, deleted ones left out) and each one's weight."""
-    docs, weights = array("l"), array("f")
+    docs, weights = array("q"), array("f")
     for leaf, offset in reader.leaf_readers():
         try:
             matcher = leaf.postings(field, term)
