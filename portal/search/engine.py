@@ -21,6 +21,7 @@ from whoosh import index as whoosh_index
 from whoosh.index import LockError
 from whoosh.spelling import ListCorrector
 
+from portal.search import postings
 from portal.search.documents import build_schema
 from portal.search.facts import LRU, IndexFacts
 from portal.search.ranking import TermCache
@@ -49,6 +50,7 @@ class IndexStore:
         self._opened: tuple[str, object] | None = None  # (generation path, FileIndex)
         self._searcher = None
         self._facts: tuple[IndexFacts, TermCache] | None = None
+        self._segments = postings.SegmentCache()  # what each segment holds, kept across readers
 
     # --- generations ---------------------------------------------------------------------------
 
@@ -130,7 +132,8 @@ class IndexStore:
             if self._facts is None or self._facts[0].reader_id != id(reader):
                 previous = self._facts[0].segments if self._facts else {}
                 facts = IndexFacts(reader, previous)
-                self._facts = (facts, TermCache(reader, facts.size))
+                self._segments.forget_missing(postings.segment_keys(reader))
+                self._facts = (facts, TermCache(reader, facts.size, self._segments))
             return self._facts
 
     # --- writing -------------------------------------------------------------------------------

@@ -34,8 +34,9 @@ class TermCache:
     asked for yet costs a few milliseconds, not one Python step per posting.
     """
 
-    def __init__(self, reader, size: int, bits_entries: int = 1024):
+    def __init__(self, reader, size: int, segments: postings.SegmentCache | None = None, bits_entries: int = 1024):
         self.reader, self.size = reader, size
+        self.segments = segments or postings.SegmentCache()
         self.bits = LRU(bits_entries)
         # A new query reads each term's postings for its bit set, then again for its scores: the
         # last few terms read are kept (at most 12 bytes a posting) so the second is free.
@@ -48,18 +49,14 @@ class TermCache:
 
     def lengths(self) -> numpy.ndarray:  # called under self._lock
         if self._lengths is None:
-            length = self.reader.doc_field_length
-            self._lengths = numpy.fromiter((length(doc, FIELD, 0) or 0 for doc in range(self.size)), numpy.float64)
+            parts = [self.segments.lengths(leaf, FIELD) for leaf, _offset in self.reader.leaf_readers()]
+            self._lengths = numpy.concatenate(parts) if parts else numpy.zeros(self.size)
         return self._lengths
 
     def _postings(self, term: str) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Documents and weights; a weight sums the section weights of each occurrence."""
 
-        def make():
-            docs, weights = postings.read(self.reader, FIELD, term)
-            return numpy.frombuffer(docs, numpy.int64), numpy.frombuffer(weights, numpy.float32).astype(numpy.float64)
-
-        return self.read.get_or(term, make)
+        return self.read.get_or(term, lambda: postings.read(self.reader, FIELD, term, self.segments))
 
     def _bm25(self, term: str) -> tuple[numpy.ndarray, numpy.ndarray]:
         """The documents holding `term` and the term's BM25 score in each."""

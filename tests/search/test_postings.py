@@ -57,3 +57,29 @@ def test_another_kind_of_matcher_is_walked_one_posting_at_a_time(monkeypatch):
         reader = searcher.reader()
         docs, weights = postings.read(reader, "text", "cable")
         assert list(zip(docs, weights, strict=True)) == _by_matcher(reader, "cable")
+
+
+def test_a_cache_kept_across_readers_sees_new_segments_and_new_deletions():
+    ix = _index_with_segments_and_deletions()
+    cache = postings.SegmentCache()
+    with ix.searcher() as searcher:
+        before = postings.read(searcher.reader(), "text", "charger", cache)
+    writer = ix.writer()
+    writer.delete_by_term("key", "7")  # a document of a segment already read
+    writer.add_document(key="500", text="charger charger")
+    writer.commit(merge=False)
+    with ix.searcher() as searcher:
+        reader = searcher.reader()
+        docs, weights = postings.read(reader, "text", "charger", cache)
+        assert list(zip(docs, weights, strict=True)) == _by_matcher(reader, "charger")
+    assert len(docs) == len(before[0])  # one deleted, one added
+
+
+def test_the_cache_keeps_to_its_budget():
+    ix = _index_with_segments_and_deletions()
+    cache = postings.SegmentCache(budget=4096)
+    with ix.searcher() as searcher:
+        for number in range(0, 390, 3):
+            postings.read(searcher.reader(), "text", f"w{number}", cache)
+        postings.read(searcher.reader(), "text", "charger", cache)
+    assert cache.used <= 4096 or len(cache._postings) == 1
