@@ -68,6 +68,10 @@ class Config:
     # This host's name among the search index replicas (default: machine name and index directory).
     PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "")
 
+    # The dashboard's and localization page's aggregates are read at most this often per process
+    # (the pages say when they were read); 0 reads them for every page.
+    DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
+
     PASSWORD_RESET_MAX_AGE = 60 * 60
     # Reset requests: per client address (then 429), and reset e-mails per account within the
     # link's lifetime (more requests are answered the same but send nothing).
@@ -100,6 +104,7 @@ class DevelopmentConfig(Config):
 
 class TestingConfig(Config):
     TESTING = True
+    DASHBOARD_REFRESH_SECONDS = 0  # tests change data and read the figures at once
     SECRET_KEY = "testing-secret-key"
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     WTF_CSRF_ENABLED = False

@@ -9,6 +9,8 @@ all read figures from there, so a new figure (introductions, investment) is a ne
 one function.
 """
 
+import threading
+import time
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -17,6 +19,7 @@ from datetime import time as dt_time
 from decimal import Decimal
 from functools import cached_property
 
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, func, literal, select, tuple_
 from sqlalchemy.orm import selectinload
@@ -29,7 +32,7 @@ from portal.needs.models import NeedStatus, SourcingNeed, need_certification
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
 from portal.taxonomy.models import CertificationType, ComponentCategory
 from portal.taxonomy.units import area_counterpart, convert, unit_name, units_of
-from portal.timeutil import today
+from portal.timeutil import today, utcnow
 
 EXPIRY_WARNING_DAYS = 60
 
@@ -113,6 +116,7 @@ class Sources:
 
     def __init__(self, scope: Scope, certificates: bool = True):
         self.scope, self.certificates = scope, certificates
+        self.read_at = utcnow()
 
     @cached_property
     def bits(self) -> dict[str, int]:
@@ -285,6 +289,29 @@ class Sources:
 
     def category(self, slug: str) -> "CategoryFacts":
         return CategoryFacts(slug, self)
+
+
+_recent: dict[tuple[Scope, bool], tuple[float, Sources]] = {}
+_recent_lock = threading.Lock()
+
+
+def recent_sources(scope: Scope, certificates: bool = True) -> Sources:
+    """The aggregates for `scope` as this process last read them, if less than
+    DASHBOARD_REFRESH_SECONDS ago; else read afresh. The pages that show them say when they were
+    read (`Sources.read_at`): at 100,000 firms reading them costs a second or two of the
+    database's time, which a page asked for again and again (and by several staff) need not pay.
+    The monthly snapshot always reads afresh."""
+    seconds = current_app.config.get("DASHBOARD_REFRESH_SECONDS", 0)
+    if not seconds:
+        return Sources(scope, certificates)
+    now = time.monotonic()
+    with _recent_lock:
+        for key in [k for k, (until, _s) in _recent.items() if until <= now]:
+            del _recent[key]
+        found = _recent.get((scope, certificates))
+        if found is None:
+            found = _recent[(scope, certificates)] = (now + seconds, Sources(scope, certificates))
+    return found[1]
 
 
 def _grouped(rows) -> dict[str, list[Group]]:

@@ -150,7 +150,7 @@ class StaffDashboard:
         self.province, self.period = province, period
         self.since = period_start(period)
         self.scope = metrics.scope_for(province=province, since=self.since)
-        self.sources = metrics.Sources(self.scope)
+        self.sources = metrics.recent_sources(self.scope)
 
     def table(self, name: str) -> Table:
         return TABLES[name](self)
@@ -596,7 +596,7 @@ PUBLIC_UNIT_FIGURES = ["suppliers", "monthly_capacity", "open_demand", "coverage
 
 def public_summary() -> Table:
     """Counts only, per category, unit and phase, for anyone: no firm or need is named."""
-    sources = metrics.Sources(metrics.scope_for(), certificates=False)
+    sources = metrics.recent_sources(metrics.scope_for(), certificates=False)
     return unit_lines_table(
         "localization",
         _("Local supply and open demand by category"),

@@ -216,3 +216,23 @@ def test_month_over_month_trend_from_the_snapshots(client, login, db):
     ]
     page = text(client.get("/staff/dashboard"))
     assert 'data-testid="chart-trend"' in page and 'data-axis="Change since the month before (firms, needs)"' in page
+
+
+def test_figures_are_read_at_most_once_a_refresh_and_say_when(app, client, login, data, monkeypatch):
+    from portal.dashboard import metrics
+
+    monkeypatch.setattr(metrics, "_recent", {})
+    app.config["DASHBOARD_REFRESH_SECONDS"] = 60
+    login("staff")
+    first = text(client.get("/staff/dashboard"))
+    assert "Figures as of" in first
+    make_firm("Second Charger Works", capabilities=[{"category": "charger", "capacity": 1_000}])
+    assert row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters") == row_values(
+        first, "Chargers and power adapters"
+    )
+    assert "Second" not in text(client.get("/localization"))  # counts only, as ever
+
+    app.config["DASHBOARD_REFRESH_SECONDS"] = 0
+    assert row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters") != row_values(
+        first, "Chargers and power adapters"
+    )
