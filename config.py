@@ -12,6 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
 
 DEV_SECRET_KEY = "development-only-secret-key-change-me"
+DEV_AUDIT_KEY = "development-only-audit-key-change-me"
 
 
 def database_url(default: str) -> str:
@@ -25,6 +26,14 @@ def database_url(default: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Keys the audit trail's chain and checkpoints. Kept outside the database (and apart from
+    # SECRET_KEY), so someone who can write to the database cannot recompute the chain.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", DEV_AUDIT_KEY)
+    # Signed checkpoints of the trail's head: one file per host here, the log, and an optional
+    # sink (https://… receives a JSON POST, syslog://host:514 a UDP syslog line).
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", str(INSTANCE_DIR / "audit-checkpoints"))
+    AUDIT_CHECKPOINT_SINK = os.environ.get("AUDIT_CHECKPOINT_SINK", "")
+    AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100"))
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'portal.db'}")
     # Hidden parameters keep password hashes and e-mail addresses out of logged database errors.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
@@ -101,6 +110,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     SECRET_KEY = "testing-secret-key"
+    AUDIT_KEY = "testing-audit-key"
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""

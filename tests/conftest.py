@@ -75,8 +75,10 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def app(_app, tmp_path):
     """The app inside an app context, with an empty database holding only the taxonomy, an
-    empty search index of its own and no API calls counted against the rate limit."""
+    empty search index and audit checkpoint folder of its own and no API calls counted against
+    the rate limit."""
     _app.config["PORTAL_INDEX_DIR"] = str(tmp_path / "index")
+    _app.config["AUDIT_CHECKPOINT_DIR"] = str(tmp_path / "audit-checkpoints")
     limiter.reset()
     with _app.app_context():
         sync_taxonomy()

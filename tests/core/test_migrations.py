@@ -74,3 +74,28 @@ def test_units_typed_before_units_were_a_list_are_mapped_or_kept_for_staff(tmp_p
         ("cable", None, "metres"),
     ]
     assert '"capacity_unit": "pieces"' in rows[4][3]
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on a throw-away SQLite file")
+def test_the_upgrade_rekeys_a_plain_sha256_audit_trail_under_the_audit_key(tmp_path):
+    from portal import audit
+    from portal.audit.keying import rekey
+    from portal.audit.models import AuditEntry, legacy_hash
+    from portal.suppliers.models import Firm
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")})
+    with app.app_context():
+        upgrade(revision="0022")
+        firm = Firm(legal_name="Indus Boards", slug="indus-boards", city="Lahore", province="Punjab")
+        db.session.add(firm)
+        db.session.flush()
+        for n in range(3):
+            audit.record("firm.note", firm, after={"n": n}, firm_id=firm.id)
+        rekey(db.session.connection(), None, app.config["AUDIT_KEY"].encode())  # as version 0022 wrote them
+        db.session.commit()
+        first = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.sequence)).first()
+        assert first.entry_hash == legacy_hash(first.canonical())
+        db.session.remove()
+        upgrade()
+        assert audit.verify_chain() == []
