@@ -78,6 +78,11 @@ class Config:
     PORTAL_HOST_NAME = os.environ.get("PORTAL_HOST_NAME", "")
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # The link that confirms a new account's address: how long it works, and how many links (or
+    # "someone tried to sign up with your address" notes) one account is sent within an hour.
+    EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
+    EMAIL_VERIFICATION_MAX_PER_HOUR = 3
+    EMAIL_VERIFICATION_RATE_LIMIT = os.environ.get("EMAIL_VERIFICATION_RATE_LIMIT", "10/hour")
     # Reset requests: per client address (then 429), and reset e-mails per account within the
     # link's lifetime (more requests are answered the same but send nothing).
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10/hour")

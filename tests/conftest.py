@@ -14,6 +14,7 @@ from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.search.engine import forget_store
 from portal.taxonomy import sync_taxonomy
+from portal.timeutil import utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -107,6 +108,8 @@ def make_user(role: Role | str = Role.SUPPLIER, email: str | None = None, passwo
         full_name=fields.pop("full_name", f"Test {role.value.title()}"),
         organisation=fields.pop("organisation", f"{role.value.title()} Org"),
         role=role,
+        # Verified unless the test asks for a newly signed-up account (`email_verified_at=None`).
+        email_verified_at=fields.pop("email_verified_at", utcnow()),
         **fields,
     )
     _db.session.add(user)

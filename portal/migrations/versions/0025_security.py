@@ -1,5 +1,6 @@
-"""Security: the audit chain keyed with AUDIT_KEY (existing entries re-keyed once), and what each
-firm name reads as, so a name confusable with another public firm's is found by index.
+"""Security: the audit chain keyed with AUDIT_KEY (existing entries re-keyed once); what each firm
+name reads as, so a name confusable with another public firm's is found by index; and when each
+account confirmed its address (accounts made before confirmation existed count as confirmed).
 
 Revision ID: 0025
 Revises: 0022
@@ -50,8 +51,14 @@ def upgrade():
     op.create_index(op.f("ix_firm_legal_name_skeleton"), "firm", ["legal_name_skeleton"], unique=False)
     op.create_index(op.f("ix_firm_trade_name_skeleton"), "firm", ["trade_name_skeleton"], unique=False)
 
+    # A plain ADD COLUMN (nullable): no batch copy of `user_account`, which many tables reference.
+    op.add_column("user_account", sa.Column("email_verified_at", sa.DateTime(timezone=True), nullable=True))
+    op.execute("UPDATE user_account SET email_verified_at = created_at")
+
 
 def downgrade():
+    with op.batch_alter_table("user_account") as batch_op:
+        batch_op.drop_column("email_verified_at")
     op.drop_index(op.f("ix_firm_trade_name_skeleton"), table_name="firm")
     op.drop_index(op.f("ix_firm_legal_name_skeleton"), table_name="firm")
     with op.batch_alter_table("firm") as batch_op:
