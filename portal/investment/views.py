@@ -338,6 +338,7 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
         can_post=service.can_post_message(item, current_user),
         can_record=service.can_record_commitment(item, current_user),
         can_see_contact=service.can_see_contact(item.opportunity, current_user),
+        can_see_investor_contact=service.can_see_investor_contact(item, current_user),
         pipeline=service.PIPELINE,
     )
 
