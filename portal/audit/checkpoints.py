@@ -103,6 +103,18 @@ def write_current() -> Checkpoint:
     return write(sequence, head, count)
 
 
+def start_afresh(reason: str) -> Checkpoint:
+    """Set this host's checkpoints aside (`<host>.jsonl.<reason>-<time>`) and write one of the trail
+    as it is now: after the chain is re-keyed, or a backup is restored, the old heads no longer
+    apply. Other hosts' files in the folder are set aside too."""
+    folder = checkpoint_folder()
+    stamp = utcnow().strftime("%Y%m%dT%H%M%S")
+    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+        path.rename(path.with_name(f"{path.name}.{reason}-{stamp}"))
+    logs.event("audit.checkpoints_set_aside", reason=reason)
+    return write_current()
+
+
 def _send_to_sink(checkpoint: Checkpoint) -> None:
     """Copy the checkpoint to AUDIT_CHECKPOINT_SINK; a sink that is down is logged, never fatal."""
     sink = current_app.config.get("AUDIT_CHECKPOINT_SINK") or ""

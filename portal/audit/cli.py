@@ -2,8 +2,6 @@
 
 import os
 import sys
-from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 from sqlalchemy import func, select
@@ -74,9 +72,5 @@ def audit_rekey(previous_key_env):
         click.echo(str(error))
         raise SystemExit(1) from error
     db.session.commit()
-    folder = checkpoints.checkpoint_folder()
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-    for path in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
-        path.rename(Path(f"{path}.before-rekey-{stamp}"))
-    checkpoints.write_current()
+    checkpoints.start_afresh("before-rekey")
     click.echo(f"Re-keyed {count} audit entries under AUDIT_KEY; a new checkpoint is written.")
