@@ -25,6 +25,9 @@ def rekey(connection: Connection, new_key: bytes | None, old_key: bytes | None =
     """Recompute every entry's link and hash under `new_key`, after checking them under `old_key`
     (None: plain SHA-256, as before keying). Returns how many entries were re-keyed."""
     old_hash, new_hash = _hash_under(old_key), _hash_under(new_key)
+    head = AuditHead.__table__
+    # The head row's write lock first, as `audit.record` takes it: no entry is added meanwhile.
+    connection.execute(update(head).where(head.c.id == 1).values(sequence=head.c.sequence))
     entries = AuditEntry.__table__
     columns = [entries.c.id, entries.c.entry_hash, *(entries.c[name] for name in CHAINED_FIELDS)]
     rows = connection.execute(select(*columns).order_by(entries.c.sequence)).mappings().all()
@@ -46,5 +49,5 @@ def rekey(connection: Connection, new_key: bytes | None, old_key: bytes | None =
             update(entries).where(entries.c.id == row["id"]).values(previous_hash=previous, entry_hash=entry_hash)
         )
         previous = entry_hash
-    connection.execute(update(AuditHead.__table__).where(AuditHead.__table__.c.id == 1).values(last_hash=previous))
+    connection.execute(update(head).where(head.c.id == 1).values(last_hash=previous))
     return len(rows)
