@@ -172,3 +172,20 @@ def test_a_reset_link_that_reached_the_address_confirms_it_too(client, db):
     )
     db.session.refresh(user)
     assert user.has_verified_email
+
+
+def test_in_development_without_a_mail_server_the_link_is_in_the_log(app, client, caplog):
+    app.config["PORTAL_ENV"] = "development"
+    try:
+        with caplog.at_level("INFO"):
+            _sign_up(client, "dev@example.com")
+    finally:
+        app.config["PORTAL_ENV"] = "testing"
+    (record,) = [r for r in caplog.records if r.getMessage() == "email_verification.development_link"]
+    assert "/account/verify-email/" in record.fields["link"]
+
+
+def test_elsewhere_the_link_is_never_logged(client, caplog):
+    with caplog.at_level("INFO"):
+        _sign_up(client, "prod@example.com")
+    assert "verify-email/" not in caplog.text
