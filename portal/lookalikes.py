@@ -11,19 +11,26 @@ the name. Two names with one skeleton are the same name to a reader.
 import re
 import unicodedata
 
-# Lower-case Cyrillic and Greek letters (as casefold leaves them) and the Latin letter each passes for.
+# Cyrillic and Greek letters drawn exactly like a Latin one, and the Latin letter each passes for.
 _LATIN_LOOKALIKES = {
-    # Cyrillic
-    "а": "a", "в": "b", "е": "e", "ё": "e", "к": "k", "м": "m", "н": "h", "о": "o", "р": "p",
-    "с": "c", "т": "t", "у": "y", "х": "x", "і": "i", "ї": "i", "ј": "j", "ѕ": "s", "ԁ": "d",
-    "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ԑ": "e", "ѵ": "v", "ь": "b", "п": "n", "г": "r",
-    # Greek
-    "α": "a", "β": "b", "ε": "e", "ζ": "z", "η": "n", "ι": "i", "κ": "k", "μ": "u", "ν": "v",
-    "ο": "o", "ρ": "p", "τ": "t", "υ": "u", "χ": "x", "γ": "y", "ω": "w",
+    "А": "A", "В": "B", "Е": "E", "К": "K", "М": "M", "Н": "H", "О": "O", "Р": "P", "С": "C",
+    "Т": "T", "Х": "X", "І": "I", "Ј": "J", "Ѕ": "S",
+    "а": "a", "е": "e", "о": "o", "р": "p", "с": "c", "у": "y", "х": "x", "і": "i", "ј": "j",
+    "ѕ": "s", "ԁ": "d", "һ": "h", "ԛ": "q", "ԝ": "w", "ӏ": "l", "ԑ": "e",
+    "Α": "A", "Β": "B", "Ε": "E", "Ζ": "Z", "Η": "H", "Ι": "I", "Κ": "K", "Μ": "M", "Ν": "N",
+    "Ο": "O", "Ρ": "P", "Τ": "T", "Υ": "Y", "Χ": "X",
+    "α": "a", "β": "b", "ε": "e", "ι": "i", "κ": "k", "ν": "v", "ο": "o", "ρ": "p", "τ": "t",
+    "υ": "u", "χ": "x",
+}  # fmt: skip
+# Letters close enough to a Latin one to pass for it in a firm's name, though a word in its own
+# alphabet may use them (so sign-up addresses are not judged by them).
+_NEAR_LOOKALIKES = {
+    "в": "b", "к": "k", "м": "m", "н": "h", "т": "t", "ь": "b", "п": "n", "г": "r",
+    "η": "n", "μ": "u", "γ": "y", "ω": "w", "ζ": "z",
 }  # fmt: skip
 # Characters any script writes that read as a Latin letter in a name.
-_READ_AS = {"0": "o", "1": "l", "|": "l", "ı": "i", "ł": "l", "ø": "o", "ß": "ss", "ي": "ی", "ى": "ی", "ك": "ک"}
-_TABLE = str.maketrans({**_LATIN_LOOKALIKES, **_READ_AS})
+_READ_AS = {"0": "o", "1": "l", "|": "l", "ı": "i", "ł": "l", "ø": "o", "ي": "ی", "ى": "ی", "ك": "ک"}
+_TABLE = str.maketrans({**_LATIN_LOOKALIKES, **_NEAR_LOOKALIKES, **_READ_AS})
 # Letter pairs drawn like one letter, and letters drawn alike in many fonts (I, l).
 _CLUSTERS = (("rn", "m"), ("vv", "w"), ("cl", "d"), ("l", "i"))
 
@@ -34,10 +41,11 @@ _LEGAL_FORMS = (
 
 
 def _folded(text: str) -> str:
-    """Compatibility forms and accents folded away, case ignored, look-alikes read as Latin."""
+    """Compatibility forms and accents folded away, look-alikes read as Latin (before case is
+    folded: a Greek Μ passes for M, its small μ for u), case ignored."""
     decomposed = unicodedata.normalize("NFKD", text or "")
     bare = "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
-    return unicodedata.normalize("NFKC", bare).casefold().translate(_TABLE)
+    return unicodedata.normalize("NFKC", bare).translate(_TABLE).casefold()
 
 
 _LEGAL_FORM_WORDS = frozenset(_folded(word) for form in _LEGAL_FORMS for word in form.split())
@@ -55,5 +63,5 @@ def skeleton(name: str) -> str:
 
 
 def looks_latin(char: str) -> bool:
-    """A Cyrillic or Greek letter drawn like a Latin one (а for a, ο for o)."""
-    return char.casefold() in _LATIN_LOOKALIKES
+    """A Cyrillic or Greek letter drawn exactly like a Latin one (а for a, ο for o)."""
+    return char in _LATIN_LOOKALIKES

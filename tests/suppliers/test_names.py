@@ -41,6 +41,10 @@ def test_different_names_keep_different_skeletons(name):
     assert skeleton(name) != skeleton("Indus Boards")
 
 
+def test_a_greek_capital_passes_for_the_latin_capital_it_is_drawn_like():
+    assert skeleton("ΜΕΗRAN Boards") == skeleton("Mehran Boards")  # Greek Μ, Ε, Η
+
+
 def test_urdu_legal_forms_and_letter_variants_are_not_part_of_the_name():
     assert skeleton("انڈس بورڈز (پرائیویٹ) لمیٹڈ") == skeleton("انڈس بورڈز")
     assert skeleton("كراچی") == skeleton("کراچی")  # Arabic and Urdu kaf
