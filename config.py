@@ -12,6 +12,7 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = Path(os.environ.get("PORTAL_INSTANCE_DIR", BASE_DIR / "instance"))
 
 DEV_SECRET_KEY = "development-only-secret-key-change-me"
+DEV_AUDIT_KEY = "development-only-audit-key-change-me"
 
 
 def database_url(default: str) -> str:
@@ -25,6 +26,14 @@ def database_url(default: str) -> str:
 
 class Config:
     SECRET_KEY = os.environ.get("SECRET_KEY", DEV_SECRET_KEY)
+    # Keys the audit trail's chain and checkpoints. Kept outside the database (and apart from
+    # SECRET_KEY), so someone who can write to the database cannot recompute the chain.
+    AUDIT_KEY = os.environ.get("AUDIT_KEY", DEV_AUDIT_KEY)
+    # Signed checkpoints of the trail's head: one file per host here, the log, and an optional
+    # sink (https://… receives a JSON POST, syslog://host:514 a UDP syslog line).
+    AUDIT_CHECKPOINT_DIR = os.environ.get("AUDIT_CHECKPOINT_DIR", str(INSTANCE_DIR / "audit-checkpoints"))
+    AUDIT_CHECKPOINT_SINK = os.environ.get("AUDIT_CHECKPOINT_SINK", "")
+    AUDIT_CHECKPOINT_EVERY = int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100"))
     SQLALCHEMY_DATABASE_URI = database_url(f"sqlite:///{INSTANCE_DIR / 'portal.db'}")
     # Hidden parameters keep password hashes and e-mail addresses out of logged database errors.
     SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True, "hide_parameters": True}
@@ -73,6 +82,11 @@ class Config:
     DASHBOARD_REFRESH_SECONDS = int(os.environ.get("DASHBOARD_REFRESH_SECONDS", "60"))
 
     PASSWORD_RESET_MAX_AGE = 60 * 60
+    # The link that confirms a new account's address: how long it works, and how many links (or
+    # "someone tried to sign up with your address" notes) one account is sent within an hour.
+    EMAIL_VERIFICATION_MAX_AGE = 3 * 24 * 60 * 60
+    EMAIL_VERIFICATION_MAX_PER_HOUR = 3
+    EMAIL_VERIFICATION_RATE_LIMIT = os.environ.get("EMAIL_VERIFICATION_RATE_LIMIT", "10/hour")
     # Reset requests: per client address (then 429), and reset e-mails per account within the
     # link's lifetime (more requests are answered the same but send nothing).
     PASSWORD_RESET_RATE_LIMIT = os.environ.get("PASSWORD_RESET_RATE_LIMIT", "10/hour")
@@ -106,6 +120,7 @@ class TestingConfig(Config):
     TESTING = True
     DASHBOARD_REFRESH_SECONDS = 0  # tests change data and read the figures at once
     SECRET_KEY = "testing-secret-key"
+    AUDIT_KEY = "testing-audit-key"
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")
     WTF_CSRF_ENABLED = False
     MAIL_SERVER = ""

@@ -10,7 +10,7 @@ from werkzeug.routing import IntegerConverter
 import config as portal_config
 from portal import input_guard, storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
-from portal.keys import weak_key_problem
+from portal.keys import HOW_TO_MAKE_ONE, weak_key_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
@@ -79,13 +79,18 @@ class RowIdConverter(IntegerConverter):
 
 
 def _refuse_insecure_production(app: Flask) -> None:
-    """Production refuses a missing, default or guessable SECRET_KEY (under 32 random bytes)."""
+    """Production refuses a missing, default or guessable SECRET_KEY or AUDIT_KEY (under 32 random
+    bytes), and an AUDIT_KEY equal to SECRET_KEY (one leaked key must not unlock both)."""
     if app.config["PORTAL_ENV"] != "production":
         return
-    key = os.environ.get("SECRET_KEY") and app.config["SECRET_KEY"]
-    problem = weak_key_problem("SECRET_KEY", None if key == portal_config.DEV_SECRET_KEY else key)
-    if problem:
-        raise InsecureConfiguration(problem)
+    defaults = {"SECRET_KEY": portal_config.DEV_SECRET_KEY, "AUDIT_KEY": portal_config.DEV_AUDIT_KEY}
+    for name, default in defaults.items():
+        key = os.environ.get(name) and app.config[name]
+        problem = weak_key_problem(name, None if key == default else key)
+        if problem:
+            raise InsecureConfiguration(problem)
+    if app.config["AUDIT_KEY"] == app.config["SECRET_KEY"]:
+        raise InsecureConfiguration(f"AUDIT_KEY must differ from SECRET_KEY: make a second key with {HOW_TO_MAKE_ONE}")
 
 
 def _trust_proxies(app: Flask) -> None:

@@ -2,10 +2,13 @@
 
 from functools import wraps
 
-from flask import abort
+from flask import abort, flash, redirect, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from portal.accounts import verification
 from portal.accounts.models import Role
+from portal.redirects import same_site_referrer
 
 
 def role_required(*roles: Role | str):
@@ -25,3 +28,21 @@ def role_required(*roles: Role | str):
 
 
 staff_required = role_required(Role.STAFF)
+
+
+def verified_email_required(view):
+    """Acts that reach other people wait for a confirmed address (`verification.needs_verification`):
+    the form still shows, but sending it says why not and leads back to where it was."""
+
+    @wraps(view)
+    @login_required
+    def wrapped(*args, **kwargs):
+        if request.method not in ("GET", "HEAD") and verification.needs_verification(current_user):
+            flash(_(verification.UNVERIFIED), "warning")
+            rule = request.url_rule
+            if rule is not None and "GET" in rule.methods:
+                return redirect(request.full_path.rstrip("?"))
+            return redirect(same_site_referrer(url_for("main.home")))
+        return view(*args, **kwargs)
+
+    return wrapped

@@ -36,6 +36,7 @@ import click
 from flask import current_app
 from sqlalchemy import func, inspect, select, text
 
+from portal.audit import checkpoints
 from portal.extensions import db
 from portal.timeutil import utcnow
 
@@ -318,6 +319,9 @@ def restore_backup(archive: Path, *, force: bool = False, progress=_no_progress,
         _put_uploads_in_place(work / UPLOADS, root)
     say("Rebuilding the search index")
     _rebuild_index(progress)
+    # The restored trail ends where the backup did: checkpoints written since no longer apply.
+    checkpoints.start_afresh("before-restore")
+    say("Audit checkpoints written before the restore are set aside; a new one is written.")
     if note := _files_elsewhere_note():
         say(note)
     return manifest

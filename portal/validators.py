@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import StopValidation, ValidationError
 
 from portal.accounts.passwords import password_problem
+from portal.lookalikes import looks_latin
 from portal.timeutil import today
 from portal.uploads import MB, UploadRejected, check_upload, describe_kinds, read_field
 
@@ -84,11 +85,6 @@ def comma_list(value) -> list[str]:
     return list(dict.fromkeys(item for item in items if item))
 
 
-# Cyrillic and Greek letters drawn like Latin ones: a local part written only in them (or mixing
-# them with Latin) reads as another person's address.
-LATIN_LOOKALIKES = set("аеорсухіјѕԁһԛԝаԑӏАВЕКМНОРСТХІЈЅαβεικνορτυχΑΒΕΖΗΙΚΜΝΟΡΤΥΧ")
-
-
 def _script(char: str) -> str | None:
     """The script of a letter (LATIN, CYRILLIC, ARABIC, …); None for digits and punctuation."""
     if not char.isalpha():
@@ -107,7 +103,7 @@ def local_part_problem(address: str) -> str | None:
         return "look-alike"
     scripts = {script for script in map(_script, local) if script}
     letters = [c for c in local if c.isalpha()]
-    if len(scripts) > 1 or (letters and all(c in LATIN_LOOKALIKES for c in letters)):
+    if len(scripts) > 1 or (letters and all(looks_latin(c) for c in letters)):
         return "mixed scripts"
     return None
 

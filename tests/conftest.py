@@ -14,6 +14,7 @@ from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.search.engine import forget_store
 from portal.taxonomy import sync_taxonomy
+from portal.timeutil import utcnow
 
 PASSWORD = "correct horse battery staple"
 
@@ -75,8 +76,10 @@ def _empty_all_tables() -> None:
 @pytest.fixture
 def app(_app, tmp_path):
     """The app inside an app context, with an empty database holding only the taxonomy, an
-    empty search index of its own and no API calls counted against the rate limit."""
+    empty search index and audit checkpoint folder of its own and no API calls counted against
+    the rate limit."""
     _app.config["PORTAL_INDEX_DIR"] = str(tmp_path / "index")
+    _app.config["AUDIT_CHECKPOINT_DIR"] = str(tmp_path / "audit-checkpoints")
     limiter.reset()
     with _app.app_context():
         sync_taxonomy()
@@ -105,6 +108,8 @@ def make_user(role: Role | str = Role.SUPPLIER, email: str | None = None, passwo
         full_name=fields.pop("full_name", f"Test {role.value.title()}"),
         organisation=fields.pop("organisation", f"{role.value.title()} Org"),
         role=role,
+        # Verified unless the test asks for a newly signed-up account (`email_verified_at=None`).
+        email_verified_at=fields.pop("email_verified_at", utcnow()),
         **fields,
     )
     _db.session.add(user)

@@ -55,12 +55,19 @@ class User(UserMixin, db.Model):
     # Part of every session and remember-me cookie; raising it ends them all at once (sign-out,
     # "sign out everywhere", deactivation), whichever copies of the cookies exist.
     session_generation: Mapped[int] = mapped_column(default=0, server_default="0")
+    # When the person opened the link sent to their address at sign-up; None until then. Accounts
+    # made by staff or the CLI, and those from before verification existed, count as verified.
+    email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
     @property
     def is_active(self) -> bool:
         return self.is_active_account
+
+    @property
+    def has_verified_email(self) -> bool:
+        return self.email_verified_at is not None
 
     @property
     def is_staff(self) -> bool:

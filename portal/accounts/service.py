@@ -11,6 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import delete, func, select
 
 from portal import logs
+from portal.accounts import verification
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
@@ -48,7 +49,11 @@ def find_user(email: str) -> User | None:
     return db.session.scalar(db.select(User).where(func.lower(User.email) == normalise_email(email)))
 
 
-def create_user(*, email: str, password: str, full_name: str, role: Role | str, organisation: str = "") -> User:
+def create_user(
+    *, email: str, password: str, full_name: str, role: Role | str, organisation: str = "", verified: bool = True
+) -> User:
+    """An account; one made by staff or the CLI counts as verified, a self-service one (`verified`
+    False) waits for its person to open the link sent to the address."""
     email = normalise_email(email)
     if find_user(email) is not None:
         raise AccountError("An account with this e-mail address already exists.", field="email")
@@ -58,6 +63,7 @@ def create_user(*, email: str, password: str, full_name: str, role: Role | str, 
         full_name=full_name.strip(),
         organisation=organisation.strip(),
         role=Role(role),
+        email_verified_at=utcnow() if verified else None,
     )
     db.session.add(user)
     return user
@@ -72,21 +78,36 @@ def sign_up(
     organisation: str = "",
     firm: FirmDetails | None = None,
     language: str | None = None,
-) -> User:
+) -> User | None:
     """Create a self-service account; a supplier account starts its firm's draft listing too.
-    `language` is the one the person signed up in: what the portal sends them is written in it."""
+    `language` is the one the person signed up in: what the portal sends them is written in it.
+
+    The new account is sent a link to confirm its address. An address that already has an account
+    gets a note that someone tried instead, and None is returned: the page answers both alike, so
+    sign-up never tells whether an address has an account."""
     role = Role(role)
     if role == Role.STAFF:
         raise AccountError("Staff accounts are created by EDB staff.", field="role")
-    user = create_user(email=email, password=password, full_name=full_name, role=role, organisation=organisation)
+    if role == Role.SUPPLIER and firm is None:
+        raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
+    existing = find_user(email)
+    if existing is not None:
+        hash_password(password)  # the work a new account costs, so the answer's timing tells nothing
+        verification.tell_owner_of_attempt(existing)
+        db.session.commit()
+        logs.event("sign_up.address_taken", user_id=existing.id)
+        return None
+    user = create_user(
+        email=email, password=password, full_name=full_name, role=role, organisation=organisation, verified=False
+    )
     user.language = language
     if role == Role.SUPPLIER:
-        if firm is None:
-            raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
         user.organisation = firm.legal_name.strip()
         create_firm(
             legal_name=firm.legal_name, city=firm.city, province=firm.province, owner=user, contact_email=user.email
         )
+    db.session.flush()
+    verification.send_link(user)
     db.session.commit()
     log.info("account created user_id=%s role=%s", user.id, user.role)
     return user
@@ -259,6 +280,7 @@ def reset_password(token: str, new_password: str) -> User | None:
     if user is None:
         return None
     set_password(user, new_password)
+    user.email_verified_at = user.email_verified_at or utcnow()  # the link reached the address
     db.session.commit()
     log.info("password reset user_id=%s", user.id)
     return user
@@ -293,6 +315,14 @@ def invite_staff(*, email: str, full_name: str, invited_by: User) -> User:
     db.session.commit()
     log.info("staff account created user_id=%s by=%s", user.id, invited_by.id)
     return user
+
+
+def resend_verification(user: User) -> None:
+    """Send the link that confirms the address again (`verification.TooManyLinks` past the hour's share)."""
+    if user.has_verified_email:
+        return
+    with one_act(AccountError):
+        verification.send_link(user)
 
 
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:

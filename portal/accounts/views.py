@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import service
+from portal.accounts import service, verification
 from portal.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -18,21 +18,15 @@ from portal.accounts.service import AccountError, FirmDetails
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
-from portal.redirects import local_path
+from portal.redirects import local_path, same_site_referrer
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
+bp.add_app_template_global(verification.UNVERIFIED, "unverified_message")
 
 
 def _safe_next(default: str) -> str:
     """Follow `next` only to a path on this site, never to another host."""
     return local_path(request.args.get("next"), default)
-
-
-def _home_for(user) -> str:
-    """Where a new supplier goes first: their firm's page, to complete the listing."""
-    if user.role == Role.SUPPLIER:
-        return url_for("suppliers.my_firm")
-    return url_for("main.home")
 
 
 def _start_session(user, remember: bool) -> None:
@@ -60,7 +54,7 @@ def sign_up():
         if form.role.data == "supplier":
             firm = FirmDetails(form.firm_name.data, form.firm_city.data, form.firm_province.data)
         try:
-            user = service.sign_up(
+            service.sign_up(
                 email=form.email.data,
                 password=form.password.data,
                 full_name=form.full_name.data,
@@ -72,10 +66,66 @@ def sign_up():
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         else:
-            _start_session(user, remember=False)
-            flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
-            return redirect(_safe_next(_home_for(user)))
+            # The same answer whether the address was new or already had an account (its owner was
+            # told instead): nobody learns from sign-up which addresses have accounts.
+            flash(
+                " ".join(
+                    (
+                        _(
+                            "Thank you. We sent a message to %(email)s: open the link in it to confirm the "
+                            "address. Meanwhile, sign in with the password you chose.",
+                            email=form.email.data,
+                        ),
+                        verification_delivery_note(),
+                    )
+                ).strip(),
+                "success",
+            )
+            home = url_for("suppliers.my_firm") if form.role.data == Role.SUPPLIER.value else url_for("main.home")
+            return redirect(url_for("accounts.sign_in", next=_safe_next(home)))
     return render_template("accounts/sign_up.html", form=form)
+
+
+@bp.app_template_global()
+def verification_delivery_note() -> str:
+    """Said where the portal tells of a link it sent: without a mail server, nothing leaves it."""
+    if current_app.config.get("MAIL_SERVER"):
+        return ""
+    return _(
+        "This portal sends no e-mail yet (no mail server is set up), so the message waits in its outbox "
+        "until sending starts."
+    )
+
+
+@bp.get("/verify-email/<token>")
+def verify_email(token):
+    """Confirm the account's address through the link sent to it."""
+    user = verification.confirm(token)
+    if user is None:
+        flash(_("This confirmation link is damaged or expired. Sign in and ask for a new one."), "danger")
+    else:
+        flash(_("Your e-mail address is confirmed; you can now use every part of the portal."), "success")
+    return redirect(url_for("main.home") if current_user.is_authenticated else url_for("accounts.sign_in"))
+
+
+@bp.post("/verify-email/send")
+@login_required
+@limiter.limit(lambda: current_app.config["EMAIL_VERIFICATION_RATE_LIMIT"], scope="email-verification")
+def send_verification():
+    """Send the link that confirms the address again (a few an hour)."""
+    if not ConfirmForm().validate_on_submit():
+        abort(400)
+    try:
+        service.resend_verification(current_user)
+    except verification.TooManyLinks as error:
+        flash(_(str(error)), "warning")
+    else:
+        if not current_user.has_verified_email:
+            note = verification_delivery_note()
+            flash(
+                " ".join((_("A new link is on its way to %(email)s.", email=current_user.email), note)).strip(), "info"
+            )
+    return redirect(same_site_referrer(url_for("accounts.overview")))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])

@@ -7,6 +7,7 @@ from flask_limiter.util import get_remote_address
 from werkzeug.datastructures import WWWAuthenticate
 from werkzeug.exceptions import Forbidden, Unauthorized
 
+from portal.accounts import verification
 from portal.accounts.loaders import bearer_token, load_user_from_token
 from portal.accounts.models import ApiToken, Role
 
@@ -18,8 +19,9 @@ def token_user():
     return g.api_user
 
 
-def require_token(roles: tuple[Role, ...]):
-    """The calling account; 401 without a valid token, 403 when its role may not use the operation."""
+def require_token(roles: tuple[Role, ...], verified_email: bool = False):
+    """The calling account; 401 without a valid token, 403 when its role may not use the operation
+    or, for an act towards other people (`verified_email`), its address is not confirmed yet."""
     user = token_user()
     if user is None:
         challenge = WWWAuthenticate("bearer", {"error": "invalid_token"} if bearer_token(request) else None)
@@ -31,6 +33,8 @@ def require_token(roles: tuple[Role, ...]):
         raise Forbidden(
             _("This operation is for %(roles)s accounts.", roles=" and ".join(Role(r).value for r in roles))
         )
+    if verified_email and verification.needs_verification(user):
+        raise Forbidden(_(verification.UNVERIFIED))
     return user
 
 

@@ -305,12 +305,13 @@ class Operation:
     query: tuple[Query, ...] = ()
     body: FormBody | None = None
     headers: dict[str, str] = field(default_factory=dict)  # success headers: name, meaning
+    verified_email: bool = False  # an act towards other people: the account's address must be confirmed
 
     def errors(self, rule) -> list[int]:
         found = {429}
         if self.roles is not None:
             found.add(401)
-            if set(self.roles) != set(Role):
+            if set(self.roles) != set(Role) or self.verified_email:
                 found.add(403)
         if rule.arguments:
             found.add(404)
@@ -324,7 +325,10 @@ class Operation:
         summary, _sep, details = (inspect.getdoc(view) or "").partition("\n")
         paragraphs = [" ".join(p.split()) for p in details.split("\n\n") if p.strip()]
         if self.roles is not None:
-            paragraphs.append(f"Call with an API token of a {' or '.join(r.value for r in self.roles)} account.")
+            confirmed = " whose e-mail address is confirmed" if self.verified_email else ""
+            paragraphs.append(
+                f"Call with an API token of a {' or '.join(r.value for r in self.roles)} account{confirmed}."
+            )
         success = {"description": summary}
         if self.response is None:
             success["content"] = {"text/html": {"schema": {"type": "string"}}}
@@ -363,7 +367,7 @@ def operation(response: str | None, **declared):
         def checked(**path):
             given = {}
             if spec.roles is not None:
-                given["user"] = require_token(spec.roles)
+                given["user"] = require_token(spec.roles, verified_email=spec.verified_email)
             if spec.query:
                 given["args"] = read_query(spec.query, request.args)
             if spec.body is not None:

@@ -336,6 +336,7 @@ NEED_BODY = FormBody(
     "Need",
     status=201,
     roles=(Role.BRAND,),
+    verified_email=True,
     body=NEED_BODY,
     headers={"Location": "The new need's address in this API."},
 )

@@ -1,17 +1,22 @@
 """Record every staff action and every change to firms, certificates, needs and cases.
 
 `record()` writes in the caller's transaction, so an act and its audit entry commit together or
-not at all. Entries are chained by hash; `verify_chain()` finds a changed or missing entry.
+not at all. Entries are chained by an HMAC under AUDIT_KEY (kept outside the database), and every
+AUDIT_CHECKPOINT_EVERY entries a signed checkpoint of the head is written outside the database
+(`checkpoints`); `verify_chain()` finds a changed, missing or deleted entry against both.
 """
 
 import enum
+import hmac
 from datetime import date, datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from flask import current_app
+from sqlalchemy import func, select, update
 
 from portal import logs
-from portal.audit.models import GENESIS_HASH, AuditEntry, AuditHead
+from portal.audit import checkpoints
+from portal.audit.models import GENESIS_HASH, AuditEntry, AuditHead, audit_key
 from portal.extensions import db
 from portal.timeutil import utcnow
 
@@ -59,9 +64,12 @@ def record(action: str, subject, *, actor=None, before=None, after=None, note: s
         note=note,
         previous_hash=head.last_hash,
     )
-    entry.entry_hash = entry.compute_hash()
+    entry.entry_hash = entry.compute_hash(audit_key())
     session.add(entry)
     session.execute(update(AuditHead).where(AuditHead.id == 1).values(last_hash=entry.entry_hash))
+    every = current_app.config["AUDIT_CHECKPOINT_EVERY"]
+    if every > 0 and entry.sequence % every == 0:
+        checkpoints.due_after_commit(session, entry.sequence, entry.entry_hash)
     if getattr(getattr(actor, "role", None), "value", None) == "staff":
         logs.after_commit(
             session,
@@ -76,12 +84,17 @@ def record(action: str, subject, *, actor=None, before=None, after=None, note: s
     return entry
 
 
-def verify_chain(progress=None) -> list[str]:
-    """Walk the chain in order and describe every break; an empty list means it is intact.
+def verify_chain(progress=None, checkpoint_files=()) -> list[str]:
+    """Walk the chain in order and describe every break, then hold the trail against every signed
+    checkpoint (this host's, other hosts' in the same folder, and `checkpoint_files`); an empty
+    list means it is intact.
 
     `progress(n)`, if given, is called as entries are checked (for a progress bar on long trails).
     """
-    problems = []
+    key = audit_key()
+    known, problems = checkpoints.read(checkpoint_files)
+    wanted = {c.sequence for c in known}
+    hashes = {}
     expected_previous, expected_sequence = GENESIS_HASH, 1
     for entry in db.session.scalars(select(AuditEntry).order_by(AuditEntry.sequence)).yield_per(1000):
         if progress is not None:
@@ -90,10 +103,14 @@ def verify_chain(progress=None) -> list[str]:
             problems.append(f"entry {expected_sequence} is missing (next is {entry.sequence})")
         if entry.previous_hash != expected_previous:
             problems.append(f"entry {entry.sequence} does not follow the entry before it")
-        if entry.compute_hash() != entry.entry_hash:
+        if not hmac.compare_digest(entry.compute_hash(key), entry.entry_hash):
             problems.append(f"entry {entry.sequence} ({entry.action}) was changed after it was written")
+        if entry.sequence in wanted:
+            hashes[entry.sequence] = entry.entry_hash
         expected_previous, expected_sequence = entry.entry_hash, entry.sequence + 1
     head = db.session.get(AuditHead, 1)
     if head is not None and head.last_hash != expected_previous:
         problems.append("the newest entries are missing: the chain ends before its recorded head")
+    count = db.session.scalar(select(func.count(AuditEntry.id))) or 0
+    problems += checkpoints.contradictions(known, hashes, expected_sequence - 1, count)
     return problems

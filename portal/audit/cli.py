@@ -1,13 +1,16 @@
-"""`flask audit verify`: check the hash chain from the command line (and from cron)."""
+"""`flask audit verify`, `checkpoint` and `rekey`: the trail's checks from the command line (and cron)."""
 
+import os
 import sys
 
 import click
 from sqlalchemy import func, select
 
 from portal import audit
-from portal.audit.models import AuditEntry
+from portal.audit import checkpoints, keying
+from portal.audit.models import AuditEntry, audit_key
 from portal.extensions import db
+from portal.jobs import runs_once
 
 
 @click.group("audit")
@@ -16,14 +19,58 @@ def audit_cli():
 
 
 @audit_cli.command("verify")
-def audit_verify():
-    """Check every entry's hash and link; exit 1 and name each break, so tampering shows."""
+@click.option(
+    "--checkpoints",
+    "checkpoint_files",
+    multiple=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="Further checkpoint files (from other hosts or the sink); this host's folder is always read.",
+)
+def audit_verify(checkpoint_files):
+    """Check every entry's HMAC and link, and the trail against every signed checkpoint; exit 1
+    and name each break (changed, missing, deleted from the end, all deleted), so tampering shows."""
     total = db.session.scalar(select(func.count(AuditEntry.id))) or 0
     with click.progressbar(length=total, label="Checking audit entries", show_pos=True, file=sys.stderr) as bar:
-        problems = audit.verify_chain(progress=bar.update)
+        problems = audit.verify_chain(progress=bar.update, checkpoint_files=checkpoint_files)
     if not problems:
-        click.echo(f"Audit chain intact: {total} entries.")
+        known, _ = checkpoints.read(checkpoint_files)
+        click.echo(f"Audit chain intact: {total} entries, {len(known)} checkpoints agree.")
         return
     for problem in problems:
         click.echo(problem)
     raise SystemExit(1)
+
+
+@audit_cli.command("checkpoint")
+@runs_once("audit checkpoint")
+def audit_checkpoint():
+    """Write a signed checkpoint of the trail's head to this host's file, the log and the sink
+    (run from cron on every host; the job lock lets one start at a time write it)."""
+    checkpoint = checkpoints.write_current()
+    click.echo(f"Checkpoint written: entry {checkpoint.sequence}, {checkpoint.count} entries, host {checkpoint.host}.")
+
+
+@audit_cli.command("rekey")
+@click.option(
+    "--previous-key-env",
+    metavar="NAME",
+    help="The environment variable holding the key the trail carries now; without it, plain SHA-256.",
+)
+def audit_rekey(previous_key_env):
+    """Re-key the chain under AUDIT_KEY after checking it under its current key; the checkpoints
+    signed with the old key are set aside and a new one is written."""
+    old_key = None
+    if previous_key_env:
+        value = os.environ.get(previous_key_env)
+        if not value:
+            raise click.UsageError(f"{previous_key_env} is not set.")
+        old_key = value.encode()
+    try:
+        count = keying.rekey(db.session.connection(), audit_key(), old_key)
+    except keying.BrokenTrail as error:
+        db.session.rollback()
+        click.echo(str(error))
+        raise SystemExit(1) from error
+    db.session.commit()
+    checkpoints.start_afresh("before-rekey")
+    click.echo(f"Re-keyed {count} audit entries under AUDIT_KEY; a new checkpoint is written.")

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import uploads
-from portal.access import staff_required
+from portal.access import staff_required, verified_email_required
 from portal.claims import service
 from portal.claims.forms import STATUS_LABELS, ClaimForm
 from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
@@ -22,7 +22,7 @@ bp.add_app_template_global(STATUS_LABELS, "claim_status_labels")
 
 
 @bp.route("/suppliers/<int:firm_id>/claim", methods=["GET", "POST"])
-@login_required
+@verified_email_required
 def claim(firm_id):
     firm = db.session.get(Firm, firm_id)
     if firm is None or not firm.is_public:

@@ -8,6 +8,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, Optional, Va
 from wtforms.widgets import HiddenInput
 
 from portal.compliance.models import CaseKind, CaseOutcome, IncentiveStatus, LicenceStatus
+from portal.forms import RowIdField
 from portal.timeutil import today
 from portal.uploads import DOCUMENT_KINDS
 from portal.validators import LaterThan, Upload, choices, strip_filter
@@ -50,7 +51,7 @@ def _version_field():
 
 
 class OpenCaseForm(FlaskForm):
-    firm_id = IntegerField(widget=HiddenInput(), validators=[InputRequired(_l("Choose the firm first."))])
+    firm_id = RowIdField(_l("Choose the firm first."))
     kind = SelectField(
         _l("Kind of violation"),
         choices=choices(_pairs(KIND_LABELS), blank=_l("Choose…")),

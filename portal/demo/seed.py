@@ -29,7 +29,7 @@ from portal.suppliers.models import (
 from portal.suppliers.service import create_firm
 from portal.taxonomy import PROVINCES, category_rows, sync_taxonomy
 from portal.taxonomy.models import Process
-from portal.timeutil import today
+from portal.timeutil import today, utcnow
 
 DEMO_PASSWORD = "demo-portal-2026"
 SEED = 2026
@@ -924,7 +924,14 @@ def _load(firm_plans: list[dict], password_hash: str, progress) -> dict:
             return new_users[email], False
         if email in existing_emails:
             return None, False
-        user = User(email=email, password_hash=password_hash, full_name=full_name, role=role, organisation=organisation)
+        user = User(
+            email=email,
+            password_hash=password_hash,
+            full_name=full_name,
+            role=role,
+            organisation=organisation,
+            email_verified_at=utcnow(),  # the demo's people act at once
+        )
         if created_at is not None:
             user.created_at = user.password_changed_at = created_at
         db.session.add(user)

@@ -16,7 +16,7 @@ from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal import audit
+from portal import audit, contacts
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.introductions.models import (
@@ -101,7 +101,7 @@ def can_view(intro: Introduction, user) -> bool:
 
 def can_see_contacts(intro: Introduction, user) -> bool:
     """Contacts flow both ways only once the firm accepted, and only between the two sides."""
-    return intro.was_accepted and is_party(intro, user)
+    return contacts.shared(firm_consented=intro.was_accepted, viewer_is_party=is_party(intro, user))
 
 
 def can_answer(intro: Introduction, user) -> bool:

@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required
+from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.introductions import service
@@ -48,6 +48,7 @@ def index():
 
 @bp.route("/ask/<int:firm_id>", methods=["GET", "POST"])
 @role_required(Role.BRAND)
+@verified_email_required
 def ask(firm_id):
     """Ask a public firm for an introduction, optionally about one of the brand's needs."""
     firm = service.askable_firm(firm_id)

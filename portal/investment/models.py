@@ -195,6 +195,11 @@ class Interest(db.Model):
         return self.accepted_at is not None
 
     @property
+    def firm_consented(self) -> bool:
+        """The firm accepted and the deal was not declined since: what opens data room and contacts."""
+        return self.accepted and self.stage != DealStage.DECLINED
+
+    @property
     def is_open(self) -> bool:
         return self.stage not in (DealStage.CLOSED, DealStage.DECLINED)
 

@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import audit, uploads
+from portal import audit, contacts, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
@@ -135,7 +135,7 @@ def can_see_data_room(opportunity: Opportunity, user) -> bool:
     if is_member(opportunity, user) or _is_staff(user):
         return True
     interest = interest_of(opportunity, user)
-    return interest is not None and interest.accepted and interest.stage != DealStage.DECLINED
+    return interest is not None and interest.firm_consented
 
 
 def accepted_investor_of(firm: Firm, user) -> bool:
@@ -157,8 +157,18 @@ def accepted_investor_of(firm: Firm, user) -> bool:
 
 
 def can_see_contact(opportunity: Opportunity, user) -> bool:
-    """The firm's contact details open with the data room: the same consent covers both."""
-    return can_see_data_room(opportunity, user)
+    """The firm's contact details: its own people and staff; an investor as `contacts.shared` says
+    (the consent that opens the data room)."""
+    if is_member(opportunity, user) or _is_staff(user):
+        return True
+    interest = interest_of(opportunity, user)
+    return interest is not None and contacts.shared(firm_consented=interest.firm_consented, viewer_is_party=True)
+
+
+def can_see_investor_contact(interest: Interest, user) -> bool:
+    """The investor's e-mail, for the firm: as `contacts.shared` says, not before the firm accepts
+    (as a brand's contacts in an introduction)."""
+    return contacts.shared(firm_consented=interest.firm_consented, viewer_is_party=can_see_interest(interest, user))
 
 
 def can_express_interest(opportunity: Opportunity, user) -> bool:

@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from portal import uploads
-from portal.access import role_required, staff_required
+from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
 from portal.forms import ConfirmForm
 from portal.investment import service
@@ -286,6 +286,7 @@ def matches():
 
 @bp.post("/<int:opportunity_id>/interest")
 @role_required(*INVESTORS)
+@verified_email_required
 def express_interest(opportunity_id):
     """Tell the firm the investor is interested, with a first message."""
     opportunity = service.opportunity_for(opportunity_id)
@@ -337,6 +338,7 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
         can_post=service.can_post_message(item, current_user),
         can_record=service.can_record_commitment(item, current_user),
         can_see_contact=service.can_see_contact(item.opportunity, current_user),
+        can_see_investor_contact=service.can_see_investor_contact(item, current_user),
         pipeline=service.PIPELINE,
     )
 

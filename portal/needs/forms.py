@@ -17,6 +17,7 @@ from wtforms import (
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, ValidationError
 from wtforms.widgets import HiddenInput
 
+from portal.forms import RowIdField
 from portal.needs.models import CURRENCIES, NeedVisibility
 from portal.needs.quotes import MAX_UNIT_PRICE, quote_problems
 from portal.suppliers.forms import MAX_QUANTITY, MultiCheckboxField
@@ -26,7 +27,6 @@ from portal.uploads import DOCUMENT_KINDS
 from portal.validators import UnitOfCategory, Upload, choices, offer_units, strip_filter
 
 ATTACHMENT_LABEL = _l("File (PDF, PNG or JPEG, at most 10 MB)")
-MAX_ID = 2**31 - 1  # ids are 32-bit columns: a larger number cannot even be looked up
 
 
 def _version_field(required: bool = True):
@@ -135,13 +135,7 @@ class AttachmentForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    firm_id = IntegerField(
-        widget=HiddenInput(),
-        validators=[
-            InputRequired(_l("Choose a firm to invite.")),
-            NumberRange(min=1, max=MAX_ID, message=_l("Choose a firm to invite.")),
-        ],
-    )
+    firm_id = RowIdField(_l("Choose a firm to invite."))
     submit = SubmitField(_l("Invite"))
 
 

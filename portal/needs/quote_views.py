@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import uploads
-from portal.access import role_required
+from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.needs import quotes, service
@@ -32,6 +32,7 @@ def _back(need, firm):
 
 @bp.route("/<int:need_id>/quote", methods=["GET", "POST"])
 @role_required(Role.SUPPLIER)
+@verified_email_required
 def quote(need_id):
     """Send the firm's sealed quote, or revise it, until the deadline."""
     need = service.need_for(need_id)

@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import uploads
-from portal.access import role_required
+from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
 from portal.needs import quotes, service
@@ -29,6 +29,7 @@ def index():
 @bp.route("/new", methods=["GET", "POST"])
 @bp.route("/<int:need_id>/edit", methods=["GET", "POST"])
 @role_required(Role.BRAND)
+@verified_email_required
 def edit(need_id=None):
     """Write or change a sourcing need (a draft until published)."""
     need = service.need_for(need_id, owner=True) if need_id else None
@@ -102,6 +103,7 @@ def show(need_id):
 
 @bp.post("/<int:need_id>/<any(publish, close, cancel):action>")
 @role_required(Role.BRAND)
+@verified_email_required
 def act(need_id, action):
     """Publish, close or cancel one of the brand's needs."""
     need = service.need_for(need_id, owner=True)

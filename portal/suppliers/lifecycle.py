@@ -9,6 +9,7 @@ from portal import audit
 from portal.extensions import db
 from portal.suppliers.decisions import tell_firm
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+from portal.suppliers.names import NameTaken, refuse_taken_names
 from portal.suppliers.service import apply_capability, capability_facts
 from portal.timeutil import utcnow
 
@@ -60,6 +61,10 @@ def _transition(firm: Firm, action: str, by, expected_version: int | None, note:
 def submission_problems(firm: Firm) -> list[str]:
     """What must be there before staff can review the listing."""
     problems = []
+    try:
+        refuse_taken_names({"legal_name": firm.legal_name, "trade_name": firm.trade_name}, other_than=firm.id)
+    except NameTaken as error:
+        problems.append(error.message.translated())
     if len(firm.description or "") < 40:
         problems.append(_("Describe what the firm makes (at least 40 characters)."))
     if not firm.contact_email:
@@ -201,6 +206,10 @@ def review_profile_changes(firm: Firm, by, approve: bool, expected_version: int 
     proposed = dict(firm.proposed)
     before = audit.snapshot(firm, proposed)
     if approve:
+        try:
+            refuse_taken_names(proposed, other_than=firm.id)  # another firm may have taken it meanwhile
+        except NameTaken as error:
+            raise TransitionRefused(error.message.translated()) from error
         for name, value in proposed.items():
             setattr(firm, name, value)
     firm.proposed = None

@@ -21,18 +21,19 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.ext.hybrid import hybrid_method, hybrid_property
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.extensions import db, enum_type
+from portal.lookalikes import skeleton
 from portal.suppliers.rules import certificate_counts
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.taxonomy.units import usual_unit_of_row
 from portal.timeutil import today, utcnow
 
 # A verified firm's identity fields change only after review; the others apply at once (and are logged).
-IDENTITY_FIELDS = ("legal_name", "city", "province", "ntn")
+# Names shown publicly and who the firm is: a verified listing's changes to these wait for staff.
+IDENTITY_FIELDS = ("legal_name", "trade_name", "city", "province", "ntn")
 LOW_RISK_FIELDS = (
-    "trade_name",
     "address",
     "website",
     "contact_email",
@@ -93,6 +94,10 @@ class Firm(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     legal_name: Mapped[str] = mapped_column(String(200))
     trade_name: Mapped[str] = mapped_column(String(200), default="")
+    # What each name reads as (`lookalikes.skeleton`), kept with the name, so a name a reader
+    # could not tell from another public firm's is found by an indexed comparison.
+    legal_name_skeleton: Mapped[str] = mapped_column(String(200), default="", index=True)
+    trade_name_skeleton: Mapped[str] = mapped_column(String(200), default="", index=True)
     slug: Mapped[str] = mapped_column(String(80))
     city: Mapped[str] = mapped_column(String(80))
     province: Mapped[str] = mapped_column(String(60), index=True)
@@ -110,7 +115,7 @@ class Firm(db.Model):
     suspension_reason: Mapped[str | None] = mapped_column(Text)
     # Staff's reasons when asking for changes: {field name: what to change}.
     review_reasons: Mapped[dict] = mapped_column(JSON, default=dict)
-    # Identity changes (legal name, city, province, NTN) to a verified listing wait here for review.
+    # Identity changes (names, city, province, NTN) to a verified listing wait here for review.
     proposed: Mapped[dict | None] = mapped_column(JSON(none_as_null=True))
     submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     logo_path: Mapped[str | None] = mapped_column(String(200))
@@ -139,6 +144,11 @@ class Firm(db.Model):
     @property
     def display_name(self) -> str:
         return self.trade_name or self.legal_name
+
+    @validates("legal_name", "trade_name")
+    def _keep_skeleton(self, name: str, value: str) -> str:
+        setattr(self, f"{name}_skeleton", skeleton(value or "")[:200])
+        return value
 
     @hybrid_property
     def is_public(self) -> bool:

@@ -30,6 +30,7 @@ from portal.suppliers.models import (
     ReviewStatus,
     slugify,
 )
+from portal.suppliers.names import refuse_taken_names
 from portal.taxonomy.models import Process
 from portal.timeutil import as_utc, utcnow
 
@@ -147,10 +148,12 @@ def add_unowned_listing(data: dict, by) -> Firm:
 def update_profile(firm: Firm, data: dict, by) -> dict:
     """Apply the profile form; returns {"applied": [...], "for_review": [...]} field names.
 
-    A verified listing takes low-risk edits at once; identity changes wait for staff.
+    A verified listing takes low-risk edits at once; identity changes (its names among them) wait
+    for staff. A name another public firm reads as is refused (`names.NameTaken`).
     """
     ensure_editable(firm)
     changed = {name: value for name, value in data.items() if getattr(firm, name) != value}
+    refuse_taken_names(changed, other_than=firm.id)
     held = {}
     if firm.status == ListingStatus.VERIFIED:
         held = {name: value for name, value in changed.items() if name in IDENTITY_FIELDS}

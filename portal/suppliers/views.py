@@ -23,6 +23,7 @@ from portal.suppliers.forms import (
     PhotoForm,
 )
 from portal.suppliers.models import Capability, Certificate, Firm, FirmMember, FirmPhoto
+from portal.suppliers.names import NameTaken
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory
 
@@ -207,6 +208,9 @@ def edit_profile(firm_id):
             outcome = service.update_profile(firm, form.profile_data(), current_user)
         except service.ListingLocked as error:
             return _locked(error, firm)
+        except NameTaken as error:
+            form[error.field].errors.append(error.message.translated())
+            return render_template("suppliers/profile_form.html", firm=firm, form=form)
         if outcome["for_review"]:
             flash(
                 _(

@@ -17,14 +17,14 @@ def test_intact_chain_exits_0(app, users, db):
     _entries(users, db)
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0, result.output
-    assert result.stdout == "Audit chain intact: 3 entries.\n"
+    assert result.stdout == "Audit chain intact: 3 entries, 0 checkpoints agree.\n"
     assert "Checking audit entries" in result.stderr  # the progress bar stays off stdout
 
 
 def test_an_empty_trail_is_intact(app):
     result = app.test_cli_runner().invoke(args=["audit", "verify"])
     assert result.exit_code == 0
-    assert "Audit chain intact: 0 entries." in result.stdout
+    assert "Audit chain intact: 0 entries, 0 checkpoints agree." in result.stdout
 
 
 def test_a_row_changed_with_raw_sql_exits_1_naming_the_entry(app, users, db):

@@ -22,6 +22,7 @@ from datetime import time as dt_time
 from sqlalchemy import func, select, text
 
 from portal.extensions import db
+from portal.lookalikes import skeleton
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, capability_process
 from portal.suppliers.models import slugify as slugify_name
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
@@ -279,10 +280,14 @@ def _variants(templates, sentence: bool = False) -> tuple[tuple[str, ...], ...]:
 def listing_fields(rng: random.Random, firm_id: int, legal_name: str, trade: str, slug: str, place, province: str):
     """A generated firm's identity and contact columns; `place` is a (city, area code, estate) of CITIES."""
     city, area_code, estate = place
+    trade_name = trade if rng.random() < 0.4 else ""
     return {
         "id": firm_id,
         "legal_name": legal_name,
-        "trade_name": trade if rng.random() < 0.4 else "",
+        "trade_name": trade_name,
+        # Rows go in by bulk INSERT, past the model's hook that keeps what each name reads as.
+        "legal_name_skeleton": skeleton(legal_name)[:200],
+        "trade_name_skeleton": skeleton(trade_name)[:200],
         "slug": slug,
         "city": city,
         "province": province,

@@ -108,7 +108,13 @@ def _client(port: int, searches, profiles, seed: int, until: float, results) -> 
 
 
 def _start_server(port: int, log_path: Path, **settings: str) -> subprocess.Popen:
-    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32), **settings)
+    env = dict(
+        os.environ,
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        AUDIT_KEY=secrets.token_hex(32),
+        **settings,
+    )
     with log_path.open("wb") as log:
         return subprocess.Popen(
             [

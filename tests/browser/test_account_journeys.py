@@ -5,7 +5,7 @@ from playwright.sync_api import expect
 from tests.conftest import PASSWORD, make_user
 
 
-def test_supplier_signs_up_and_lands_signed_in(page):
+def test_supplier_signs_up_signs_in_and_is_asked_to_confirm_the_address(page, outbox):
     page.goto("/")
     page.get_by_role("link", name="List your firm").click()
     page.get_by_label("Your full name").fill("Sana Mirza")
@@ -17,8 +17,19 @@ def test_supplier_signs_up_and_lands_signed_in(page):
     page.get_by_label("Repeat the password").fill("green boards and solder")
     page.get_by_role("button", name="Create account").click()
 
-    expect(page.get_by_text("Welcome, Sana Mirza. Your account is ready.")).to_be_visible()
+    expect(page.get_by_text("We sent a message to sana@indusboards.example.pk")).to_be_visible()
+    page.get_by_label("E-mail").fill("sana@indusboards.example.pk")
+    page.get_by_label("Password").fill("green boards and solder")
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_test_id("account-link")).to_contain_text("Local firm (supplier)")
+    expect(page.get_by_role("heading", name="Indus Boards (Pvt) Ltd")).to_be_visible()
+    expect(page.get_by_test_id("verify-email-banner")).to_contain_text("Confirm your e-mail address first")
+
+    # The link in the e-mail confirms the address; the banner goes.
+    link = next(m for m in outbox("email_verification")).body.split("open:\n\n", 1)[1].split()[0]
+    page.goto("/account/" + link.split("/account/", 1)[1])
+    expect(page.get_by_text("Your e-mail address is confirmed")).to_be_visible()
+    expect(page.get_by_test_id("verify-email-banner")).to_have_count(0)
 
 
 def test_sign_up_shows_messages_next_to_the_fields(page):

@@ -29,6 +29,10 @@ def test_firm_registers_submits_and_is_verified_into_the_directory(page, browser
     page.get_by_label("Password", exact=True).fill("fast chargers for all")
     page.get_by_label("Repeat the password").fill("fast chargers for all")
     page.get_by_role("button", name="Create account").click()
+    # Signed in from the page sign-up leads to, the firm lands on its listing.
+    page.get_by_label("E-mail").fill("nadia@chenabcharge.example.pk")
+    page.get_by_label("Password").fill("fast chargers for all")
+    page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Chenab Charge Systems (Pvt) Ltd")).to_be_visible()
     expect(page.get_by_test_id("listing-status")).to_have_text("Draft")
 

@@ -51,15 +51,43 @@ def test_production_refuses_to_start_without_secret_key(monkeypatch):
         create_app()
 
 
-def test_production_starts_with_a_secret_key(monkeypatch, tmp_path):
-    key = secrets.token_hex(32)
-    monkeypatch.setenv("PORTAL_ENV", "production")
-    monkeypatch.setenv("SECRET_KEY", key)
+def _production_keys(monkeypatch, secret_key: str, audit_key: str | None) -> None:
     import config
 
-    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", key)
+    monkeypatch.setenv("PORTAL_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", secret_key)
+    monkeypatch.setattr(config.ProductionConfig, "SECRET_KEY", secret_key)
+    if audit_key is None:
+        monkeypatch.delenv("AUDIT_KEY", raising=False)
+        monkeypatch.setattr(config.ProductionConfig, "AUDIT_KEY", config.DEV_AUDIT_KEY)
+    else:
+        monkeypatch.setenv("AUDIT_KEY", audit_key)
+        monkeypatch.setattr(config.ProductionConfig, "AUDIT_KEY", audit_key)
+
+
+def test_production_starts_with_a_secret_key(monkeypatch, tmp_path):
+    _production_keys(monkeypatch, secrets.token_hex(32), secrets.token_hex(32))
     app = create_app()
     assert app.config["SESSION_COOKIE_SECURE"] is True
+
+
+def test_production_refuses_to_start_without_an_audit_key(monkeypatch):
+    _production_keys(monkeypatch, secrets.token_hex(32), None)
+    with pytest.raises(InsecureConfiguration, match="AUDIT_KEY is not set"):
+        create_app()
+
+
+def test_production_refuses_a_weak_audit_key(monkeypatch):
+    _production_keys(monkeypatch, secrets.token_hex(32), "audit")
+    with pytest.raises(InsecureConfiguration, match="AUDIT_KEY holds at most about"):
+        create_app()
+
+
+def test_production_refuses_an_audit_key_equal_to_the_secret_key(monkeypatch):
+    key = secrets.token_hex(32)
+    _production_keys(monkeypatch, key, key)
+    with pytest.raises(InsecureConfiguration, match="AUDIT_KEY must differ from SECRET_KEY"):
+        create_app()
 
 
 @pytest.mark.parametrize("key", ["x", "a" * 64, "secret" * 12, "64973c94102c508a7f46eb519c88c486", "change-me"])
@@ -151,7 +179,13 @@ def test_the_production_entry_serves_the_app_with_start_up_frozen_out_of_collect
     from pathlib import Path
 
     script = "import gc, portal.wsgi as w; print(type(w.app).__name__, gc.get_freeze_count())"
-    env = dict(os.environ, PORTAL_ENV="production", SECRET_KEY=secrets.token_hex(32), PORTAL_INSTANCE_DIR=str(tmp_path))
+    env = dict(
+        os.environ,
+        PORTAL_ENV="production",
+        SECRET_KEY=secrets.token_hex(32),
+        AUDIT_KEY=secrets.token_hex(32),
+        PORTAL_INSTANCE_DIR=str(tmp_path),
+    )
     env.pop("DATABASE_URL", None)
     done = subprocess.run(
         [sys.executable, "-c", script],

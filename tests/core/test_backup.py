@@ -61,7 +61,11 @@ def stocked(app, db, client, login, users):
 def fresh_portal(app, tmp_path):
     """A second portal with an empty schema: its own SQLite file, or its own PostgreSQL database."""
     base = tmp_path / "fresh"
-    config = {"UPLOAD_DIR": str(base / "uploads"), "PORTAL_INDEX_DIR": str(base / "index")}
+    config = {
+        "UPLOAD_DIR": str(base / "uploads"),
+        "PORTAL_INDEX_DIR": str(base / "index"),
+        "AUDIT_CHECKPOINT_DIR": str(base / "audit-checkpoints"),
+    }
     source = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
     if source.get_backend_name() == "sqlite":
         config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{base / 'portal.db'}"
@@ -282,3 +286,17 @@ def test_files_kept_in_the_database_travel_with_the_backup(app, uploads_in_datab
 
         for name, content in stocked["files"].items():
             assert b"".join(storage.holder_of(name).chunks(name)) == content
+
+
+def test_a_restored_trail_verifies_against_a_fresh_checkpoint(app, stocked, fresh_portal, tmp_path):
+    """The restored trail ends where the backup did: older checkpoints are set aside, not reported."""
+    archive = tmp_path / "portal.tar.gz"
+    assert run(app, "backup", str(archive)).exit_code == 0
+    folder = Path(fresh_portal.config["AUDIT_CHECKPOINT_DIR"])
+    folder.mkdir(parents=True)
+    (folder / "old-host.jsonl").write_text("left from before the restore\n")
+    assert run(fresh_portal, "restore", str(archive)).exit_code == 0
+    assert [p.name for p in folder.glob("*.jsonl")] != [] and not (folder / "old-host.jsonl").exists()
+    verified = run(fresh_portal, "audit", "verify")
+    assert verified.exit_code == 0, verified.output
+    assert "1 checkpoints agree" in verified.stdout

@@ -74,3 +74,55 @@ def test_units_typed_before_units_were_a_list_are_mapped_or_kept_for_staff(tmp_p
         ("cable", None, "metres"),
     ]
     assert '"capacity_unit": "pieces"' in rows[4][3]
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on a throw-away SQLite file")
+def test_the_upgrade_rekeys_a_plain_sha256_audit_trail_under_the_audit_key(tmp_path):
+    from portal import audit
+    from portal.audit.keying import rekey
+    from portal.audit.models import AuditEntry, legacy_hash
+
+    url = f"sqlite:///{tmp_path / 'audit.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "AUDIT_CHECKPOINT_DIR": str(tmp_path / "checkpoints")})
+    with app.app_context():
+        upgrade(revision="0022")
+        for n in range(3):
+            audit.record("firm.note", None, after={"n": n}, firm_id=1)
+        rekey(db.session.connection(), None, app.config["AUDIT_KEY"].encode())  # as version 0022 wrote them
+        db.session.commit()
+        first = db.session.scalars(db.select(AuditEntry).order_by(AuditEntry.sequence)).first()
+        assert first.entry_hash == legacy_hash(first.canonical())
+        db.session.remove()
+        upgrade()
+        assert audit.verify_chain() == []
+
+
+@pytest.mark.skipif(bool(os.environ.get("DATABASE_URL")), reason="runs on a throw-away SQLite file")
+def test_the_upgrade_confirms_existing_accounts_and_reads_existing_names(tmp_path):
+    url = f"sqlite:///{tmp_path / 'names.db'}"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        upgrade(revision="0022")
+        engine = create_engine(url)
+        with engine.begin() as connection:
+            connection.execute(
+                text(
+                    "insert into firm (id, legal_name, trade_name, slug, city, province, address, website, contact_email,"
+                    " phone, export_markets, description, status, suspended, review_reasons, created_at, updated_at,"
+                    " version) values (1, 'Indus Boards (Pvt) Ltd', 'INDUS PCB', 'indus-boards', 'Lahore', 'Punjab', '',"
+                    " '', '', '', '[]', '', 'verified', 0, '{}', '2026-01-01', '2026-01-01', 1)"
+                )
+            )
+            connection.execute(
+                text(
+                    "insert into user_account (id, email, password_hash, full_name, organisation, role,"
+                    " is_active_account, created_at, password_changed_at, session_generation) values (1,"
+                    " 'old@example.com', 'x', 'Old Hand', '', 'brand', 1, '2026-01-01', '2026-01-01', 0)"
+                )
+            )
+        upgrade()
+        with engine.connect() as connection:
+            names = connection.execute(text("select legal_name_skeleton, trade_name_skeleton from firm")).one()
+            confirmed = connection.scalar(text("select email_verified_at from user_account"))
+    assert tuple(names) == ("indusboards", "induspcb")
+    assert confirmed is not None

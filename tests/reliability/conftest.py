@@ -12,6 +12,7 @@ from decimal import Decimal
 import pytest
 from sqlalchemy import select
 
+from portal.accounts import verification
 from portal.accounts.service import issue_token, make_reset_token
 from portal.claims import service as claims
 from portal.claims.models import ClaimMethod
@@ -191,6 +192,7 @@ def world(app, users, outbox) -> World:
             "dashboard.set_phase": {"slug": "pcba"},
             "dashboard.set_targets": {"phase": 2},
             "accounts.reset_password": {"token": make_reset_token(brand)},
+            "accounts.verify_email": {"token": verification.make_token(brand)},
             "suppliers.join_firm": {"token": invitation},
             "claims.confirm_email": {"token": confirmation},
             "claims.claim": {"firm_id": unclaimed.id},

@@ -77,6 +77,8 @@ TABLE = {
     "accounts.sign_up": row(302, anonymous=200),
     "accounts.forgot_password": PUBLIC,
     "accounts.reset_password": PUBLIC,  # the link itself is the credential
+    "accounts.verify_email": row(302),  # the link is the credential; then home (signed in) or sign in
+    "accounts.send_verification": row(302),  # the account's own link again (nothing to send if confirmed)
     "accounts.sign_out": dict.fromkeys(ROLES, 302),
     "accounts.sign_out_everywhere": dict.fromkeys(ROLES, SIGN_IN),  # signed out, to sign in again
     "accounts.overview": SIGNED_IN,

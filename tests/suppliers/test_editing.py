@@ -55,7 +55,7 @@ def test_verified_firm_low_risk_edit_goes_live_and_identity_change_waits(client,
     assert "wait for EDB review" in body
     db.session.expire_all()
     assert firm.city == "Lahore", "the public keeps the verified city"
-    assert firm.proposed == {"city": "Kasur", "ntn": "1234567-8"}
+    assert firm.proposed == {"city": "Kasur", "ntn": "1234567-8", "trade_name": "Ravi Circuits"}
     assert firm.description.endswith("third line.")
     assert firm.is_public
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == "firm.profile_updated"))
