@@ -23,11 +23,13 @@ def _navigation() -> list[tuple[str, str]]:
         items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
         items.append(("investment.mine", _l("Investment")))
     if role == Role.BRAND:
-        items.append(("needs.index", _l("Sourcing needs")))
+        items += [("needs.index", _l("Sourcing needs")), ("bom.index", _l("BOM plans"))]
     if role in (Role.BRAND, Role.SUPPLIER):
         items.append(("introductions.index", _l("Introductions")))
     if role in (Role.INVESTOR, Role.BRAND):
         items.append(("investment.matches", _l("Investment")))
+    if role == Role.INVESTOR:
+        items.append(("bom.priorities", _l("Where investment matters")))
     if role == Role.STAFF:
         items.append(("staff.queue", _l("Review queue (%(count)s)", count=navigation_count())))
         items += [
