@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
-from portal.formatting import format_datetime, format_money, format_number
+from portal.formatting import format_amount, format_datetime, format_money, format_number
 from portal.i18n import translated
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
@@ -70,6 +70,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["amount"] = format_amount
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["province"] = names.province_name
     app.jinja_env.filters["unit"] = _unit_symbol

@@ -4,8 +4,6 @@ local content, a line's suppliers, versions and their comparison, and turning li
 Every plan page is its owner's alone (`service.plan_for` answers 404 to anyone else, staff too).
 """
 
-from decimal import Decimal
-
 from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
@@ -24,7 +22,6 @@ from portal.bom.forms import (
     UploadForm,
 )
 from portal.dashboard.schedule import STATUS_LABELS
-from portal.formatting import format_number
 from portal.forms import ConfirmForm
 from portal.i18n import translated
 from portal.taxonomy import PHASES, category_choices
@@ -34,16 +31,6 @@ bp = Blueprint("bom", __name__, url_prefix="/bom")
 
 SHOWN_SUPPLIERS = 20
 SHOWN_BLOCKING = 10
-
-
-@bp.app_template_filter("amount")
-def amount(value, currency: str = "") -> str:
-    """A unit cost or line value: up to four decimals, as small parts cost fractions of a cent."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    shown = value.quantize(Decimal("0.01") if abs(value) >= 100 else Decimal("0.0001")).normalize()
-    return f"{format_number(shown)} {currency}".strip()
 
 
 def _read(form, default_currency: str) -> reading.Reading | None:

@@ -117,7 +117,7 @@ def load_rates(text: str, source: str, by=None) -> RateLoad:
     if not {"date", "currency"} <= set(header) or not ({"pkr_per_unit", "rate"} & set(header)):
         raise RatesRefused("The first row must name the columns date, currency and pkr_per_unit.")
     reader.fieldnames = header
-    result = RateLoad(0, [])
+    result, by_id = RateLoad(0, []), getattr(by, "id", None)
     with one_act(RatesRefused):
         for line_number, row in enumerate(reader, start=2):
             if line_number > MAX_RATE_ROWS + 1:
@@ -132,9 +132,9 @@ def load_rates(text: str, source: str, by=None) -> RateLoad:
                 select(ExchangeRate).where(ExchangeRate.currency == currency, ExchangeRate.rate_date == day)
             )
             if kept is None:
-                kept = ExchangeRate(currency=currency, rate_date=day)
+                kept = ExchangeRate(currency=currency, rate_date=day, pkr_per_unit=value, source=source)
                 db.session.add(kept)
-            kept.pkr_per_unit, kept.source, kept.loaded_by_id = value, source, getattr(by, "id", None)
+            kept.pkr_per_unit, kept.source, kept.loaded_by_id = value, source, by_id
             db.session.flush()
             result.loaded += 1
     return result
