@@ -251,7 +251,7 @@ def compare(earlier: BomVersion, later: BomVersion) -> list[LineChange]:
             changes.append(LineChange(line.reference, line.description, "added"))
             continue
         differ = tuple(
-            (name, getattr(old, name), getattr(line, name))
+            (name, _normal(getattr(old, name)), _normal(getattr(line, name)))
             for name in COMPARED
             if _normal(getattr(old, name)) != _normal(getattr(line, name))
         )
@@ -264,7 +264,8 @@ def compare(earlier: BomVersion, later: BomVersion) -> list[LineChange]:
 
 
 def _normal(value):
-    return value.normalize() if isinstance(value, Decimal) else value
+    """Amounts as written without trailing zeros (3.500000 reads 3.5), for comparing and showing."""
+    return format(value.normalize(), "f") if isinstance(value, Decimal) else value
 
 
 def version_of(plan: BomPlan, number: int) -> BomVersion:

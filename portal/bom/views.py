@@ -299,6 +299,7 @@ def compare(plan_id):
         changes=service.compare(earlier, plan.working),
         now=figures.content.whole,
         saved=saved,
+        categories=dict(category_choices()),
     )
 
 
