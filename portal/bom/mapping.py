@@ -6,7 +6,9 @@ the thesaurus) and two quantities. Each part that names a category votes for it,
 a little more than one word (each word after the first adds half); description words count twice the specification's, a category reached only through a
 related term counts half, and the part that ends the description's first phrase (its head noun:
 the "mainboard" of "6L HDI mainboard") counts double. Quantities, certificates and places
-describe a part without naming it, and words any supplier says decide nothing.
+describe a part without naming it, and words any supplier says decide nothing. Spelling is read as
+written: a BOM speaks in part numbers and trade terms that a correction would only spoil, and a
+line nothing names is left for the brand to choose.
 
 The confidence is the winner's share of the line's naming words (support) times its margin over
 the runner-up: (winner − runner-up) / winner. "3 of 4 words support Batteries, runner-up none"
@@ -24,7 +26,8 @@ from portal.taxonomy import category_rows
 DESCRIPTION_WEIGHT, SPECIFICATION_WEIGHT = 2.0, 1.0
 RELATED_SHARE = 0.5
 HEAD_BONUS = 2.0
-SURE = 0.5  # from here on a reading is shown as likely right; below, the brand is asked to check
+PARTS_KEPT = 20_000
+_PARTS: dict[tuple, tuple] = {}
 _FIRST_PHRASE = re.compile(r"[,(;/\[]")
 
 
@@ -39,6 +42,19 @@ class Reading:
     @property
     def evidence(self) -> str:
         return ", ".join(self.words)[:300]
+
+
+def understood(text: str, thesaurus, lexicon) -> tuple:
+    """The parts of a line's text, spelling as written (a BOM speaks in part numbers and trade
+    terms a correction would only spoil). Kept for the process's life: a plan's pages read the same
+    few hundred texts again for their certificates at every view."""
+    key = (text, id(thesaurus), id(lexicon))
+    parts = _PARTS.get(key)
+    if parts is None:
+        if len(_PARTS) >= PARTS_KEPT:
+            _PARTS.clear()
+        parts = _PARTS[key] = understand(text, thesaurus, lexicon, in_index=lambda term: False, correct=False).parts
+    return parts
 
 
 def description_key(description: str) -> str:
@@ -71,7 +87,7 @@ def read_line(description: str, specification: str, thesaurus, lexicon) -> Readi
     for text, weight in ((description, DESCRIPTION_WEIGHT), (specification, SPECIFICATION_WEIGHT)):
         if not text:
             continue
-        parts = understand(text, thesaurus, lexicon, in_index=lambda term: False).parts
+        parts = understood(text, thesaurus, lexicon)
         naming = [p for p in parts if p.weight != OPTIONAL and not (p.quantity or p.certification or p.province)]
         last = _head_part(naming, head, thesaurus) if weight == DESCRIPTION_WEIGHT else None
         for part in naming:

@@ -12,17 +12,18 @@ from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
+from itertools import islice
 
 from sqlalchemy import select
 
 from portal import search
+from portal.bom.mapping import understood
 from portal.bom.models import BomLine
 from portal.extensions import db
 from portal.matching.facts import CapabilityFact, NeedFacts
 from portal.matching.sourcing import capacity_in_need_unit, score
 from portal.needs.matches import QualifiedRow, qualified_rows, ranked_matches
 from portal.search.indexing import lexicon, thesaurus
-from portal.search.understanding import understand
 from portal.suppliers.models import Firm
 from portal.taxonomy.models import CertificationType
 from portal.taxonomy.units import usual_unit
@@ -58,15 +59,16 @@ class _Group:
     found: search.Candidates
     rows: list[QualifiedRow]
     capacities: dict[str | None, list[int]] = field(default_factory=dict)  # unit -> sorted capacities
-    ranked: list[tuple[float, str, int, QualifiedRow]] = field(default_factory=list)  # best first, capacity aside
+    # (score, sort name, firm id, capacity in the line unit or -1) best first, capacity aside
+    ranked: list[tuple[float, str, int, int]] = field(default_factory=list)
+    best: dict[int, tuple[int, ...]] = field(default_factory=dict)  # quantity -> best covering firm ids
 
 
 def line_certifications(line: BomLine) -> tuple[tuple[str, str], ...]:
     """The certificates a line's description or specification names ("IEC 62133", "RoHS")."""
-    text = f"{line.description} {line.specification}"
-    slugs = [
-        p.certification for p in understand(text, thesaurus(), lexicon(), lambda t: False).parts if p.certification
-    ]
+    vocabulary = thesaurus(), lexicon()
+    parts = (*understood(line.description, *vocabulary), *understood(line.specification or "", *vocabulary))
+    slugs = [part.certification for part in parts if part.certification]
     if not slugs:
         return ()
     names = dict(
@@ -89,8 +91,9 @@ def line_facts(line: BomLine, certifications=(), day: date | None = None) -> Nee
     )
 
 
-def _group(facts: NeedFacts, day: date) -> _Group:
-    found = search.need_candidates(facts.category, [s for s, _ in facts.required_certifications], day, 0, near_limit=0)
+def _group(facts: NeedFacts, found: search.Candidates, day: date) -> _Group:
+    """The group's confirmed candidates, each capacity written once in the category's usual unit
+    (the unit every line of the category is counted in), covering firms ranked once."""
     rows = qualified_rows(facts, found, day)
     group = _Group(facts, found, rows)
     by_unit: dict[str | None, list[int]] = defaultdict(list)
@@ -107,7 +110,7 @@ def _group(facts: NeedFacts, day: date) -> _Group:
             lead_time_days=row.lead_time_days,
             in_province=False,
         )
-        group.ranked.append((value, row.candidate.sort_name, row.firm_id, row))
+        group.ranked.append((value, row.candidate.sort_name, row.firm_id, -1 if capacity is None else capacity))
     group.capacities = {unit: sorted(values) for unit, values in by_unit.items()}
     group.ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
     return group
@@ -118,36 +121,37 @@ def _capacity(facts: NeedFacts, row: QualifiedRow) -> int | None:
     return capacity_in_need_unit(facts, capability)
 
 
+def _best(group: _Group, quantity: int) -> tuple[int, ...]:
+    """Ids of the best-ranked firms whose capacity alone covers `quantity`."""
+    found = group.best.get(quantity)
+    if found is None:
+        covering = (firm_id for _value, _name, firm_id, capacity in group.ranked if capacity >= quantity)
+        found = group.best[quantity] = tuple(islice(covering, SHOWN_BEST))
+    return found
+
+
 def supply_for(lines: list[BomLine]) -> dict[int, LineSupply]:
-    """Each mapped line's local supply, by line id; unmapped lines are absent."""
+    """Each mapped line's local supply, by line id; unmapped lines are absent.
+
+    The index is read once for all the plan's categories, the database once per category."""
     day = today()
-    groups: dict[tuple, _Group] = {}
+    mapped = [(line, line_facts(line, line_certifications(line), day)) for line in lines if line.category_slug]
+    wanted = {(facts.category, tuple(s for s, _ in facts.required_certifications)): facts for _line, facts in mapped}
+    candidates = search.category_candidates(list(wanted), day)
+    groups = {key: _group(facts, candidates[key], day) for key, facts in wanted.items()}
     found: dict[int, LineSupply] = {}
-    for line in lines:
-        if line.category_slug is None:
-            continue
-        certifications = line_certifications(line)
-        facts = line_facts(line, certifications, day)
-        key = (line.category_slug, certifications)
-        group = groups.get(key) or groups.setdefault(key, _group(facts, day))
+    for line, facts in mapped:
+        group = groups[(facts.category, tuple(s for s, _ in facts.required_certifications))]
         comparable = group.capacities.get(facts.quantity_unit, [])
         covering = len(comparable) - bisect_left(comparable, facts.quantity_per_month)
-        best = []
-        if covering:
-            for _value, _name, _firm_id, row in group.ranked:
-                capacity = _capacity(facts, row)
-                if capacity is not None and capacity >= facts.quantity_per_month:
-                    best.append(row.firm_id)
-                    if len(best) == SHOWN_BEST:
-                        break
         found[line.id] = LineSupply(
             unit=facts.quantity_unit,
             quantity=facts.quantity_per_month,
             qualified=len(group.rows),
             covering=covering,
             other_unit=len(group.capacities.get(None, [])),
-            best=tuple(best),
-            certifications=certifications,
+            best=_best(group, facts.quantity_per_month) if covering else (),
+            certifications=facts.required_certifications,
         )
     return _named(found)
 
