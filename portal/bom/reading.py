@@ -14,7 +14,7 @@ import zipfile
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
-from portal.i18n import Phrase
+from portal.i18n import N_, Phrase
 from portal.needs.models import CURRENCIES
 
 MAX_BYTES = 2 * 1024 * 1024
@@ -82,18 +82,18 @@ class Reading:
 def read_upload(data: bytes, filename: str, devices_per_month: int | None, currency: str = "USD") -> Reading:
     """The rows of an uploaded CSV or .xlsx file."""
     if len(data) > MAX_BYTES:
-        raise BomUnreadable("The file is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
+        raise BomUnreadable(N_("The file is larger than %(mb)s MB."), mb=MAX_BYTES // (1024 * 1024))
     if data[:4] == b"PK\x03\x04":
         return _read_cells(_workbook_rows(data), devices_per_month, currency)
     if filename.lower().endswith((".xlsx", ".xlsm", ".xls")):
-        raise BomUnreadable("This is not an Excel workbook (.xlsx) the portal can read.")
+        raise BomUnreadable(N_("This is not an Excel workbook (.xlsx) the portal can read."))
     return read_text(_decoded(data), devices_per_month, currency)
 
 
 def read_text(text: str, devices_per_month: int | None, currency: str = "USD") -> Reading:
     """The rows of CSV text or of a table pasted from a spreadsheet (tabs, commas or semicolons)."""
     if len(text.encode("utf-8", "replace")) > MAX_BYTES:
-        raise BomUnreadable("The table is larger than %(mb)s MB.", mb=MAX_BYTES // (1024 * 1024))
+        raise BomUnreadable(N_("The table is larger than %(mb)s MB."), mb=MAX_BYTES // (1024 * 1024))
     sample = text[:4096]
     delimiter = "\t" if "\t" in sample else (";" if sample.count(";") > sample.count(",") else ",")
     return _read_cells(csv.reader(io.StringIO(text), delimiter=delimiter), devices_per_month, currency)
@@ -105,7 +105,7 @@ def _decoded(data: bytes) -> str:
             return data.decode(encoding)
         except UnicodeDecodeError:
             continue
-    raise BomUnreadable("The file is neither a CSV text file nor an Excel workbook.")
+    raise BomUnreadable(N_("The file is neither a CSV text file nor an Excel workbook."))
 
 
 def _workbook_rows(data: bytes):
@@ -117,15 +117,15 @@ def _workbook_rows(data: bytes):
             names = archive.namelist()
             unpacked = sum(info.file_size for info in archive.infolist())
     except zipfile.BadZipFile as error:
-        raise BomUnreadable("The workbook is damaged and cannot be read.") from error
+        raise BomUnreadable(N_("The workbook is damaged and cannot be read.")) from error
     if any(name.lower().endswith("vbaproject.bin") for name in names):
-        raise BomUnreadable("Workbooks with macros are not accepted: save it as .xlsx without macros.")
+        raise BomUnreadable(N_("Workbooks with macros are not accepted: save it as .xlsx without macros."))
     if unpacked > MAX_UNPACKED_BYTES:
-        raise BomUnreadable("The workbook holds too much data to read.")
+        raise BomUnreadable(N_("The workbook holds too much data to read."))
     try:
         workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False, keep_links=False)
     except Exception as error:  # openpyxl raises many kinds for a file that is not a workbook
-        raise BomUnreadable("The workbook is damaged and cannot be read.") from error
+        raise BomUnreadable(N_("The workbook is damaged and cannot be read.")) from error
     try:
         sheet = workbook.worksheets[0]
         for count, row in enumerate(sheet.iter_rows(), start=1):
@@ -154,12 +154,14 @@ def _read_cells(rows, devices_per_month: int | None, currency: str) -> Reading:
     iterator = iter(rows)
     header = next(iterator, None)
     if header is None:
-        raise BomUnreadable("The file is empty.")
+        raise BomUnreadable(N_("The file is empty."))
     columns = _header_map(header)
     if "description" not in columns or "quantity_per_device" not in columns:
         raise BomUnreadable(
-            "The first row must name the columns; at least “part description” and “quantity per device” "
-            "(download the template to see them all)."
+            N_(
+                "The first row must name the columns; at least “part description” and “quantity per device” "
+                "(download the template to see them all)."
+            )
         )
     reading = Reading([], [])
     for line_number, cells in enumerate(iterator, start=2):

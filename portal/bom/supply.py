@@ -22,7 +22,7 @@ from portal.bom.models import BomLine
 from portal.extensions import db
 from portal.matching.facts import CapabilityFact, NeedFacts
 from portal.matching.sourcing import capacity_in_need_unit, score
-from portal.needs.matches import QualifiedRow, qualified_rows, ranked_matches
+from portal.needs.matches import QualifiedRow, category_rows, qualified_rows, ranked_matches
 from portal.search.indexing import lexicon, thesaurus
 from portal.suppliers.models import Firm
 from portal.taxonomy.models import CertificationType
@@ -56,7 +56,6 @@ class _Group:
     """The candidates of one category and set of certificates, read once for every line of it."""
 
     facts: NeedFacts
-    found: search.Candidates
     rows: list[QualifiedRow]
     capacities: dict[str | None, list[int]] = field(default_factory=dict)  # unit -> sorted capacities
     # (score, sort name, firm id, capacity in the line unit or -1) best first, capacity aside
@@ -91,26 +90,35 @@ def line_facts(line: BomLine, certifications=(), day: date | None = None) -> Nee
     )
 
 
-def _group(facts: NeedFacts, found: search.Candidates, day: date) -> _Group:
+def _group(facts: NeedFacts, rows: list[QualifiedRow]) -> _Group:
     """The group's confirmed candidates, each capacity written once in the category's usual unit
-    (the unit every line of the category is counted in), covering firms ranked once."""
-    rows = qualified_rows(facts, found, day)
-    group = _Group(facts, found, rows)
+    (the unit every line of the category is counted in), covering firms ranked once. Firms share a
+    handful of distinct facts: each is converted and scored once."""
+    group = _Group(facts, rows)
     by_unit: dict[str | None, list[int]] = defaultdict(list)
+    capacities: dict[tuple, int | None] = {}
+    scores: dict[tuple, float] = {}
     for row in rows:
-        capacity = _capacity(facts, row)
+        stated = (row.monthly_capacity, row.unit, row.board_area_mm2)
+        if stated not in capacities:
+            capacities[stated] = _capacity(facts, row)
+        capacity = capacities[stated]
         by_unit[facts.quantity_unit if capacity is not None else None].append(capacity or 0)
         # A covering firm's score does not depend on the quantity: rank them once for every line.
-        value = score(
-            facts,
-            capacity=capacity,
-            processes_covered=0,
-            features_offered=0,
-            main_line=row.main_line,
-            lead_time_days=row.lead_time_days,
-            in_province=False,
+        judged = (row.main_line, row.lead_time_days, capacity is None)
+        if judged not in scores:
+            scores[judged] = score(
+                facts,
+                capacity=capacity,
+                processes_covered=0,
+                features_offered=0,
+                main_line=row.main_line,
+                lead_time_days=row.lead_time_days,
+                in_province=False,
+            )
+        group.ranked.append(
+            (scores[judged], row.candidate.sort_name, row.firm_id, -1 if capacity is None else capacity)
         )
-        group.ranked.append((value, row.candidate.sort_name, row.firm_id, -1 if capacity is None else capacity))
     group.capacities = {unit: sorted(values) for unit, values in by_unit.items()}
     group.ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
     return group
@@ -133,12 +141,18 @@ def _best(group: _Group, quantity: int) -> tuple[int, ...]:
 def supply_for(lines: list[BomLine]) -> dict[int, LineSupply]:
     """Each mapped line's local supply, by line id; unmapped lines are absent.
 
-    The index is read once for all the plan's categories, the database once per category."""
+    The database is read once for all the plan's categories (the index and the database once more
+    for each category whose lines name certificates)."""
     day = today()
     mapped = [(line, line_facts(line, line_certifications(line), day)) for line in lines if line.category_slug]
     wanted = {(facts.category, tuple(s for s, _ in facts.required_certifications)): facts for _line, facts in mapped}
-    candidates = search.category_candidates(list(wanted), day)
-    groups = {key: _group(facts, candidates[key], day) for key, facts in wanted.items()}
+    whole = category_rows([category for category, certifications in wanted if not certifications], day)
+    asking = [key for key in wanted if key[1]]
+    certified = search.category_candidates(asking, day) if asking else {}
+    groups = {
+        key: _group(facts, qualified_rows(facts, certified[key], day) if key[1] else whole.get(key[0], []))
+        for key, facts in wanted.items()
+    }
     found: dict[int, LineSupply] = {}
     for line, facts in mapped:
         group = groups[(facts.category, tuple(s for s, _ in facts.required_certifications))]

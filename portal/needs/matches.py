@@ -228,6 +228,39 @@ def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list
     return rows
 
 
+def category_rows(categories, day: date) -> dict[str, list[QualifiedRow]]:
+    """What `qualified_rows` gives a need that asks no certificate, process or feature, for several
+    categories in one read of the database: every public firm's verified capability in each, firms
+    a compliance decision excludes left out. A BOM plan asks for most of a phone's categories at
+    once, and then reading them whole beats asking the index category by category."""
+    query = (
+        select(
+            CAPABILITY.c.firm_id,
+            CAPABILITY.c.category_slug,
+            CAPABILITY.c.lead_time_days,
+            CAPABILITY.c.is_main_line,
+            CAPABILITY.c.monthly_capacity,
+            CAPABILITY.c.capacity_unit,
+            CAPABILITY.c.board_area_mm2,
+            FIRM.c.trade_name,
+            FIRM.c.legal_name,
+        )
+        .join(FIRM, FIRM.c.id == CAPABILITY.c.firm_id)
+        .where(
+            Firm.is_public,
+            CAPABILITY.c.category_slug.in_(sorted(set(categories))),
+            CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+        )
+    )
+    excluded = excluded_firm_ids(day)
+    found: dict[str, list[QualifiedRow]] = defaultdict(list)
+    for firm_id, category, lead, main, amount, unit, area, trade, legal in db.session.connection().execute(query):
+        if firm_id not in excluded:
+            candidate = search.Candidate(firm_id, (trade or legal).lower(), amount or 0, False)
+            found[category].append(QualifiedRow(firm_id, lead, main, 0, amount or 0, unit, area, candidate))
+    return found
+
+
 def _scores(need: NeedFacts, found: search.Candidates, rows: list[QualifiedRow]) -> list[tuple]:
     """(score, sort name, firm id) of every qualified row, for this need's quantity."""
     scores: dict[tuple, float] = {}  # firms share a handful of distinct facts: score each set once

@@ -189,3 +189,23 @@ def test_bad_uploads_are_said_next_to_the_field(client, login):
     page = _text(client.post("/bom/new", data={"title": "X", "currency": "USD", "pasted": "name,amount\na,1\n"}))
     assert "The first row must name the columns" in page
     assert db.session.scalar(db.select(db.func.count(BomPlan.id))) == 0
+
+
+def test_a_line_naming_a_certificate_counts_only_firms_holding_it_valid(client, login, firms):
+    make_firm(
+        "Certified Cells",
+        capabilities=[{"category": "battery", "capacity": 50_000}],
+        certificates=[{"type": "iec-62133"}],
+    )
+    make_firm("Uncertified Cells", capabilities=[{"category": "battery", "capacity": 50_000}])
+    search.rebuild()
+    login("brand")
+    text = "part description,specification,quantity per device,planned devices per month\nLi-Po 4000mAh 3.85V,IEC 62133,1,20000\nLi-Po 5000mAh,pouch,1,20000\n"
+    plan = _plan(client, text, "Model S2")
+    page = _text(client.get(f"/bom/{plan.id}"))
+    named = _row(page, "1")
+    assert "1 covers it" in named and "Certified Cells" in named and "Uncertified" not in named
+    plain = _row(page, "2")
+    assert "2 cover it" in plain
+    line = _text(client.get(f"/bom/{plan.id}/lines/{plan.working.lines[0].id}"))
+    assert "Certificates the line names: IEC 62133." in line
