@@ -131,8 +131,7 @@ def show(plan_id):
 @role_required(Role.BRAND)
 def confirm(plan_id, line_id):
     """The brand confirms the category read from a line's words."""
-    plan = service.plan_for(plan_id, current_user)
-    line = service.line_of(plan, line_id)
+    plan, line = _plan_and_line(plan_id, line_id)
     if ConfirmForm().validate_on_submit():
         _attempt(lambda: service.confirm_line(plan, line), _("Line %(line)s confirmed.", line=line.reference))
     return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{line.id}"))
@@ -142,8 +141,7 @@ def confirm(plan_id, line_id):
 @role_required(Role.BRAND)
 def correct(plan_id, line_id):
     """The brand chooses a line's category; the choice is remembered for its next BOMs."""
-    plan = service.plan_for(plan_id, current_user)
-    line = service.line_of(plan, line_id)
+    plan, line = _plan_and_line(plan_id, line_id)
     form = CategoryForm()
     form.category.choices = choices(category_choices())
     if form.validate_on_submit():
@@ -152,6 +150,12 @@ def correct(plan_id, line_id):
     else:
         flash(_("Choose a category from the list."), "danger")
     return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{line.id}"))
+
+
+def _plan_and_line(plan_id: int, line_id: int):
+    """The brand's own plan and a line of its working version (404 for anything else)."""
+    plan = service.plan_for(plan_id, current_user)
+    return plan, service.line_of(plan, line_id)
 
 
 def _attempt(action, success: str) -> bool:
@@ -168,8 +172,7 @@ def _attempt(action, success: str) -> bool:
 @role_required(Role.BRAND)
 def line(plan_id, line_id):
     """One line: its local suppliers ranked and explained, the nearest misses, its need."""
-    plan = service.plan_for(plan_id, current_user)
-    item = service.line_of(plan, line_id)
+    plan, item = _plan_and_line(plan_id, line_id)
     ranked, near = ([], []) if item.category_slug is None else service.line_matches(item)
     invite_form = InviteSuppliersForm(formdata=None)
     return render_template(
@@ -188,8 +191,7 @@ def line(plan_id, line_id):
 @role_required(Role.BRAND)
 def edit_line(plan_id, line_id):
     """Change a line's words, quantity or cost in the working version."""
-    plan = service.plan_for(plan_id, current_user)
-    item = service.line_of(plan, line_id)
+    plan, item = _plan_and_line(plan_id, line_id)
     form = LineForm(obj=item)
     if form.validate_on_submit():
         if _attempt(lambda: service.edit_line(plan, item, form.line_data()), _("Line saved.")):
@@ -201,8 +203,7 @@ def edit_line(plan_id, line_id):
 @role_required(Role.BRAND)
 def invite(plan_id, line_id):
     """Invite chosen local suppliers of a line to quote on its need."""
-    plan = service.plan_for(plan_id, current_user)
-    item = service.line_of(plan, line_id)
+    plan, item = _plan_and_line(plan_id, line_id)
     form = InviteSuppliersForm()
     if form.validate_on_submit():
         try:
