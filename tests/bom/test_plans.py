@@ -209,3 +209,15 @@ def test_a_line_naming_a_certificate_counts_only_firms_holding_it_valid(client, 
     assert "2 cover it" in plain
     line = _text(client.get(f"/bom/{plan.id}/lines/{plan.working.lines[0].id}"))
     assert "Certificates the line names: IEC 62133." in line
+
+
+def test_the_plan_reads_in_urdu_right_to_left(client, login, firms, users):
+    users["brand"].language = "ur"
+    db.session.commit()
+    login("brand")
+    plan = _plan(client)
+    page = _text(client.get(f"/bom/{plan.id}"))
+    assert 'dir="rtl"' in page
+    assert "آج کا مقامی حصہ" in page and "BOM کی مالیت کا وہ حصہ جو مقامی طور پر حاصل ہو سکتا ہے" in page
+    assert "Local content today" not in page
+    assert "Ravi Power Adapters" in page  # firm names stay as written
