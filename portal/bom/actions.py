@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.needs import service as needs
 from portal.needs.models import CURRENCIES, NeedVisibility, SourcingNeed
+from portal.suppliers.forms import MAX_QUANTITY
 from portal.suppliers.models import Firm
 from portal.taxonomy.units import usual_unit
 from portal.text import fit
@@ -54,6 +55,12 @@ def draft_needs(plan: BomPlan, lines: list[BomLine], by) -> list[SourcingNeed]:
     unmapped = [line.reference for line in lines if line.category_slug is None]
     if unmapped:
         raise PlanRefused(N_("Choose a category first for line %(lines)s."), lines=", ".join(unmapped))
+    too_many = [line.reference for line in lines if line.monthly_quantity > MAX_QUANTITY]
+    if too_many:
+        raise PlanRefused(
+            N_("Line %(lines)s asks more a month than a sourcing need can hold: lower its quantity."),
+            lines=", ".join(too_many),
+        )
     drafted = []
     with one_act(PlanChanged):
         for line in lines:

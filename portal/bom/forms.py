@@ -94,7 +94,10 @@ class LineForm(FlaskForm):
     unit_cost = DecimalField(
         _l("Unit cost"),
         places=None,
-        validators=[Optional(), NumberRange(min=0, max=99999999, message=_l("Enter a cost of 0 or more."))],
+        validators=[
+            Optional(),
+            NumberRange(min=0, max=float(reading.MAX_UNIT_COST), message=_l("Enter a cost from 0 to 99,999,999.")),
+        ],
     )
     currency = SelectField(_l("Currency"), choices=choices((c, c) for c in CURRENCIES))
     devices_per_month = IntegerField(

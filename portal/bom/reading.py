@@ -22,6 +22,7 @@ MAX_UNPACKED_BYTES = 40 * 1024 * 1024  # a workbook's XML, unzipped: stops a zip
 MAX_ROWS = 1000
 MAX_DEVICES_PER_MONTH = 10_000_000
 MAX_QUANTITY = Decimal("100000")
+MAX_UNIT_COST = Decimal("99999999")  # what a need's target price (Numeric(12, 4)) holds
 
 # The columns, in template order, with the header spellings brands use for each.
 COLUMNS = {
@@ -208,7 +209,7 @@ def _row(line_number: int, cells: list, columns: dict, default_devices: int | No
         return Refusal(line_number, Phrase("the quantity per device must be a number above 0 and at most 100,000"))
     cost, currency = _cost(_cell(cells, columns, "unit_cost"), _cell(cells, columns, "currency"), default_currency)
     if cost is False:
-        return Refusal(line_number, Phrase("the unit cost must be a number of 0 or more"))
+        return Refusal(line_number, Phrase("the unit cost must be a number from 0 to 99,999,999"))
     if currency not in CURRENCIES:
         return Refusal(
             line_number, Phrase("the currency must be one of %(currencies)s", currencies=", ".join(CURRENCIES))
@@ -241,7 +242,7 @@ def _cost(value, currency_cell, default_currency: str):
         return False, currency
     number = _decimal(match.group(2))
     written = (match.group(1) or match.group(3) or "").upper()
-    if number is None or number < 0:
+    if number is None or not 0 <= number <= MAX_UNIT_COST:
         return False, currency
     return number, written or currency
 

@@ -146,6 +146,14 @@ def test_an_unmapped_line_cannot_be_drafted_until_its_category_is_chosen(client,
     assert db.session.scalar(db.select(db.func.count(SourcingNeed.id))) == 0
 
 
+def test_a_line_asking_more_than_a_need_can_hold_is_not_drafted(client, login, firms):
+    login("brand")
+    plan = _plan(client, "part description,quantity per device,planned devices per month\nMLCC 0201,100000,10000000\n")
+    response = client.post(f"/bom/{plan.id}/needs", data={"lines": [plan.working.lines[0].id]})
+    assert "Line 1 asks more a month than a sourcing need can hold" in _text(client.get(response.headers["Location"]))
+    assert db.session.scalar(db.select(db.func.count(SourcingNeed.id))) == 0
+
+
 def test_versions_are_saved_and_compared_in_lines_mapping_and_local_share(client, login, firms):
     login("brand")
     plan = _plan(client)

@@ -56,6 +56,7 @@ def test_bad_lines_are_refused_with_their_line_numbers_and_the_good_ones_kept():
         "5,SIM tray,1,-2,USD,20000\n"
         "6,Shield can,2,0.06,USD,\n"
         "7,Speaker,1,0.52,USD,20000\n"
+        "8,Frame,1,1e20,USD,20000\n"
     )
     result = reading.read_text(text, devices_per_month=None)
     assert [r.reference for r in result.rows] == ["1", "7"]
@@ -64,8 +65,9 @@ def test_bad_lines_are_refused_with_their_line_numbers_and_the_good_ones_kept():
         3: "the part description is empty",
         4: "the quantity per device must be a number above 0 and at most 100,000",
         5: "the currency must be one of USD, PKR, EUR, CNY",
-        6: "the unit cost must be a number of 0 or more",
+        6: "the unit cost must be a number from 0 to 99,999,999",
         7: "the planned devices per month must be a whole number from 1 to 10,000,000",
+        9: "the unit cost must be a number from 0 to 99,999,999",
     }
 
 
