@@ -113,6 +113,7 @@ def _select_locale():
 def _register_blueprints(app: Flask) -> None:
     from portal.accounts.views import bp as accounts_bp
     from portal.api.views import bp as api_bp
+    from portal.bom.views import bp as bom_bp
     from portal.claims.views import bp as claims_bp
     from portal.compliance.firm_views import bp as standing_bp
     from portal.compliance.views import bp as compliance_bp
@@ -120,6 +121,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.introductions.views import bp as introductions_bp
     from portal.investment.views import bp as investment_bp
     from portal.main.views import bp as main_bp
+    from portal.money.views import bp as money_bp
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.operations.views import bp as operations_bp
@@ -143,3 +145,5 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(investment_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(operations_bp)
+    app.register_blueprint(bom_bp)
+    app.register_blueprint(money_bp)

@@ -36,6 +36,10 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(snapshot_metrics)
     app.cli.add_command(load_trade_imports)
 
+    from portal.money.cli import rates_cli
+
+    app.cli.add_command(rates_cli)
+
     from portal.backup import backup_command, restore_command
     from portal.catalogue import translations_cli
 

@@ -66,6 +66,16 @@ def format_number(value) -> str:
     return _digits(format_decimal(value, locale=language), language)
 
 
+def format_amount(value, currency: str = "") -> str:
+    """A unit cost or a part's value with up to four decimals (small parts cost fractions of a
+    cent), then its currency code: 0.0006 USD, 1,250.5 PKR; empty for no value."""
+    if value is None:
+        return ""
+    language = _language()
+    number = _digits(format_decimal(Decimal(value), format="#,##0.####", locale=language), language)
+    return f"{number} {currency}".strip()
+
+
 def format_money(amount, currency: str = "USD") -> str:
     """An amount with its currency as the reader's language writes it ($250,000.00, Rs 1,500)."""
     if amount is None:

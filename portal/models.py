@@ -2,6 +2,7 @@
 
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User  # noqa: F401
 from portal.audit.models import AuditEntry, AuditHead  # noqa: F401
+from portal.bom.models import BomLine, BomMapping, BomPlan, BomVersion  # noqa: F401
 from portal.claims.models import FirmClaim  # noqa: F401
 from portal.compliance.models import CaseDocument, CaseNote, ComplianceCase, FirmStanding  # noqa: F401
 from portal.dashboard.models import MetricSnapshot  # noqa: F401
@@ -15,6 +16,7 @@ from portal.investment.models import (  # noqa: F401
     OpportunityDocument,
 )
 from portal.mail import OutgoingEmail  # noqa: F401
+from portal.money.models import ExchangeRate  # noqa: F401
 from portal.needs.models import NeedAttachment, NeedInvitation, Quote, SourcingNeed  # noqa: F401
 from portal.notifications.models import EmailOptOut, Notification  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401

@@ -8,7 +8,7 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from portal.accounts.models import Role
-from portal.formatting import format_datetime, format_money, format_number
+from portal.formatting import format_amount, format_datetime, format_money, format_number
 from portal.i18n import translated
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
@@ -23,11 +23,13 @@ def _navigation() -> list[tuple[str, str]]:
         items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
         items.append(("investment.mine", _l("Investment")))
     if role == Role.BRAND:
-        items.append(("needs.index", _l("Sourcing needs")))
+        items += [("needs.index", _l("Sourcing needs")), ("bom.index", _l("BOM plans"))]
     if role in (Role.BRAND, Role.SUPPLIER):
         items.append(("introductions.index", _l("Introductions")))
     if role in (Role.INVESTOR, Role.BRAND):
         items.append(("investment.matches", _l("Investment")))
+    if role == Role.INVESTOR:
+        items.append(("bom.priorities", _l("Where investment matters")))
     if role == Role.STAFF:
         items.append(("staff.queue", _l("Review queue (%(count)s)", count=navigation_count())))
         items += [
@@ -68,6 +70,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = format_money
+    app.jinja_env.filters["amount"] = format_amount
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["province"] = names.province_name
     app.jinja_env.filters["unit"] = _unit_symbol

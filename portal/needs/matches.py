@@ -11,6 +11,7 @@ Reasons are worked out only for the matches someone reads: a need page shows 50 
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 from datetime import date
+from typing import NamedTuple
 
 from sqlalchemy import exists, func, literal, select
 
@@ -157,13 +158,28 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
     ]
 
 
-def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]:
-    """(score, sort name, firm id) of every qualified candidate that the database confirms: a
-    verified capability in the category and every required certificate valid on the day.
+class QualifiedRow(NamedTuple):
+    """A qualified candidate's capability in the need's category, as scoring reads it."""
+
+    firm_id: int
+    lead_time_days: int | None
+    main_line: bool
+    processes_covered: int
+    monthly_capacity: int
+    unit: str | None
+    board_area_mm2: int | None
+    candidate: search.Candidate
+
+
+def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list[QualifiedRow]:
+    """Every qualified candidate that the database confirms: a verified capability in the
+    category and every required certificate valid on the day, compliance not excluding it.
 
     One query per chunk, of the capability table alone (plain columns, no ORM objects): the
     index already gave each candidate's name and province, and only public firms. Capacity is read
-    here with its unit, so it is set against the need's quantity only in a shared unit.
+    here with its unit, so it is set against a quantity only in a shared unit. The rows depend on
+    the need's category, certificates and processes, not its quantity: a BOM reads them once for
+    all its lines of one category.
     """
     process_slugs = [slug for slug, _ in need.processes]
     covered = (
@@ -202,29 +218,72 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
     else:
         batches = [query.where(CAPABILITY.c.firm_id.in_(ids)) for ids in _chunks(candidates)]
     excluded = excluded_firm_ids(day)
-    scores: dict[tuple, float] = {}  # firms share a handful of distinct facts: score each set once
-    scored = []
+    rows = []
     connection = db.session.connection()
     for batch in batches:
         for firm_id, lead, main, processes, amount, unit, area in connection.execute(batch):
             candidate = candidates.get(firm_id)
-            if candidate is None or firm_id in excluded:
-                continue
-            offered = len(found.offered.get(firm_id, ()))
-            capacity = capacity_in_need_unit(need, CapabilityFact(need.category, amount, unit, board_area_mm2=area))
-            facts = (capacity, processes, offered, main, lead, candidate.in_province)
-            value = scores.get(facts)
-            if value is None:
-                value = scores[facts] = score(
-                    need,
-                    capacity=capacity,
-                    processes_covered=processes,
-                    features_offered=offered,
-                    main_line=main,
-                    lead_time_days=lead,
-                    in_province=candidate.in_province,
-                )
-            scored.append((value, candidate.sort_name, firm_id))
+            if candidate is not None and firm_id not in excluded:
+                rows.append(QualifiedRow(firm_id, lead, main, processes, amount, unit, area, candidate))
+    return rows
+
+
+def category_rows(categories, day: date) -> dict[str, list[QualifiedRow]]:
+    """What `qualified_rows` gives a need that asks no certificate, process or feature, for several
+    categories in one read of the database: every public firm's verified capability in each, firms
+    a compliance decision excludes left out. A BOM plan asks for most of a phone's categories at
+    once, and then reading them whole beats asking the index category by category."""
+    query = (
+        select(
+            CAPABILITY.c.firm_id,
+            CAPABILITY.c.category_slug,
+            CAPABILITY.c.lead_time_days,
+            CAPABILITY.c.is_main_line,
+            CAPABILITY.c.monthly_capacity,
+            CAPABILITY.c.capacity_unit,
+            CAPABILITY.c.board_area_mm2,
+            FIRM.c.trade_name,
+            FIRM.c.legal_name,
+        )
+        .join(FIRM, FIRM.c.id == CAPABILITY.c.firm_id)
+        .where(
+            Firm.is_public,
+            CAPABILITY.c.category_slug.in_(sorted(set(categories))),
+            CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+        )
+    )
+    excluded = excluded_firm_ids(day)
+    found: dict[str, list[QualifiedRow]] = defaultdict(list)
+    for firm_id, category, lead, main, amount, unit, area, trade, legal in db.session.connection().execute(query):
+        if firm_id not in excluded:
+            candidate = search.Candidate(firm_id, (trade or legal).lower(), amount or 0, False)
+            found[category].append(QualifiedRow(firm_id, lead, main, 0, amount or 0, unit, area, candidate))
+    return found
+
+
+def _scores(need: NeedFacts, found: search.Candidates, rows: list[QualifiedRow]) -> list[tuple]:
+    """(score, sort name, firm id) of every qualified row, for this need's quantity."""
+    scores: dict[tuple, float] = {}  # firms share a handful of distinct facts: score each set once
+    scored = []
+    for row in rows:
+        offered = len(found.offered.get(row.firm_id, ()))
+        capacity = capacity_in_need_unit(
+            need, CapabilityFact(need.category, row.monthly_capacity, row.unit, board_area_mm2=row.board_area_mm2)
+        )
+        in_province = row.candidate.in_province
+        facts = (capacity, row.processes_covered, offered, row.main_line, row.lead_time_days, in_province)
+        value = scores.get(facts)
+        if value is None:
+            value = scores[facts] = score(
+                need,
+                capacity=capacity,
+                processes_covered=row.processes_covered,
+                features_offered=offered,
+                main_line=row.main_line,
+                lead_time_days=row.lead_time_days,
+                in_province=in_province,
+            )
+        scored.append((value, row.candidate.sort_name, row.firm_id))
     return scored
 
 
@@ -285,13 +344,24 @@ def matches_for(need: SourcingNeed, near_limit: int = NEAR_MISSES):
         province=need.delivery_province,
         near_limit=near_limit,
     )
+    return ranked_matches(facts, found, day, near_limit=near_limit)
+
+
+def ranked_matches(
+    facts: NeedFacts, found: search.Candidates, day: date, rows: list | None = None, near_limit: int = NEAR_MISSES
+):
+    """(matches best first, the nearest misses) of need facts against candidates already found;
+    `rows` are their `qualified_rows` when the caller read them once for several needs alike."""
+    rows = qualified_rows(facts, found, day) if rows is None else rows
 
     def explain(firm_ids: list[int]) -> dict[int, Match]:
         judged = (evaluate(facts, firm, day) for firm in firm_facts_for(facts, firm_ids, found.offered, day))
         return {verdict.firm_id: verdict for verdict in judged if isinstance(verdict, Match)}
 
-    matches = RankedMatches(_scores(facts, found, day), explain)
-    _, near = rank(facts, firm_facts_for(facts, found.near, found.offered, day), day)
+    matches = RankedMatches(_scores(facts, found, rows), explain)
+    near = []
+    if near_limit:
+        _, near = rank(facts, firm_facts_for(facts, found.near, found.offered, day), day)
     return matches, near[:near_limit]
 
 

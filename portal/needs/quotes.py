@@ -18,6 +18,7 @@ from portal import audit, uploads
 from portal.compliance.service import is_excluded_from_matching
 from portal.extensions import db
 from portal.i18n import N_
+from portal.money.rates import rates_on
 from portal.needs import notices
 from portal.needs.models import CURRENCIES, NeedAttachment, NeedStatus, Quote, QuoteStatus, SourcingNeed
 from portal.needs.service import (
@@ -210,6 +211,7 @@ class QuoteRow:
     quote: Quote
     firm_name: str
     verdict: object  # matching's Match or NearMiss for the firm, or None when it no longer qualifies
+    converted: object = None  # money.rates.Converted into the need's currency; None without a rate
 
 
 def live_quotes(need: SourcingNeed) -> list[Quote]:
@@ -224,21 +226,29 @@ def live_quotes(need: SourcingNeed) -> list[Quote]:
 
 
 def comparison(need: SourcingNeed, sort: str = "price") -> list[QuoteRow]:
-    """Live quotes side by side, cheapest (or quickest) first. Prices in the need's currency come
-    before other currencies, which are not converted: each currency is ordered on its own."""
+    """Live quotes side by side, cheapest (or quickest) first. Prices in other currencies are
+    converted into the need's with the rate of the day and ordered with them, the original shown
+    beside; a price whose currency has no rate that day follows, ordered within its currency."""
     if not quotes_unsealed(need):
         raise NeedRefused(N_("Quotes stay sealed until the need closes."))
     quotes = live_quotes(need)
     verdicts = verdicts_for(need, [q.firm_id for q in quotes]) if quotes else {}
-    rows = [QuoteRow(q, q.firm.display_name, verdicts.get(q.firm_id)) for q in quotes]
+    book = rates_on(today())
+    rows = [
+        QuoteRow(q, q.firm.display_name, verdicts.get(q.firm_id), book.convert(q.unit_price, q.currency, need.currency))
+        for q in quotes
+    ]
+
+    def price(row: QuoteRow):
+        if row.converted is not None:
+            return (False, "", row.converted.value)
+        return (True, row.quote.currency, row.quote.unit_price)
 
     def by_price(row: QuoteRow):
-        q = row.quote
-        return (q.currency != need.currency, q.currency, q.unit_price, q.lead_time_days, row.firm_name.lower())
+        return (*price(row), row.quote.lead_time_days, row.firm_name.lower())
 
     def by_lead_time(row: QuoteRow):
-        q = row.quote
-        return (q.lead_time_days, q.currency != need.currency, q.currency, q.unit_price, row.firm_name.lower())
+        return (row.quote.lead_time_days, *price(row), row.firm_name.lower())
 
     return sorted(rows, key=by_lead_time if sort == "lead_time" else by_price)
 

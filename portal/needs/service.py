@@ -196,12 +196,17 @@ def _facts(need: SourcingNeed) -> dict:
 
 
 def create_need(user, data: dict) -> SourcingNeed:
+    with transaction():
+        return new_need(user, data)
+
+
+def new_need(user, data: dict) -> SourcingNeed:
+    """A draft need, written inside the caller's transaction (a BOM drafts several at once)."""
     need = SourcingNeed(owner_id=user.id, organisation=user.organisation)
     db.session.add(need)
     _apply(need, data)
     db.session.flush()
     audit.record("need.created", need, actor=user, after=_facts(need))
-    db.session.commit()
     return need
 
 

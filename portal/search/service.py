@@ -241,6 +241,25 @@ def need_candidates(
     store = open_store()
     searcher = store.searcher()
     facts, terms = store.facts(searcher)
+    return _candidates(store, searcher, facts, terms, category, certifications, day, quantity, features, province, near_limit)  # fmt: skip
+
+
+def category_candidates(wanted, day) -> dict[tuple, Candidates]:
+    """The qualified candidates of several (category, certifications) at once, from one look at
+    the index: a BOM asks for every category of a phone in one page."""
+    catch_up()
+    store = open_store()
+    searcher = store.searcher()
+    facts, terms = store.facts(searcher)
+    return {
+        (category, tuple(certifications)): _candidates(
+            store, searcher, facts, terms, category, certifications, day, 0, (), None, 0
+        )
+        for category, certifications in wanted
+    }
+
+
+def _candidates(store, searcher, facts, terms, category, certifications, day, quantity, features, province, near_limit):
     in_category = facts.having("category", category)
     valid = facts.valid_certificates(day)
     lacking = [in_category & ~valid.get(slug, 0) for slug in dict.fromkeys(certifications)]

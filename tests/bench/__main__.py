@@ -23,6 +23,7 @@ MODULES = (
     "tests.bench.dashboard",
     "tests.bench.load",
     "tests.bench.relevance",
+    "tests.bench.bom",
 )
 DEFAULT_SIZE = 100_000
 SEED = 2026

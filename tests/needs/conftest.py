@@ -38,7 +38,7 @@ def create_quote(need, firm, **fields):
         need_id=need.id,
         firm_id=firm.id,
         unit_price=fields.pop("unit_price", 2),
-        currency="USD",
+        currency=fields.pop("currency", "USD"),
         min_order_quantity=1,
         lead_time_days=1,
         valid_until=need.deadline,

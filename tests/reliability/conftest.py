@@ -14,6 +14,8 @@ from sqlalchemy import select
 
 from portal.accounts import verification
 from portal.accounts.service import issue_token, make_reset_token
+from portal.bom import service as bom
+from portal.bom.reading import BomRow
 from portal.claims import service as claims
 from portal.claims.models import ClaimMethod
 from portal.compliance import service as compliance
@@ -153,6 +155,12 @@ def world(app, users, outbox) -> World:
     )  # fmt: skip
     confirmation = _link_token(outbox, "claim")
 
+    # A BOM plan of the brand, with a saved version to compare with.
+    plan = bom.create_plan(brand, "Model A1", "USD", [
+        BomRow(2, "1", "USB-C PD 20W adapter", "", "", Decimal("1"), Decimal("2.35"), "USD", 20000),
+    ])  # fmt: skip
+    bom.save_version(plan, "first")
+
     # Merges: one done (to undo); an unowned record left to claim.
     unclaimed = make_firm("Indus Moulds")
     record = merging.merge(unclaimed, make_firm("Indus Moulds (Pvt) Ltd"), staff, take_from_merged=set(), versions=None)
@@ -180,6 +188,8 @@ def world(app, users, outbox) -> World:
             "notice_id": notice.id,
             "claim_id": claim.id,
             "merge_id": record.id,
+            "plan_id": plan.id,
+            "line_id": plan.working.lines[0].id,
             "name": "categories",
             "filename": "css/portal.css",
             "action": "publish",
@@ -189,6 +199,7 @@ def world(app, users, outbox) -> World:
         },
         by_endpoint={
             "suppliers.category": {"slug": "pcba"},
+            "bom.template": {"kind": "csv"},
             "dashboard.set_phase": {"slug": "pcba"},
             "dashboard.set_targets": {"phase": 2},
             "accounts.reset_password": {"token": make_reset_token(brand)},

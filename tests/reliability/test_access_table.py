@@ -47,6 +47,8 @@ SUPPLIERS = row(403, supplier=200, other_supplier=200)
 OWN_NEED = row(403, brand=200, other_brand=404)  # the brand's own need; the other brand learns nothing
 OWN_NEED_ACTION = row(403, brand=302, other_brand=404)
 INVESTORS = row(403, brand=200, other_brand=200, investor=200)  # brands invest too
+OWN_PLAN = row(403, brand=200, other_brand=404)  # a BOM plan is its brand's alone: not even staff see it
+OWN_PLAN_ACTION = row(403, brand=302, other_brand=404)
 
 
 def api_row(default, **statuses) -> dict:
@@ -125,6 +127,21 @@ TABLE = {
     # the closed need: its brand and staff compare the quotes, the quoting firm does not
     "needs.compare": row(404, brand=200, staff=200),
     "needs.award": OWN_NEED_ACTION,
+    # BOM plans: the owning brand alone; staff and investors see only aggregates across brands
+    "bom.index": BRANDS,
+    "bom.new": BRANDS,
+    "bom.template": BRANDS,
+    "bom.show": OWN_PLAN,
+    "bom.line": OWN_PLAN,
+    "bom.edit_line": OWN_PLAN,
+    "bom.revise": OWN_PLAN,
+    "bom.compare": OWN_PLAN,
+    "bom.confirm": OWN_PLAN_ACTION,
+    "bom.correct": OWN_PLAN_ACTION,
+    "bom.invite": OWN_PLAN_ACTION,
+    "bom.draft_needs": OWN_PLAN_ACTION,
+    "bom.save_version": OWN_PLAN_ACTION,
+    "bom.priorities": row(403, investor=200, staff=200),
     # introductions: the brand and the firm's people; staff read them but never act
     "introductions.index": row(200, investor=403),
     "introductions.ask": BRANDS,
@@ -195,6 +212,7 @@ TABLE = {
     "staff.choose_duplicate": STAFF,
     "staff.compare_duplicate": STAFF,
     "staff.undo_merge": STAFF_ACTION,
+    "money.index": STAFF,
     "dashboard.index": STAFF,
     "dashboard.phases": STAFF,
     "dashboard.table_csv": STAFF,
