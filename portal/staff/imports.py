@@ -44,6 +44,7 @@ from portal import audit
 from portal.extensions import db
 from portal.i18n import N_, Phrase
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, slugify
+from portal.suppliers.service import CAPABILITY_FIELDS, CERTIFICATE_FIELDS
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.taxonomy.units import unit_of_spelling, units_of
@@ -84,19 +85,9 @@ SNAPSHOT_FIELDS = (
     "ntn",
     "status",
 )
-CAPABILITY_FACTS = (
-    "monthly_capacity",
-    "board_area_mm2",
-    "employees",
-    "min_order_quantity",
-    "lead_time_days",
-    "equipment",
-    "materials",
-    "notes",
-    "is_main_line",
-    "review_status",
-)
-CERTIFICATE_FACTS = ("type_slug", "number", "issuing_body", "issue_date", "expiry_date", "scope", "review_status")
+# capacity_unit apart: a new capability without one holds SQL NULL until it is flushed.
+CAPABILITY_FACTS = (*(name for name in CAPABILITY_FIELDS if name != "capacity_unit"), "review_status")
+CERTIFICATE_FACTS = (*CERTIFICATE_FIELDS, "review_status")
 WEBSITE = re.compile(r"https?://[^\s/.]+(\.[^\s/.]+)+(/\S*)?", re.IGNORECASE)
 WHOLE_NUMBER = re.compile(r"-?\d+(\.0*)?")
 
@@ -759,7 +750,6 @@ def listing_facts(firm: Firm) -> dict:
     capabilities = {
         c.category_slug: {
             **audit.snapshot(c, CAPABILITY_FACTS),
-            # A new capability without a unit holds SQL NULL until it is flushed.
             "capacity_unit": c.capacity_unit if isinstance(c.capacity_unit, str) else None,
             "processes": sorted(p.slug for p in c.processes),
         }

@@ -478,9 +478,7 @@ def _firm_rows(firm: Firm) -> Iterator[dict[str, str]]:
         "website": firm.website,
         "verified": _yes(public),
     }
-    for c in firm.capabilities:
-        if c.review_status == ReviewStatus.REJECTED:
-            continue
+    for c in _not_rejected(firm.capabilities):
         yield {
             RECORD_COLUMN: CAPABILITY,
             **key,
@@ -498,9 +496,7 @@ def _firm_rows(firm: Firm) -> Iterator[dict[str, str]]:
             "notes": c.notes,
             "verified": verified(c),
         }
-    for c in firm.certificates:
-        if c.review_status == ReviewStatus.REJECTED:
-            continue
+    for c in _not_rejected(firm.certificates):
         yield {
             RECORD_COLUMN: CERTIFICATE,
             **key,
@@ -516,6 +512,11 @@ def _firm_rows(firm: Firm) -> Iterator[dict[str, str]]:
 
 # The import formats by name (`export-suppliers --format`, the staff page's download): the rows each writes.
 EXPORT_FORMATS: dict[str, Callable[..., Iterator[list[str]]]] = {"supplier": export_rows, "listing": listing_rows}
+
+
+def _not_rejected(items: list) -> list:
+    """What staff rejected is no part of the listing, so the export leaves it out."""
+    return [item for item in items if item.review_status != ReviewStatus.REJECTED]
 
 
 def _text(value) -> str:
