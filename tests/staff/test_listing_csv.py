@@ -5,7 +5,7 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import create_engine, func, make_url, select, text
 
 from portal import create_app
 from portal.audit.models import AuditEntry
@@ -133,22 +133,39 @@ def _fields(firm: Firm) -> dict:
     return {**columns(firm), "capabilities": capabilities, "certificates": certificates}
 
 
+def _empty_database_url(app, tmp_path) -> str:
+    """Beside the test database: a SQLite file, or on PostgreSQL a database of its own."""
+    url = make_url(app.config["SQLALCHEMY_DATABASE_URI"])
+    if url.get_backend_name() != "postgresql":
+        return f"sqlite:///{tmp_path / 'empty.db'}"
+    empty = url.set(database=f"{url.database}_empty")
+    engine = create_engine(url, isolation_level="AUTOCOMMIT")
+    with engine.connect() as connection:
+        if not connection.scalar(text("SELECT 1 FROM pg_database WHERE datname = :name"), {"name": empty.database}):
+            connection.execute(text(f'CREATE DATABASE "{empty.database}"'))
+    engine.dispose()
+    return empty.render_as_string(hide_password=False)
+
+
 @pytest.fixture
 def empty_app(app, tmp_path):
     """A second portal with a fresh, empty database of its own (the taxonomy only)."""
     other = create_app(
         {
-            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'empty.db'}",
+            "SQLALCHEMY_DATABASE_URI": _empty_database_url(app, tmp_path),
             "PORTAL_INDEX_DIR": str(tmp_path / "empty-index"),
             "UPLOAD_DIR": str(tmp_path / "empty-uploads"),
         }
     )
     with other.app_context():
+        _db.drop_all()
         _db.create_all()
         sync_taxonomy()
         _db.session.commit()
     yield other
     with other.app_context():
+        _db.session.remove()
+        _db.drop_all()
         _db.engine.dispose()
 
 
@@ -446,9 +463,11 @@ def test_staff_download_the_listing_format(client, login, app, db):
     make_listings()
     login("staff")
 
+    page = client.get("/staff/imports").get_data(as_text=True)
     response = client.get("/staff/exports/suppliers.csv?format=listing")
     unknown = client.get("/staff/exports/suppliers.csv?format=xlsx")
 
+    assert 'href="/staff/exports/suppliers.csv?format=listing"' in page
     assert response.status_code == 200
     assert 'filename="suppliers-listing-' in response.headers["Content-Disposition"]
     assert response.get_data(as_text=True) == listing_text(app)
