@@ -52,8 +52,10 @@ def import_suppliers(path: Path, dry_run: bool):
 def report_lines(report: imports.ImportReport) -> list[str]:
     verb = "would be " if report.dry_run else ""
     lines = ["Dry run: nothing was saved."] if report.dry_run else []
+    # A listing file's firm is several rows: then the counts are firms, and the line says so.
+    firms = f", {report.firms:,} firm(s)" if report.rows != report.firms + len(report.refused) else ""
     lines.append(
-        f"{report.rows:,} row(s): {len(report.created):,} {verb}created, {len(report.updated):,} {verb}updated, "
+        f"{report.rows:,} row(s){firms}: {len(report.created):,} {verb}created, {len(report.updated):,} {verb}updated, "
         f"{len(report.unchanged):,} unchanged, {len(report.refused):,} refused."
     )
     lines += [f"warning: {warning}" for warning in report.warnings]

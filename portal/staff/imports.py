@@ -140,6 +140,7 @@ class RowOutcome:
     name: str
     city: str
     firm_id: int | None  # None for a firm a dry run would create
+    rows: int = 1  # the file's rows it stands for (a listing's firm, capability and certificate rows)
 
 
 @dataclass
@@ -160,8 +161,13 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def firms(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    @property
     def rows(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.refused)
+        outcomes = (*self.created, *self.updated, *self.unchanged)
+        return sum(outcome.rows for outcome in outcomes) + len(self.refused)
 
 
 @dataclass(frozen=True)
@@ -763,7 +769,7 @@ def listing_facts(firm: Firm) -> dict:
 
 
 def _outcomes(changes: list[_Change]) -> list[tuple[str, RowOutcome]]:
-    return [(c.kind, RowOutcome(c.row.line, c.row.name, c.row.city, c.firm.id)) for c in changes]
+    return [(c.kind, RowOutcome(c.row.line, c.row.name, c.row.city, c.firm.id, len(c.row.lines))) for c in changes]
 
 
 def _refused_by_database(error: Exception) -> str:

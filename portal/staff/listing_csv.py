@@ -285,7 +285,7 @@ def _read_firm(line: int, cell: dict[str, str], taxonomy: Taxonomy, problems: li
         "description": cell["description"],
         "employees": _number(cell, "employees", problems),
         "year_founded": year,
-        "ntn": cell["ntn"] or None,
+        "ntn": re.sub(NTN_PATTERN, r"\1-\2", cell["ntn"]) if cell["ntn"] else None,  # as the profile form keeps it
         "export_markets": read_items(cell["export_markets"]),
         "contact_email": read_email(cell["contact_email"], problems),
         "phone": cell["phone"],

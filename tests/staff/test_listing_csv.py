@@ -283,7 +283,13 @@ def listing_csv(*rows: dict) -> str:
     return buffer.getvalue()
 
 
-FIRM_ROW = {"record": "firm", "name": "Indus Circuits (Pvt) Ltd", "city": "Lahore", "province": "Punjab"}
+FIRM_ROW = {
+    "record": "firm",
+    "name": "Indus Circuits (Pvt) Ltd",
+    "city": "Lahore",
+    "province": "Punjab",
+    "ntn": "12345678",
+}
 
 
 def capability_row(**cells) -> dict:
@@ -351,6 +357,7 @@ def test_bad_rows_are_refused_by_line_with_their_reasons_and_the_good_rows_impor
     }
     assert [o.line for o in report.created] == [2]
     firm = firm_named(db, "Indus Circuits (Pvt) Ltd")
+    assert firm.ntn == "1234567-8"  # written as the profile form writes it
     assert [(c.category_slug, c.capacity_unit, [p.slug for p in c.processes]) for c in firm.capabilities] == [
         ("pcba", "boards", ["smt"])
     ]
@@ -446,7 +453,7 @@ def test_export_command_writes_the_listing_format_and_import_reads_it(app, db, t
     assert f"Exported 3 firm(s) to {path}." in exported.output
     assert path.read_bytes().decode() == listing_text(app)
     assert imported.exit_code == 0, imported.output
-    assert "3 unchanged, 0 refused" in imported.output
+    assert "11 row(s), 3 firm(s): 0 created, 0 updated, 3 unchanged, 0 refused." in imported.output
 
 
 def test_export_command_keeps_the_supplier_format_by_default(app, db, tmp_path):
