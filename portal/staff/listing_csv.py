@@ -30,6 +30,7 @@ from datetime import date
 from sqlalchemy import null
 
 from portal.i18n import Phrase
+from portal.staff.imports import MAX_LENGTHS as SUPPLIER_MAX_LENGTHS
 from portal.staff.imports import (
     MAX_NUMBERS,
     RECORD_COLUMN,
@@ -102,17 +103,7 @@ LISTING_COLUMNS = tuple(
     dict.fromkeys((*KEY_COLUMNS, *FIRM_COLUMNS, *CAPABILITY_COLUMNS, *CERTIFICATE_COLUMNS, "verified"))
 )
 # Longer text than its column holds is refused, as the forms refuse it.
-MAX_LENGTHS = {
-    "name": 200,
-    "city": 80,
-    "trade_name": 200,
-    "contact_email": 254,
-    "phone": 40,
-    "website": 200,
-    "number": 80,
-    "issuing_body": 160,
-    "scope": 200,
-}
+MAX_LENGTHS = {**SUPPLIER_MAX_LENGTHS, "trade_name": 200, "phone": 40, "number": 80, "issuing_body": 160, "scope": 200}
 NUMBER_LIMITS = {  # (least, most), as the profile and capability forms allow
     "employees": (1, MAX_NUMBERS["employees"]),
     "year_founded": (1900, 9999),
