@@ -10,15 +10,18 @@ from pathlib import Path
 import click
 
 from portal.staff import imports
+from portal.staff.listing_csv import EXPORT_FORMATS
 
 
 @click.command("import-suppliers")
 @click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change, saving nothing.")
 def import_suppliers(path: Path, dry_run: bool):
-    """Import supplier firms from FILE.csv (the supplier CSV format), with staff rights.
+    """Import supplier firms from FILE.csv, with staff rights.
 
-    Each valid row creates a firm or updates the one with the same name and city; a refused row
+    The file is in the supplier format (one row per firm) or, when its header has a `record`
+    column, the listing format (one row per firm, capability and certificate; see the README).
+    Each valid firm creates a firm or updates the one with the same name and city; a refused row
     is reported as "line N: reason" and never costs the other rows.
 
     Exit status: 1 when the file cannot be read at all (missing, not UTF-8 text, header without
@@ -31,9 +34,8 @@ def import_suppliers(path: Path, dry_run: bool):
     except imports.FileRefused as error:
         raise click.ClickException(f"{path}: {error}") from error
     label = "Checking" if dry_run else "Importing"
-    with click.progressbar(
-        length=len(parsed.rows), label=f"{label} {len(parsed.rows):,} row(s)", file=sys.stderr
-    ) as bar:
+    rows = sum(len(row.lines) for row in parsed.rows)
+    with click.progressbar(length=rows, label=f"{label} {rows:,} row(s)", file=sys.stderr) as bar:
         report = imports.import_firms(
             parsed, actor=None, as_staff=True, dry_run=dry_run, progress=bar.update, source=path.name
         )
@@ -50,8 +52,10 @@ def import_suppliers(path: Path, dry_run: bool):
 def report_lines(report: imports.ImportReport) -> list[str]:
     verb = "would be " if report.dry_run else ""
     lines = ["Dry run: nothing was saved."] if report.dry_run else []
+    # A listing file's firm is several rows: then the counts are firms, and the line says so.
+    firms = f", {report.firms:,} firm(s)" if report.rows != report.firms + len(report.refused) else ""
     lines.append(
-        f"{report.rows:,} row(s): {len(report.created):,} {verb}created, {len(report.updated):,} {verb}updated, "
+        f"{report.rows:,} row(s){firms}: {len(report.created):,} {verb}created, {len(report.updated):,} {verb}updated, "
         f"{len(report.unchanged):,} unchanged, {len(report.refused):,} refused."
     )
     lines += [f"warning: {warning}" for warning in report.warnings]
@@ -61,11 +65,23 @@ def report_lines(report: imports.ImportReport) -> list[str]:
 
 @click.command("export-suppliers")
 @click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, writable=True, path_type=Path))
-def export_suppliers(path: Path):
-    """Write every supplier firm (all states, suspended too) to FILE.csv in the import format."""
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice(list(EXPORT_FORMATS)),
+    default="supplier",
+    show_default=True,
+    help="supplier: one row per firm (CONTRACT.md); listing: one row per firm, capability and certificate, "
+    "losing nothing (README). import-suppliers reads both.",
+)
+def export_suppliers(path: Path, format_name: str):
+    """Write every supplier firm (all states, suspended too) to FILE.csv in an import format."""
     try:
-        with path.open("w", newline="", encoding="utf-8") as stream:
-            count = imports.export_firms(stream)
+        with (
+            path.open("w", newline="", encoding="utf-8") as stream,
+            click.progressbar(length=imports.firms_to_export(), label="Exporting firms", file=sys.stderr) as bar,
+        ):
+            count = imports.export_firms(stream, progress=bar.update, rows=EXPORT_FORMATS[format_name])
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from error
     click.echo(f"Exported {count:,} firm(s) to {path}.")

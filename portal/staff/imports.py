@@ -42,7 +42,9 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.extensions import db
+from portal.i18n import N_, Phrase
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, slugify
+from portal.suppliers.service import CAPABILITY_FIELDS, CERTIFICATE_FIELDS
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.taxonomy.units import unit_of_spelling, units_of
@@ -63,6 +65,7 @@ COLUMNS = (
     "website",
     "verified",
 )
+RECORD_COLUMN = "record"  # names each row's kind in the listing format (portal.staff.listing_csv)
 SEPARATOR = ";"  # between items inside one cell
 BATCH_SIZE = 200  # rows per transaction
 IMPORT_LOCK = 2026_0001  # PostgreSQL advisory lock key held by each import batch until it commits
@@ -70,7 +73,21 @@ MAX_LENGTHS = {"name": 200, "city": 80, "contact_email": 254, "website": 200}
 MAX_NUMBERS = {"capacity_units_per_month": 2_147_483_647, "employees": 500_000}  # int4 columns; the form's limit
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 PROFILE_FIELDS = ("province", "description", "employees", "export_markets", "contact_email", "website")
-SNAPSHOT_FIELDS = ("legal_name", "city", *PROFILE_FIELDS, "status")
+# What either format can change, and so what the audit's before and after hold.
+SNAPSHOT_FIELDS = (
+    "legal_name",
+    "city",
+    *PROFILE_FIELDS,
+    "trade_name",
+    "address",
+    "phone",
+    "year_founded",
+    "ntn",
+    "status",
+)
+# capacity_unit apart: a new capability without one holds SQL NULL until it is flushed.
+CAPABILITY_FACTS = (*(name for name in CAPABILITY_FIELDS if name != "capacity_unit"), "review_status")
+CERTIFICATE_FACTS = (*CERTIFICATE_FIELDS, "review_status")
 WEBSITE = re.compile(r"https?://[^\s/.]+(\.[^\s/.]+)+(/\S*)?", re.IGNORECASE)
 WHOLE_NUMBER = re.compile(r"-?\d+(\.0*)?")
 
@@ -102,6 +119,11 @@ class SupplierRow:
     def key(self) -> tuple[str, str]:
         return firm_key(self.name, self.city)
 
+    @property
+    def lines(self) -> tuple[int, ...]:
+        """The file's lines this row stands for (a listing's rows stand for several)."""
+        return (self.line,)
+
 
 @dataclass(frozen=True)
 class RowProblem:
@@ -118,13 +140,15 @@ class RowOutcome:
     name: str
     city: str
     firm_id: int | None  # None for a firm a dry run would create
+    rows: int = 1  # the file's rows it stands for (a listing's firm, capability and certificate rows)
 
 
 @dataclass
 class ParsedFile:
-    rows: list[SupplierRow]
+    rows: list  # SupplierRow, or a listing's rows in the listing format
     refused: list[RowProblem]
     warnings: list[str]
+    importer: type["Importer"] | None = None  # the format's importer, when not the supplier format's
 
 
 @dataclass
@@ -137,8 +161,13 @@ class ImportReport:
     warnings: list[str] = field(default_factory=list)
 
     @property
+    def firms(self) -> int:
+        return len(self.created) + len(self.updated) + len(self.unchanged)
+
+    @property
     def rows(self) -> int:
-        return len(self.created) + len(self.updated) + len(self.unchanged) + len(self.refused)
+        outcomes = (*self.created, *self.updated, *self.unchanged)
+        return sum(outcome.rows for outcome in outcomes) + len(self.refused)
 
 
 @dataclass(frozen=True)
@@ -195,8 +224,13 @@ def parse_rows(source, taxonomy: Taxonomy | None = None) -> ParsedFile:
     records = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(records)
-        positions, warnings = _read_header(header)
         taxonomy = taxonomy or Taxonomy.load()
+        if RECORD_COLUMN in (cell.strip().lower() for cell in header):
+            # The listing format builds on this module, so it is imported only when a file needs it.
+            from portal.staff.listing_csv import parse_listing_rows
+
+            return parse_listing_rows(header, records, taxonomy)
+        positions, warnings = read_header(header, COLUMNS)
         parsed = ParsedFile(rows=[], refused=[], warnings=warnings)
         first_line: dict[tuple[str, str], int] = {}
         # Spreadsheet row numbers: one per record, even when a quoted cell spans several text lines.
@@ -207,7 +241,7 @@ def parse_rows(source, taxonomy: Taxonomy | None = None) -> ParsedFile:
             if isinstance(row, SupplierRow):
                 earlier = first_line.setdefault(row.key, line)
                 if earlier != line:
-                    row = RowProblem(line, (f"the same firm (name and city) as line {earlier}; keep one of the lines",))
+                    row = same_firm_as(line, earlier)
                 else:
                     parsed.warnings += _units_to_choose(line, row)
             (parsed.rows if isinstance(row, SupplierRow) else parsed.refused).append(row)
@@ -222,73 +256,104 @@ OLD_FORMAT_UNIT = "units"  # what capacity_units_per_month counts in
 def _units_to_choose(line: int, row: SupplierRow) -> list[str]:
     """A warning for each category of the row in which "units" could mean more than one unit."""
     return [
-        f"line {line}: {slug} is counted in {' or '.join(u.slug for u in units_of(slug))}, and 'units' could be any "
-        "of them; a new capability gets no unit and is counted apart until one is chosen "
-        "(flask taxonomy check-units lists it)"
+        Phrase(
+            "line %(line)s: %(category)s is counted in %(units)s, and 'units' could be any of them; a new capability "
+            "gets no unit and is counted apart until one is chosen (flask taxonomy check-units lists it)",
+            line=line,
+            category=slug,
+            units=" or ".join(u.slug for u in units_of(slug)),
+        )
         for slug in row.categories
         if unit_of_spelling(slug, OLD_FORMAT_UNIT) is None
     ]
 
 
-def _read_header(cells: list[str]) -> tuple[dict[str, int], list[str]]:
+def read_header(cells: list[str], columns: tuple[str, ...]) -> tuple[dict[str, int], list[str]]:
+    """Where each of the format's `columns` is, and a warning for each other column; FileRefused
+    when one is missing or named twice."""
     names = [cell.strip().lower() for cell in cells]
     if len(names) == 1 and SEPARATOR in names[0]:
         raise FileRefused(
             "The columns are separated by ';' but this format separates them by commas "
             "(';' separates items inside a cell). Save the file as 'CSV UTF-8 (comma delimited)'."
         )
-    missing = [column for column in COLUMNS if column not in names]
+    missing = [column for column in columns if column not in names]
     if missing:
         raise FileRefused(
             f"The header (line 1) lacks the column(s) {', '.join(missing)}. "
-            f"The first line must name these columns: {', '.join(COLUMNS)}."
+            f"The first line must name these columns: {', '.join(columns)}."
         )
-    repeated = sorted({name for name in names if name in COLUMNS and names.count(name) > 1})
+    repeated = sorted({name for name in names if name in columns and names.count(name) > 1})
     if repeated:
         raise FileRefused(f"The header (line 1) names the column(s) {', '.join(repeated)} more than once.")
     warnings = [
-        f"Column {number} ({repr(cells[number - 1].strip()) if name else 'without a name'}) "
-        "is not part of the format and was ignored."
+        Phrase(
+            "Column %(number)s (%(name)s) is not part of the format and was ignored.",
+            number=number,
+            name=repr(cells[number - 1].strip()),
+        )
+        if name
+        else Phrase("Column %(number)s (without a name) is not part of the format and was ignored.", number=number)
         for number, name in enumerate(names, start=1)
-        if name not in COLUMNS
+        if name not in columns
     ]
-    return {column: names.index(column) for column in COLUMNS}, warnings
+    return {column: names.index(column) for column in columns}, warnings
+
+
+def same_firm_as(line: int, earlier: int) -> "RowProblem":
+    return RowProblem(
+        line, (Phrase("the same firm (name and city) as line %(line)s; keep one of the lines", line=earlier),)
+    )
+
+
+def wrong_width(line: int, cells: list[str], width: int) -> "RowProblem | None":
+    """The problem of a row whose cells do not match the header's columns, if they do not."""
+    if len(cells) == width:
+        return None
+    reason = Phrase(
+        "the row has %(cells)s cells but the header has %(width)s; is a cell quoted wrongly?",
+        cells=len(cells),
+        width=width,
+    )
+    return RowProblem(line, (reason,))
+
+
+def key_and_length_problems(cell: dict[str, str], max_lengths: dict[str, int]) -> list[str]:
+    """A missing name or city, and text longer than its column holds."""
+    problems = [Phrase("%(column)s is missing", column=column) for column in ("name", "city") if not cell[column]]
+    return problems + [
+        Phrase("%(column)s is longer than %(limit)s characters", column=column, limit=limit)
+        for column, limit in max_lengths.items()
+        if len(cell.get(column, "")) > limit
+    ]
 
 
 def _parse_row(line: int, cells: list[str], positions: dict[str, int], width: int, taxonomy: Taxonomy):
     """A SupplierRow, or a RowProblem listing every reason the row is refused."""
-    if len(cells) != width:
-        return RowProblem(
-            line, (f"the row has {len(cells)} cells but the header has {width}; is a cell quoted wrongly?",)
-        )
-    cell = {column: _unescape(cells[index].strip()) for column, index in positions.items()}
-    problems: list[str] = []
-    for column in ("name", "city"):
-        if not cell[column]:
-            problems.append(f"{column} is missing")
-    for column, limit in MAX_LENGTHS.items():
-        if len(cell[column]) > limit:
-            problems.append(f"{column} is longer than {limit} characters")
+    if problem := wrong_width(line, cells, width):
+        return problem
+    cell = {column: unescape(cells[index].strip()) for column, index in positions.items()}
+    problems = key_and_length_problems(cell, MAX_LENGTHS)
     row = SupplierRow(
         line=line,
         name=cell["name"],
         city=cell["city"],
-        province=_province(cell["province"], problems),
+        province=read_province(cell["province"], problems),
         description=cell["description"],
         categories=_slugs(cell["categories"], taxonomy.categories, "category", problems),
         processes=_slugs(cell["processes"], taxonomy.processes, "process", problems),
         certifications=_certifications(cell["certifications"], taxonomy.certifications, problems),
-        capacity=_whole_number(cell, "capacity_units_per_month", problems),
-        employees=_whole_number(cell, "employees", problems),
-        export_markets=tuple(_items(cell["export_markets"])),
-        contact_email=_email(cell["contact_email"], problems),
-        website=_website(cell["website"], problems),
-        verified=_yes_no(cell["verified"], problems),
+        capacity=read_whole_number(cell, "capacity_units_per_month", problems),
+        employees=read_whole_number(cell, "employees", problems),
+        export_markets=tuple(read_items(cell["export_markets"])),
+        contact_email=read_email(cell["contact_email"], problems),
+        website=read_website(cell["website"], problems),
+        verified=read_yes_no(cell["verified"], problems),
     )
     return RowProblem(line, tuple(problems)) if problems else row
 
 
-def _items(text: str) -> list[str]:
+def read_items(text: str) -> list[str]:
     """'a; b ;a;' -> ['a', 'b']: order kept, blanks and repeats dropped."""
     return list(dict.fromkeys(item.strip() for item in text.split(SEPARATOR) if item.strip()))
 
@@ -296,37 +361,55 @@ def _items(text: str) -> list[str]:
 _PROVINCES = {province.casefold(): province for province in PROVINCES}
 
 
-def _province(text: str, problems: list[str]) -> str:
+def read_province(text: str, problems: list[str]) -> str:
     province = _PROVINCES.get(text.casefold())
-    if province is None:
-        what = f"unknown province '{text}'" if text else "province is missing"
-        problems.append(f"{what} (use one of: {', '.join(PROVINCES)})")
+    if province is None and text:
+        problems.append(
+            Phrase("unknown province '%(text)s' (use one of: %(provinces)s)", text=text, provinces=", ".join(PROVINCES))
+        )
+    elif province is None:
+        problems.append(Phrase("province is missing (use one of: %(provinces)s)", provinces=", ".join(PROVINCES)))
     return province or ""
 
 
+UNKNOWN_SLUG = {
+    "category": N_("unknown category '%(slug)s' (see the taxonomy)"),
+    "process": N_("unknown process '%(slug)s' (see the taxonomy)"),
+    "certification": N_("unknown certification '%(slug)s' (see the taxonomy)"),
+}
+
+
+def unknown_slug(kind: str, slug: str) -> Phrase:
+    return Phrase(UNKNOWN_SLUG[kind], slug=slug)
+
+
 def _slugs(text: str, known: frozenset[str], kind: str, problems: list[str]) -> tuple[str, ...]:
-    slugs = _items(text.lower())
-    problems += [f"unknown {kind} '{slug}' (see the taxonomy)" for slug in slugs if slug not in known]
+    slugs = read_items(text.lower())
+    problems += [unknown_slug(kind, slug) for slug in slugs if slug not in known]
     return tuple(slugs)
 
 
 def _certifications(text: str, known: frozenset[str], problems: list[str]) -> tuple[tuple[str, date], ...]:
     expiries: dict[str, date] = {}
-    for item in _items(text):
+    for item in read_items(text):
         slug, _, when = (part.strip() for part in item.partition(":"))
         slug = slug.lower()
         if slug not in known:
-            problems.append(f"unknown certification '{slug}' (see the taxonomy)")
+            problems.append(unknown_slug("certification", slug))
         elif not when:
-            problems.append(f"certification '{slug}' has no expiry date (write {slug}:YYYY-MM-DD)")
-        elif (expiry := _date(when)) is None:
-            problems.append(f"certification '{slug}': '{when}' is not a date (write YYYY-MM-DD)")
+            problems.append(
+                Phrase("certification '%(slug)s' has no expiry date (write %(slug)s:YYYY-MM-DD)", slug=slug)
+            )
+        elif (expiry := read_date(when)) is None:
+            problems.append(
+                Phrase("certification '%(slug)s': '%(text)s' is not a date (write YYYY-MM-DD)", slug=slug, text=when)
+            )
         elif expiries.setdefault(slug, expiry) != expiry:
-            problems.append(f"certification '{slug}' is listed twice with different dates")
+            problems.append(Phrase("certification '%(slug)s' is listed twice with different dates", slug=slug))
     return tuple(expiries.items())
 
 
-def _date(text: str) -> date | None:
+def read_date(text: str) -> date | None:
     if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
         return None
     try:
@@ -335,50 +418,66 @@ def _date(text: str) -> date | None:
         return None
 
 
-def _whole_number(cell: dict[str, str], column: str, problems: list[str]) -> int | None:
+def as_whole_number(text: str) -> int | None:
+    """The number a cell holds ("10,000" and "10 000" as spreadsheets show them), or None if it is not whole."""
+    plain = re.sub(r"[\s,_]", "", text)
+    return int(plain.partition(".")[0]) if WHOLE_NUMBER.fullmatch(plain) else None
+
+
+def not_a_whole_number(column: str, text: str) -> Phrase:
+    return Phrase("%(column)s '%(text)s' is not a whole number", column=column, text=text)
+
+
+def read_whole_number(cell: dict[str, str], column: str, problems: list[str]) -> int | None:
     text = cell[column]
     if not text:
         return None
-    plain = re.sub(r"[\s,_]", "", text)  # "10,000" and "10 000" as spreadsheets show them
-    if not WHOLE_NUMBER.fullmatch(plain):
-        problems.append(f"{column} '{text}' is not a whole number")
+    number = as_whole_number(text)
+    if number is None:
+        problems.append(not_a_whole_number(column, text))
         return None
-    number = int(plain.partition(".")[0])
     if number < 0:
-        problems.append(f"{column} '{text}' is negative")
+        problems.append(Phrase("%(column)s '%(text)s' is negative", column=column, text=text))
     elif number > MAX_NUMBERS[column]:
-        problems.append(f"{column} '{text}' is larger than {MAX_NUMBERS[column]:,}")
+        problems.append(
+            Phrase(
+                "%(column)s '%(text)s' is larger than %(most)s",
+                column=column,
+                text=text,
+                most=format(MAX_NUMBERS[column], ","),
+            )
+        )
     return number
 
 
-def _email(text: str, problems: list[str]) -> str:
+def read_email(text: str, problems: list[str]) -> str:
     if text:
         try:
             validate_email(text, check_deliverability=False)
         except EmailNotValidError:
-            problems.append(f"contact_email '{text}' is not a valid e-mail address")
+            problems.append(Phrase("contact_email '%(text)s' is not a valid e-mail address", text=text))
     return text
 
 
-def _website(text: str, problems: list[str]) -> str:
+def read_website(text: str, problems: list[str]) -> str:
     if text and not WEBSITE.fullmatch(text):
-        problems.append(f"website '{text}' is not a web address (write it like https://example.pk)")
+        problems.append(Phrase("website '%(text)s' is not a web address (write it like https://example.pk)", text=text))
     return text
 
 
-def _yes_no(text: str, problems: list[str]) -> bool:
+def read_yes_no(text: str, problems: list[str], column: str = "verified") -> bool:
     answer = text.lower()
     if answer not in ("yes", "no", ""):
-        problems.append(f"verified '{text}' must be yes or no")
+        problems.append(Phrase("%(column)s '%(text)s' must be yes or no", column=column, text=text))
     return answer == "yes"
 
 
-def _unescape(text: str) -> str:
+def unescape(text: str) -> str:
     """Undo the export's guard against spreadsheet formulas ("'=..." back to "=...")."""
     return text[1:] if text.startswith("'") and text[1:].startswith(FORMULA_STARTS) else text
 
 
-def _escape(text: str) -> str:
+def escape_formula(text: str) -> str:
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
 
@@ -401,7 +500,7 @@ def import_firms(
     A dry run does the same work in memory, never flushes (so it takes no write lock) and rolls
     it back.
     """
-    importer = _Importer(actor=actor, as_staff=as_staff, dry_run=dry_run, source=source)
+    importer = (parsed.importer or Importer)(actor=actor, as_staff=as_staff, dry_run=dry_run, source=source)
     importer.report.refused += parsed.refused
     importer.report.warnings += parsed.warnings
     try:
@@ -409,7 +508,7 @@ def import_firms(
             batch = parsed.rows[start : start + BATCH_SIZE]
             importer.import_batch(batch)
             if progress is not None:
-                progress(len(batch))
+                progress(sum(len(row.lines) for row in batch))
     finally:
         if dry_run:
             db.session.rollback()
@@ -431,7 +530,7 @@ class _Change:
     after: dict
 
 
-class _Importer:
+class Importer:
     def __init__(self, *, actor, as_staff: bool, dry_run: bool, source: str):
         self.actor, self.as_staff, self.dry_run, self.source = actor, as_staff, dry_run, source
         self.report = ImportReport(dry_run=dry_run)
@@ -461,7 +560,7 @@ class _Importer:
         self._learn_new_firms()
 
     def refuse(self, rows: Iterable[SupplierRow], reason: str) -> None:
-        self.report.refused += [RowProblem(row.line, (reason,)) for row in rows]
+        self.report.refused += [RowProblem(line, (reason,)) for row in rows for line in row.lines]
 
     def import_batch(self, rows: list[SupplierRow]) -> None:
         if self.failure:
@@ -472,7 +571,9 @@ class _Importer:
                 self._serialise_with_other_imports()
             except SQLAlchemyError as error:
                 db.session.rollback()
-                self.failure = f"not imported: the database failed ({_error_name(error)}); import the file again"
+                self.failure = Phrase(
+                    "not imported: the database failed (%(error)s); import the file again", error=_error_name(error)
+                )
                 self.refuse(rows, self.failure)
                 return
         changes = self._apply_rows(rows)
@@ -492,9 +593,10 @@ class _Importer:
                 return
             except SQLAlchemyError as error:
                 db.session.rollback()
-                self.failure = (
-                    f"not imported: the database failed ({_error_name(error)}) at this batch of rows; "
-                    "the rows before it were saved, so import the file again"
+                self.failure = Phrase(
+                    "not imported: the database failed (%(error)s) at this batch of rows; "
+                    "the rows before it were saved, so import the file again",
+                    error=_error_name(error),
                 )
                 self.refuse([c.row for c in changes], self.failure)
                 return
@@ -542,11 +644,20 @@ class _Importer:
 
     def _refusal(self, row: SupplierRow, ids: list[int], firm: Firm | None) -> str | None:
         if row.verified and not self.as_staff:
-            return "only EDB staff imports may set verified=yes; write no"
+            return Phrase("only EDB staff imports may set verified=yes; write no")
         if len(ids) > 1:
-            return f"{len(ids)} firms named '{row.name}' in {row.city} already exist; merge them before importing"
+            return Phrase(
+                "%(count)s firms named '%(name)s' in %(city)s already exist; merge them before importing",
+                count=len(ids),
+                name=row.name,
+                city=row.city,
+            )
         if firm is not None and not self.as_staff and firm.status in (ListingStatus.VERIFIED, ListingStatus.REJECTED):
-            return f"'{firm.legal_name}' is a {firm.status.value} listing; only EDB staff imports may change it"
+            return Phrase(
+                "'%(firm)s' is a %(status)s listing; only EDB staff imports may change it",
+                firm=firm.legal_name,
+                status=firm.status.value,
+            )
         return None
 
     def _apply(self, row: SupplierRow, firm: Firm | None) -> _Change:
@@ -565,18 +676,25 @@ class _Importer:
             )
             if not self.dry_run:
                 db.session.add(firm)
-        for name in PROFILE_FIELDS:
-            value = getattr(row, name)
-            value = list(value) if isinstance(value, tuple) else value
-            if getattr(firm, name) != value:
-                setattr(firm, name, value)
-        if row.verified and firm.status != ListingStatus.VERIFIED:
-            firm.status, firm.verified_at, firm.review_reasons = ListingStatus.VERIFIED, self.now, {}
-        self._apply_capabilities(firm, row)
-        self._apply_certificates(firm, row)
+        self._apply_row(row, firm)
         after = listing_facts(firm)
         kind = "created" if created else "unchanged" if after == before else "updated"
         return _Change(kind, row, firm, before, after)
+
+    def _apply_row(self, row: SupplierRow, firm: Firm) -> None:
+        """What the format's row says of the firm; the listing format's importer has its own."""
+        self.apply_profile(firm, {name: getattr(row, name) for name in PROFILE_FIELDS}, verified=row.verified)
+        self._apply_capabilities(firm, row)
+        self._apply_certificates(firm, row)
+
+    def apply_profile(self, firm: Firm, profile: dict, *, verified: bool) -> None:
+        """Set the profile's values that differ; `verified` publishes the listing."""
+        for name, value in profile.items():
+            value = list(value) if isinstance(value, tuple) else value
+            if getattr(firm, name) != value:
+                setattr(firm, name, value)
+        if verified and firm.status != ListingStatus.VERIFIED:
+            firm.status, firm.verified_at, firm.review_reasons = ListingStatus.VERIFIED, self.now, {}
 
     def _apply_capabilities(self, firm: Firm, row: SupplierRow) -> None:
         existing = {c.category_slug: c for c in firm.capabilities}
@@ -637,28 +755,27 @@ def listing_facts(firm: Firm) -> dict:
     """What an import can change, as JSON-ready values: the audit's before/after, and "did it change?"."""
     capabilities = {
         c.category_slug: {
-            "monthly_capacity": c.monthly_capacity,
-            "is_main_line": c.is_main_line,
-            "review_status": c.review_status.value,
+            **audit.snapshot(c, CAPABILITY_FACTS),
+            "capacity_unit": c.capacity_unit if isinstance(c.capacity_unit, str) else None,
             "processes": sorted(p.slug for p in c.processes),
         }
         for c in firm.capabilities
     }
     certificates = sorted(
-        (audit.snapshot(c, ("type_slug", "expiry_date", "review_status")) for c in firm.certificates),
-        key=lambda c: (c["type_slug"], c["expiry_date"] or "", c["review_status"]),
+        (audit.snapshot(c, CERTIFICATE_FACTS) for c in firm.certificates),
+        key=lambda c: (c["type_slug"], c["number"] or "", c["expiry_date"] or "", c["review_status"]),
     )
     return {**audit.snapshot(firm, SNAPSHOT_FIELDS), "capabilities": capabilities, "certificates": certificates}
 
 
 def _outcomes(changes: list[_Change]) -> list[tuple[str, RowOutcome]]:
-    return [(c.kind, RowOutcome(c.row.line, c.row.name, c.row.city, c.firm.id)) for c in changes]
+    return [(c.kind, RowOutcome(c.row.line, c.row.name, c.row.city, c.firm.id, len(c.row.lines))) for c in changes]
 
 
 def _refused_by_database(error: Exception) -> str:
     if isinstance(error, StaleDataError):
-        return "someone changed this firm during the import; import the file again to apply this line"
-    return f"the database refused it ({_error_name(error)}); nothing was saved"
+        return Phrase("someone changed this firm during the import; import the file again to apply this line")
+    return Phrase("the database refused it (%(error)s); nothing was saved", error=_error_name(error))
 
 
 def _error_name(error: Exception) -> str:
@@ -675,13 +792,19 @@ def _firms_with_listing():
 # --- exporting -----------------------------------------------------------------------------------
 
 
-def export_rows() -> Iterator[list[str]]:
-    """The header, then one row per firm (every status, suspended too), sorted by name."""
-    yield list(COLUMNS)
+def exported_firms() -> Iterator[Firm]:
+    """Every firm (every status, suspended too) with its listing, sorted by name: what both formats export."""
     order = (func.lower(Firm.legal_name), Firm.legal_name, Firm.city, Firm.id)
-    query = _firms_with_listing().order_by(*order).execution_options(yield_per=500)
-    for firm in db.session.scalars(query):
-        yield [_escape(cell) for cell in _export_row(firm)]
+    yield from db.session.scalars(_firms_with_listing().order_by(*order).execution_options(yield_per=500))
+
+
+def export_rows(on_firm: Callable[[], object] | None = None) -> Iterator[list[str]]:
+    """The header, then one row per firm; `on_firm` is called after each (a progress bar)."""
+    yield list(COLUMNS)
+    for firm in exported_firms():
+        yield [escape_formula(cell) for cell in _export_row(firm)]
+        if on_firm is not None:
+            on_firm()
 
 
 def _export_row(firm: Firm) -> list[str]:
@@ -700,27 +823,28 @@ def _export_row(firm: Firm) -> list[str]:
         firm.city,
         firm.province,
         firm.description or "",
-        _join(c.category_slug for c in capabilities),
-        _join(sorted({p.slug for c in capabilities for p in c.processes})),
-        _join(f"{slug}:{expiry.isoformat()}" for slug, expiry in sorted(expiries.items())),
+        join_items(c.category_slug for c in capabilities),
+        join_items(sorted({p.slug for c in capabilities for p in c.processes})),
+        join_items(f"{slug}:{expiry.isoformat()}" for slug, expiry in sorted(expiries.items())),
         str(capabilities[0].monthly_capacity) if capabilities else "",
         "" if firm.employees is None else str(firm.employees),
-        _join(firm.export_markets or []),
+        join_items(firm.export_markets or []),
         firm.contact_email or "",
         firm.website or "",
         "yes" if public else "no",
     ]
 
 
-def _join(items: Iterable[str]) -> str:
+def join_items(items: Iterable[str]) -> str:
     return SEPARATOR.join(items)
 
 
-def export_chunks(rows_per_chunk: int = 500) -> Iterator[str]:
-    """The export as pieces of CSV text, for streaming a download without holding it all in memory."""
+def export_chunks(rows: Iterable[list[str]] | None = None, rows_per_chunk: int = 500) -> Iterator[str]:
+    """An export's rows (the supplier format's by default) as pieces of CSV text, for streaming a
+    download without holding it all in memory."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    for number, row in enumerate(export_rows()):
+    for number, row in enumerate(export_rows() if rows is None else rows):
         writer.writerow(row)
         if number % rows_per_chunk == rows_per_chunk - 1:
             yield buffer.getvalue()
@@ -729,11 +853,21 @@ def export_chunks(rows_per_chunk: int = 500) -> Iterator[str]:
     yield buffer.getvalue()
 
 
-def export_firms(stream) -> int:
-    """Write every firm to a text stream (opened with newline=""); returns how many firms were written."""
-    writer = csv.writer(stream)
-    count = -1  # the header is not a firm
-    for row in export_rows():
-        writer.writerow(row)
-        count += 1
-    return count
+def export_firms(stream, progress: Callable[[int], object] | None = None, rows=export_rows) -> int:
+    """Write every firm to a text stream (opened with newline="") in the format `rows` writes (the
+    supplier format's by default); returns how many firms were written."""
+    written = 0
+
+    def counted() -> None:
+        nonlocal written
+        written += 1
+        if progress is not None:
+            progress(1)
+
+    csv.writer(stream).writerows(rows(counted))
+    return written
+
+
+def firms_to_export() -> int:
+    """How many firms an export writes: a progress bar's length."""
+    return db.session.scalar(select(func.count(Firm.id))) or 0

@@ -1,11 +1,12 @@
 """Staff pages for the supplier CSV: upload an import (or a dry run) and download the export."""
 
-from flask import Response, render_template, stream_with_context
+from flask import Response, abort, render_template, request, stream_with_context
 from flask_login import current_user
 
 from portal.access import staff_required
 from portal.staff import imports
 from portal.staff.import_forms import SupplierImportForm
+from portal.staff.listing_csv import EXPORT_FORMATS
 from portal.staff.views import bp
 from portal.timeutil import today
 
@@ -37,12 +38,17 @@ def imports_page():
 @bp.route("/exports/suppliers.csv")
 @staff_required
 def export_suppliers_csv():
-    """Every firm in the import format, streamed so a large directory never sits in memory whole."""
+    """Every firm in an import format (the supplier format, or ?format=listing), streamed so a
+    large directory never sits in memory whole."""
+    format_name = request.args.get("format", "supplier")
+    if format_name not in EXPORT_FORMATS:
+        abort(404)
+    name = "suppliers" if format_name == "supplier" else f"suppliers-{format_name}"
     return Response(
-        stream_with_context(imports.export_chunks()),
+        stream_with_context(imports.export_chunks(EXPORT_FORMATS[format_name]())),
         mimetype="text/csv",
         headers={
-            "Content-Disposition": f'attachment; filename="suppliers-{today().isoformat()}.csv"',
+            "Content-Disposition": f'attachment; filename="{name}-{today().isoformat()}.csv"',
             "Cache-Control": "private, no-store",
         },
     )
