@@ -72,15 +72,19 @@ def sign_up(
     organisation: str = "",
     firm: FirmDetails | None = None,
     language: str | None = None,
+    claiming=None,
 ) -> User:
-    """Create a self-service account; a supplier account starts its firm's draft listing too.
+    """Create a self-service account; a supplier account starts its firm's draft listing too,
+    unless it signs up to claim the listing `claiming` (then no second listing is made).
     `language` is the one the person signed up in: what the portal sends them is written in it."""
     role = Role(role)
     if role == Role.STAFF:
         raise AccountError("Staff accounts are created by EDB staff.", field="role")
     user = create_user(email=email, password=password, full_name=full_name, role=role, organisation=organisation)
     user.language = language
-    if role == Role.SUPPLIER:
+    if role == Role.SUPPLIER and claiming is not None:
+        user.organisation = claiming.legal_name
+    elif role == Role.SUPPLIER:
         if firm is None:
             raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
         user.organisation = firm.legal_name.strip()

@@ -15,10 +15,12 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
+from portal.claims import service as claims
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
 from portal.redirects import local_path
+from portal.suppliers import likeness
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -28,11 +30,17 @@ def _safe_next(default: str) -> str:
     return local_path(request.args.get("next"), default)
 
 
+WORKSPACES = {
+    Role.SUPPLIER: "suppliers.my_firm",  # its firm: the listing to complete, opportunities from there
+    Role.BRAND: "needs.index",  # its needs, with its shortlists beside them
+    Role.INVESTOR: "investment.matches",
+    Role.STAFF: "staff.queue",
+}
+
+
 def _home_for(user) -> str:
-    """Where a new supplier goes first: their firm's page, to complete the listing."""
-    if user.role == Role.SUPPLIER:
-        return url_for("suppliers.my_firm")
-    return url_for("main.home")
+    """Each role's own workspace: where a person goes after signing up or in, unless `next` says otherwise."""
+    return url_for(WORKSPACES.get(user.role, "main.home"))
 
 
 def _start_session(user, remember: bool) -> None:
@@ -47,17 +55,55 @@ def _start_session(user, remember: bool) -> None:
     service.record_sign_in(user, language)
 
 
+def _listing_to_claim(form: SignUpForm):
+    """The listing a supplier signs up to claim: the one the claim link names, or one the person
+    picked among public listings of the same name and city. Raises `SameFirm` when such listings
+    exist and the person has not yet said whether theirs is one of them."""
+    if form.role.data != Role.SUPPLIER.value or form.claiming is not None:
+        return form.claiming
+    alike = [f for f in likeness.public_listings_like(form.firm_name.data, form.firm_city.data) if claims.is_unowned(f)]
+    if not alike or form.listing.data == NEW_LISTING:
+        return None
+    chosen = next((firm for firm in alike if form.listing.data == str(firm.id)), None)
+    if chosen is None:
+        raise SameFirm(alike)
+    return chosen
+
+
+class SameFirm(Exception):
+    """Public listings match the firm named at sign-up; the person chooses before anything is made."""
+
+    def __init__(self, listings):
+        super().__init__()
+        self.listings = listings
+
+
+NEW_LISTING = "new"
+
+
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
-    """Create a supplier, brand or investor account."""
+    """Create a supplier, brand or investor account; through a claim link, a supplier account that
+    claims that listing instead of starting a second one."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignUpForm()
-    if request.method == "GET" and request.args.get("role") in {r.value for r in SELF_SERVICE_ROLES}:
+    form.claiming = claims.claimable_listing(request.args.get("claim"))
+    if form.claiming is not None:
+        form.role.data = Role.SUPPLIER.value  # a claim is a local firm's: the role is not asked
+    elif request.method == "GET" and request.args.get("role") in {r.value for r in SELF_SERVICE_ROLES}:
         form.role.data = request.args["role"]
+    alike = []
     if form.validate_on_submit():
+        try:
+            claiming = _listing_to_claim(form)
+        except SameFirm as same:
+            alike = same.listings
+            form.listing.choices = [(str(f.id), f.legal_name) for f in alike] + [(NEW_LISTING, "")]
+            form.listing.errors = [_("Say whether your firm is one of these, and enter your password again.")]
+            return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=NEW_LISTING)
         firm = None
-        if form.role.data == "supplier":
+        if form.role.data == "supplier" and claiming is None:
             firm = FirmDetails(form.firm_name.data, form.firm_city.data, form.firm_province.data)
         try:
             user = service.sign_up(
@@ -68,14 +114,25 @@ def sign_up():
                 organisation=form.organisation.data or "",
                 firm=firm,
                 language=page_language(),
+                claiming=claiming,
             )
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
         else:
             _start_session(user, remember=False)
+            if claiming is not None:
+                flash(
+                    _(
+                        "Welcome, %(name)s. Your account is ready: now show EDB staff that you run %(firm)s.",
+                        name=user.full_name,
+                        firm=claiming.display_name,
+                    ),
+                    "success",
+                )
+                return redirect(url_for("claims.claim", firm_id=claiming.id))
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
             return redirect(_safe_next(_home_for(user)))
-    return render_template("accounts/sign_up.html", form=form)
+    return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=NEW_LISTING)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -98,7 +155,7 @@ def sign_in():
         else:
             _start_session(user, remember=form.remember.data)
             flash(_("Signed in as %(email)s.", email=user.email), "success")
-            return redirect(_safe_next(url_for("main.home")))
+            return redirect(_safe_next(_home_for(user)))
     return render_template("accounts/sign_in.html", form=form)
 
 

@@ -11,8 +11,10 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from portal import audit, uploads
@@ -27,6 +29,7 @@ from portal.suppliers.models import Firm, FirmMember, MemberRole
 from portal.timeutil import as_utc, utcnow
 
 CONFIRMATION_DAYS = 3
+REFERENCE_DAYS = 7  # how long a "sign up to claim" link carries its listing
 
 
 class ClaimRefused(ValueError):
@@ -70,6 +73,27 @@ def refusal(firm: Firm, user) -> str | None:
     if open_claim(firm, user) is not None:
         return _("You have already claimed this listing; your claim is waiting.")
     return None
+
+
+def _references() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="claim-listing")
+
+
+def listing_reference(firm: Firm) -> str:
+    """A signed reference to `firm` for a sign-up link: whoever edits it gets no listing at all."""
+    return _references().dumps(firm.id)
+
+
+def claimable_listing(reference: str | None) -> Firm | None:
+    """The public, unowned listing a sign-up link names, or None for a missing, altered or old one."""
+    if not reference:
+        return None
+    try:
+        firm_id = _references().loads(reference, max_age=REFERENCE_DAYS * 86400)
+    except BadData:
+        return None
+    firm = db.session.get(Firm, firm_id) if isinstance(firm_id, int) else None
+    return firm if firm is not None and firm.is_public and is_unowned(firm) else None
 
 
 def _token_hash(token: str) -> str:

@@ -19,16 +19,22 @@ bp = Blueprint("claims", __name__)
 bp.add_app_template_global(service.claims_on, "claims_on")
 bp.add_app_template_global(service.is_unowned, "is_unowned")
 bp.add_app_template_global(STATUS_LABELS, "claim_status_labels")
+bp.add_app_template_global(service.listing_reference, "listing_reference")
 
 
 @bp.route("/suppliers/<int:firm_id>/claim", methods=["GET", "POST"])
-@login_required
 def claim(firm_id):
+    """The claim form; a visitor signs in first, or signs up through a link that carries the listing."""
     firm = db.session.get(Firm, firm_id)
+    if not current_user.is_authenticated:
+        reference = service.listing_reference(firm) if firm is not None and firm.is_public else None
+        return redirect(url_for("accounts.sign_in", next=request.path, claim=reference))
     if firm is None or not firm.is_public:
         abort(404)
     refusal = service.refusal(firm, current_user)
     form = ClaimForm()
+    if request.method == "GET" and service.email_fits_domain(current_user.email, service.website_domain(firm)):
+        form.email.data = current_user.email  # signed up with the firm's address: that is the evidence
     if refusal is None and form.validate_on_submit():
         method = ClaimMethod(form.method.data)
         try:
