@@ -23,7 +23,7 @@ def _navigation() -> list[tuple[str, str]]:
         items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
         items.append(("investment.mine", _l("Investment")))
     if role == Role.BRAND:
-        items.append(("needs.index", _l("Sourcing needs")))
+        items += [("needs.index", _l("Sourcing needs")), ("shortlists.index", _l("Shortlists"))]
     if role in (Role.BRAND, Role.SUPPLIER):
         items.append(("introductions.index", _l("Introductions")))
     if role in (Role.INVESTOR, Role.BRAND):

@@ -23,6 +23,7 @@ from portal.needs import quotes
 from portal.needs import service as needs
 from portal.needs.models import NeedVisibility
 from portal.notifications.models import Notification
+from portal.shortlists import service as shortlists
 from portal.suppliers import merging
 from portal.suppliers.models import FirmMember, FirmPhoto, MemberRole
 from portal.suppliers.service import invite_colleague
@@ -156,6 +157,10 @@ def world(app, users, outbox) -> World:
     unclaimed = make_firm("Indus Moulds")
     record = merging.merge(unclaimed, make_firm("Indus Moulds (Pvt) Ltd"), staff, take_from_merged=set(), versions=None)
     db.session.commit()
+
+    # A shortlist of the brand's, holding the firm.
+    shortlist = shortlists.create(brand, "Battery packs")
+    shortlists.add(shortlist, firm)
     return World(
         users=people,
         tokens={role: plain for role, (_token, plain) in tokens.items()},
@@ -179,6 +184,7 @@ def world(app, users, outbox) -> World:
             "notice_id": notice.id,
             "claim_id": claim.id,
             "merge_id": record.id,
+            "shortlist_id": shortlist.id,
             "name": "categories",
             "filename": "css/portal.css",
             "action": "publish",
