@@ -158,6 +158,9 @@ def world(app, users, outbox) -> World:
     record = merging.merge(unclaimed, make_firm("Indus Moulds (Pvt) Ltd"), staff, take_from_merged=set(), versions=None)
     db.session.commit()
 
+    # A request to the listing nobody runs: EDB staff broker it.
+    brokered = introductions.request_introduction(brand, unclaimed, "Moulds for a feature phone.")
+
     # A shortlist of the brand's, holding the firm.
     shortlist = shortlists.create(brand, "Battery packs")
     shortlists.add(shortlist, firm)
@@ -200,6 +203,8 @@ def world(app, users, outbox) -> World:
             "suppliers.join_firm": {"token": invitation},
             "claims.confirm_email": {"token": confirmation},
             "claims.claim": {"firm_id": unclaimed.id},
+            "introductions.broker": {"intro_id": brokered.id},
+            "introductions.invite_to_claim": {"intro_id": brokered.id},
             "staff.decide_firm": {"action": "verify"},
             "needs.compare": {"need_id": closed.id},
             "needs.award": {"need_id": closed.id},

@@ -132,6 +132,9 @@ TABLE = {
     "introductions.withdraw": row(403, brand=200, other_brand=404),  # an empty form: the page again
     "introductions.post_message": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
     "introductions.move_stage": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
+    # EDB staff broker requests to listings nobody runs (an empty form: the page again, with the messages)
+    "introductions.broker": row(403, staff=200),
+    "introductions.invite_to_claim": row(403, staff=200),
     # investment: the firm's people manage; an investor whose interest it accepted sees the data room
     "investment.mine": SUPPLIERS,
     "investment.edit /investment/firms/<int:firm_id>/new": OWN_FIRM,
