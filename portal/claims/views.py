@@ -10,7 +10,7 @@ from portal.claims import service
 from portal.claims.forms import STATUS_LABELS, ClaimForm
 from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, confirmed
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.models import Firm
@@ -82,7 +82,7 @@ def withdraw(claim_id):
     claim = db.session.get(FirmClaim, claim_id)
     if claim is None or claim.user_id != current_user.id:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit() and confirmed():
         try:
             service.withdraw(claim, current_user)
         except service.ClaimRefused as error:
