@@ -8,7 +8,7 @@ from wtforms.validators import DataRequired, Email, InputRequired, Length, Optio
 from wtforms.widgets import HiddenInput
 
 from portal.introductions.brokering import NOTE_MAX as BROKER_NOTE_MAX
-from portal.introductions.models import ACTIVE_STAGES, BROKER_OUTCOME_LABELS, OUTCOME_LABELS, Stage
+from portal.introductions.models import ACTIVE_STAGES, BROKER_OUTCOME_LABELS, OUTCOME_LABELS, Outcome, Stage
 from portal.introductions.service import MESSAGE_MAX, REASON_MAX, REQUEST_MAX
 from portal.validators import choices, strip_filter
 
@@ -77,6 +77,16 @@ class MessageForm(FlaskForm):
         ],
     )
     submit = SubmitField(_l("Send message"))
+
+
+# Each move named as what the person does; closing names how it ended, and asks first.
+MOVE_VERBS = {
+    Stage.IN_TALKS: _l("Mark as in talks"),
+    Stage.SAMPLES: _l("Move on to samples"),
+    Stage.ORDER_PLACED: _l("Record that an order is placed"),
+}
+CLOSE_VERBS = {Outcome.ORDER_WON: _l("Close: order won"), Outcome.NO_DEAL: _l("Close: no deal")}
+CLOSING = _l("the introduction ends for good; its thread is kept as it is.")
 
 
 class StageForm(FlaskForm):

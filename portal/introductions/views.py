@@ -13,6 +13,9 @@ from portal.extensions import db
 from portal.forms import confirmed
 from portal.introductions import brokering, service
 from portal.introductions.forms import (
+    CLOSE_VERBS,
+    CLOSING,
+    MOVE_VERBS,
     AcceptForm,
     AskForm,
     BrokerForm,
@@ -136,6 +139,10 @@ def _render(intro: Introduction, **bound):
         is_party=service.is_party(intro, user),
         actor_name=lambda actor: service.actor_name(intro, actor, user),
         turnaround=brokering.usual_turnaround() if intro.brokered else None,
+        next_step=next((s for s in service.next_stages(intro) if s in MOVE_VERBS), None),
+        move_verbs=MOVE_VERBS,
+        close_verbs=CLOSE_VERBS,
+        closing=CLOSING,
         can_broker=user.is_staff and intro.brokered,
         **_forms(intro, **bound),
     )
@@ -237,6 +244,7 @@ def move_stage(intro_id):
             intro, current_user, form.stage.data, form.outcome.data, form.version.data
         ),
         _("Stage changed."),
+        ask_first=request.form.get("stage-stage") == Stage.CLOSED.value,
     )
 
 
