@@ -30,6 +30,17 @@ def only_intro() -> Introduction:
     return db.session.scalar(select(Introduction))
 
 
+def asked_then_brokered(client, login, firm, outcome: str, note: str) -> Introduction:
+    """The brand asks; staff record `outcome` with `note` (signed in as staff afterwards)."""
+    login("brand")
+    ask(client, firm)
+    intro = only_intro()
+    login("staff")
+    data = {"broker-version": intro.version, "broker-outcome": outcome, "broker-note": note}
+    client.post(f"/introductions/{intro.id}/broker", data=data)
+    return only_intro()
+
+
 def test_the_brand_is_told_at_once_that_edb_brokers_it_and_how_long_it_usually_takes(client, login, unowned):
     login("brand")
     page = ask(client, unowned).text
@@ -50,15 +61,7 @@ def test_the_request_waits_in_the_staff_queue(client, login, unowned):
 
 
 def test_staff_record_the_outcome_and_the_brand_is_told_in_the_portal(client, login, users, unowned):
-    login("brand")
-    ask(client, unowned)
-    intro = only_intro()
-    login("staff")
-    client.post(
-        f"/introductions/{intro.id}/broker",
-        data={"broker-version": intro.version, "broker-outcome": "not_interested", "broker-note": "Fully booked."},
-    )
-    intro = only_intro()
+    intro = asked_then_brokered(client, login, unowned, "not_interested", "Fully booked.")
     assert (intro.broker_outcome, intro.stage, intro.open_key) == (BrokerOutcome.NOT_INTERESTED, Stage.DECLINED, None)
     told = db.session.scalar(select(Notification).where(Notification.user_id == users["brand"].id))
     assert told.subject == "EDB reached Sialkot Moulds (Pvt) Ltd: the firm is not interested"
@@ -71,14 +74,7 @@ def test_staff_record_the_outcome_and_the_brand_is_told_in_the_portal(client, lo
 
 
 def test_an_interested_firm_is_invited_to_claim_and_then_answers_on_the_portal(client, login, users, unowned, outbox):
-    login("brand")
-    ask(client, unowned)
-    intro = only_intro()
-    login("staff")
-    client.post(
-        f"/introductions/{intro.id}/broker",
-        data={"broker-version": intro.version, "broker-outcome": "interested", "broker-note": "Spoke to Mr Iqbal."},
-    )
+    intro = asked_then_brokered(client, login, unowned, "interested", "Spoke to Mr Iqbal.")
     client.post(f"/introductions/{intro.id}/invite-to-claim", data={"claim_invite-email": "iqbal@sialkotmoulds.pk"})
     [mail] = outbox("claim_invitation")
     assert mail.recipient == "iqbal@sialkotmoulds.pk" and "Brand Org asked to be introduced" in mail.body
