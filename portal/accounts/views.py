@@ -20,7 +20,6 @@ from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
 from portal.redirects import local_path
-from portal.suppliers import likeness
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 
@@ -55,32 +54,6 @@ def _start_session(user, remember: bool) -> None:
     service.record_sign_in(user, language)
 
 
-def _listing_to_claim(form: SignUpForm):
-    """The listing a supplier signs up to claim: the one the claim link names, or one the person
-    picked among public listings of the same name and city. Raises `SameFirm` when such listings
-    exist and the person has not yet said whether theirs is one of them."""
-    if form.role.data != Role.SUPPLIER.value or form.claiming is not None:
-        return form.claiming
-    alike = [f for f in likeness.public_listings_like(form.firm_name.data, form.firm_city.data) if claims.is_unowned(f)]
-    if not alike or form.listing.data == NEW_LISTING:
-        return None
-    chosen = next((firm for firm in alike if form.listing.data == str(firm.id)), None)
-    if chosen is None:
-        raise SameFirm(alike)
-    return chosen
-
-
-class SameFirm(Exception):
-    """Public listings match the firm named at sign-up; the person chooses before anything is made."""
-
-    def __init__(self, listings):
-        super().__init__()
-        self.listings = listings
-
-
-NEW_LISTING = "new"
-
-
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
     """Create a supplier, brand or investor account; through a claim link, a supplier account that
@@ -96,12 +69,14 @@ def sign_up():
     alike = []
     if form.validate_on_submit():
         try:
-            claiming = _listing_to_claim(form)
-        except SameFirm as same:
+            claiming = form.claiming or claims.listing_named_at_sign_up(
+                form.role.data, form.firm_name.data, form.firm_city.data, form.listing.data
+            )
+        except claims.SameFirm as same:
             alike = same.listings
-            form.listing.choices = [(str(f.id), f.legal_name) for f in alike] + [(NEW_LISTING, "")]
+            form.listing.choices = [(str(f.id), f.legal_name) for f in alike] + [(claims.NEW_LISTING, "")]
             form.listing.errors = [_("Say whether your firm is one of these, and enter your password again.")]
-            return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=NEW_LISTING)
+            return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=claims.NEW_LISTING)
         firm = None
         if form.role.data == "supplier" and claiming is None:
             firm = FirmDetails(form.firm_name.data, form.firm_city.data, form.firm_province.data)
@@ -132,7 +107,7 @@ def sign_up():
                 return redirect(url_for("claims.claim", firm_id=claiming.id))
             flash(_("Welcome, %(name)s. Your account is ready.", name=user.full_name), "success")
             return redirect(_safe_next(_home_for(user)))
-    return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=NEW_LISTING)
+    return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=claims.NEW_LISTING)
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
