@@ -125,6 +125,7 @@ def _register_blueprints(app: Flask) -> None:
     from portal.needs.views import bp as needs_bp
     from portal.notifications.views import bp as notifications_bp
     from portal.operations.views import bp as operations_bp
+    from portal.shortlists.views import bp as shortlists_bp
     from portal.staff.views import bp as staff_bp
     from portal.suppliers.views import bp as suppliers_bp
 
@@ -138,6 +139,7 @@ def _register_blueprints(app: Flask) -> None:
         standing_bp,
         claims_bp,
         notifications_bp,
+        shortlists_bp,
         api_bp,
     ):
         app.register_blueprint(blueprint)

@@ -21,6 +21,7 @@ from portal.needs.models import NeedAttachment, NeedInvitation, Quote, SourcingN
 from portal.notifications.models import EmailOptOut, Notification  # noqa: F401
 from portal.search.outbox import SearchOutbox  # noqa: F401
 from portal.search.replicas import SearchReplica  # noqa: F401
+from portal.shortlists.models import Shortlist, ShortlistEntry  # noqa: F401
 from portal.storage import StoredBlob, StoredBlobChunk, StoredFile  # noqa: F401
 from portal.suppliers.models import (  # noqa: F401
     Capability,

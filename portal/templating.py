@@ -23,7 +23,11 @@ def _navigation() -> list[tuple[str, str]]:
         items += [("suppliers.my_firm", _l("My firm")), ("needs.opportunities", _l("Opportunities"))]
         items.append(("investment.mine", _l("Investment")))
     if role == Role.BRAND:
-        items += [("needs.index", _l("Sourcing needs")), ("bom.index", _l("BOM plans"))]
+        items += [
+            ("needs.index", _l("Sourcing needs")),
+            ("shortlists.index", _l("Shortlists")),
+            ("bom.index", _l("BOM plans")),
+        ]
     if role in (Role.BRAND, Role.SUPPLIER):
         items.append(("introductions.index", _l("Introductions")))
     if role in (Role.INVESTOR, Role.BRAND):

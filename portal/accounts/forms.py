@@ -48,10 +48,14 @@ class SignUpForm(FlaskForm):
         _l("Repeat the password"),
         validators=[DataRequired(_l("Repeat the password.")), EqualTo("password", _l("The two passwords differ."))],
     )
+    # Asked only when the firm's name and city match a public listing: claim that one, or a new listing.
+    listing = RadioField(_l("Is this your firm?"), validate_choice=False)
     submit = SubmitField(_l("Create account"))
+    # The listing the person signs up to claim (set by the page): then no firm details are asked.
+    claiming = None
 
     def _required_for_role(self, field, role: Role, message):
-        if self.role.data == role.value and not field.data:
+        if self.role.data == role.value and not field.data and self.claiming is None:
             raise ValidationError(message)
 
     def validate_organisation(self, field):
@@ -65,7 +69,7 @@ class SignUpForm(FlaskForm):
         self._required_for_role(field, Role.SUPPLIER, _l("Enter the city of your main factory."))
 
     def validate_firm_province(self, field):
-        if field.data and field.data not in PROVINCES:
+        if field.data and field.data not in PROVINCES and self.claiming is None:
             raise ValidationError(_l("Choose a province or territory from the list."))
         self._required_for_role(field, Role.SUPPLIER, _l("Choose the province or territory."))
 

@@ -78,8 +78,10 @@ def sign_up(
     organisation: str = "",
     firm: FirmDetails | None = None,
     language: str | None = None,
+    claiming=None,
 ) -> User | None:
-    """Create a self-service account; a supplier account starts its firm's draft listing too.
+    """Create a self-service account; a supplier account starts its firm's draft listing too,
+    unless it signs up to claim the listing `claiming` (then no second listing is made).
     `language` is the one the person signed up in: what the portal sends them is written in it.
 
     The new account is sent a link to confirm its address. An address that already has an account
@@ -88,7 +90,7 @@ def sign_up(
     role = Role(role)
     if role == Role.STAFF:
         raise AccountError("Staff accounts are created by EDB staff.", field="role")
-    if role == Role.SUPPLIER and firm is None:
+    if role == Role.SUPPLIER and firm is None and claiming is None:
         raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
     existing = find_user(email)
     if existing is not None:
@@ -101,7 +103,9 @@ def sign_up(
         email=email, password=password, full_name=full_name, role=role, organisation=organisation, verified=False
     )
     user.language = language
-    if role == Role.SUPPLIER:
+    if role == Role.SUPPLIER and claiming is not None:
+        user.organisation = claiming.legal_name
+    elif role == Role.SUPPLIER:
         user.organisation = firm.legal_name.strip()
         create_firm(
             legal_name=firm.legal_name, city=firm.city, province=firm.province, owner=user, contact_email=user.email

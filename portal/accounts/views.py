@@ -15,6 +15,7 @@ from portal.accounts.forms import (
 )
 from portal.accounts.models import SELF_SERVICE_ROLES, Role
 from portal.accounts.service import AccountError, FirmDetails
+from portal.claims import service as claims
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
@@ -27,6 +28,19 @@ bp.add_app_template_global(verification.UNVERIFIED, "unverified_message")
 def _safe_next(default: str) -> str:
     """Follow `next` only to a path on this site, never to another host."""
     return local_path(request.args.get("next"), default)
+
+
+WORKSPACES = {
+    Role.SUPPLIER: "suppliers.my_firm",  # its firm: the listing to complete, opportunities from there
+    Role.BRAND: "needs.index",  # its needs, with its shortlists beside them
+    Role.INVESTOR: "investment.matches",
+    Role.STAFF: "staff.queue",
+}
+
+
+def _home_for(user) -> str:
+    """Each role's own workspace: where a person goes after signing up or in, unless `next` says otherwise."""
+    return url_for(WORKSPACES.get(user.role, "main.home"))
 
 
 def _start_session(user, remember: bool) -> None:
@@ -43,15 +57,29 @@ def _start_session(user, remember: bool) -> None:
 
 @bp.route("/sign-up", methods=["GET", "POST"])
 def sign_up():
-    """Create a supplier, brand or investor account."""
+    """Create a supplier, brand or investor account; through a claim link, a supplier account that
+    claims that listing instead of starting a second one."""
     if current_user.is_authenticated:
         return redirect(url_for("main.home"))
     form = SignUpForm()
-    if request.method == "GET" and request.args.get("role") in {r.value for r in SELF_SERVICE_ROLES}:
+    form.claiming = claims.claimable_listing(request.args.get("claim"))
+    if form.claiming is not None:
+        form.role.data = Role.SUPPLIER.value  # a claim is a local firm's: the role is not asked
+    elif request.method == "GET" and request.args.get("role") in {r.value for r in SELF_SERVICE_ROLES}:
         form.role.data = request.args["role"]
+    alike = []
     if form.validate_on_submit():
+        try:
+            claiming = form.claiming or claims.listing_named_at_sign_up(
+                form.role.data, form.firm_name.data, form.firm_city.data, form.listing.data
+            )
+        except claims.SameFirm as same:
+            alike = same.listings
+            form.listing.choices = [(str(f.id), f.legal_name) for f in alike] + [(claims.NEW_LISTING, "")]
+            form.listing.errors = [_("Say whether your firm is one of these, and enter your password again.")]
+            return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=claims.NEW_LISTING)
         firm = None
-        if form.role.data == "supplier":
+        if form.role.data == "supplier" and claiming is None:
             firm = FirmDetails(form.firm_name.data, form.firm_city.data, form.firm_province.data)
         try:
             service.sign_up(
@@ -62,6 +90,7 @@ def sign_up():
                 organisation=form.organisation.data or "",
                 firm=firm,
                 language=page_language(),
+                claiming=claiming,
             )
         except AccountError as error:
             getattr(form, error.field or "email").errors.append(str(error))
@@ -81,9 +110,12 @@ def sign_up():
                 ).strip(),
                 "success",
             )
-            home = url_for("suppliers.my_firm") if form.role.data == Role.SUPPLIER.value else url_for("main.home")
+            if claiming is not None:
+                home = url_for("claims.claim", firm_id=claiming.id)  # after signing in: the claim form
+            else:
+                home = url_for(WORKSPACES.get(Role(form.role.data), "main.home"))
             return redirect(url_for("accounts.sign_in", next=_safe_next(home)))
-    return render_template("accounts/sign_up.html", form=form)
+    return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=claims.NEW_LISTING)
 
 
 @bp.app_template_global()
@@ -148,7 +180,7 @@ def sign_in():
         else:
             _start_session(user, remember=form.remember.data)
             flash(_("Signed in as %(email)s.", email=user.email), "success")
-            return redirect(_safe_next(url_for("main.home")))
+            return redirect(_safe_next(_home_for(user)))
     return render_template("accounts/sign_in.html", form=form)
 
 

@@ -11,8 +11,10 @@ import secrets
 from datetime import timedelta
 from urllib.parse import urlsplit
 
+from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from portal import audit, uploads
@@ -23,10 +25,12 @@ from portal.i18n import N_
 from portal.mail import external_url, portal_path, send_mail_to
 from portal.notifications.service import notify
 from portal.suppliers.decisions import NEXT_STEPS
+from portal.suppliers.likeness import public_listings_like
 from portal.suppliers.models import Firm, FirmMember, MemberRole
 from portal.timeutil import as_utc, utcnow
 
 CONFIRMATION_DAYS = 3
+REFERENCE_DAYS = 7  # how long a "sign up to claim" link carries its listing
 
 
 class ClaimRefused(ValueError):
@@ -70,6 +74,53 @@ def refusal(firm: Firm, user) -> str | None:
     if open_claim(firm, user) is not None:
         return _("You have already claimed this listing; your claim is waiting.")
     return None
+
+
+def _references() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="claim-listing")
+
+
+def listing_reference(firm: Firm) -> str:
+    """A signed reference to `firm` for a sign-up link: whoever edits it gets no listing at all."""
+    return _references().dumps(firm.id)
+
+
+def claimable_listing(reference: str | None) -> Firm | None:
+    """The public, unowned listing a sign-up link names, or None for a missing, altered or old one."""
+    if not reference:
+        return None
+    try:
+        firm_id = _references().loads(reference, max_age=REFERENCE_DAYS * 86400)
+    except BadData:
+        return None
+    firm = db.session.get(Firm, firm_id) if isinstance(firm_id, int) else None
+    return firm if firm is not None and firm.is_public and is_unowned(firm) else None
+
+
+NEW_LISTING = "new"  # the answer "mine is a different firm" to the question below
+
+
+class SameFirm(Exception):
+    """Public listings nobody runs match the firm named at sign-up: the person chooses first."""
+
+    def __init__(self, listings: list[Firm]):
+        super().__init__()
+        self.listings = listings
+
+
+def listing_named_at_sign_up(role: str, firm_name: str, city: str, choice: str | None) -> Firm | None:
+    """The listing a new supplier account claims instead of starting a copy: the one the person
+    picked (`choice`, a firm id) among public unowned listings of the same name and city. None when
+    there is none or they said theirs is a different firm; `SameFirm` while they have not said."""
+    if role != Role.SUPPLIER.value:
+        return None
+    alike = [firm for firm in public_listings_like(firm_name or "", city or "") if is_unowned(firm)]
+    if not alike or choice == NEW_LISTING:
+        return None
+    chosen = next((firm for firm in alike if choice == str(firm.id)), None)
+    if chosen is None:
+        raise SameFirm(alike)
+    return chosen
 
 
 def _token_hash(token: str) -> str:

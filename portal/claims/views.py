@@ -10,7 +10,7 @@ from portal.claims import service
 from portal.claims.forms import STATUS_LABELS, ClaimForm
 from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, confirmed
 from portal.staff.forms import ReviewDecisionForm
 from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.models import Firm
@@ -19,16 +19,23 @@ bp = Blueprint("claims", __name__)
 bp.add_app_template_global(service.claims_on, "claims_on")
 bp.add_app_template_global(service.is_unowned, "is_unowned")
 bp.add_app_template_global(STATUS_LABELS, "claim_status_labels")
+bp.add_app_template_global(service.listing_reference, "listing_reference")
 
 
 @bp.route("/suppliers/<int:firm_id>/claim", methods=["GET", "POST"])
 @verified_email_required
 def claim(firm_id):
+    """The claim form; a visitor signs in first, or signs up through a link that carries the listing."""
     firm = db.session.get(Firm, firm_id)
+    if not current_user.is_authenticated:
+        reference = service.listing_reference(firm) if firm is not None and firm.is_public else None
+        return redirect(url_for("accounts.sign_in", next=request.path, claim=reference))
     if firm is None or not firm.is_public:
         abort(404)
     refusal = service.refusal(firm, current_user)
     form = ClaimForm()
+    if request.method == "GET" and service.email_fits_domain(current_user.email, service.website_domain(firm)):
+        form.email.data = current_user.email  # signed up with the firm's address: that is the evidence
     if refusal is None and form.validate_on_submit():
         method = ClaimMethod(form.method.data)
         try:
@@ -76,7 +83,7 @@ def withdraw(claim_id):
     claim = db.session.get(FirmClaim, claim_id)
     if claim is None or claim.user_id != current_user.id:
         abort(404)
-    if ConfirmForm().validate_on_submit():
+    if ConfirmForm().validate_on_submit() and confirmed():
         try:
             service.withdraw(claim, current_user)
         except service.ClaimRefused as error:

@@ -3,11 +3,12 @@ introduction page has a `form_name`, also its field prefix, so several forms sha
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SelectField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, InputRequired, Length, Optional
+from wtforms import EmailField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
-from portal.introductions.models import ACTIVE_STAGES, OUTCOME_LABELS, Stage
+from portal.introductions.brokering import NOTE_MAX as BROKER_NOTE_MAX
+from portal.introductions.models import ACTIVE_STAGES, BROKER_OUTCOME_LABELS, OUTCOME_LABELS, Outcome, Stage
 from portal.introductions.service import MESSAGE_MAX, REASON_MAX, REQUEST_MAX
 from portal.validators import choices, strip_filter
 
@@ -78,6 +79,16 @@ class MessageForm(FlaskForm):
     submit = SubmitField(_l("Send message"))
 
 
+# Each move named as what the person does; closing names how it ended, and asks first.
+MOVE_VERBS = {
+    Stage.IN_TALKS: _l("Mark as in talks"),
+    Stage.SAMPLES: _l("Move on to samples"),
+    Stage.ORDER_PLACED: _l("Record that an order is placed"),
+}
+CLOSE_VERBS = {Outcome.ORDER_WON: _l("Close: order won"), Outcome.NO_DEAL: _l("Close: no deal")}
+CLOSING = _l("the introduction ends for good; its thread is kept as it is.")
+
+
 class StageForm(FlaskForm):
     """Move the introduction on; the list offers the later stages, the service judges the move."""
 
@@ -98,3 +109,41 @@ class StageForm(FlaskForm):
     def offer(self, stages: list[Stage]) -> None:
         """Show only these stages in the list (the later ones)."""
         self.stage.choices = choices(((s.value, s.label) for s in stages), blank=_l("Choose…"))
+
+
+class BrokerForm(FlaskForm):
+    """Staff record what came of a request they brokered to a firm nobody runs on the portal."""
+
+    form_name = "broker"
+    version = _version_field()
+    outcome = RadioField(
+        _l("What came of it"),
+        choices=choices((o.value, label) for o, label in BROKER_OUTCOME_LABELS.items()),
+        validators=[InputRequired(_l("Choose what came of it."))],
+    )
+    note = TextAreaField(
+        _l("Note for the brand"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Write a note of what the firm said: the brand reads it.")),
+            Length(max=BROKER_NOTE_MAX, message=_l("Keep it to %(max)d characters.")),
+        ],
+        description=_l("Who you spoke to and what they said; the brand reads this."),
+    )
+    submit = SubmitField(_l("Record the outcome"))
+
+
+class ClaimInviteForm(FlaskForm):
+    """Staff send the firm a link to claim its listing and answer on the portal."""
+
+    form_name = "claim_invite"
+    email = EmailField(
+        _l("The firm's e-mail address"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Enter the address to send the invitation to.")),
+            Email(_l("Enter a valid e-mail address.")),
+            Length(max=254),
+        ],
+    )
+    submit = SubmitField(_l("Invite the firm to claim its listing"))

@@ -4,7 +4,7 @@ import enum
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import DateTime, ForeignKey, Index, String, Text, and_
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, and_, false
 from sqlalchemy.ext.hybrid import hybrid_property
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -38,6 +38,27 @@ class Outcome(enum.StrEnum):
     @property
     def label(self) -> str:
         return OUTCOME_LABELS[self]
+
+
+class BrokerOutcome(enum.StrEnum):
+    """What EDB staff found when they contacted a firm nobody runs on the portal for a brand."""
+
+    INTERESTED = "interested"  # the firm wants to talk: staff pass on the request and invite it to claim
+    NOT_INTERESTED = "not_interested"
+    UNREACHABLE = "unreachable"
+
+    @property
+    def label(self) -> str:
+        return BROKER_OUTCOME_LABELS[self]
+
+
+BROKER_OUTCOME_LABELS = {
+    BrokerOutcome.INTERESTED: _l("The firm is interested"),
+    BrokerOutcome.NOT_INTERESTED: _l("The firm is not interested"),
+    BrokerOutcome.UNREACHABLE: _l("EDB could not reach the firm"),
+}
+# Outcomes that end the request (the firm will not answer it on the portal).
+ENDING_BROKER_OUTCOMES = (BrokerOutcome.NOT_INTERESTED, BrokerOutcome.UNREACHABLE)
 
 
 STAGE_LABELS = {
@@ -86,6 +107,12 @@ class Introduction(db.Model):
     requested_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     answered_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    # Nobody ran the firm's listing when the brand asked: EDB staff broker the request off-line and
+    # record what came of it (who did is in the audit trail).
+    brokered: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    broker_outcome: Mapped[BrokerOutcome | None] = mapped_column(enum_type(BrokerOutcome))
+    broker_note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    broker_answered_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     version: Mapped[int] = mapped_column(default=1)
 
     brand_user = relationship("User", foreign_keys=[brand_user_id])

@@ -81,6 +81,12 @@ def can_be_asked(firm: Firm) -> bool:
     return firm.is_public
 
 
+def needs_broker(firm: Firm) -> bool:
+    """Nobody runs the firm's listing, so nobody could answer a request on the portal: EDB staff
+    broker it (`portal.introductions.brokering`)."""
+    return not firm.members
+
+
 def is_brand_side(intro: Introduction, user) -> bool:
     return user is not None and user.is_authenticated and intro.brand_user_id == user.id
 
@@ -409,6 +415,7 @@ def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | No
         message=message,
         open_key=open_key(user.id, firm.id, need_id),
         requested_at=utcnow(),
+        brokered=needs_broker(firm),
     )
     try:
         with _transaction():
@@ -418,7 +425,8 @@ def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | No
             # The trail records the act, not the correspondence (the message stays with the introduction).
             after = {"firm_id": firm.id, "need_id": need_id}
             audit.record("introduction.requested", intro, actor=user, after=after)
-            _tell_firm_of_request(intro)
+            if not intro.brokered:
+                _tell_firm_of_request(intro)
     except IntegrityError as error:
         # Another request for the same pair committed between the check above and this one.
         existing = open_introduction(user, firm.id, need_id)

@@ -7,11 +7,24 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from portal.access import role_required, verified_email_required
+from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
-from portal.introductions import service
-from portal.introductions.forms import AcceptForm, AskForm, DeclineForm, MessageForm, StageForm, WithdrawForm
+from portal.forms import confirmed
+from portal.introductions import brokering, service
+from portal.introductions.forms import (
+    CLOSE_VERBS,
+    CLOSING,
+    MOVE_VERBS,
+    AcceptForm,
+    AskForm,
+    BrokerForm,
+    ClaimInviteForm,
+    DeclineForm,
+    MessageForm,
+    StageForm,
+    WithdrawForm,
+)
 from portal.introductions.models import Introduction, Stage
 from portal.needs import service as needs
 
@@ -64,9 +77,34 @@ def ask(firm_id):
         except service.IntroductionRefused as error:
             form.message.errors = [*form.message.errors, str(error)]
         else:
-            flash(_("Your request is on its way to %(firm)s.", firm=firm.display_name), "success")
+            if intro.brokered:
+                flash(_brokered_message(firm), "info")
+            else:
+                flash(_("Your request is on its way to %(firm)s.", firm=firm.display_name), "success")
             return redirect(url_for(".show", intro_id=intro.id))
     return render_template("introductions/ask.html", form=form, firm=firm, need=need, existing=existing)
+
+
+def _brokered_message(firm) -> str:
+    """What a brand is told at once when nobody runs the firm's listing: who handles it, and how long."""
+    days, measured = brokering.usual_turnaround()
+    how_long = (
+        _("It usually takes %(days)s days, measured over recent brokered requests.", days=days)
+        if measured
+        else _(
+            "It usually takes about %(days)s days (an estimate: too few brokered requests yet to measure).", days=days
+        )
+    )
+    return " ".join(
+        (
+            _(
+                "Nobody runs the listing of %(firm)s on the portal yet, so EDB staff broker your request: they "
+                "contact the firm and tell you here what it said.",
+                firm=firm.display_name,
+            ),
+            how_long,
+        )
+    )
 
 
 def _forms(intro: Introduction, **bound) -> dict:
@@ -77,6 +115,8 @@ def _forms(intro: Introduction, **bound) -> dict:
         "withdraw_form": WithdrawForm(prefix="withdraw", formdata=None, version=intro.version),
         "message_form": MessageForm(prefix="message", formdata=None),
         "stage_form": StageForm(prefix="stage", formdata=None, version=intro.version),
+        "broker_form": BrokerForm(prefix="broker", formdata=None, version=intro.version),
+        "claim_invite_form": ClaimInviteForm(prefix="claim_invite", formdata=None),
     }
     forms.update(bound)
     # Offer only later stages; a posted form accepts any, so a backward move gets the service's
@@ -99,6 +139,12 @@ def _render(intro: Introduction, **bound):
         is_firm_side=service.is_firm_side(intro, user),
         is_party=service.is_party(intro, user),
         actor_name=lambda actor: service.actor_name(intro, actor, user),
+        turnaround=brokering.usual_turnaround() if intro.brokered else None,
+        next_step=next((s for s in service.next_stages(intro) if s in MOVE_VERBS), None),
+        move_verbs=MOVE_VERBS,
+        close_verbs=CLOSE_VERBS,
+        closing=CLOSING,
+        can_broker=user.is_staff and intro.brokered,
         **_forms(intro, **bound),
     )
 
@@ -118,13 +164,16 @@ def _party_introduction(intro_id: int) -> Introduction:
     return intro
 
 
-def _act(intro_id: int, form_class, act, success: str):
+def _act(intro_id: int, form_class, act, success: str, load=_party_introduction, ask_first: bool = False):
     """Run one form's act on the introduction. The form's own errors show next to its fields; a
-    refusal (already answered, a backward move, someone else acted first) is flashed over the page."""
-    intro = _party_introduction(intro_id)
+    refusal (already answered, a backward move, someone else acted first) is flashed over the page.
+    `ask_first`: an act that cannot be undone runs only once its "I understand" box is ticked."""
+    intro = load(intro_id)
     form = form_class(prefix=form_class.form_name)
     if not form.validate_on_submit():
         return _render(intro, **{f"{form_class.form_name}_form": form})
+    if ask_first and not confirmed():
+        return redirect(url_for(".show", intro_id=intro.id, _anchor=form_class.form_name))
     try:
         act(intro, form)
     except service.NotAllowed:
@@ -169,6 +218,7 @@ def withdraw(intro_id):
         WithdrawForm,
         lambda intro, form: service.withdraw(intro, current_user, form.reason.data, form.version.data),
         _("Request withdrawn. The firm has been told; you may ask it again later."),
+        ask_first=True,
     )
 
 
@@ -195,4 +245,43 @@ def move_stage(intro_id):
             intro, current_user, form.stage.data, form.outcome.data, form.version.data
         ),
         _("Stage changed."),
+        ask_first=request.form.get("stage-stage") == Stage.CLOSED.value,
+    )
+
+
+# --- EDB staff broker requests to listings nobody runs ---------------------------------------------
+
+
+def _brokered_introduction(intro_id: int) -> Introduction:
+    intro = service.introduction_for(intro_id, current_user)
+    if not intro.brokered:
+        abort(404)
+    return intro
+
+
+@bp.post("/<int:intro_id>/broker")
+@staff_required
+def broker(intro_id):
+    """Staff record what the firm said when they contacted it; the brand is told."""
+    return _act(
+        intro_id,
+        BrokerForm,
+        lambda intro, form: brokering.record_outcome(
+            intro, current_user, form.outcome.data, form.note.data, form.version.data
+        ),
+        _("Outcome recorded; the brand is told."),
+        load=_brokered_introduction,
+    )
+
+
+@bp.post("/<int:intro_id>/invite-to-claim")
+@staff_required
+def invite_to_claim(intro_id):
+    """Staff e-mail the firm a link to claim its listing, so it answers on the portal itself."""
+    return _act(
+        intro_id,
+        ClaimInviteForm,
+        lambda intro, form: brokering.invite_to_claim(intro, current_user, form.email.data),
+        _("Invitation sent: the link lets the firm sign up and claim its listing."),
+        load=_brokered_introduction,
     )

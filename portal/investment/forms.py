@@ -8,7 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 
-from portal.investment.models import MAX_AMOUNT, Instrument, Purpose, Stage
+from portal.investment.models import MAX_AMOUNT, DealStage, Instrument, Purpose, Stage
 from portal.needs.forms import CURRENCIES
 from portal.suppliers.forms import MultiCheckboxField
 from portal.taxonomy import PROVINCES, category_choices, province_choices
@@ -204,6 +204,21 @@ class InterestForm(FlaskForm):
 class MessageForm(FlaskForm):
     text = _message_field(_l("Your message"), _l("Write the message first."))
     submit = SubmitField(_l("Send"))
+
+
+# Each move named as what the person does, not where the deal lands; ending it differs by side.
+MOVE_VERBS = {
+    DealStage.NDA: _l("Move on to the NDA"),
+    DealStage.DUE_DILIGENCE: _l("Start due diligence"),
+    DealStage.TERM_SHEET: _l("Move on to the term sheet"),
+    DealStage.CLOSED: _l("Close the deal as agreed"),
+}
+END_VERBS = {"investor": _l("Withdraw my interest"), "firm": _l("End the talks")}
+# Moves that cannot be undone ask first, saying what happens.
+CONSEQUENCES = {
+    DealStage.CLOSED: _l("the deal is recorded as closed for good; only the amount committed can still be added."),
+    DealStage.DECLINED: _l("the talks end for good: the deal cannot move again and the thread closes."),
+}
 
 
 class StageForm(FlaskForm):

@@ -194,9 +194,19 @@ def next_stages(interest: Interest) -> list[DealStage]:
     return [*forward, DealStage.DECLINED]
 
 
+def moves_for(interest: Interest, user) -> list[DealStage]:
+    """The stages this side may move the deal to now. Before the firm answers, the firm accepts or
+    declines (`decide_interest`) and the investor may only withdraw; after, either side moves it on."""
+    if not can_see_interest(interest, user):
+        return []
+    if not interest.accepted and is_member(interest.opportunity, user):
+        return []
+    return next_stages(interest)
+
+
 def can_move_stage(interest: Interest, user) -> bool:
-    """Either side moves the deal on (or declines it) while it is open."""
-    return can_see_interest(interest, user) and bool(next_stages(interest))
+    """Either side moves the deal on (or ends it) while it is open."""
+    return bool(moves_for(interest, user))
 
 
 def can_post_message(interest: Interest, user) -> bool:
@@ -636,7 +646,7 @@ def decide_interest(interest: Interest, by, accept: bool) -> None:
 def move_stage(interest: Interest, by, stage: DealStage) -> None:
     """Forward along the pipeline (or to declined), by either side, with the time it happened."""
     stage = DealStage(stage)
-    if not can_see_interest(interest, by) or stage not in next_stages(interest):
+    if stage not in moves_for(interest, by):
         raise InvestmentRefused(N_("The deal cannot move to that stage from where it stands."))
     before = interest.stage
     with _transaction():

@@ -9,10 +9,13 @@ from flask_login import current_user, login_required
 from portal import uploads
 from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, confirmed
 from portal.investment import service
 from portal.investment.forms import (
+    CONSEQUENCES,
+    END_VERBS,
     INSTRUMENT_LABELS,
+    MOVE_VERBS,
     PURPOSE_LABELS,
     STAGE_LABELS,
     CommitmentForm,
@@ -303,7 +306,19 @@ def express_interest(opportunity_id):
 
 
 def _stage_choices(item):
-    return [(s, DEAL_STAGE_LABELS[s]) for s in service.next_stages(item)]
+    return [(s, DEAL_STAGE_LABELS[s]) for s in service.moves_for(item, current_user)]
+
+
+def _offered_moves(item) -> list[tuple[DealStage, str, str | None]]:
+    """The buttons this side sees now: the next step, then ending the talks, each named as a verb,
+    with what it does when it cannot be undone. (The service still accepts skipping a step.)"""
+    moves = service.moves_for(item, current_user)
+    forward = [s for s in moves if s != DealStage.DECLINED][:1]
+    side = "firm" if service.is_member(item.opportunity, current_user) else "investor"
+    offered = [(s, MOVE_VERBS[s], CONSEQUENCES.get(s)) for s in forward]
+    if DealStage.DECLINED in moves:
+        offered.append((DealStage.DECLINED, END_VERBS[side], CONSEQUENCES[DealStage.DECLINED]))
+    return offered
 
 
 @bp.route("/interests/<int:interest_id>", methods=["GET", "POST"])
@@ -335,6 +350,8 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
         member=service.is_member(item.opportunity, current_user),
         can_decide=service.can_decide_interest(item, current_user),
         can_move=service.can_move_stage(item, current_user),
+        moves=_offered_moves(item),
+        decline_consequence=CONSEQUENCES[DealStage.DECLINED],
         can_post=service.can_post_message(item, current_user),
         can_record=service.can_record_commitment(item, current_user),
         can_see_contact=service.can_see_contact(item.opportunity, current_user),
@@ -350,6 +367,8 @@ def decide_interest(interest_id, decision):
     item = service.interest_for(interest_id)
     if not service.is_member(item.opportunity, current_user):
         abort(404)
+    if decision == "decline" and not confirmed():
+        return redirect(url_for("investment.interest", interest_id=item.id))
     if ConfirmForm().validate_on_submit():
         try:
             service.decide_interest(item, current_user, accept=decision == "accept")
@@ -374,6 +393,8 @@ def move_stage(interest_id):
     if not form.validate_on_submit():
         return _interest_page(item, stage_form=form)
     stage = DealStage(form.stage.data)
+    if stage in CONSEQUENCES and not confirmed():
+        return redirect(url_for("investment.interest", interest_id=item.id))
     try:
         service.move_stage(item, current_user, stage)
     except service.InvestmentRefused as error:

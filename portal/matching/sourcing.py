@@ -16,6 +16,8 @@ from portal.taxonomy.units import area_counterpart, convert, symbol
 # The capacity share of a firm whose capacity cannot be set against the need's quantity (another
 # unit, or boards against m² without a board area): neither rewarded nor ruled out.
 UNCOMPARABLE_CAPACITY_SHARE = 0.5
+# The lead time the listing states: a quote's own lead time replaces it wherever quotes are compared.
+LISTED_LEAD_TIME = "lead time %(days)s days"
 WEIGHTS = {"capacity": 30, "processes": 20, "features": 20, "main_line": 10, "lead_time": 10, "province": 5, "responsiveness": 5}  # fmt: skip
 
 
@@ -199,7 +201,7 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
     if in_province:
         reasons.append(Phrase("based in %(province)s, the delivery province", province=firm.province))
     if capability.lead_time_days is not None:
-        reasons.append(Phrase("lead time %(days)s days", days=capability.lead_time_days))
+        reasons.append(Phrase(LISTED_LEAD_TIME, days=capability.lead_time_days))
     response_reason = _responsiveness(firm.median_response_days)[1]
     reasons += ([response_reason] if response_reason else []) + cert_reasons
 

@@ -9,6 +9,7 @@ from portal import uploads
 from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
+from portal.forms import confirmed
 from portal.needs import quotes, service
 from portal.needs.forms import AwardForm, NeedActionForm, QuoteForm
 from portal.needs.models import Quote
@@ -142,6 +143,8 @@ def award(need_id):
     """Award one or more quotes: the need is awarded and every quoting firm hears its outcome."""
     need = service.need_for(need_id, owner=True)
     form = AwardForm()
+    if not confirmed():
+        return redirect(url_for("needs.compare", need_id=need.id))
     if form.validate_on_submit():
         try:
             awarded = quotes.award(need, form.quotes.data, current_user, form.version.data)

@@ -18,6 +18,7 @@ from portal import audit, uploads
 from portal.compliance.service import is_excluded_from_matching
 from portal.extensions import db
 from portal.i18n import N_
+from portal.matching.sourcing import LISTED_LEAD_TIME
 from portal.money.rates import rates_on
 from portal.needs import notices
 from portal.needs.models import CURRENCIES, NeedAttachment, NeedStatus, Quote, QuoteStatus, SourcingNeed
@@ -212,6 +213,12 @@ class QuoteRow:
     firm_name: str
     verdict: object  # matching's Match or NearMiss for the firm, or None when it no longer qualifies
     converted: object = None  # money.rates.Converted into the need's currency; None without a rate
+
+    @property
+    def reasons(self) -> list:
+        """The match's reasons beside a quote: the listing's lead time gives way to the quoted one."""
+        reasons = getattr(self.verdict, "reasons", ())
+        return [r for r in reasons if getattr(r, "message", None) != LISTED_LEAD_TIME]
 
 
 def live_quotes(need: SourcingNeed) -> list[Quote]:

@@ -403,19 +403,24 @@ def invitable_firms(name: str, limit: int = 20) -> list[Firm]:
 
 def invite(need: SourcingNeed, firm: Firm, by) -> NeedInvitation:
     """Invite a firm to quote; its people hear of it now, or when the need is published."""
+    with transaction():
+        return invite_within(need, firm, by)
+
+
+def invite_within(need: SourcingNeed, firm: Firm, by) -> NeedInvitation:
+    """The invitation as part of the caller's act (which commits it), e.g. inviting a whole shortlist."""
     _check_editable(need)
     if not firm.is_public or is_excluded_from_matching(firm):
         raise NeedRefused(N_("Only verified firms taking part in sourcing can be invited."))
     if is_invited(need, firm):
         raise NeedRefused(N_("%(firm)s is already invited."), firm=firm.display_name)
-    with transaction():
-        invitation = NeedInvitation(need_id=need.id, firm_id=firm.id, invited_by_id=by.id)
-        db.session.add(invitation)
-        db.session.flush()
-        after = {"firm_id": firm.id, "firm": firm.display_name}
-        audit.record("need.invited", need, actor=by, after=after, firm_id=firm.id)
-        if need.status == NeedStatus.OPEN:
-            notices.invited(need, firm.id)
+    invitation = NeedInvitation(need_id=need.id, firm_id=firm.id, invited_by_id=by.id)
+    db.session.add(invitation)
+    db.session.flush()
+    after = {"firm_id": firm.id, "firm": firm.display_name}
+    audit.record("need.invited", need, actor=by, after=after, firm_id=firm.id)
+    if need.status == NeedStatus.OPEN:
+        notices.invited(need, firm.id)
     return invitation
 
 

@@ -9,6 +9,7 @@ from portal import uploads
 from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
+from portal.forms import confirmed
 from portal.needs import quotes, service
 from portal.needs.forms import AttachmentForm, InviteForm, NeedActionForm, NeedForm
 from portal.suppliers import service as suppliers
@@ -17,6 +18,7 @@ from portal.suppliers.models import Firm
 bp = Blueprint("needs", __name__, url_prefix="/needs")
 
 SHOWN_MATCHES = 50
+IRREVERSIBLE = ("close", "cancel")  # asked first; publishing is not
 
 
 @bp.route("/")
@@ -108,6 +110,8 @@ def act(need_id, action):
     """Publish, close or cancel one of the brand's needs."""
     need = service.need_for(need_id, owner=True)
     form = NeedActionForm()
+    if action in IRREVERSIBLE and not confirmed():
+        return redirect(url_for("needs.show", need_id=need.id))
     if form.validate_on_submit():
         done = {
             "publish": _("Published: matching firms can now see it."),

@@ -33,6 +33,7 @@ KINDS = {
     "intro_answer": _l("A firm answers my introduction request"),
     "intro_withdrawn": _l("A brand withdraws its introduction request to my firm"),
     "intro_message": _l("A new message in an introduction"),
+    "intro_brokered": _l("What EDB heard from a firm it contacted for my introduction request"),
     "investment_review": _l("EDB's decision on my firm's investment opportunity"),
     "investment_interest": _l("An investor is interested in my firm's opportunity"),
     "investment_answer": _l("A firm answers my interest in its opportunity"),

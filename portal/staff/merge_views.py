@@ -7,7 +7,7 @@ from flask_login import current_user
 
 from portal.access import staff_required
 from portal.extensions import db
-from portal.forms import ConfirmForm
+from portal.forms import ConfirmForm, confirmed
 from portal.input_guard import row_id
 from portal.staff.views import bp
 from portal.suppliers import merging
@@ -60,7 +60,7 @@ def compare_duplicate(firm_id, other_id):
         flash(str(error), "danger")
         return redirect(url_for("staff.review_firm", firm_id=kept.id))
     choice = merging.suggested_values(kept, merged)
-    if form.validate_on_submit():
+    if form.validate_on_submit() and confirmed():
         take = {name for name in merging.MERGEABLE_FIELDS if request.form.get(f"field_{name}") == "merged"}
         versions = (request.form.get("kept_version", type=int), request.form.get("merged_version", type=int))
         try:

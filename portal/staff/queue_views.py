@@ -6,6 +6,7 @@ from sqlalchemy import select
 
 from portal.access import staff_required
 from portal.extensions import db
+from portal.introductions.brokering import broker_queue
 from portal.staff.queue import queue_count, review_queue
 from portal.staff.views import bp
 from portal.taxonomy import PROVINCES
@@ -49,4 +50,5 @@ def queue():
         categories=categories,
         category_names=dict(categories),
         provinces=PROVINCES,
+        brokered=broker_queue(),
     )

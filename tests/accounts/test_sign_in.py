@@ -1,11 +1,36 @@
+from urllib.parse import urlsplit
+
+import pytest
+
 from tests.conftest import PASSWORD
 
 
 def test_sign_in_with_right_password_redirects_home_and_shows_user(client, users):
     response = client.post("/account/sign-in", data={"email": "brand@example.com", "password": PASSWORD})
     assert response.status_code == 302
-    assert response.headers["Location"].endswith("/")
     assert "Test Brand" in client.get("/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("role", "workspace"),
+    [
+        ("supplier", "/my-firm"),
+        ("brand", "/needs/"),
+        ("investor", "/investment/matches"),
+        ("staff", "/staff/queue"),
+    ],
+)
+def test_each_role_lands_on_its_own_workspace_after_sign_in(client, users, role, workspace):
+    response = client.post("/account/sign-in", data={"email": users[role].email, "password": PASSWORD})
+    assert urlsplit(response.headers["Location"]).path == workspace
+    assert client.get(workspace, follow_redirects=True).status_code == 200
+
+
+def test_a_safe_next_wins_over_the_workspace(client, users):
+    response = client.post(
+        "/account/sign-in?next=/suppliers/", data={"email": "brand@example.com", "password": PASSWORD}
+    )
+    assert response.headers["Location"].endswith("/suppliers/")
 
 
 def test_sign_in_ignores_email_case_and_spaces(client, users):

@@ -61,8 +61,7 @@ def test_brand_asks_firm_accepts_they_talk(page, browser, live_server):
     expect(firm_page.get_by_test_id("intro-message")).to_contain_text("Could you share your SMT line list?")
     firm_page.get_by_label("Your message").fill("Two Yamaha lines; details attached by e-mail.")
     firm_page.get_by_role("button", name="Send message").click()
-    firm_page.get_by_label("New stage").select_option(label="In talks")
-    firm_page.get_by_role("button", name="Move stage").click()
+    firm_page.get_by_role("button", name="Mark as in talks").click()
     expect(firm_page.get_by_test_id("intro-stage")).to_have_text("In talks")
     firm_context.close()
 

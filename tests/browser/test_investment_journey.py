@@ -87,6 +87,12 @@ def test_opportunity_from_posting_to_an_open_data_room(page, browser, live_serve
     investor.get_by_role("button", name="Express interest").click()
     expect(investor.get_by_text("Interest sent.")).to_be_visible()
     expect(investor.get_by_test_id("waiting-for-firm")).to_be_visible()
+    # Before the firm answers, the investor's one move is to withdraw, named so and asked first.
+    moves = investor.get_by_test_id("deal-moves")
+    expect(moves.get_by_role("button")).to_have_count(1)
+    expect(moves.get_by_role("button", name="Withdraw my interest")).to_be_visible()
+    expect(moves.locator("select")).to_have_count(0)
+    expect(moves.get_by_label("I understand: the talks end for good")).not_to_be_checked()
     thread_url = investor.url
 
     # The firm accepts.
@@ -104,3 +110,10 @@ def test_opportunity_from_posting_to_an_open_data_room(page, browser, live_serve
     expect(document).to_be_visible()
     download = investor_context.request.get(document.get_attribute("href"))
     assert download.status == 200 and download.body() == PDF_BYTES
+
+    # Now the deal moves on by a verb, and the investor may still withdraw.
+    moves = investor.get_by_test_id("deal-moves")
+    expect(moves.get_by_role("button", name="Withdraw my interest")).to_be_visible()
+    moves.get_by_role("button", name="Move on to the NDA").click()
+    expect(investor.get_by_text("The deal is now at: NDA.")).to_be_visible()
+    expect(investor.get_by_test_id("deal-moves").get_by_role("button", name="Start due diligence")).to_be_visible()

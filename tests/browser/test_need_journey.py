@@ -103,6 +103,10 @@ def test_brand_posts_invites_receives_sealed_quotes_compares_and_awards(page, br
     page.reload()
     expect(page.get_by_test_id("quote-count")).to_have_text("2 quotes received")
     expect(page.get_by_text("2.35")).to_have_count(0)
+    # Closing asks first: nothing happens until the box naming what closing does is ticked.
+    page.get_by_role("button", name="Close to quotes").click()
+    expect(page.get_by_test_id("need-status")).to_have_text("Open")
+    page.get_by_label("I understand: no firm can send or change a quote any more").check()
     page.get_by_role("button", name="Close to quotes").click()
     expect(page.get_by_test_id("need-status")).to_have_text("Closed")
     page.get_by_role("link", name="Compare quotes").click()
@@ -113,6 +117,7 @@ def test_brand_posts_invites_receives_sealed_quotes_compares_and_awards(page, br
     expect(rows.first).to_contain_text("Ravi Cells")  # quickest first
     expect(rows.first).to_contain_text("/ 100")
     page.get_by_label("Award Ravi Cells").check()
+    page.get_by_label("I understand: the ticked quotes win").check()
     page.get_by_role("button", name="Award the chosen quotes").click()
     expect(page.get_by_text("Awarded to Ravi Cells.")).to_be_visible()
     expect(page.get_by_test_id("need-status")).to_have_text("Awarded")

@@ -11,8 +11,9 @@ from portal.introductions.models import Introduction, Outcome, Stage, StageChang
 from tests.introductions.builders import make_introduction
 
 
-def move(client, intro, stage, outcome="", version=None):
+def move(client, intro, stage, outcome="", version=None, understood="yes"):
     data = {"stage-stage": stage, "stage-outcome": outcome, "stage-version": version or current(intro).version}
+    data["understood"] = understood
     return client.post(f"/introductions/{intro.id}/stage", data=data, follow_redirects=True)
 
 
@@ -66,13 +67,20 @@ def test_backward_or_the_same_stage_is_refused_with_a_clear_message(client, logi
     assert current(accepted).stage == Stage.SAMPLES
 
 
-def test_the_form_offers_only_later_stages(client, login, users, accepted):
+def test_each_side_sees_the_next_step_and_closing_as_verbs(client, login, users, accepted):
     service.move_stage(accepted, users["brand"], Stage.SAMPLES)
     login("brand")
     page = client.get(f"/introductions/{accepted.id}").text
-    form = page[page.index('name="stage-stage"') : page.index("</select>", page.index('name="stage-stage"'))]
-    assert 'value="order_placed"' in form and 'value="closed"' in form
-    assert 'value="in_talks"' not in form and 'value="introduced"' not in form
+    moves = page[page.index('data-testid="stage-moves"') :]
+    assert "Record that an order is placed" in moves and "Close: order won" in moves and "Close: no deal" in moves
+    assert "Mark as in talks" not in moves and "<select" not in moves[: moves.index("stage-history")]
+    assert "I understand: the introduction ends for good" in moves
+
+
+def test_closing_asks_first(client, login, accepted):
+    login("supplier")
+    assert "Nothing was done: tick the box" in move(client, accepted, "closed", "no_deal", understood="").text
+    assert current(accepted).stage == Stage.INTRODUCED
 
 
 def test_closing_needs_an_outcome_and_ends_the_introduction(client, login, users, accepted):

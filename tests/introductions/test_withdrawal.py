@@ -26,8 +26,8 @@ def intro(users, firm):
     return make_introduction(users["brand"], firm)
 
 
-def withdraw(client, intro, reason=REASON, version=None, **options):
-    data = {"withdraw-version": version or reloaded(intro).version, "withdraw-reason": reason}
+def withdraw(client, intro, reason=REASON, version=None, understood="yes", **options):
+    data = {"withdraw-version": version or reloaded(intro).version, "withdraw-reason": reason, "understood": understood}
     return client.post(f"/introductions/{intro.id}/withdraw", data=data, **options)
 
 
@@ -59,12 +59,21 @@ def test_the_brand_sees_the_withdraw_button_while_the_request_waits(client, logi
     form = page[start : page.index("</form>", start)]
     assert 'name="withdraw-csrf_token"' in form and 'name="withdraw-version"' in form
     assert 'name="withdraw-reason"' in form and 'value="Withdraw request"' in form
-    assert 'data-confirm="Withdraw this request? The firm is told and can no longer accept it."' in form
+    assert (
+        'name="understood"' in form and "I understand: the firm is told and can no longer accept this request." in form
+    )
     assert withdraw(client, intro).status_code == 400, "no CSRF token, no withdrawal"
     assert reloaded(intro).stage == Stage.REQUESTED
     for who in ("supplier", "staff"):
         login(who)
         assert "/withdraw" not in client.get(f"/introductions/{intro.id}").text, who
+
+
+def test_withdrawing_asks_first_and_does_nothing_unconfirmed(client, login, intro):
+    login("brand")
+    response = withdraw(client, intro, understood="", follow_redirects=True)
+    assert "Nothing was done: tick the box" in response.text
+    assert reloaded(intro).stage == Stage.REQUESTED
 
 
 def test_the_brand_withdraws_and_every_member_of_the_firm_sees_it_and_is_told(

@@ -84,7 +84,7 @@ def test_accepting_opens_the_data_room_and_contact_to_that_investor_alone(
 def test_declining_ends_the_thread_and_opens_nothing(client, login, db, outbox, opportunity, users):
     interest = make_interest(opportunity, users["investor"])
     login("supplier")
-    client.post(f"/investment/interests/{interest.id}/decline")
+    client.post(f"/investment/interests/{interest.id}/decline", data={"understood": "yes"})
     db.session.expire_all()
     assert interest.stage == D.DECLINED and not interest.accepted
     assert outbox("investment_answer")[0].recipient == "investor@example.com"
@@ -123,7 +123,7 @@ def test_the_deal_moves_forward_only_once_accepted_and_every_change_is_kept_with
     client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "term_sheet"})
     body = page(client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "due_diligence"}))
     assert "Not a valid choice" in body, "no going back"
-    client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "closed"})
+    client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "closed", "understood": "yes"})
     db.session.expire_all()
     changes = db.session.scalars(select(InterestStageChange).order_by(InterestStageChange.id)).all()
     assert [(c.from_stage, c.to_stage) for c in changes] == [
@@ -248,3 +248,37 @@ def test_an_accepted_investor_sees_the_firms_contacts_on_its_profile(client, log
     interest = service.express_interest(opportunity, users["investor"], "We invest in board makers.")
     service.decide_interest(interest, users["supplier"], accept=True)
     assert "+92 42 5550199" in client.get(profile).get_data(as_text=True)
+
+
+def test_right_after_sending_interest_the_investor_may_only_withdraw_named_as_a_verb(
+    client, login, db, opportunity, users
+):
+    interest = make_interest(opportunity, users["investor"])
+    login("investor")
+    body = page(client.get(f"/investment/interests/{interest.id}"))
+    assert "Withdraw my interest" in body and "I understand: the talks end for good" in body
+    assert "<select" not in body and "Move on to the NDA" not in body and "selected" not in body
+    login("supplier")
+    body = page(client.get(f"/investment/interests/{interest.id}"))
+    assert "Accept and open the data room" in body and "Withdraw my interest" not in body
+
+
+def test_once_accepted_each_side_sees_the_next_step_and_its_own_way_to_end(client, login, db, opportunity, users):
+    interest = make_interest(opportunity, users["investor"], accepted=True)
+    login("investor")
+    body = page(client.get(f"/investment/interests/{interest.id}"))
+    assert "Move on to the NDA" in body and "Withdraw my interest" in body and "Start due diligence" not in body
+    login("supplier")
+    body = page(client.get(f"/investment/interests/{interest.id}"))
+    assert "Move on to the NDA" in body and "End the talks" in body and "Withdraw my interest" not in body
+
+
+def test_withdrawing_interest_asks_first(client, login, db, opportunity, users):
+    interest = make_interest(opportunity, users["investor"])
+    login("investor")
+    client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "declined"})
+    db.session.expire_all()
+    assert db.session.get(Interest, interest.id).stage == DealStage.INTEREST
+    client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "declined", "understood": "yes"})
+    db.session.expire_all()
+    assert db.session.get(Interest, interest.id).stage == DealStage.DECLINED

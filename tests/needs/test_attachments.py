@@ -110,7 +110,7 @@ def test_a_file_sent_with_a_quote_stays_sealed_with_it(client, login, cast):
         login(cast[who])
         assert client.get(url).status_code == 404, who
     login(cast["brand"])
-    client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     assert client.get(url).data == PDF_BYTES
     assert "offer.pdf" in client.get(f"/needs/{need.id}/quotes").get_data(as_text=True)
     login(cast["rival"])

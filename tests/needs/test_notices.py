@@ -147,7 +147,7 @@ def test_closing_tells_the_brand_once_how_many_quotes_can_be_opened(client, logi
     create_quote(need, cast["ravi"])
     db.session.commit()
     login(cast["brand"])
-    client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     [ready] = notices("quotes_ready")
     assert (ready.user_id, ready.subject) == (cast["brand"].id, "1 quote can be opened: Packs")
 

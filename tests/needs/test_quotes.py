@@ -73,7 +73,7 @@ def test_quotes_open_once_the_brand_closes_the_need(client, login, cast, need):
     login(cast["supplier"])
     send(client, need)
     login(cast["brand"])
-    client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     page = text(client.get(f"/needs/{need.id}/quotes"))
     assert "Ravi Cells" in page and "2.35" in page and "FOB Lahore" in page
     assert "/ 100" in page, "the firm's match score is shown beside its quote"
@@ -212,7 +212,7 @@ def _award_setup(client, login, cast, need):
     login(cast["rival"])
     send(client, need, unit_price="1.90", lead_time_days="45")
     login(cast["brand"])
-    client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     return {q.firm_id: q for q in quotes_of(need)}
 
 
@@ -229,7 +229,9 @@ def test_award_marks_quotes_tells_each_firm_its_outcome_and_is_audited(client, l
     quotes = _award_setup(client, login, cast, need)
     winner = quotes[cast["ravi"].id]
     need = db.session.get(SourcingNeed, need.id)
-    response = client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [winner.id]})
+    response = client.post(
+        f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version, "quotes": [winner.id]}
+    )
     assert "Awarded to Ravi Cells" in text(client.get(response.headers["Location"]))
     db.session.expire_all()
     assert db.session.get(SourcingNeed, need.id).status == NeedStatus.AWARDED
@@ -255,19 +257,25 @@ def test_award_is_refused_before_close_twice_or_on_a_stale_page(client, login, c
     send(client, need)
     [quote] = quotes_of(need)
     login(cast["brand"])
-    early = client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    early = client.post(
+        f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version, "quotes": [quote.id]}
+    )
     assert "Quotes can be awarded once the need has closed." in text(
         client.get(early.headers["Location"], follow_redirects=True)
     )
     past_deadline(need)
     need = db.session.get(SourcingNeed, need.id)
-    stale = client.post(f"/needs/{need.id}/award", data={"version": need.version - 1, "quotes": [quote.id]})
+    stale = client.post(
+        f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version - 1, "quotes": [quote.id]}
+    )
     assert "Someone changed this need while you were looking at it" in text(client.get(stale.headers["Location"]))
-    none = client.post(f"/needs/{need.id}/award", data={"version": need.version})
+    none = client.post(f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version})
     assert "Choose at least one quote to award." in text(client.get(none.headers["Location"]))
-    client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    client.post(f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version, "quotes": [quote.id]})
     db.session.expire_all()
-    again = client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    again = client.post(
+        f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version, "quotes": [quote.id]}
+    )
     assert "already awarded" in text(client.get(again.headers["Location"], follow_redirects=True))
     assert (
         db.session.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "need.awarded")) == 1
@@ -279,7 +287,10 @@ def test_only_the_owner_awards(client, login, cast, need, who, status):
     """Another brand learns nothing of the need (404); other roles may not award at all (403)."""
     past_deadline(need)
     login(cast[who])
-    assert client.post(f"/needs/{need.id}/award", data={"version": need.version}).status_code == status
+    assert (
+        client.post(f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version}).status_code
+        == status
+    )
 
 
 def test_staff_reading_the_audit_trail_see_no_quote_values_until_the_need_closes(client, login, cast, need):
@@ -299,3 +310,31 @@ def test_staff_reading_the_audit_trail_see_no_quote_values_until_the_need_closes
     for path in ("/staff/audit?action=quote.sent", "/staff/audit.csv"):
         body = text(client.get(path))
         assert "7.77" in body and "Secret terms" in body and "Sealed until" not in body, path
+
+
+def test_closing_and_awarding_ask_first_and_do_nothing_unconfirmed(client, login, cast, need):
+    login(cast["supplier"])
+    send(client, need)
+    login(cast["brand"])
+    page = text(client.get(f"/needs/{need.id}"))
+    assert "I understand: no firm can send or change a quote any more" in page
+    refused = client.post(f"/needs/{need.id}/close", data={"version": need.version})
+    assert "Nothing was done: tick the box" in text(client.get(refused.headers["Location"]))
+    assert db.session.get(SourcingNeed, need.id).status == NeedStatus.OPEN
+
+    client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
+    [quote] = quotes_of(need)
+    need = db.session.get(SourcingNeed, need.id)
+    assert "I understand: the ticked quotes win" in text(client.get(f"/needs/{need.id}/quotes"))
+    client.post(f"/needs/{need.id}/award", data={"version": need.version, "quotes": [quote.id]})
+    db.session.expire_all()
+    assert db.session.get(SourcingNeed, need.id).status == NeedStatus.CLOSED
+
+
+def test_the_comparison_links_each_firm_and_shows_the_quoted_lead_time_only(client, login, cast, need):
+    quotes = _award_setup(client, login, cast, need)
+    page = text(client.get(f"/needs/{need.id}/quotes"))
+    assert f'href="/suppliers/{cast["ravi"].id}"' in page
+    assert "45 days" in page and "30 days" in page
+    assert "lead time 14 days" not in page  # the listing's own lead time is not set beside the quote's
+    assert len(quotes) == 2

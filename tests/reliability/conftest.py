@@ -26,6 +26,7 @@ from portal.needs import quotes
 from portal.needs import service as needs
 from portal.needs.models import NeedVisibility
 from portal.notifications.models import Notification
+from portal.shortlists import service as shortlists
 from portal.suppliers import merging
 from portal.suppliers.models import FirmMember, FirmPhoto, MemberRole
 from portal.suppliers.service import invite_colleague
@@ -165,6 +166,13 @@ def world(app, users, outbox) -> World:
     unclaimed = make_firm("Indus Moulds")
     record = merging.merge(unclaimed, make_firm("Indus Moulds (Pvt) Ltd"), staff, take_from_merged=set(), versions=None)
     db.session.commit()
+
+    # A request to the listing nobody runs: EDB staff broker it.
+    brokered = introductions.request_introduction(brand, unclaimed, "Moulds for a feature phone.")
+
+    # A shortlist of the brand's, holding the firm.
+    shortlist = shortlists.create(brand, "Battery packs")
+    shortlists.add(shortlist, firm)
     return World(
         users=people,
         tokens={role: plain for role, (_token, plain) in tokens.items()},
@@ -190,6 +198,7 @@ def world(app, users, outbox) -> World:
             "merge_id": record.id,
             "plan_id": plan.id,
             "line_id": plan.working.lines[0].id,
+            "shortlist_id": shortlist.id,
             "name": "categories",
             "filename": "css/portal.css",
             "action": "publish",
@@ -207,6 +216,8 @@ def world(app, users, outbox) -> World:
             "suppliers.join_firm": {"token": invitation},
             "claims.confirm_email": {"token": confirmation},
             "claims.claim": {"firm_id": unclaimed.id},
+            "introductions.broker": {"intro_id": brokered.id},
+            "introductions.invite_to_claim": {"intro_id": brokered.id},
             "staff.decide_firm": {"action": "verify"},
             "needs.compare": {"need_id": closed.id},
             "needs.award": {"need_id": closed.id},

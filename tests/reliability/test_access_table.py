@@ -151,6 +151,9 @@ TABLE = {
     "introductions.withdraw": row(403, brand=200, other_brand=404),  # an empty form: the page again
     "introductions.post_message": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
     "introductions.move_stage": row(403, brand=200, supplier=200, other_brand=404, other_supplier=404),
+    # EDB staff broker requests to listings nobody runs (an empty form: the page again, with the messages)
+    "introductions.broker": row(403, staff=200),
+    "introductions.invite_to_claim": row(403, staff=200),
     # investment: the firm's people manage; an investor whose interest it accepted sees the data room
     "investment.mine": SUPPLIERS,
     "investment.edit /investment/firms/<int:firm_id>/new": OWN_FIRM,
@@ -175,6 +178,16 @@ TABLE = {
     "claims.document": row(404, supplier=200, staff=200),  # the claimant's and staff's
     "claims.withdraw": row(404, supplier=302),
     "claims.decide": STAFF_ACTION,
+    # shortlists: the brand's own; nobody else learns one exists, the firms on it included
+    "shortlists.index": BRANDS,
+    "shortlists.show": OWN_NEED,
+    "shortlists.export": OWN_NEED,
+    "shortlists.add": row(403, brand=302, other_brand=302),  # an empty form: back, with the message
+    "shortlists.rename": row(403, brand=422, other_brand=404),  # an empty name: the page, with the message
+    "shortlists.delete": OWN_NEED_ACTION,  # not confirmed: the list again, with the message
+    "shortlists.note": OWN_NEED_ACTION,
+    "shortlists.remove": OWN_NEED_ACTION,
+    "shortlists.invite": row(403, brand=422, other_brand=404),  # no need chosen: the page, with the message
     # notifications: each person's own
     "notifications.index": SIGNED_IN,
     "notifications.email_settings": SIGNED_IN,

@@ -214,6 +214,8 @@ def test_the_claimant_sees_and_can_withdraw_their_claim(client, login, firm):
     login(user)
     assert "With EDB staff" in client.get("/claims/").get_data(as_text=True)
     client.post(f"/claims/{claim.id}/withdraw")
+    assert _claims()[0].status == ClaimStatus.PENDING, "withdrawing asks first"
+    client.post(f"/claims/{claim.id}/withdraw", data={"understood": "yes"})
     assert _claims()[0].status == ClaimStatus.WITHDRAWN
     login("supplier")
     assert client.post(f"/claims/{claim.id}/withdraw").status_code == 404

@@ -133,10 +133,12 @@ def test_staff_compare_merge_and_undo_through_the_pages(client, login, pair):
     assert chooser.headers["Location"].endswith(f"/staff/firms/{kept.id}/merge/{duplicate.id}")
     page = client.get(f"/staff/firms/{kept.id}/merge/{duplicate.id}").get_data(as_text=True)
     assert 'id="website-merged" value="merged" checked' in page
-    response = client.post(
-        f"/staff/firms/{kept.id}/merge/{duplicate.id}",
-        data={"field_website": "merged", "kept_version": kept.version, "merged_version": duplicate.version},
-    )
+    assert "I understand: listing #" in page
+    data = {"field_website": "merged", "kept_version": kept.version, "merged_version": duplicate.version}
+    unconfirmed = client.post(f"/staff/firms/{kept.id}/merge/{duplicate.id}", data=data)
+    assert "Nothing was done: tick the box" in unconfirmed.get_data(as_text=True)
+    assert _reload(duplicate)[0].merged_into_id is None
+    response = client.post(f"/staff/firms/{kept.id}/merge/{duplicate.id}", data={**data, "understood": "yes"})
     assert response.status_code == 302
     kept, duplicate = _reload(kept, duplicate)
     assert duplicate.merged_into_id == kept.id and kept.website == "https://indusmoulds.pk"
@@ -153,7 +155,7 @@ def test_a_stale_comparison_is_refused_with_a_message(client, login, pair):
     login("staff")
     page = client.post(
         f"/staff/firms/{kept.id}/merge/{duplicate.id}",
-        data={"kept_version": kept.version - 1, "merged_version": duplicate.version},
+        data={"kept_version": kept.version - 1, "merged_version": duplicate.version, "understood": "yes"},
         follow_redirects=True,
     ).get_data(as_text=True)
     assert "changed while you were comparing" in page
