@@ -37,12 +37,19 @@ def verified_email_required(view):
     @wraps(view)
     @login_required
     def wrapped(*args, **kwargs):
-        if request.method not in ("GET", "HEAD") and verification.needs_verification(current_user):
-            flash(_(verification.UNVERIFIED), "warning")
-            rule = request.url_rule
-            if rule is not None and "GET" in rule.methods:
-                return redirect(request.full_path.rstrip("?"))
-            return redirect(same_site_referrer(url_for("main.home")))
-        return view(*args, **kwargs)
+        return unconfirmed_refusal() or view(*args, **kwargs)
 
     return wrapped
+
+
+def unconfirmed_refusal():
+    """For a signed-in person sending such an act without a confirmed address: the answer that says
+    why not (back where they were); None when they may go on. Views that let visitors in first
+    (the claim form) call it themselves."""
+    if request.method not in ("GET", "HEAD") and verification.needs_verification(current_user):
+        flash(_(verification.UNVERIFIED), "warning")
+        rule = request.url_rule
+        if rule is not None and "GET" in rule.methods:
+            return redirect(request.full_path.rstrip("?"))
+        return redirect(same_site_referrer(url_for("main.home")))
+    return None

@@ -5,7 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal import uploads
-from portal.access import staff_required, verified_email_required
+from portal.access import staff_required, unconfirmed_refusal
 from portal.claims import service
 from portal.claims.forms import STATUS_LABELS, ClaimForm
 from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
@@ -23,7 +23,6 @@ bp.add_app_template_global(service.listing_reference, "listing_reference")
 
 
 @bp.route("/suppliers/<int:firm_id>/claim", methods=["GET", "POST"])
-@verified_email_required
 def claim(firm_id):
     """The claim form; a visitor signs in first, or signs up through a link that carries the listing."""
     firm = db.session.get(Firm, firm_id)
@@ -32,6 +31,8 @@ def claim(firm_id):
         return redirect(url_for("accounts.sign_in", next=request.path, claim=reference))
     if firm is None or not firm.is_public:
         abort(404)
+    if unconfirmed := unconfirmed_refusal():
+        return unconfirmed
     refusal = service.refusal(firm, current_user)
     form = ClaimForm()
     if request.method == "GET" and service.email_fits_domain(current_user.email, service.website_domain(firm)):

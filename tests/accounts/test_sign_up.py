@@ -40,7 +40,7 @@ def test_supplier_sign_up_creates_account_and_draft_firm_owned_by_them(client, d
 
 def test_sign_up_leads_to_sign_in_with_the_password_chosen(client):
     response = sign_up(client, role="brand", organisation="Crescent Mobile")
-    assert response.headers["Location"] == "/account/sign-in?next=/"
+    assert response.headers["Location"] == "/account/sign-in?next=/needs/"  # a brand's workspace
     page = client.get("/account/sign-in").get_data(as_text=True)
     assert "open the link in it to confirm the address" in page
     client.post("/account/sign-in", data={"email": GOOD["email"], "password": GOOD["password"]})
