@@ -6,6 +6,7 @@ verified and valid today. A firm that fails only on certificates is a near miss:
 what it would take. Everything else ranks, the way a sourcing manager weighs it.
 """
 
+import math
 from datetime import date
 
 from portal.i18n import Phrase
@@ -126,14 +127,18 @@ def _lead_time_share(days: int | None) -> float:
     return 0.1
 
 
-def _responsiveness(days: float | None) -> tuple[float, str | None]:
+def _responsiveness(days: float | None) -> tuple[float, str]:
+    """(share, reason) for the firm's median days to answer; None: too few answers to judge
+    (the neutral share), infinite: half or more of its requests went unanswered."""
     if days is None:
-        return 0.4, None
+        return 0.4, Phrase("not enough answers yet to judge how fast it answers (neutral score)")
+    if days == math.inf:
+        return 0.0, Phrase("half or more of the requests to it in the last year went unanswered")
     if days <= 1:
         return 1.0, Phrase("usually answers within a day")
     if days <= 3:
-        return 0.6, Phrase("usually answers within %(days)s days", days=round(days))
-    return 0.2, None
+        return 0.6, Phrase("usually answers within %(days)s days", days=math.ceil(days))
+    return 0.2, Phrase("usually answers within %(days)s days", days=math.ceil(days))
 
 
 def score(
@@ -200,8 +205,7 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
         reasons.append(Phrase("based in %(province)s, the delivery province", province=firm.province))
     if capability.lead_time_days is not None:
         reasons.append(Phrase("lead time %(days)s days", days=capability.lead_time_days))
-    response_reason = _responsiveness(firm.median_response_days)[1]
-    reasons += ([response_reason] if response_reason else []) + cert_reasons
+    reasons += [_responsiveness(firm.median_response_days)[1], *cert_reasons]
 
     total = score(
         need,

@@ -21,7 +21,15 @@ from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Ma
 from portal.matching.sourcing import capacity_in_need_unit, evaluate, rank, score
 from portal.needs.models import SourcingNeed
 from portal.operations.metrics import MATCHING_SECONDS, timed
-from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus, capability_process
+from portal.suppliers import responsiveness
+from portal.suppliers.models import (
+    Capability,
+    Certificate,
+    Firm,
+    FirmResponsiveness,
+    ReviewStatus,
+    capability_process,
+)
 from portal.timeutil import today
 
 EXCLUDED = "incentives withdrawn or licence suspended"
@@ -31,6 +39,7 @@ EXPLAIN_BATCH = 50
 WHOLE_CATEGORY = 2000  # qualified candidates above which their category is read whole
 
 FIRM, CAPABILITY, CERTIFICATE = Firm.__table__, Capability.__table__, Certificate.__table__
+RESPONSIVENESS = FirmResponsiveness.__table__
 
 
 def need_facts(need: SourcingNeed) -> NeedFacts:
@@ -72,6 +81,7 @@ def firm_facts(firm: Firm, excluded: set[int], offered: dict[int, tuple[str, ...
         ),
         excluded=EXCLUDED if firm.id in excluded else None,
         features_offered=tuple(offered.get(firm.id, ())),
+        median_response_days=responsiveness.days_of(firm.id),
     )
 
 
@@ -79,6 +89,13 @@ def _chunks(ids):
     ids = sorted(set(ids))
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
+
+
+def _with_responsiveness(query, firm_id_column):
+    """The query with the firm's stored responsiveness (NULLs for a firm never asked anything)."""
+    return query.outerjoin(RESPONSIVENESS, RESPONSIVENESS.c.firm_id == firm_id_column).add_columns(
+        RESPONSIVENESS.c.median_days, RESPONSIVENESS.c.counted, RESPONSIVENESS.c.unanswered_mostly
+    )
 
 
 def _making_the_category(need: NeedFacts):
@@ -114,6 +131,7 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
             CAPABILITY.c.is_main_line,
             CAPABILITY.c.board_area_mm2,
         )
+        query = _with_responsiveness(query, FIRM.c.id)
         rows += db.session.execute(query.where(FIRM.c.id.in_(ids))).all()
     processes: dict[int, set[str]] = defaultdict(set)
     if need.processes:
@@ -152,8 +170,9 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
             certificates=tuple(certificates[firm_id]),
             excluded=EXCLUDED if firm_id in excluded else None,
             features_offered=offered.get(firm_id, ()),
+            median_response_days=responsiveness.days_for_matching(*answers),
         )
-        for firm_id, trade_name, legal_name, province, capability_id, capacity, unit, lead, main, area in rows
+        for firm_id, trade_name, legal_name, province, capability_id, capacity, unit, lead, main, area, *answers in rows
     ]
 
 
@@ -195,6 +214,7 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
         CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
         *certified,
     )
+    query = _with_responsiveness(query, CAPABILITY.c.firm_id)
     candidates = {candidate.firm_id: candidate for candidate in found.qualified}
     if len(candidates) > WHOLE_CATEGORY:
         # Most of the category qualifies: reading it all beats sending thousands of ids.
@@ -206,13 +226,14 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
     scored = []
     connection = db.session.connection()
     for batch in batches:
-        for firm_id, lead, main, processes, amount, unit, area in connection.execute(batch):
+        for firm_id, lead, main, processes, amount, unit, area, *answers in connection.execute(batch):
             candidate = candidates.get(firm_id)
             if candidate is None or firm_id in excluded:
                 continue
             offered = len(found.offered.get(firm_id, ()))
             capacity = capacity_in_need_unit(need, CapabilityFact(need.category, amount, unit, board_area_mm2=area))
-            facts = (capacity, processes, offered, main, lead, candidate.in_province)
+            days = responsiveness.days_for_matching(*answers)
+            facts = (capacity, processes, offered, main, lead, candidate.in_province, days)
             value = scores.get(facts)
             if value is None:
                 value = scores[facts] = score(
@@ -223,6 +244,7 @@ def _scores(need: NeedFacts, found: search.Candidates, day: date) -> list[tuple]
                     main_line=main,
                     lead_time_days=lead,
                     in_province=candidate.in_province,
+                    median_response_days=days,
                 )
             scored.append((value, candidate.sort_name, firm_id))
     return scored

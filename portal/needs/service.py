@@ -30,6 +30,7 @@ from portal.needs.models import (
     QuoteStatus,
     SourcingNeed,
 )
+from portal.suppliers import responsiveness
 from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
@@ -417,13 +418,38 @@ def invite(need: SourcingNeed, firm: Firm, by) -> NeedInvitation:
 # --- the supplier's side -------------------------------------------------------------------------
 
 
+def decline_invitation(need: SourcingNeed, firm: Firm, by) -> None:
+    """The firm answers an invitation with "we will not quote": the brand need not wait for it, and
+    the answer counts toward how fast the firm answers, as a quote does."""
+    invitation = db.session.scalar(
+        select(NeedInvitation).where(NeedInvitation.need_id == need.id, NeedInvitation.firm_id == firm.id)
+    )
+    if invitation is None:
+        raise NeedRefused(N_("%(firm)s was not invited to quote on this need."), firm=firm.display_name)
+    if invitation.declined_at is not None:
+        raise NeedRefused(N_("%(firm)s already said it will not quote."), firm=firm.display_name)
+    if not is_accepting_quotes(need):
+        raise NeedRefused(N_("This need no longer takes quotes."))
+    if db.session.scalar(select(Quote.id).where(Quote.need_id == need.id, Quote.firm_id == firm.id)):
+        raise NeedRefused(N_("%(firm)s has quoted; withdraw the quote instead."), firm=firm.display_name)
+    with transaction():
+        invitation.declined_at = utcnow()
+        audit.record("need.invitation_declined", need, actor=by, after={"firm_id": firm.id}, firm_id=firm.id)
+        responsiveness.refresh([firm.id])
+
+
 def invited_needs(firm: Firm) -> list[SourcingNeed]:
-    """Needs that invited the firm and still take quotes, nearest deadline first."""
+    """Needs that invited the firm and still take quotes, nearest deadline first (not those it
+    said it will not quote on)."""
     return list(
         db.session.scalars(
             select(SourcingNeed)
             .join(NeedInvitation, NeedInvitation.need_id == SourcingNeed.id)
-            .where(NeedInvitation.firm_id == firm.id, SourcingNeed.is_accepting_quotes(today()))
+            .where(
+                NeedInvitation.firm_id == firm.id,
+                NeedInvitation.declined_at.is_(None),
+                SourcingNeed.is_accepting_quotes(today()),
+            )
             .order_by(SourcingNeed.deadline, SourcingNeed.id)
         )
     )

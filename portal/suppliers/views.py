@@ -11,7 +11,7 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
-from portal.suppliers import directory, lifecycle, service
+from portal.suppliers import directory, lifecycle, responsiveness, service
 from portal.suppliers.completeness import completeness, completeness_score
 from portal.suppliers.decisions import NEXT_STEPS, standing_decisions
 from portal.suppliers.forms import (
@@ -92,6 +92,7 @@ def profile(firm_id, slug=None):
         capabilities=directory.public_capabilities(firm),
         certificates=[c for c in firm.certificates if c.review_status.value == "verified"],
         is_member=service.can_edit(firm, current_user),
+        answers=responsiveness.in_words(responsiveness.days_of(firm.id)),
     )
 
 
