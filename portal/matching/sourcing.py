@@ -24,13 +24,13 @@ def _number(value: int) -> str:
     return f"{value:,}"
 
 
-def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[str], list[str], list[str]]:
-    """(reasons, missing, warnings) for the required certifications."""
-    reasons, missing, warnings = [], [], []
+def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[str], dict[str, str], list[str]]:
+    """(reasons, missing by certification slug, warnings) for the required certifications."""
+    reasons, missing, warnings = [], {}, []
     for slug, name in need.required_certifications:
         held = [c for c in firm.certificates if c.slug == slug and c.valid_on(today)]
         if not held:
-            missing.append(Phrase("would qualify with a valid %(name)s", name=name))
+            missing[slug] = Phrase("would qualify with a valid %(name)s", name=name)
             continue
         latest = max(held, key=lambda c: c.expires_on)
         reasons.append(Phrase("%(name)s valid until %(date)s", name=name, date=latest.expires_on.isoformat()))
@@ -180,7 +180,11 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
     if missing:
         short = _capacity_share(wanted, capacity) < 1
         return NearMiss(
-            firm.firm_id, firm.name, tuple(missing) + ((capacity_reason,) if short else ()), (capacity_reason,)
+            firm.firm_id,
+            firm.name,
+            tuple(missing.values()) + ((capacity_reason,) if short else ()),
+            (capacity_reason,),
+            tuple(missing),
         )
 
     reasons = [capacity_reason]

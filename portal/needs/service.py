@@ -18,7 +18,7 @@ from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
 from portal.i18n import N_
-from portal.matching.facts import Match
+from portal.matching.facts import Match, NearMiss
 from portal.needs import notices
 from portal.needs.matches import matches_for, need_facts, verdicts_for  # noqa: F401  (the service's API)
 from portal.needs.models import (
@@ -455,12 +455,12 @@ def invited_needs(firm: Firm) -> list[SourcingNeed]:
     )
 
 
-def opportunities_for(firm: Firm):
-    """Open-to-all needs taking quotes that this firm qualifies for, best match first (then the
-    nearest deadline)."""
+def open_needs_judged(firm: Firm) -> tuple[list, list]:
+    """Open-to-all needs taking quotes, judged for this firm: ([(need, Match)] best match first,
+    then the nearest deadline; [(need, NearMiss)] nearest deadline first: what certificate it lacks)."""
     categories = {c.category_slug for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED}
     if not categories or not firm.is_public:
-        return []
+        return [], []
     needs = db.session.scalars(
         select(SourcingNeed).where(
             SourcingNeed.is_accepting_quotes(today()),
@@ -468,9 +468,20 @@ def opportunities_for(firm: Firm):
             SourcingNeed.category_slug.in_(categories),
         )
     ).all()
-    found = []
+    matched, near = [], []
     for need in needs:
         verdict = verdicts_for(need, [firm.id]).get(firm.id)
         if isinstance(verdict, Match):
-            found.append((need, verdict))
-    return sorted(found, key=lambda pair: (-pair[1].score, pair[0].deadline, pair[0].id))
+            matched.append((need, verdict))
+        elif isinstance(verdict, NearMiss):
+            near.append((need, verdict))
+    return (
+        sorted(matched, key=lambda pair: (-pair[1].score, pair[0].deadline, pair[0].id)),
+        sorted(near, key=lambda pair: (pair[0].deadline, pair[0].id)),
+    )
+
+
+def opportunities_for(firm: Firm):
+    """Open-to-all needs taking quotes that this firm qualifies for, best match first (then the
+    nearest deadline)."""
+    return open_needs_judged(firm)[0]

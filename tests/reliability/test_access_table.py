@@ -68,6 +68,7 @@ TABLE = {
     "suppliers.profile /suppliers/<int:firm_id>": dict.fromkeys(ROLES, 301),  # to the address with the slug
     "suppliers.logo": PUBLIC,
     "suppliers.photo": PUBLIC,
+    "suppliers.labs": PUBLIC,  # public listings of testing laboratories
     "dashboard.summary": PUBLIC,  # counts only, no firm or need named
     "dashboard.summary_csv": PUBLIC,
     "investment.index": PUBLIC,
