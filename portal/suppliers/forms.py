@@ -30,7 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from portal.suppliers.labs import is_lab_category
+from portal.suppliers.labs import is_lab_category, is_lab_tested
 from portal.suppliers.models import PROFILE_FIELDS, MemberRole
 from portal.taxonomy import category_choices, certification_choices, process_choices, province_choices
 from portal.taxonomy.units import MAX_BOARD_AREA_MM2, takes_board_area
@@ -211,7 +211,9 @@ class CapabilityForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category.choices = choices(category_choices(), blank=_l("Choose…"))
         self.processes.choices = choices(process_choices())
-        self.tests_for.choices = choices(certification_choices())
+        self.tests_for.choices = choices(
+            [(slug, name) for slug, name in certification_choices() if is_lab_tested(slug)]
+        )
         offer_units(self.capacity_unit)
 
     def validate_tests_for(self, field):

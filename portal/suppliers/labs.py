@@ -20,6 +20,16 @@ from portal.timeutil import today
 
 LAB_CATEGORY = "testing-lab"
 SAME_CITY, SAME_PROVINCE, ELSEWHERE = 0, 1, 2
+# Certified by auditing the firm's management system or people, not by testing a product: a
+# certification body gets a firm there, not a laboratory, so no laboratory is offered for them.
+AUDITED = frozenset(
+    {"iso-9001", "iso-14001", "iso-45001", "iatf-16949", "qc-080000", "sa8000", "iso-iec-17025", "ipc-a-610"}
+)
+
+
+def is_lab_tested(certification_slug: str) -> bool:
+    """A certification a laboratory's tests lead to (a product's), rather than an audit."""
+    return certification_slug not in AUDITED
 
 
 @dataclass(frozen=True)
@@ -91,7 +101,7 @@ def untested_demand() -> list[UntestedDemand]:
         .group_by(need_certification.c.certification_slug)
     ).all()
     tested = lab_counts(slug for slug, _ in demanded)
-    untested = {slug: needs for slug, needs in demanded if not tested.get(slug)}
+    untested = {slug: needs for slug, needs in demanded if is_lab_tested(slug) and not tested.get(slug)}
     types = {
         t.slug: t for t in db.session.scalars(select(CertificationType).where(CertificationType.slug.in_(untested)))
     }
