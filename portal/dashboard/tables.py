@@ -351,17 +351,18 @@ class StaffDashboard:
     def untested(self) -> Table:
         """Certifications open needs require that no listed laboratory tests for: where a new lab is needed."""
         rows = [{"certification": row.certification.label, "needs": row.open_needs} for row in labs.untested_demand()]
-        columns = [
-            Column("certification", _l("Certification"), "text"),
-            Column("needs", _l("Open needs requiring it")),
-        ]
-        table = Table("untested", _("Certifications brands require that no listed laboratory tests for"), columns, rows)
-        table.note = _(
-            "Firms short of these certificates have no laboratory in the portal to turn to. Laboratories "
-            "name the certifications they test for in their testing-laboratory capability."
+        columns = [Column("certification", _l("Certification"), "text"), Column("needs", _l("Open needs requiring it"))]
+        return Table(
+            "untested",
+            _("Certifications brands require that no listed laboratory tests for"),
+            columns,
+            rows,
+            empty=_("Every certification open needs require is tested by at least one listed laboratory."),
+            note=_(
+                "Firms short of these certificates have no laboratory in the portal to turn to. Laboratories "
+                "name the certifications they test for in their testing-laboratory capability."
+            ),
         )
-        table.empty = _("Every certification open needs require is tested by at least one listed laboratory.")
-        return table
 
     def unserved(self, limit: int | None = None) -> Table:
         needs, total = metrics.unserved_need_list(self.sources, limit)
