@@ -24,6 +24,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import click
 from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.extensions import db
 from portal.i18n import Phrase
@@ -157,13 +158,21 @@ def requests_of(firm_ids: Iterable[int] | None, since: datetime) -> dict[int, li
 
 
 def _store(firm_id: int, result: Responsiveness, now: datetime) -> None:
-    row = db.session.get(FirmResponsiveness, firm_id) or FirmResponsiveness(firm_id=firm_id)
+    """Insert or replace the firm's row in one statement: two colleagues answering at once never
+    collide on a firm's first row (the later figure stands; the daily refresh settles it)."""
     never = result.median_days == NEVER
-    row.median_days = None if never else result.median_days
-    row.unanswered_mostly = never
-    row.counted = result.counted
-    row.computed_at = now
-    db.session.add(row)
+    values = {
+        "median_days": None if never else result.median_days,
+        "unanswered_mostly": never,
+        "counted": result.counted,
+        "computed_at": now,
+    }
+    insert = postgresql.insert if db.session.get_bind().dialect.name == "postgresql" else sqlite.insert
+    db.session.execute(
+        insert(FirmResponsiveness)
+        .values(firm_id=firm_id, **values)
+        .on_conflict_do_update(index_elements=["firm_id"], set_=values)
+    )
 
 
 def refresh(firm_ids: Iterable[int], now: datetime | None = None) -> None:
