@@ -963,12 +963,13 @@ def _load(firm_plans: list[dict], password_hash: str, progress) -> dict:
                 owner = db.session.scalar(db.select(User).where(func.lower(User.email) == plan["owner"][0].lower()))
             firm = create_firm(owner=owner, **fields)
             for capability in plan["capabilities"]:
-                kwargs = {k: v for k, v in capability.items() if k not in ("processes", "tests_for")}
+                kwargs = {k: v for k, v in capability.items() if k != "processes"}
+                tests = plan.get("lab_tests", ()) if capability["category_slug"] == "testing-lab" else ()
                 firm.capabilities.append(
                     Capability(
                         **kwargs,
                         processes=[processes[s] for s in capability["processes"]],
-                        tests_for=[certification_types[s] for s in capability.get("tests_for", ())],
+                        tests_for=[certification_types[s] for s in tests],
                     )
                 )
             for certificate in plan["certificates"]:
@@ -1045,9 +1046,9 @@ def plan_firms(rng: random.Random) -> list[dict]:
         plan = _plan_firm(rng, names, lines[i], province, city, statuses[i], suspended.get(i), certificates)
         plan["owner"] = _plan_owner(rng, plan["firm"]) if i in owned else None
         plans.append(plan)
-    labs = (c for plan in plans for c in plan["capabilities"] if c["category_slug"] == "testing-lab")
-    for number, capability in enumerate(labs):
-        capability["tests_for"] = LAB_TESTS[number % len(LAB_TESTS)]
+    labs = (plan for plan in plans if any(c["category_slug"] == "testing-lab" for c in plan["capabilities"]))
+    for number, plan in enumerate(labs):
+        plan["lab_tests"] = LAB_TESTS[number % len(LAB_TESTS)]  # for its testing-lab capability
     return plans
 
 
