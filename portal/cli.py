@@ -30,6 +30,9 @@ def register_cli(app: Flask) -> None:
     from portal.needs.cli import close_due_needs
 
     app.cli.add_command(close_due_needs)
+    from portal.suppliers.responsiveness import responsiveness_cli
+
+    app.cli.add_command(responsiveness_cli)
 
     from portal.dashboard.cli import load_trade_imports, snapshot_metrics
 

@@ -1,7 +1,7 @@
 """Scheduled jobs that run once at a time however many hosts start them.
 
-Cron may start `send-reminders`, `close-due-needs`, `snapshot-metrics` and `search-index sync` on
-every host. Each takes a lock first: a PostgreSQL advisory lock, which every host sees and the
+Cron may start `send-reminders`, `close-due-needs`, `responsiveness refresh`, `snapshot-metrics` and
+`search-index sync` on every host. Each takes a lock first: a PostgreSQL advisory lock, which every host sees and the
 server drops when the holder's connection ends (a killed job never leaves it behind), or on
 SQLite, which lives on one machine, a file lock beside the database file. A start that finds the lock
 held says so and exits 0: the job is being done.

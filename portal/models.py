@@ -32,5 +32,6 @@ from portal.suppliers.models import (  # noqa: F401
     FirmMember,
     FirmMerge,
     FirmPhoto,
+    FirmResponsiveness,
 )
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process  # noqa: F401

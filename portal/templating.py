@@ -1,17 +1,20 @@
 """What every template can use: navigation, role helpers, formatting."""
 
+import re
 from functools import partial
 
 from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 from portal.accounts.models import Role
 from portal.formatting import format_amount, format_datetime, format_money, format_number
 from portal.i18n import translated
 from portal.notifications.service import unread_count
 from portal.staff.queue import navigation_count
+from portal.suppliers.labs import is_lab_tested
 from portal.taxonomy import names
 
 
@@ -43,7 +46,13 @@ def _navigation() -> list[tuple[str, str]]:
             ("staff.home", _l("Staff desk")),
         ]
     if role is None:
-        items.append(("main.about", _l("About")))  # signed-in users find it in the footer
+        # Visitors see what the portal offers besides the directory; signed-in users find
+        # About and Localization in the footer.
+        items += [
+            ("investment.index", _l("Investment")),
+            ("dashboard.summary", _l("Localization")),
+            ("main.about", _l("About")),
+        ]
     return items
 
 
@@ -70,12 +79,21 @@ def _unit_symbol(unit: str | None) -> str:
     return names.local_name("unit", unit, symbol(unit))
 
 
+CODE_SPAN = re.compile(r"`([^`]+)`")
+
+
+def code_spans(text) -> Markup:
+    """Text whose `backticked` parts are code (the API's descriptions): escaped, each part in <code>."""
+    return Markup(CODE_SPAN.sub(lambda found: f"<code>{found[1]}</code>", str(escape(text or ""))))
+
+
 def register(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = format_money
     app.jinja_env.filters["amount"] = format_amount
     app.jinja_env.filters["translated"] = translated
+    app.jinja_env.filters["code_spans"] = code_spans
     app.jinja_env.filters["province"] = names.province_name
     app.jinja_env.filters["unit"] = _unit_symbol
     app.jinja_env.filters["phase_name"] = lambda english, number: names.phase_name(number, english)
@@ -83,6 +101,10 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["category_name"] = partial(names.name_from_english, "category")
     app.jinja_env.filters["process_name"] = partial(names.name_from_english, "process")
     app.jinja_env.filters["certification_name"] = partial(names.name_from_english, "certification")
+    # `certification is lab_tested`: a laboratory's tests lead to it (not an audit): labs are offered.
+    app.jinja_env.tests["lab_tested"] = lambda certification: (
+        certification is not None and is_lab_tested(certification.slug)
+    )
     # `value|local_label("province")`: the filter of that name, or the value as it is.
     app.jinja_env.filters["local_label"] = lambda value, kind: app.jinja_env.filters[kind](value) if kind else value
 

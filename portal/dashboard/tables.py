@@ -15,6 +15,7 @@ from sqlalchemy import select
 from portal.dashboard import metrics, schedule, snapshots, trade
 from portal.extensions import db
 from portal.staff.imports import FORMULA_STARTS
+from portal.suppliers import labs
 from portal.taxonomy import PHASES, PROVINCES
 from portal.taxonomy.models import CertificationType
 from portal.taxonomy.names import local_name, province_name
@@ -347,6 +348,22 @@ class StaffDashboard:
         )
         return table
 
+    def untested(self) -> Table:
+        """Certifications open needs require that no listed laboratory tests for: where a new lab is needed."""
+        rows = [{"certification": row.certification.label, "needs": row.open_needs} for row in labs.untested_demand()]
+        columns = [Column("certification", _l("Certification"), "text"), Column("needs", _l("Open needs requiring it"))]
+        return Table(
+            "untested",
+            _("Certifications brands require that no listed laboratory tests for"),
+            columns,
+            rows,
+            empty=_("Every certification open needs require is tested by at least one listed laboratory."),
+            note=_(
+                "Firms short of these certificates have no laboratory in the portal to turn to. Laboratories "
+                "name the certifications they test for in their testing-laboratory capability."
+            ),
+        )
+
     def unserved(self, limit: int | None = None) -> Table:
         needs, total = metrics.unserved_need_list(self.sources, limit)
         columns = [
@@ -552,6 +569,7 @@ TABLES: dict[str, Callable[[StaffDashboard], Table]] = {
     "gaps": StaffDashboard.gaps,
     "unserved": StaffDashboard.unserved,
     "expiring": StaffDashboard.expiring,
+    "untested": StaffDashboard.untested,
 }
 
 

@@ -18,7 +18,17 @@ bp = Blueprint("dashboard", __name__)
 
 # What the staff page shows, top to bottom; each table has its CSV download by the same name.
 CHARTED = ("categories", "progress", "gap-progress", "trend", "provinces", "funnel", "introductions")
-LISTED = ("schedule", "category-figures", "jobs-exports", "imports", "gaps", "unserved", "expiring", "investment")
+LISTED = (
+    "schedule",
+    "category-figures",
+    "jobs-exports",
+    "imports",
+    "gaps",
+    "unserved",
+    "expiring",
+    "untested",
+    "investment",
+)
 
 
 def _csv_response(table: tables.Table, name: str) -> Response:

@@ -28,7 +28,7 @@ from portal.suppliers.models import (
 )
 from portal.suppliers.service import create_firm
 from portal.taxonomy import PROVINCES, category_rows, sync_taxonomy
-from portal.taxonomy.models import Process
+from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
 
 DEMO_PASSWORD = "demo-portal-2026"
@@ -884,6 +884,17 @@ PROFILES = {
 }
 
 
+# What the demo laboratories test for, in turn (no random draw: the rest of the demo stays as it was).
+# Nobody tests for UN 38.3, which the demo battery need requires: staff's dashboard shows that gap.
+LAB_TESTS = (
+    ("pta-type-approval", "ce", "fcc"),
+    ("iec-62133", "ul"),
+    ("rohs", "reach"),
+    ("iec-62133", "rohs", "ce"),
+    ("pta-type-approval", "psqca"),
+)
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Loading
 
@@ -909,6 +920,7 @@ def seed_demo(progress=None) -> list[str]:
 def _load(firm_plans: list[dict], password_hash: str, progress) -> dict:
     """Write whatever is missing; returns the rows created."""
     processes = {p.slug: p for p in db.session.scalars(db.select(Process))}
+    certification_types = {c.slug: c for c in db.session.scalars(db.select(CertificationType))}
     firms = {
         (name.lower(), city.lower()): firm_id
         for firm_id, name, city in db.session.execute(db.select(Firm.id, Firm.legal_name, Firm.city))
@@ -959,8 +971,13 @@ def _load(firm_plans: list[dict], password_hash: str, progress) -> dict:
             firm = create_firm(owner=owner, **fields)
             for capability in plan["capabilities"]:
                 kwargs = {k: v for k, v in capability.items() if k != "processes"}
+                tests = plan.get("lab_tests", ()) if capability["category_slug"] == "testing-lab" else ()
                 firm.capabilities.append(
-                    Capability(**kwargs, processes=[processes[s] for s in capability["processes"]])
+                    Capability(
+                        **kwargs,
+                        processes=[processes[s] for s in capability["processes"]],
+                        tests_for=[certification_types[s] for s in tests],
+                    )
                 )
             for certificate in plan["certificates"]:
                 firm.certificates.append(Certificate(**certificate))
@@ -1036,6 +1053,9 @@ def plan_firms(rng: random.Random) -> list[dict]:
         plan = _plan_firm(rng, names, lines[i], province, city, statuses[i], suspended.get(i), certificates)
         plan["owner"] = _plan_owner(rng, plan["firm"]) if i in owned else None
         plans.append(plan)
+    labs = (plan for plan in plans if any(c["category_slug"] == "testing-lab" for c in plan["capabilities"]))
+    for number, plan in enumerate(labs):
+        plan["lab_tests"] = LAB_TESTS[number % len(LAB_TESTS)]  # for its testing-lab capability
     return plans
 
 

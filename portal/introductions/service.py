@@ -33,6 +33,7 @@ from portal.needs import service as needs
 from portal.needs.models import SourcingNeed
 from portal.notifications import notify
 from portal.notifications.service import notify_all
+from portal.suppliers import responsiveness
 from portal.suppliers import service as suppliers
 from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.timeutil import utcnow
@@ -458,6 +459,7 @@ def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Sta
         db.session.flush()
         action = "introduction.declined" if to_stage == Stage.DECLINED else "introduction.accepted"
         audit.record(action, intro, actor=by, before={"stage": Stage.REQUESTED}, after={"stage": to_stage}, note=reason)
+        responsiveness.refresh([intro.firm_id])
         _tell_brand_of_answer(intro)
 
 

@@ -71,3 +71,4 @@ class NearMiss:
     name: str
     missing: tuple[str, ...]
     reasons: tuple[str, ...] = field(default=())
+    certifications: tuple[str, ...] = ()  # the slugs of the certificates it lacks (laboratories test for them)

@@ -6,6 +6,7 @@ verified and valid today. A firm that fails only on certificates is a near miss:
 what it would take. Everything else ranks, the way a sourcing manager weighs it.
 """
 
+import math
 from datetime import date
 
 from portal.i18n import Phrase
@@ -25,13 +26,13 @@ def _number(value: int) -> str:
     return f"{value:,}"
 
 
-def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[str], list[str], list[str]]:
-    """(reasons, missing, warnings) for the required certifications."""
-    reasons, missing, warnings = [], [], []
+def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[str], dict[str, str], list[str]]:
+    """(reasons, missing by certification slug, warnings) for the required certifications."""
+    reasons, missing, warnings = [], {}, []
     for slug, name in need.required_certifications:
         held = [c for c in firm.certificates if c.slug == slug and c.valid_on(today)]
         if not held:
-            missing.append(Phrase("would qualify with a valid %(name)s", name=name))
+            missing[slug] = Phrase("would qualify with a valid %(name)s", name=name)
             continue
         latest = max(held, key=lambda c: c.expires_on)
         reasons.append(Phrase("%(name)s valid until %(date)s", name=name, date=latest.expires_on.isoformat()))
@@ -128,14 +129,18 @@ def _lead_time_share(days: int | None) -> float:
     return 0.1
 
 
-def _responsiveness(days: float | None) -> tuple[float, str | None]:
+def _responsiveness(days: float | None) -> tuple[float, str]:
+    """(share, reason) for the firm's median days to answer; None: too few answers to judge
+    (the neutral share), infinite: half or more of its requests went unanswered."""
     if days is None:
-        return 0.4, None
+        return 0.4, Phrase("not enough answers yet to judge how fast it answers (neutral score)")
+    if days == math.inf:
+        return 0.0, Phrase("half or more of the requests to it in the last year went unanswered")
     if days <= 1:
         return 1.0, Phrase("usually answers within a day")
     if days <= 3:
-        return 0.6, Phrase("usually answers within %(days)s days", days=round(days))
-    return 0.2, None
+        return 0.6, Phrase("usually answers within %(days)s days", days=math.ceil(days))
+    return 0.2, Phrase("usually answers within %(days)s days", days=math.ceil(days))
 
 
 def score(
@@ -177,7 +182,11 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
     if missing:
         short = _capacity_share(wanted, capacity) < 1
         return NearMiss(
-            firm.firm_id, firm.name, tuple(missing) + ((capacity_reason,) if short else ()), (capacity_reason,)
+            firm.firm_id,
+            firm.name,
+            tuple(missing.values()) + ((capacity_reason,) if short else ()),
+            (capacity_reason,),
+            tuple(missing),
         )
 
     reasons = [capacity_reason]

@@ -22,7 +22,15 @@ from portal.matching.facts import CapabilityFact, CertificateFact, FirmFacts, Ma
 from portal.matching.sourcing import capacity_in_need_unit, evaluate, rank, score
 from portal.needs.models import SourcingNeed
 from portal.operations.metrics import MATCHING_SECONDS, timed
-from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus, capability_process
+from portal.suppliers import responsiveness
+from portal.suppliers.models import (
+    Capability,
+    Certificate,
+    Firm,
+    FirmResponsiveness,
+    ReviewStatus,
+    capability_process,
+)
 from portal.timeutil import today
 
 EXCLUDED = "incentives withdrawn or licence suspended"
@@ -32,6 +40,7 @@ EXPLAIN_BATCH = 50
 WHOLE_CATEGORY = 2000  # qualified candidates above which their category is read whole
 
 FIRM, CAPABILITY, CERTIFICATE = Firm.__table__, Capability.__table__, Certificate.__table__
+RESPONSIVENESS = FirmResponsiveness.__table__
 
 
 def need_facts(need: SourcingNeed) -> NeedFacts:
@@ -73,6 +82,7 @@ def firm_facts(firm: Firm, excluded: set[int], offered: dict[int, tuple[str, ...
         ),
         excluded=EXCLUDED if firm.id in excluded else None,
         features_offered=tuple(offered.get(firm.id, ())),
+        median_response_days=responsiveness.days_of(firm.id),
     )
 
 
@@ -80,6 +90,13 @@ def _chunks(ids):
     ids = sorted(set(ids))
     for start in range(0, len(ids), CHUNK):
         yield ids[start : start + CHUNK]
+
+
+def _with_responsiveness(query, firm_id_column):
+    """The query with the firm's stored responsiveness (NULLs for a firm never asked anything)."""
+    return query.outerjoin(RESPONSIVENESS, RESPONSIVENESS.c.firm_id == firm_id_column).add_columns(
+        RESPONSIVENESS.c.median_days, RESPONSIVENESS.c.counted, RESPONSIVENESS.c.unanswered_mostly
+    )
 
 
 def _making_the_category(need: NeedFacts):
@@ -115,6 +132,7 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
             CAPABILITY.c.is_main_line,
             CAPABILITY.c.board_area_mm2,
         )
+        query = _with_responsiveness(query, FIRM.c.id)
         rows += db.session.execute(query.where(FIRM.c.id.in_(ids))).all()
     processes: dict[int, set[str]] = defaultdict(set)
     if need.processes:
@@ -153,8 +171,9 @@ def firm_facts_for(need: NeedFacts, firm_ids, offered: dict[int, tuple[str, ...]
             certificates=tuple(certificates[firm_id]),
             excluded=EXCLUDED if firm_id in excluded else None,
             features_offered=offered.get(firm_id, ()),
+            median_response_days=responsiveness.days_for_matching(*answers),
         )
-        for firm_id, trade_name, legal_name, province, capability_id, capacity, unit, lead, main, area in rows
+        for firm_id, trade_name, legal_name, province, capability_id, capacity, unit, lead, main, area, *answers in rows
     ]
 
 
@@ -169,6 +188,7 @@ class QualifiedRow(NamedTuple):
     unit: str | None
     board_area_mm2: int | None
     candidate: search.Candidate
+    response_days: float | None = None  # what matching weighs of how fast the firm answers
 
 
 def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list[QualifiedRow]:
@@ -211,6 +231,7 @@ def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list
         CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
         *certified,
     )
+    query = _with_responsiveness(query, CAPABILITY.c.firm_id)
     candidates = {candidate.firm_id: candidate for candidate in found.qualified}
     if len(candidates) > WHOLE_CATEGORY:
         # Most of the category qualifies: reading it all beats sending thousands of ids.
@@ -221,10 +242,11 @@ def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list
     rows = []
     connection = db.session.connection()
     for batch in batches:
-        for firm_id, lead, main, processes, amount, unit, area in connection.execute(batch):
+        for firm_id, lead, main, processes, amount, unit, area, *answers in connection.execute(batch):
             candidate = candidates.get(firm_id)
             if candidate is not None and firm_id not in excluded:
-                rows.append(QualifiedRow(firm_id, lead, main, processes, amount, unit, area, candidate))
+                days = responsiveness.days_for_matching(*answers)
+                rows.append(QualifiedRow(firm_id, lead, main, processes, amount, unit, area, candidate, days))
     return rows
 
 
@@ -252,12 +274,16 @@ def category_rows(categories, day: date) -> dict[str, list[QualifiedRow]]:
             CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
         )
     )
+    query = _with_responsiveness(query, CAPABILITY.c.firm_id)
     excluded = excluded_firm_ids(day)
     found: dict[str, list[QualifiedRow]] = defaultdict(list)
-    for firm_id, category, lead, main, amount, unit, area, trade, legal in db.session.connection().execute(query):
+    for firm_id, category, lead, main, amount, unit, area, trade, legal, *answers in db.session.connection().execute(
+        query
+    ):
         if firm_id not in excluded:
             candidate = search.Candidate(firm_id, (trade or legal).lower(), amount or 0, False)
-            found[category].append(QualifiedRow(firm_id, lead, main, 0, amount or 0, unit, area, candidate))
+            days = responsiveness.days_for_matching(*answers)
+            found[category].append(QualifiedRow(firm_id, lead, main, 0, amount or 0, unit, area, candidate, days))
     return found
 
 
@@ -271,7 +297,15 @@ def _scores(need: NeedFacts, found: search.Candidates, rows: list[QualifiedRow])
             need, CapabilityFact(need.category, row.monthly_capacity, row.unit, board_area_mm2=row.board_area_mm2)
         )
         in_province = row.candidate.in_province
-        facts = (capacity, row.processes_covered, offered, row.main_line, row.lead_time_days, in_province)
+        facts = (
+            capacity,
+            row.processes_covered,
+            offered,
+            row.main_line,
+            row.lead_time_days,
+            in_province,
+            row.response_days,
+        )
         value = scores.get(facts)
         if value is None:
             value = scores[facts] = score(
@@ -282,6 +316,7 @@ def _scores(need: NeedFacts, found: search.Candidates, rows: list[QualifiedRow])
                 main_line=row.main_line,
                 lead_time_days=row.lead_time_days,
                 in_province=in_province,
+                median_response_days=row.response_days,
             )
         scored.append((value, row.candidate.sort_name, row.firm_id))
     return scored

@@ -122,6 +122,8 @@ class NeedInvitation(db.Model):
     firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), index=True)
     invited_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
     invited_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    # When the firm said it will not quote: an answer, as a quote is (responsiveness counts both).
+    declined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
     need: Mapped[SourcingNeed] = relationship()
     firm = relationship("Firm")

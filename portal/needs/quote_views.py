@@ -9,7 +9,7 @@ from portal import uploads
 from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
 from portal.extensions import db
-from portal.forms import confirmed
+from portal.forms import ConfirmForm, confirmed
 from portal.needs import quotes, service
 from portal.needs.forms import AwardForm, NeedActionForm, QuoteForm
 from portal.needs.models import Quote
@@ -86,6 +86,20 @@ def withdraw(need_id):
     if form.validate_on_submit():
         attempt(lambda: quotes.withdraw_quote(existing, current_user, form.version.data), _("Quote withdrawn."))
     return _back(need, firm)
+
+
+@bp.post("/<int:need_id>/invitation/decline")
+@role_required(Role.SUPPLIER)
+def decline_invitation(need_id):
+    """The firm answers its invitation: it will not quote (the brand is not kept waiting)."""
+    need = service.need_for(need_id)
+    firm = _quoting_firm(need)
+    if ConfirmForm().validate_on_submit():
+        attempt(
+            lambda: service.decline_invitation(need, firm, current_user),
+            _("Noted: %(firm)s will not quote on this need.", firm=firm.display_name),
+        )
+    return redirect(url_for("needs.opportunities"))
 
 
 @bp.post("/<int:need_id>/quote/attachments/<int:attachment_id>/delete")

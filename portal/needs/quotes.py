@@ -31,6 +31,7 @@ from portal.needs.service import (
     transaction,
     verdicts_for,
 )
+from portal.suppliers import responsiveness
 from portal.suppliers.models import Firm, FirmMember
 from portal.timeutil import today, utcnow
 
@@ -154,6 +155,7 @@ def send_quote(need: SourcingNeed, firm: Firm, data: dict, upload, by) -> Quote:
         except IntegrityError as error:  # a colleague's quote landed first
             raise NeedRefused(ALREADY_SENT) from error
         audit.record("quote.sent", quote, actor=by, after=_snapshot(quote), firm_id=firm.id)
+        responsiveness.refresh([firm.id])
     return quote
 
 

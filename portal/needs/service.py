@@ -18,7 +18,7 @@ from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
 from portal.i18n import N_
-from portal.matching.facts import Match
+from portal.matching.facts import Match, NearMiss
 from portal.needs import notices
 from portal.needs.matches import matches_for, need_facts, verdicts_for  # noqa: F401  (the service's API)
 from portal.needs.models import (
@@ -30,6 +30,7 @@ from portal.needs.models import (
     QuoteStatus,
     SourcingNeed,
 )
+from portal.suppliers import responsiveness
 from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
@@ -427,24 +428,49 @@ def invite_within(need: SourcingNeed, firm: Firm, by) -> NeedInvitation:
 # --- the supplier's side -------------------------------------------------------------------------
 
 
+def decline_invitation(need: SourcingNeed, firm: Firm, by) -> None:
+    """The firm answers an invitation with "we will not quote": the brand need not wait for it, and
+    the answer counts toward how fast the firm answers, as a quote does."""
+    invitation = db.session.scalar(
+        select(NeedInvitation).where(NeedInvitation.need_id == need.id, NeedInvitation.firm_id == firm.id)
+    )
+    if invitation is None:
+        raise NeedRefused(N_("%(firm)s was not invited to quote on this need."), firm=firm.display_name)
+    if invitation.declined_at is not None:
+        raise NeedRefused(N_("%(firm)s already said it will not quote."), firm=firm.display_name)
+    if not is_accepting_quotes(need):
+        raise NeedRefused(N_("This need no longer takes quotes."))
+    if db.session.scalar(select(Quote.id).where(Quote.need_id == need.id, Quote.firm_id == firm.id)):
+        raise NeedRefused(N_("%(firm)s has quoted; withdraw the quote instead."), firm=firm.display_name)
+    with transaction():
+        invitation.declined_at = utcnow()
+        audit.record("need.invitation_declined", need, actor=by, after={"firm_id": firm.id}, firm_id=firm.id)
+        responsiveness.refresh([firm.id])
+
+
 def invited_needs(firm: Firm) -> list[SourcingNeed]:
-    """Needs that invited the firm and still take quotes, nearest deadline first."""
+    """Needs that invited the firm and still take quotes, nearest deadline first (not those it
+    said it will not quote on)."""
     return list(
         db.session.scalars(
             select(SourcingNeed)
             .join(NeedInvitation, NeedInvitation.need_id == SourcingNeed.id)
-            .where(NeedInvitation.firm_id == firm.id, SourcingNeed.is_accepting_quotes(today()))
+            .where(
+                NeedInvitation.firm_id == firm.id,
+                NeedInvitation.declined_at.is_(None),
+                SourcingNeed.is_accepting_quotes(today()),
+            )
             .order_by(SourcingNeed.deadline, SourcingNeed.id)
         )
     )
 
 
-def opportunities_for(firm: Firm):
-    """Open-to-all needs taking quotes that this firm qualifies for, best match first (then the
-    nearest deadline)."""
+def open_needs_judged(firm: Firm) -> tuple[list, list]:
+    """Open-to-all needs taking quotes, judged for this firm: ([(need, Match)] best match first,
+    then the nearest deadline; [(need, NearMiss)] nearest deadline first: what certificate it lacks)."""
     categories = {c.category_slug for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED}
     if not categories or not firm.is_public:
-        return []
+        return [], []
     needs = db.session.scalars(
         select(SourcingNeed).where(
             SourcingNeed.is_accepting_quotes(today()),
@@ -452,9 +478,20 @@ def opportunities_for(firm: Firm):
             SourcingNeed.category_slug.in_(categories),
         )
     ).all()
-    found = []
+    matched, near = [], []
     for need in needs:
         verdict = verdicts_for(need, [firm.id]).get(firm.id)
         if isinstance(verdict, Match):
-            found.append((need, verdict))
-    return sorted(found, key=lambda pair: (-pair[1].score, pair[0].deadline, pair[0].id))
+            matched.append((need, verdict))
+        elif isinstance(verdict, NearMiss):
+            near.append((need, verdict))
+    return (
+        sorted(matched, key=lambda pair: (-pair[1].score, pair[0].deadline, pair[0].id)),
+        sorted(near, key=lambda pair: (pair[0].deadline, pair[0].id)),
+    )
+
+
+def opportunities_for(firm: Firm):
+    """Open-to-all needs taking quotes that this firm qualifies for, best match first (then the
+    nearest deadline)."""
+    return open_needs_judged(firm)[0]

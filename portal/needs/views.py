@@ -12,6 +12,7 @@ from portal.extensions import db
 from portal.forms import confirmed
 from portal.needs import quotes, service
 from portal.needs.forms import AttachmentForm, InviteForm, NeedActionForm, NeedForm
+from portal.suppliers import labs as lab_finder
 from portal.suppliers import service as suppliers
 from portal.suppliers.models import Firm
 
@@ -198,12 +199,14 @@ def invite(need_id):
 @bp.route("/opportunities")
 @role_required(Role.SUPPLIER)
 def opportunities():
-    """Per firm: invitations to quote, open needs it qualifies for (best first), and its quotes."""
-    firms = suppliers.firms_of(current_user)
-    found = [
-        (firm, service.invited_needs(firm), service.opportunities_for(firm), quotes.quotes_of(firm)) for firm in firms
-    ]
-    return render_template("needs/opportunities.html", found=found, state=service.effective_status)
+    """Per firm: invitations to quote, open needs it qualifies for (best first), those it would
+    qualify for with a certificate it lacks (with the laboratories that test for it), and its quotes."""
+    found = []
+    for firm in suppliers.firms_of(current_user):
+        matched, near = service.open_needs_judged(firm)
+        found.append((firm, service.invited_needs(firm), matched, near, quotes.quotes_of(firm)))
+    labs = lab_finder.lab_counts({slug for *_, near, _ in found for _, miss in near for slug in miss.certifications})
+    return render_template("needs/opportunities.html", found=found, labs=labs, state=service.effective_status)
 
 
 from portal.needs import quote_views  # noqa: E402, F401  (its routes join bp)

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from portal.i18n import Phrase
 from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
+from portal.taxonomy.models import CertificationType
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,7 @@ class Check:
     label: str
     why: str
     anchor: str  # where on the firm's page to fix it
+    certification: CertificationType | None = None  # a certificate to get: the panel links its laboratories
 
 
 def completeness(firm: Firm) -> list[Check]:
@@ -105,6 +107,21 @@ def completeness(firm: Firm) -> list[Check]:
             checks.append(
                 _rejected(certificate, Phrase("Correct the %(name)s certificate EDB did not accept", name=name))
             )
+            continue
+        if certificate.expiry_date is not None and certificate.days_to_expiry() <= 0:
+            checks.append(
+                Check(
+                    False,
+                    Phrase("Renew the %(name)s certificate", name=name),
+                    Phrase(
+                        "It expired on %(date)s: brands that require %(name)s no longer find you.",
+                        date=certificate.expiry_date.isoformat(),
+                        name=name,
+                    ),
+                    "certificates",
+                    certificate.type,
+                )
+            )
         else:
             # A certificate EDB verified (from a document or the issuing body's register) needs no upload.
             checks.append(
@@ -113,6 +130,7 @@ def completeness(firm: Firm) -> list[Check]:
                     Phrase("Upload the %(name)s certificate", name=name),
                     Phrase("EDB verifies %(name)s from the document; until then it does not count.", name=name),
                     "certificates",
+                    certificate.type,
                 )
             )
     checks.append(
@@ -137,12 +155,12 @@ def completeness(firm: Firm) -> list[Check]:
 def _rejected(item: Capability | Certificate, label: str) -> Check:
     """The check for a capability or certificate EDB rejected: its reason and what to do next."""
     kind, anchor = ("capability", "capabilities") if isinstance(item, Capability) else ("certificate", "certificates")
+    certification = item.type if isinstance(item, Certificate) else None
     next_step = Phrase(NEXT_STEPS[f"{kind}.rejected"])
     if item.review_note:
-        return Check(
-            False, label, Phrase("EDB: %(note)s %(next_step)s", note=item.review_note, next_step=next_step), anchor
-        )
-    return Check(False, label, next_step, anchor)
+        why = Phrase("EDB: %(note)s %(next_step)s", note=item.review_note, next_step=next_step)
+        return Check(False, label, why, anchor, certification)
+    return Check(False, label, next_step, anchor, certification)
 
 
 def completeness_score(checks: list[Check]) -> int:

@@ -30,6 +30,7 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from portal.suppliers.labs import is_lab_category, is_lab_tested
 from portal.suppliers.models import PROFILE_FIELDS, MemberRole
 from portal.taxonomy import category_choices, certification_choices, process_choices, province_choices
 from portal.taxonomy.units import MAX_BOARD_AREA_MM2, takes_board_area
@@ -155,6 +156,13 @@ class FirmProfileForm(FlaskForm):
 class CapabilityForm(FlaskForm):
     category = SelectField(_l("Component category"), validators=[DataRequired(_l("Choose the component category."))])
     processes = MultiCheckboxField(_l("Processes"), validate_choice=True)
+    tests_for = MultiCheckboxField(
+        _l("Certifications the laboratory tests for"),
+        validate_choice=True,
+        description=_l(
+            "Testing laboratories only: firms that lack one of these certificates are pointed to you, nearest first."
+        ),
+    )
     monthly_capacity = IntegerField(
         _l("Monthly capacity"),
         validators=[
@@ -203,7 +211,16 @@ class CapabilityForm(FlaskForm):
         super().__init__(*args, **kwargs)
         self.category.choices = choices(category_choices(), blank=_l("Choose…"))
         self.processes.choices = choices(process_choices())
+        self.tests_for.choices = choices(
+            [(slug, name) for slug, name in certification_choices() if is_lab_tested(slug)]
+        )
         offer_units(self.capacity_unit)
+
+    def validate_tests_for(self, field):
+        if is_lab_category(self.category.data) and not field.data:
+            raise ValidationError(_l("Name at least one certification the laboratory tests for."))
+        if field.data and self.category.data and not is_lab_category(self.category.data):
+            raise ValidationError(_l("Only a testing laboratory's capability names the certifications it tests for."))
 
     def validate_board_area_mm2(self, field):
         if field.data is not None and self.category.data and not takes_board_area(self.category.data):
@@ -215,6 +232,7 @@ class CapabilityForm(FlaskForm):
         return {
             "category_slug": self.category.data,
             "process_slugs": sorted(self.processes.data or []),
+            "test_slugs": sorted(self.tests_for.data or []),
             **{name: self[name].data for name in numbers},
             **{name: self[name].data or "" for name in texts},
             "is_main_line": bool(self.is_main_line.data),

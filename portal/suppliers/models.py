@@ -10,6 +10,7 @@ from sqlalchemy import (
     Column,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -188,6 +189,14 @@ capability_process = Table(
     Column("capability_id", ForeignKey("capability.id", ondelete="CASCADE"), primary_key=True),
     Column("process_slug", ForeignKey("process.slug"), primary_key=True),
 )
+# The certifications and tests a testing laboratory performs (its capability in `testing-lab`):
+# what lets a firm short of a certificate find who can test it for one.
+capability_test = Table(
+    "capability_test",
+    db.metadata,
+    Column("capability_id", ForeignKey("capability.id", ondelete="CASCADE"), primary_key=True),
+    Column("certification_slug", ForeignKey("certification_type.slug"), primary_key=True, index=True),
+)
 
 
 class Capability(db.Model):
@@ -223,6 +232,9 @@ class Capability(db.Model):
     firm: Mapped[Firm] = relationship(back_populates="capabilities")
     category: Mapped[ComponentCategory] = relationship()
     processes: Mapped[list[Process]] = relationship(secondary=capability_process, order_by="Process.name")
+    tests_for: Mapped[list[CertificationType]] = relationship(
+        secondary=capability_test, order_by="CertificationType.name"
+    )
 
 
 class Certificate(db.Model):
@@ -265,6 +277,21 @@ class Certificate(db.Model):
         if self.expiry_date is None:
             return None
         return (self.expiry_date - (on or today())).days
+
+
+class FirmResponsiveness(db.Model):
+    """How fast a firm answers brands, worked out from its answers (`portal.suppliers.responsiveness`)
+    and kept apart from `firm` so recording it never collides with an edit of the listing."""
+
+    __tablename__ = "firm_responsiveness"
+
+    firm_id: Mapped[int] = mapped_column(ForeignKey("firm.id", ondelete="CASCADE"), primary_key=True)
+    # The median days to answer, over the requests counted; None when too few were counted, or
+    # when most went unanswered (`unanswered_mostly`).
+    median_days: Mapped[float | None] = mapped_column(Float)
+    counted: Mapped[int] = mapped_column(Integer, default=0)
+    unanswered_mostly: Mapped[bool] = mapped_column(default=False)
+    computed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
 
 class FirmPhoto(db.Model):

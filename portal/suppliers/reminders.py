@@ -9,6 +9,7 @@ from portal.extensions import db
 from portal.formatting import format_date
 from portal.i18n import speaking_to
 from portal.mail import external_url, send_mail
+from portal.suppliers import labs
 from portal.suppliers.models import Certificate, CertificateReminder, ReviewStatus
 from portal.timeutil import today
 
@@ -44,8 +45,9 @@ def due_reminders(on=None) -> list[tuple[Certificate, int]]:
     return due
 
 
-def _reminder(certificate: Certificate, days_left: int, link: str) -> tuple[str, str]:
-    """The reminder's subject and body, in the language in force."""
+def _reminder(certificate: Certificate, days_left: int, link: str, labs_link: str | None) -> tuple[str, str]:
+    """The reminder's subject and body, in the language in force; `labs_link` leads to the
+    laboratories that test for the certification (None when none is listed)."""
     firm = certificate.firm.display_name
     subject = ngettext(
         "%(type)s for %(firm)s expires in %(num)d day",
@@ -64,6 +66,12 @@ def _reminder(certificate: Certificate, days_left: int, link: str) -> tuple[str,
         date=format_date(certificate.expiry_date),
         link=link,
     )
+    if labs_link:
+        body += "\n" + gettext(
+            "Laboratories listed in the portal that test for %(type)s, nearest first:\n\n%(link)s\n",
+            type=certificate.type.name,
+            link=labs_link,
+        )
     return subject, body
 
 
@@ -75,9 +83,11 @@ def send_reminders(on=None) -> int:
         days_left = (certificate.expiry_date - on).days
         firm = certificate.firm
         link = external_url("suppliers.manage", firm_id=firm.id, _anchor="certificates")
+        tested = labs.lab_counts([certificate.type_slug]).get(certificate.type_slug)
+        labs_link = external_url("suppliers.labs", slug=certificate.type_slug, near=firm.id) if tested else None
         for member in firm.members:
             with speaking_to(member.user):
-                subject, body = _reminder(certificate, days_left, link)
+                subject, body = _reminder(certificate, days_left, link, labs_link)
                 send_mail(member.user.email, subject, body, kind="certificate_expiry")
         for passed in (t for t in THRESHOLDS if t >= threshold):
             exists = db.session.scalar(

@@ -31,7 +31,7 @@ from portal.suppliers.models import (
     slugify,
 )
 from portal.suppliers.names import refuse_taken_names
-from portal.taxonomy.models import Process
+from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import as_utc, utcnow
 
 CAPABILITY_FIELDS = (
@@ -178,23 +178,24 @@ def update_profile(firm: Firm, data: dict, by) -> dict:
     return {"applied": sorted(applied), "for_review": sorted(held)}
 
 
-def _processes(slugs) -> list[Process]:
-    return (
-        list(db.session.scalars(select(Process).where(Process.slug.in_(slugs)).order_by(Process.name))) if slugs else []
-    )
+def _by_slug(model, slugs) -> list:
+    """The taxonomy rows (processes, certifications) with these slugs, by name."""
+    return list(db.session.scalars(select(model).where(model.slug.in_(slugs)).order_by(model.name))) if slugs else []
 
 
 def capability_facts(capability: Capability) -> dict:
     return {
         "category_slug": capability.category_slug,
         "process_slugs": sorted(p.slug for p in capability.processes),
+        "test_slugs": sorted(t.slug for t in capability.tests_for),
         **{name: getattr(capability, name) for name in CAPABILITY_FIELDS},
     }
 
 
 def apply_capability(capability: Capability, data: dict) -> None:
     capability.category_slug = data["category_slug"]
-    capability.processes = _processes(data.get("process_slugs") or [])
+    capability.processes = _by_slug(Process, data.get("process_slugs") or [])
+    capability.tests_for = _by_slug(CertificationType, data.get("test_slugs") or [])
     for name in CAPABILITY_FIELDS:
         setattr(capability, name, data.get(name))
 

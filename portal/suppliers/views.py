@@ -11,7 +11,8 @@ from portal.accounts.models import Role
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
-from portal.suppliers import directory, lifecycle, service
+from portal.suppliers import directory, lifecycle, responsiveness, service
+from portal.suppliers import labs as lab_finder
 from portal.suppliers.completeness import completeness, completeness_score
 from portal.suppliers.decisions import NEXT_STEPS, standing_decisions
 from portal.suppliers.forms import (
@@ -93,6 +94,7 @@ def profile(firm_id, slug=None):
         capabilities=directory.public_capabilities(firm),
         certificates=[c for c in firm.certificates if c.review_status.value == "verified"],
         is_member=service.can_edit(firm, current_user),
+        answers=responsiveness.in_words(responsiveness.days_of(firm.id)),
     )
 
 
@@ -140,6 +142,29 @@ def category(slug):
         page=page,
         firms=cards_in_order([firm.id for firm in page.items]),
     )
+
+
+@bp.route("/labs/<slug>")
+def labs(slug):
+    """The laboratories listed in the portal that test for one certification, nearest first to
+    `?near=` (a firm the visitor may see), or to the signed-in supplier's own firm."""
+    certification = db.session.get(CertificationType, slug) or abort(404)
+    near = _firm_to_measure_from(request.args.get("near", type=int))
+    return render_template(
+        "suppliers/labs.html",
+        certification=certification,
+        near=near,
+        labs=lab_finder.labs_for([slug], near).get(slug, []),
+    )
+
+
+def _firm_to_measure_from(firm_id: int | None) -> Firm | None:
+    if firm_id is not None:
+        firm = db.session.get(Firm, firm_id)
+        return firm if firm is not None and service.can_view(firm, current_user) else None
+    if current_user.is_authenticated and current_user.has_role(Role.SUPPLIER):
+        return next(iter(service.firms_of(current_user)), None)
+    return None
 
 
 # --- the firm's own pages ------------------------------------------------------------------------
@@ -235,7 +260,14 @@ def edit_capability(firm_id, capability_id=None):
     form = CapabilityForm()
     if request.method == "GET" and capability is not None:
         facts = {**service.capability_facts(capability), **(capability.proposed or {})}
-        form.process(data={**facts, "category": facts["category_slug"], "processes": facts["process_slugs"]})
+        form.process(
+            data={
+                **facts,
+                "category": facts["category_slug"],
+                "processes": facts["process_slugs"],
+                "tests_for": facts.get("test_slugs", []),
+            }
+        )
     if form.validate_on_submit():
         try:
             if capability is None:

@@ -49,3 +49,8 @@ document.querySelectorAll("select[data-units-by-category]").forEach(function (se
   category.addEventListener("change", update);
   update();
 });
+
+// Panels folded on small screens (the directory's filters) open on wide ones, where they sit beside the results.
+document.querySelectorAll("details[data-open-from]").forEach(function (panel) {
+  if (window.matchMedia("(min-width: " + panel.getAttribute("data-open-from") + "px)").matches) { panel.open = true; }
+});

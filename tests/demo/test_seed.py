@@ -156,3 +156,10 @@ def test_the_demo_shows_needs_quotes_introductions_and_investment(db, seeded):
     assert db.session.scalar(select(Interest)).accepted
     assert any("sourcing needs" in line for line in seeded)
     assert not any("sourcing needs" in line for line in seed_demo()), "a second run creates nothing more"
+
+
+def test_the_demo_laboratories_test_for_what_brands_ask_and_leave_one_gap(db, seeded):
+    from portal.suppliers.labs import lab_counts, untested_demand
+
+    assert lab_counts(["iec-62133", "rohs", "pta-type-approval"]).keys() == {"iec-62133", "rohs", "pta-type-approval"}
+    assert [row.certification.slug for row in untested_demand()] == ["un-38-3"]

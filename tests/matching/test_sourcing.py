@@ -1,5 +1,6 @@
 """Each hard rule and each ranking factor of sourcing matches, on plain facts (no database)."""
 
+import math
 from dataclasses import replace
 from datetime import date, timedelta
 
@@ -143,7 +144,20 @@ def test_delivery_province_ranks_higher():
 
 
 def test_responsive_firms_rank_higher():
-    assert score() > score(median_response_days=5)
+    assert score() > score(median_response_days=2.5) > score(median_response_days=5)
+    assert score(median_response_days=5) > score(median_response_days=math.inf)
+
+
+def test_a_firm_with_too_few_answers_gets_the_neutral_score_and_is_told_so():
+    unjudged = evaluate(NEED, firm(median_response_days=None), TODAY)
+    assert score(median_response_days=2.5) > unjudged.score > score(median_response_days=5)
+    assert "not enough answers yet to judge how fast it answers (neutral score)" in unjudged.reasons
+
+
+def test_the_reasons_say_how_fast_the_firm_answers():
+    assert "usually answers within 3 days" in evaluate(NEED, firm(median_response_days=2.5), TODAY).reasons
+    unanswered = evaluate(NEED, firm(median_response_days=math.inf), TODAY).reasons
+    assert "half or more of the requests to it in the last year went unanswered" in unanswered
 
 
 def test_ties_are_broken_by_name_then_id_and_order_is_stable():

@@ -209,8 +209,11 @@ def test_a_supplier_sees_open_needs_it_qualifies_for_best_first(client, login, u
     login("supplier")
     page = client.get("/needs/opportunities").get_data(as_text=True)
     assert page.index("Small packs") < page.index("Big packs")
+    matching, near = page.split('data-testid="near-miss"', 1)
     for hidden in ("Needs IEC 62133", "Cables", "Invited only"):
-        assert hidden not in page
+        assert hidden not in matching
+    assert "Needs IEC 62133" in near, "a certificate away: listed apart, with where to get it"
+    assert "Cables" not in near and "Invited only" not in near
     assert firm.display_name not in page, "one firm: no per-firm heading"
 
 

@@ -11,6 +11,7 @@ JOBS = {
     "send-reminders": ["send-reminders"],
     "close-due-needs": ["close-due-needs"],
     "snapshot-metrics": ["snapshot-metrics"],
+    "responsiveness-refresh": ["responsiveness", "refresh"],
     "search-index sync": ["search-index", "sync"],
 }
 

@@ -209,6 +209,7 @@ def world(app, users, outbox) -> World:
         by_endpoint={
             "suppliers.category": {"slug": "pcba"},
             "bom.template": {"kind": "csv"},
+            "suppliers.labs": {"slug": "iec-62133"},
             "dashboard.set_phase": {"slug": "pcba"},
             "dashboard.set_targets": {"phase": 2},
             "accounts.reset_password": {"token": make_reset_token(brand)},

@@ -70,6 +70,7 @@ TABLE = {
     "suppliers.profile /suppliers/<int:firm_id>": dict.fromkeys(ROLES, 301),  # to the address with the slug
     "suppliers.logo": PUBLIC,
     "suppliers.photo": PUBLIC,
+    "suppliers.labs": PUBLIC,  # public listings of testing laboratories
     "dashboard.summary": PUBLIC,  # counts only, no firm or need named
     "dashboard.summary_csv": PUBLIC,
     "investment.index": PUBLIC,
@@ -119,6 +120,8 @@ TABLE = {
     "needs.invite_search": OWN_NEED,
     "needs.invite": OWN_NEED_ACTION,
     "needs.quote": row(403, supplier=200, other_supplier=404),
+    # the firm's answer to an invitation: only a firm that sees the need (here not invited: refused)
+    "needs.decline_invitation": row(403, supplier=302, other_supplier=404),
     # the need the supplier's firm quoted on; sealed: until it closes, not even its brand or staff
     # open the quote's file
     "needs.withdraw": row(403, supplier=302, other_supplier=404),

@@ -13,7 +13,7 @@ from tests.conftest import make_user
 from tests.factories import make_capability, make_firm
 
 CARD = re.compile(r'data-testid="firm-card">(.*?)</article>', re.S)
-CARD_NAME = re.compile(r'<h3 class="h5 mb-1"><a href="[^"]*">([^<]*)</a>')
+CARD_NAME = re.compile(r'<h[23] class="h5 mb-1"><a href="[^"]*">([^<]*)</a>')
 
 
 def cards(response) -> list[str]:
