@@ -11,7 +11,20 @@ from tests.factories import make_firm
 from tests.introductions.builders import make_need
 
 
-def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page):
+def confirm_and_sign_in(page, outbox, email):
+    """After sign-up (which answers alike for every address): sign in, open the e-mailed link."""
+    expect(page.get_by_text(f"We sent a message to {email}")).to_be_visible()
+    page.get_by_label("E-mail").fill(email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    link = next(m for m in outbox("email_verification")).body.split("open:\n\n", 1)[1].split()[0]
+    claim_form = page.url
+    page.goto("/account/" + link.split("/account/", 1)[1])
+    expect(page.get_by_role("alert").filter(has_text="address is confirmed")).to_have_count(1)
+    page.goto(claim_form)
+
+
+def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page, outbox):
     make_firm("Chenab Chargers (Pvt) Ltd", city="Gujranwala", website="https://chenabchargers.example.pk")
 
     page.goto("/suppliers/")
@@ -25,8 +38,9 @@ def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page):
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
 
-    # The new account lands on the claim form of that listing, its address already filled in.
-    expect(page.get_by_text("now show EDB staff that you run Chenab Chargers (Pvt) Ltd")).to_be_visible()
+    # Signed in, the new account lands on the claim form of that listing, its address filled in.
+    confirm_and_sign_in(page, outbox, "usman@chenabchargers.example.pk")
+    expect(page.get_by_role("heading", name="Claim Chenab Chargers (Pvt) Ltd")).to_be_visible()
     expect(page.get_by_label("Company e-mail address")).to_have_value("usman@chenabchargers.example.pk")
     page.get_by_label("Your position at the firm").fill("Director")
     page.get_by_role("button", name="Send the claim").click()
@@ -37,7 +51,7 @@ def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page):
     expect(page.get_by_test_id("firm-card")).to_have_count(1)
 
 
-def test_signing_up_with_a_listed_name_offers_to_claim_it(page):
+def test_signing_up_with_a_listed_name_offers_to_claim_it(page, outbox):
     make_firm("Sialkot Moulds (Pvt) Ltd", city="Sialkot")
     page.goto("/account/sign-up?role=supplier")
     page.get_by_label("Local firm").check()
@@ -56,6 +70,7 @@ def test_signing_up_with_a_listed_name_offers_to_claim_it(page):
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_label("Repeat the password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
+    confirm_and_sign_in(page, outbox, "ayesha@sialkotmoulds.example.pk")
     expect(page.get_by_role("heading", name="Claim Sialkot Moulds (Pvt) Ltd")).to_be_visible()
 
 
