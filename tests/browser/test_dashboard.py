@@ -48,6 +48,7 @@ def test_staff_see_each_chart_drawn_and_filter_by_province(page, users):
     expect(page.get_by_role("heading", name="Localization dashboard")).to_be_visible()
     expect(page.get_by_test_id("table-unserved")).to_contain_text("4G mainboard assembly")
 
+    page.wait_for_function("() => window.Chart !== undefined")  # the page's scripts come last
     charts = page.evaluate(CHARTS)
     assert None not in charts, charts
     by_table = {chart["table"]: chart for chart in charts}

@@ -123,17 +123,6 @@ def test_every_main_page_fits_a_phone_and_passes_axe_at_both_widths(browser, liv
     assert not problems, "\n".join(problems)
 
 
-def test_the_urdu_pages_fit_a_phone_too(browser, live_server, demo):
-    def overflow_only(page, role, name, size):
-        _shoot(page, role, name, size, "ur")
-        assert page.evaluate("document.documentElement.dir") == "rtl"
-        found = horizontal_overflow(page) if size == PHONE else None
-        return [f"{found['wide']} px wide: {found['culprits']}"] if found else []
-
-    problems = _visit_every_page(browser, live_server, demo, overflow_only, language="ur")
-    assert not problems, "\n".join(problems)
-
-
 def test_search_results_come_before_the_folded_filters_on_a_phone(page, demo):
     page.set_viewport_size(PHONE)
     page.goto("/suppliers/?q=battery")
