@@ -24,6 +24,22 @@ REDIS_URL = os.environ.get("PORTAL_CLUSTER_REDIS_URL", "")
 API_LIMIT = 20  # an hour: a count that cannot reset mid-test
 PASSWORD = "cluster-test-password-2026"
 STARTUP_SECONDS = 90
+SECRET_KEY = "cluster-test-secret-key-shared-by-every-host"
+AUDIT_KEY = "cluster-test-audit-key-shared-by-every-host"
+
+
+def cluster_app(**settings):
+    """An app in this process on the cluster's database, with the keys the hosts use."""
+    from portal import create_app
+
+    return create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1),
+            "SECRET_KEY": SECRET_KEY,
+            "AUDIT_KEY": AUDIT_KEY,
+            **settings,
+        }
+    )
 
 
 @dataclass
@@ -32,6 +48,7 @@ class Host:
     url: str
     process: subprocess.Popen
     log: Path
+    instance: Path
 
     def kill(self) -> None:
         """SIGKILL to gunicorn and its workers at once: the machine lost its power."""
@@ -57,12 +74,11 @@ def _prepare_database() -> tuple[dict, dict]:
     """An empty schema at the newest migration, and the people the tests act as."""
     from flask_migrate import upgrade
 
-    from portal import create_app
     from portal.accounts import service as accounts
     from portal.accounts.models import ApiToken
     from portal.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)})
+    app = cluster_app()
     with app.app_context():
         with db.engine.begin() as connection:
             connection.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
@@ -88,7 +104,8 @@ def _start(name: str, folder: Path) -> Host:
     env = {
         **os.environ,
         "PORTAL_ENV": "development",
-        "SECRET_KEY": "cluster-test-secret-key-shared-by-every-host",
+        "SECRET_KEY": SECRET_KEY,
+        "AUDIT_KEY": AUDIT_KEY,
         "DATABASE_URL": DATABASE_URL,
         "PORTAL_INSTANCE_DIR": str(instance),
         "PORTAL_INDEX_DIR": str(instance / "index"),
@@ -106,7 +123,7 @@ def _start(name: str, folder: Path) -> Host:
     process = subprocess.Popen(
         command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
     )
-    return Host(name, f"http://127.0.0.1:{port}", process, log)
+    return Host(name, f"http://127.0.0.1:{port}", process, log, instance)
 
 
 def _wait_ready(hosts: list[Host]) -> None:

@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from tests.cluster.conftest import API_LIMIT, DATABASE_URL
+from tests.cluster.conftest import API_LIMIT, cluster_app
 from tests.cluster.web import Web
 from tests.factories import PDF_BYTES
 from tests.needs.test_needs import FORM as NEED_FORM
@@ -135,17 +135,18 @@ def test_killing_a_mid_request_loses_nothing_and_b_keeps_serving(cluster, brand)
     for need_id in acknowledged:
         assert brand.get(f"{cluster.b.url}/needs/{need_id}").status == 200, f"need {need_id} was acknowledged"
     assert FIRM in Web().get(f"{cluster.b.url}/suppliers/?q=zarghun").text
-    assert _audit_chain_breaks() == []
+    assert _audit_chain_breaks(cluster) == []
 
 
-def _audit_chain_breaks() -> list[str]:
-    from portal import create_app
+def _audit_chain_breaks(cluster) -> list[str]:
+    """The trail checked as the hosts wrote it: their key and every host's checkpoints."""
     from portal.audit import verify_chain
     from portal.extensions import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": DATABASE_URL.replace("postgresql://", "postgresql+psycopg://", 1)})
+    folders = [host.instance / "audit-checkpoints" for host in (cluster.a, cluster.b)]
+    app = cluster_app(AUDIT_CHECKPOINT_DIR=str(folders[0]))
     with app.app_context():
-        breaks = verify_chain()
+        breaks = verify_chain(checkpoint_files=sorted(folders[1].glob("*.jsonl")))
         db.session.remove()
         db.engine.dispose()
     return breaks

@@ -59,6 +59,7 @@ def flask_command(app, *args) -> subprocess.Popen:
         DATABASE_URL=app.config["SQLALCHEMY_DATABASE_URI"],
         PORTAL_INDEX_DIR=app.config["PORTAL_INDEX_DIR"],
         UPLOAD_DIR=app.config["UPLOAD_DIR"],
+        AUDIT_CHECKPOINT_DIR=app.config["AUDIT_CHECKPOINT_DIR"],
         PYTHONPATH=str(ROOT),
     )
     return subprocess.Popen(
