@@ -3,26 +3,31 @@
 A line is judged as the need it would become: its category, its monthly quantity (quantity per
 device × devices per month) in the category's usual unit, and the certificates its words name
 ("IEC 62133" in the specification). The firms are found once per category (and set of
-certificates) for the whole plan, not once per line: the search index gives the public firms in
-good standing, the database confirms their verified capability and certificates in one read, and
-each line then only counts, in memory, the firms whose capacity covers its quantity.
+certificates) for the whole plan, not once per line. For categories asked without certificates
+the database counts the qualified firms by what they state (capacity, unit, lead time, ...) in one
+grouped read; for the others the search index gives the public firms in good standing holding the
+certificates, and the database confirms them. Each line then counts, in memory, the firms whose
+capacity covers its quantity, and only the few best of them are named.
 """
 
 from bisect import bisect_left
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
-from itertools import islice
+from itertools import accumulate
+from typing import NamedTuple
 
 from sqlalchemy import select
 
 from portal import search
 from portal.bom.mapping import understood
 from portal.bom.models import BomLine
+from portal.compliance.service import excluded_firm_ids
 from portal.extensions import db
 from portal.matching.facts import CapabilityFact, NeedFacts
 from portal.matching.sourcing import capacity_in_need_unit, score
-from portal.needs.matches import QualifiedRow, category_rows, qualified_rows, ranked_matches
+from portal.needs.matches import QualifiedRow, StatedFacts, firms_stating, qualified_rows, ranked_matches, stated_facts
 from portal.search.indexing import lexicon, thesaurus
 from portal.suppliers.models import Firm
 from portal.taxonomy.models import CertificationType
@@ -51,16 +56,37 @@ class LineSupply:
         return self.covering > 0
 
 
+class _Stated(NamedTuple):
+    """Firms of a group that state the same facts, counted and scored once."""
+
+    key: object  # what the group's `name` takes to name these firms
+    monthly_capacity: int | None
+    unit: str | None
+    board_area_mm2: int | None
+    main_line: bool
+    lead_time_days: int | None
+    response_days: float | None
+    firms: int
+
+
 @dataclass
 class _Group:
-    """The candidates of one category and set of certificates, read once for every line of it."""
+    """The candidates of one category and set of certificates, counted once for every line of it:
+    capacities in the category's usual unit (the unit every line of it is counted in), and what the
+    candidates state grouped by score, for naming the best covering firms of a line."""
 
-    facts: NeedFacts
-    rows: list[QualifiedRow]
-    capacities: dict[str | None, list[int]] = field(default_factory=dict)  # unit -> sorted capacities
-    # (score, sort name, firm id, capacity in the line unit or -1) best first, capacity aside
-    ranked: list[tuple[float, str, int, int]] = field(default_factory=list)
+    qualified: int
+    other_unit: int  # firms whose capacity does not convert to the usual unit
+    capacities: list[int]  # the distinct capacities, ascending
+    at_least: list[int]  # firms whose capacity is at least capacities[i]
+    levels: list[list[tuple[_Stated, int]]]  # (statement, capacity) of equal score, best first
+    name: Callable[[list[_Stated], int], list[int]]  # the first n firm ids stating these, in tie order
     best: dict[int, tuple[int, ...]] = field(default_factory=dict)  # quantity -> best covering firm ids
+
+    def covering(self, quantity: int) -> int:
+        """How many firms' capacity alone covers `quantity`."""
+        index = bisect_left(self.capacities, quantity)
+        return self.at_least[index] if index < len(self.at_least) else 0
 
 
 def line_certifications(line: BomLine) -> tuple[tuple[str, str], ...]:
@@ -90,51 +116,93 @@ def line_facts(line: BomLine, certifications=(), day: date | None = None) -> Nee
     )
 
 
-def _group(facts: NeedFacts, rows: list[QualifiedRow]) -> _Group:
-    """The group's confirmed candidates, each capacity written once in the category's usual unit
-    (the unit every line of the category is counted in), covering firms ranked once. Firms share a
-    handful of distinct facts: each is converted and scored once."""
-    group = _Group(facts, rows)
-    by_unit: dict[str | None, list[int]] = defaultdict(list)
+def _group(facts: NeedFacts, stated: list[_Stated], name) -> _Group:
+    """Count and rank what a group's firms state. Only covering firms are named, and a covering
+    firm has every capacity point for any line it covers: the ranking holds for every line."""
     capacities: dict[tuple, int | None] = {}
     scores: dict[tuple, float] = {}
-    for row in rows:
-        stated = (row.monthly_capacity, row.unit, row.board_area_mm2)
-        if stated not in capacities:
-            capacities[stated] = _capacity(facts, row)
-        capacity = capacities[stated]
-        by_unit[facts.quantity_unit if capacity is not None else None].append(capacity or 0)
-        # A covering firm's score does not depend on the quantity: rank them once for every line.
-        judged = (row.main_line, row.lead_time_days, capacity is None)
+    counted: Counter = Counter()
+    by_score: dict[float, list[tuple[_Stated, int]]] = defaultdict(list)
+    other_unit = 0
+    for statement in stated:
+        given = (statement.monthly_capacity or 0, statement.unit, statement.board_area_mm2)
+        if given not in capacities:
+            capability = CapabilityFact(facts.category, *given[:2], board_area_mm2=given[2])
+            capacities[given] = capacity_in_need_unit(facts, capability)
+        capacity = capacities[given]
+        if capacity is None:
+            other_unit += statement.firms
+            continue
+        counted[capacity] += statement.firms
+        judged = (statement.main_line, statement.lead_time_days, statement.response_days)
         if judged not in scores:
             scores[judged] = score(
                 facts,
-                capacity=capacity,
+                capacity=facts.quantity_per_month,
                 processes_covered=0,
                 features_offered=0,
-                main_line=row.main_line,
-                lead_time_days=row.lead_time_days,
+                main_line=statement.main_line,
+                lead_time_days=statement.lead_time_days,
                 in_province=False,
+                median_response_days=statement.response_days,
             )
-        group.ranked.append(
-            (scores[judged], row.candidate.sort_name, row.firm_id, -1 if capacity is None else capacity)
+        by_score[scores[judged]].append((statement, capacity))
+    ascending = sorted(counted)
+    at_least = list(accumulate(counted[value] for value in reversed(ascending)))[::-1]
+    return _Group(
+        qualified=sum(statement.firms for statement in stated),
+        other_unit=other_unit,
+        capacities=ascending,
+        at_least=at_least,
+        levels=[by_score[value] for value in sorted(by_score, reverse=True)],
+        name=name,
+    )
+
+
+def _from_rows(rows: list[QualifiedRow]) -> tuple[list[_Stated], Callable]:
+    """What candidates already read in full state, and how to name them from memory."""
+    alike: dict[tuple, list[QualifiedRow]] = defaultdict(list)
+    for row in rows:
+        alike[
+            (row.monthly_capacity, row.unit, row.board_area_mm2, row.main_line, row.lead_time_days, row.response_days)
+        ].append(row)
+    stated = [_Stated(key, *key, len(members)) for key, members in alike.items()]
+
+    def name(statements, count):
+        named = sorted((row.candidate.sort_name, row.firm_id) for s in statements for row in alike[s.key])
+        return [firm_id for _name, firm_id in named[:count]]
+
+    return stated, name
+
+
+def _from_counts(counts: list[StatedFacts], excluded: set[int]) -> tuple[list[_Stated], Callable]:
+    """What a whole category's firms state, counted by the database, named by it on demand."""
+    stated = [
+        _Stated(
+            c, c.monthly_capacity, c.unit, c.board_area_mm2, c.main_line, c.lead_time_days, c.response_days, c.firms
         )
-    group.capacities = {unit: sorted(values) for unit, values in by_unit.items()}
-    group.ranked.sort(key=lambda item: (-item[0], item[1], item[2]))
-    return group
+        for c in counts
+    ]
 
+    def name(statements, count):
+        return firms_stating([s.key for s in statements], excluded, count)
 
-def _capacity(facts: NeedFacts, row: QualifiedRow) -> int | None:
-    capability = CapabilityFact(facts.category, row.monthly_capacity, row.unit, board_area_mm2=row.board_area_mm2)
-    return capacity_in_need_unit(facts, capability)
+    return stated, name
 
 
 def _best(group: _Group, quantity: int) -> tuple[int, ...]:
-    """Ids of the best-ranked firms whose capacity alone covers `quantity`."""
+    """Ids of the best-ranked firms whose capacity alone covers `quantity`: the levels of equal
+    score best first, each level's firms named (ties by name, then id) only while places are left."""
     found = group.best.get(quantity)
     if found is None:
-        covering = (firm_id for _value, _name, firm_id, capacity in group.ranked if capacity >= quantity)
-        found = group.best[quantity] = tuple(islice(covering, SHOWN_BEST))
+        chosen: list[int] = []
+        for level in group.levels:
+            covering = [statement for statement, capacity in level if capacity >= quantity]
+            if covering:
+                chosen += group.name(covering, SHOWN_BEST - len(chosen))
+            if len(chosen) >= SHOWN_BEST:
+                break
+        found = group.best[quantity] = tuple(chosen)
     return found
 
 
@@ -146,24 +214,31 @@ def supply_for(lines: list[BomLine]) -> dict[int, LineSupply]:
     day = today()
     mapped = [(line, line_facts(line, line_certifications(line), day)) for line in lines if line.category_slug]
     wanted = {(facts.category, tuple(s for s, _ in facts.required_certifications)): facts for _line, facts in mapped}
-    whole = category_rows([category for category, certifications in wanted if not certifications], day)
+    excluded = excluded_firm_ids(day)
+    whole = stated_facts([category for category, certifications in wanted if not certifications], excluded)
     asking = [key for key in wanted if key[1]]
     certified = search.category_candidates(asking, day) if asking else {}
     groups = {
-        key: _group(facts, qualified_rows(facts, certified[key], day) if key[1] else whole.get(key[0], []))
+        key: _group(
+            facts,
+            *(
+                _from_rows(qualified_rows(facts, certified[key], day))
+                if key[1]
+                else _from_counts(whole[key[0]], excluded)
+            ),
+        )
         for key, facts in wanted.items()
     }
     found: dict[int, LineSupply] = {}
     for line, facts in mapped:
         group = groups[(facts.category, tuple(s for s, _ in facts.required_certifications))]
-        comparable = group.capacities.get(facts.quantity_unit, [])
-        covering = len(comparable) - bisect_left(comparable, facts.quantity_per_month)
+        covering = group.covering(facts.quantity_per_month)
         found[line.id] = LineSupply(
             unit=facts.quantity_unit,
             quantity=facts.quantity_per_month,
-            qualified=len(group.rows),
+            qualified=group.qualified,
             covering=covering,
-            other_unit=len(group.capacities.get(None, [])),
+            other_unit=group.other_unit,
             best=_best(group, facts.quantity_per_month) if covering else (),
             certifications=facts.required_certifications,
         )

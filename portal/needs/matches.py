@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from typing import NamedTuple
 
-from sqlalchemy import exists, func, literal, select
+from sqlalchemy import and_, exists, func, literal, or_, select
 
 from portal import search
 from portal.compliance.service import excluded_firm_ids
@@ -250,41 +250,96 @@ def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list
     return rows
 
 
-def category_rows(categories, day: date) -> dict[str, list[QualifiedRow]]:
-    """What `qualified_rows` gives a need that asks no certificate, process or feature, for several
-    categories in one read of the database: every public firm's verified capability in each, firms
-    a compliance decision excludes left out. A BOM plan asks for most of a phone's categories at
-    once, and then reading them whole beats asking the index category by category."""
-    query = (
-        select(
-            CAPABILITY.c.firm_id,
-            CAPABILITY.c.category_slug,
-            CAPABILITY.c.lead_time_days,
-            CAPABILITY.c.is_main_line,
-            CAPABILITY.c.monthly_capacity,
-            CAPABILITY.c.capacity_unit,
-            CAPABILITY.c.board_area_mm2,
-            FIRM.c.trade_name,
-            FIRM.c.legal_name,
-        )
-        .join(FIRM, FIRM.c.id == CAPABILITY.c.firm_id)
+class StatedFacts(NamedTuple):
+    """What some public firms of a category all state about it, as a need without certificates,
+    processes or features judges them: `firms` is how many state exactly this."""
+
+    category: str
+    monthly_capacity: int | None
+    unit: str | None
+    board_area_mm2: int | None
+    main_line: bool
+    lead_time_days: int | None
+    answers: tuple  # the stored responsiveness columns (NULLs for a firm never asked anything)
+    firms: int
+
+    @property
+    def response_days(self) -> float | None:
+        return responsiveness.days_for_matching(*self.answers)
+
+
+def _stated_columns():
+    return (
+        CAPABILITY.c.category_slug,
+        CAPABILITY.c.monthly_capacity,
+        CAPABILITY.c.capacity_unit,
+        CAPABILITY.c.board_area_mm2,
+        CAPABILITY.c.is_main_line,
+        CAPABILITY.c.lead_time_days,
+        RESPONSIVENESS.c.median_days,
+        RESPONSIVENESS.c.counted,
+        RESPONSIVENESS.c.unanswered_mostly,
+    )
+
+
+def _qualifying(query, categories, excluded: set[int]):
+    """`query` over public firms' verified capabilities in `categories`, `excluded` firms (those a
+    compliance decision keeps out of matching) left out: the rule of `qualified_rows` for a need
+    that asks no certificate, process or feature."""
+    return (
+        query.join(FIRM, FIRM.c.id == CAPABILITY.c.firm_id)
+        .outerjoin(RESPONSIVENESS, RESPONSIVENESS.c.firm_id == CAPABILITY.c.firm_id)
         .where(
             Firm.is_public,
             CAPABILITY.c.category_slug.in_(sorted(set(categories))),
             CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+            *(CAPABILITY.c.firm_id.not_in(chunk) for chunk in _chunks(excluded)),
         )
     )
-    query = _with_responsiveness(query, CAPABILITY.c.firm_id)
-    excluded = excluded_firm_ids(day)
-    found: dict[str, list[QualifiedRow]] = defaultdict(list)
-    for firm_id, category, lead, main, amount, unit, area, trade, legal, *answers in db.session.connection().execute(
-        query
-    ):
-        if firm_id not in excluded:
-            candidate = search.Candidate(firm_id, (trade or legal).lower(), amount or 0, False)
-            days = responsiveness.days_for_matching(*answers)
-            found[category].append(QualifiedRow(firm_id, lead, main, 0, amount or 0, unit, area, candidate, days))
+
+
+def stated_facts(categories, excluded: set[int]) -> dict[str, list[StatedFacts]]:
+    """The qualified firms of several categories counted by what they state, in one grouped read.
+
+    A BOM plan asks for most of a phone's categories at once, each with tens of thousands of firms
+    at national scale, which share a few thousand distinct statements: counting them in the
+    database spares reading every firm (`firms_stating` then names the few a page shows)."""
+    columns = _stated_columns()
+    query = _qualifying(select(*columns, func.count()).select_from(CAPABILITY), categories, excluded)
+    query = query.group_by(*columns)
+    found: dict[str, list[StatedFacts]] = defaultdict(list)
+    for category, amount, unit, area, main, lead, *answers, firms in db.session.execute(query):
+        found[category].append(StatedFacts(category, amount, unit, area, main, lead, tuple(answers), firms))
     return found
+
+
+def firms_stating(statements: list[StatedFacts], excluded: set[int], count: int) -> list[int]:
+    """Ids of the first `count` qualified firms, by name, stating any of `statements`: all of one
+    category and of one score (ties are ranked by name, then id).
+
+    The statements are matched as what they are at a level of equal score: the capacities that
+    cover a line, crossed with the facts that score the same (lead time, main line, answers), two
+    short lists rather than one condition per statement. Names are ordered by code point after
+    lower-casing, as the search index orders them (SQLite lower-cases ASCII letters only)."""
+    if not statements:
+        return []
+    columns = _stated_columns()
+
+    def any_of(parts, values):
+        return or_(*(and_(*(c.is_not_distinct_from(v) for c, v in zip(parts, value, strict=True))) for value in values))
+
+    given = {(s.monthly_capacity, s.unit, s.board_area_mm2) for s in statements}
+    judged = {(s.main_line, s.lead_time_days, *s.answers) for s in statements}
+    name = func.lower(func.coalesce(func.nullif(FIRM.c.trade_name, ""), FIRM.c.legal_name))
+    if db.session.get_bind().dialect.name == "postgresql":
+        name = name.collate("C")
+    query = (
+        _qualifying(select(CAPABILITY.c.firm_id).select_from(CAPABILITY), [statements[0].category], excluded)
+        .where(any_of(columns[1:4], sorted(given, key=repr)), any_of(columns[4:], sorted(judged, key=repr)))
+        .order_by(name, CAPABILITY.c.firm_id)
+        .limit(count)
+    )
+    return list(db.session.scalars(query))
 
 
 def _scores(need: NeedFacts, found: search.Candidates, rows: list[QualifiedRow]) -> list[tuple]:
