@@ -18,11 +18,25 @@ def seeded(db):
     return seed_demo()
 
 
+def test_the_demo_data_set_is_broad_realistic_and_fitting(db, seeded):
+    """One seeding for every check that only reads it (seeding takes seconds)."""
+    _covers_every_category_and_province(db, seeded)
+    _each_firm_has_one_main_line_and_fitting_details(db, seeded)
+    _listing_status_mix(db, seeded)
+    _some_certificates_expired_and_some_expiring_soon(db, seeded)
+    _fitting_certificates(db, seeded)
+    _demo_accounts_sign_in(db, seeded)
+    _demo_supplier_owns_a_verified_public_firm(db, seeded)
+    _about_thirty_firms_have_owner_accounts(db, seeded)
+    _dates_are_relative_to_today(db, seeded)
+    _the_demo_laboratories_test_for_what_brands_ask_and_leave_one_gap(db, seeded)
+
+
 def _count(db, model):
     return db.session.scalar(select(func.count()).select_from(model))
 
 
-def test_covers_every_category_and_province(db, seeded):
+def _covers_every_category_and_province(db, seeded):
     assert _count(db, Firm) >= 160
     query = select(Capability.category_slug, func.count(distinct(Capability.firm_id))).group_by(
         Capability.category_slug
@@ -33,7 +47,7 @@ def test_covers_every_category_and_province(db, seeded):
     assert set(db.session.scalars(select(Firm.province).distinct())) == set(PROVINCES)
 
 
-def test_each_firm_has_one_main_line_and_fitting_details(db, seeded):
+def _each_firm_has_one_main_line_and_fitting_details(db, seeded):
     for firm in db.session.scalars(select(Firm)):
         assert 1 <= len(firm.capabilities) <= 3
         assert [c.is_main_line for c in firm.capabilities].count(True) == 1
@@ -44,7 +58,7 @@ def test_each_firm_has_one_main_line_and_fitting_details(db, seeded):
         assert all(c.evidence_path is None for c in firm.certificates)
 
 
-def test_listing_status_mix(db, seeded):
+def _listing_status_mix(db, seeded):
     firms = list(db.session.scalars(select(Firm)))
     verified = [f for f in firms if f.status == ListingStatus.VERIFIED]
     assert 0.8 <= len(verified) / len(firms) <= 0.92
@@ -56,7 +70,7 @@ def test_listing_status_mix(db, seeded):
     assert all(f.status == ListingStatus.VERIFIED and f.suspension_reason for f in suspended)
 
 
-def test_some_certificates_expired_and_some_expiring_soon(db, seeded):
+def _some_certificates_expired_and_some_expiring_soon(db, seeded):
     certificates = list(db.session.scalars(select(Certificate)))
     days = [c.days_to_expiry() for c in certificates]
     expired = sum(d <= 0 for d in days)
@@ -69,7 +83,7 @@ def test_some_certificates_expired_and_some_expiring_soon(db, seeded):
     assert any(c.review_status == ReviewStatus.PENDING for c in certificates)
 
 
-def test_fitting_certificates(db, seeded):
+def _fitting_certificates(db, seeded):
     battery_firms = db.session.scalars(
         select(Firm).join(Capability).where(Capability.category_slug == "battery", Capability.is_main_line)
     ).all()
@@ -81,15 +95,7 @@ def test_fitting_certificates(db, seeded):
     assert all("iso-iec-17025" in {c.type_slug for c in f.certificates} for f in labs)
 
 
-def test_second_run_creates_nothing(db, seeded):
-    models = (Firm, Capability, Certificate, User, FirmMember)
-    before = {m: _count(db, m) for m in models}
-    summary = seed_demo()
-    assert {m: _count(db, m) for m in models} == before
-    assert "already" in summary[0]
-
-
-def test_demo_accounts_sign_in(db, seeded):
+def _demo_accounts_sign_in(db, seeded):
     for email, role, full_name, organisation in DEMO_ACCOUNTS + EXTRA_ACCOUNTS:
         user = authenticate(email, DEMO_PASSWORD)
         assert user is not None, email
@@ -98,7 +104,7 @@ def test_demo_accounts_sign_in(db, seeded):
     assert any(DEMO_PASSWORD in line for line in seeded)
 
 
-def test_demo_supplier_owns_a_verified_public_firm(db, seeded):
+def _demo_supplier_owns_a_verified_public_firm(db, seeded):
     supplier = authenticate(DEMO_ACCOUNTS[0][0], DEMO_PASSWORD)
     membership = db.session.scalars(select(FirmMember).where(FirmMember.user_id == supplier.id)).one()
     assert membership.role == MemberRole.OWNER
@@ -106,7 +112,7 @@ def test_demo_supplier_owns_a_verified_public_firm(db, seeded):
     assert any(0 < c.days_to_expiry() <= 60 for c in membership.firm.certificates)
 
 
-def test_about_thirty_firms_have_owner_accounts(db, seeded):
+def _about_thirty_firms_have_owner_accounts(db, seeded):
     owners = db.session.scalar(
         select(func.count(distinct(FirmMember.firm_id))).where(FirmMember.role == MemberRole.OWNER)
     )
@@ -136,12 +142,12 @@ def test_progress_callback_sees_every_firm(db):
     assert seen and seen[0][1] == _count(db, Firm)
 
 
-def test_dates_are_relative_to_today(db, seeded):
+def _dates_are_relative_to_today(db, seeded):
     newest = db.session.scalar(select(func.max(Certificate.expiry_date)))
     assert today() + timedelta(days=180) < newest <= today() + timedelta(days=31 * 31)
 
 
-def test_the_demo_shows_needs_quotes_introductions_and_investment(db, seeded):
+def test_the_demo_shows_needs_quotes_introductions_and_investment_once(db, seeded):
     from portal.introductions.models import Introduction, Stage
     from portal.investment.models import Interest, Opportunity, OpportunityStatus
     from portal.needs.models import NeedStatus, Quote, SourcingNeed
@@ -155,10 +161,15 @@ def test_the_demo_shows_needs_quotes_introductions_and_investment(db, seeded):
     assert opportunity.status == OpportunityStatus.PUBLISHED
     assert db.session.scalar(select(Interest)).accepted
     assert any("sourcing needs" in line for line in seeded)
-    assert not any("sourcing needs" in line for line in seed_demo()), "a second run creates nothing more"
+
+    models = (Firm, Capability, Certificate, User, FirmMember, SourcingNeed, Quote, Introduction, Opportunity)
+    before = {m: _count(db, m) for m in models}
+    summary = seed_demo()
+    assert {m: _count(db, m) for m in models} == before, "a second run creates nothing more"
+    assert "already" in summary[0] and not any("sourcing needs" in line for line in summary)
 
 
-def test_the_demo_laboratories_test_for_what_brands_ask_and_leave_one_gap(db, seeded):
+def _the_demo_laboratories_test_for_what_brands_ask_and_leave_one_gap(db, seeded):
     from portal.suppliers.labs import lab_counts, untested_demand
 
     assert lab_counts(["iec-62133", "rohs", "pta-type-approval"]).keys() == {"iec-62133", "rohs", "pta-type-approval"}

@@ -126,11 +126,11 @@ def test_the_same_file_imported_twice_at_once_creates_each_firm_once(app, db, tm
 
 
 def test_an_import_killed_midway_leaves_whole_firms_and_a_rerun_completes_it(app, db, tmp_path):
-    rows = 3000
+    rows = 1000
     source = write_suppliers(tmp_path / "suppliers.csv", rows)
     process = flask_command(app, "import-suppliers", str(source))
     deadline = time.monotonic() + 120
-    while firm_count(db) < 250 and time.monotonic() < deadline and process.poll() is None:
+    while firm_count(db) < 100 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
     process.wait()

@@ -8,7 +8,7 @@ range, impossible dates, unknown choices, odd files, missing fields, always with
 token (CSRF checks are on). The portal must answer with a page, a redirect or a refusal: never 500.
 Each form is also sent once without its CSRF token, which must be refused with 400.
 
-Bounded by FUZZ_EXAMPLES per form (default 15; examples are derandomized so CI is repeatable; set
+Bounded by FUZZ_EXAMPLES per form (default 10; examples are derandomized so CI is repeatable; set
 FUZZ_RANDOM=1 to explore new inputs locally).
 """
 
@@ -31,7 +31,7 @@ from tests.reliability.routes import url_for_rule
 ROLES = ("anonymous", "supplier", "brand", "investor", "staff")
 # 429: the sign-in form pauses an account or address after repeated failures, as it must.
 ACCEPTED = {200, 301, 302, 303, 400, 403, 404, 409, 413, 422, 429}
-EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "15"))
+EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "10"))
 # Pages that are not HTML forms (files, CSV, JSON) and the form that ends the session being fuzzed.
 SKIPPED_ENDPOINTS = {"static", "accounts.sign_out"}
 SKIPPED_PREFIXES = ("api.",)
