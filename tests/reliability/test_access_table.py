@@ -20,6 +20,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from portal.extensions import limiter
 from tests.reliability.routes import rules_by_key, url_for_rule
 
 ROLES = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")
@@ -272,11 +273,18 @@ def _acting_last(statuses: dict) -> list[str]:
     return sorted(ROLES, key=lambda role: statuses[role] not in refused)
 
 
-@pytest.mark.parametrize("key", sorted(TABLE))
-def test_each_role_gets_the_status_in_the_table(app, world, key):
+# GET routes that change something (a confirmation link is spent): each gets a world of its own.
+CHANGING_GETS = {"accounts.verify_email", "claims.confirm_email"}
+
+
+def _is_read(app, key) -> bool:
     rule = rules_by_key(app).get(key)
-    if rule is None:
-        pytest.skip(f"{key} is not in the URL map (test_every_route_has_a_row names it)")
+    return rule is not None and "GET" in rule.methods and key not in CHANGING_GETS
+
+
+def _wrong_answers(app, world, key) -> str | None:
+    """What each role gets from the route, against the table; None when all agree."""
+    rule = rules_by_key(app)[key]
     url = url_for_rule(rule, world)
     method = "GET" if "GET" in rule.methods else "POST"
     api = rule.rule.startswith("/api/")
@@ -292,4 +300,25 @@ def test_each_role_gets_the_status_in_the_table(app, world, key):
         body = {"json": {}} if api and method == "POST" else {}
         found[role] = answer(client.open(url, method=method, headers=headers, **body))
     wrong = {role: f"{found[role]} (table: {TABLE[key][role]})" for role in ROLES if found[role] != TABLE[key][role]}
-    assert not wrong, f"{method} {url}: {wrong}"
+    return f"{method} {url}: {wrong}" if wrong else None
+
+
+def test_each_role_reads_each_page_as_the_table_says(app, world):
+    """Pages that only read share one world (building it costs a second; there are a hundred)."""
+    wrong = []
+    for key in sorted(TABLE):
+        if _is_read(app, key):
+            limiter.reset()  # the API's per-token allowance is for one route at a time here
+            wrong.append(_wrong_answers(app, world, key))
+    assert not any(wrong), "\n".join(filter(None, wrong))
+
+
+@pytest.mark.parametrize("key", sorted(TABLE))
+def test_each_role_gets_the_status_of_each_action_in_the_table(app, request, key):
+    """Actions (and links that are spent) each act on a world of their own."""
+    if rules_by_key(app).get(key) is None:
+        pytest.skip(f"{key} is not in the URL map (test_every_route_has_a_row names it)")
+    if _is_read(app, key):
+        pytest.skip("a page that only reads: checked by test_each_role_reads_each_page_as_the_table_says")
+    wrong = _wrong_answers(app, request.getfixturevalue("world"), key)
+    assert wrong is None, wrong
