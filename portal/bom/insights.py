@@ -65,7 +65,7 @@ def blocking_categories() -> Blocking:
     """Categories by the local content their unsourceable lines hold back, where at least
     `MIN_BRANDS` brands have such lines (so no figure is one brand's)."""
     lines = _working_lines()
-    supply = supply_for([line for _brand, line in lines])
+    supply = supply_for([line for _brand, line in lines], named=False)
     blocked = [(brand, line) for brand, line in lines if not supply[line.id].is_local]
     brands: dict[str, set[str]] = defaultdict(set)
     for brand, line in blocked:

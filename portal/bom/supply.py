@@ -206,8 +206,9 @@ def _best(group: _Group, quantity: int) -> tuple[int, ...]:
     return found
 
 
-def supply_for(lines: list[BomLine]) -> dict[int, LineSupply]:
-    """Each mapped line's local supply, by line id; unmapped lines are absent.
+def supply_for(lines: list[BomLine], named: bool = True) -> dict[int, LineSupply]:
+    """Each mapped line's local supply, by line id; unmapped lines are absent. Without `named`,
+    only the counts (figures across plans need no firm's name).
 
     The database is read once for all the plan's categories (the index and the database once more
     for each category whose lines name certificates)."""
@@ -239,10 +240,10 @@ def supply_for(lines: list[BomLine]) -> dict[int, LineSupply]:
             qualified=group.qualified,
             covering=covering,
             other_unit=group.other_unit,
-            best=_best(group, facts.quantity_per_month) if covering else (),
+            best=_best(group, facts.quantity_per_month) if covering and named else (),
             certifications=facts.required_certifications,
         )
-    return _named(found)
+    return _named(found) if named else found
 
 
 def _named(found: dict[int, LineSupply]) -> dict[int, LineSupply]:

@@ -118,6 +118,13 @@ class Sources:
         self.scope, self.certificates = scope, certificates
         self.read_at = utcnow()
 
+    def read_whole(self) -> "Sources":
+        """Every aggregate read now (for a copy read ahead of the pages that will show it)."""
+        for name, member in vars(type(self)).items():
+            if isinstance(member, cached_property):
+                getattr(self, name)
+        return self
+
     @cached_property
     def bits(self) -> dict[str, int]:
         """One bit per certification type, so a set of certificates is one integer."""
@@ -287,31 +294,73 @@ class Sources:
 
         return {row.category: (row.sought, row.committed) for row in amounts_by_category() if row.currency == "USD"}
 
+    @cached_property
+    def blocking(self):
+        """Categories that hold back brands' BOM plans (the whole country's, whatever the scope)."""
+        from portal.bom.insights import blocking_categories
+
+        return blocking_categories()
+
     def category(self, slug: str) -> "CategoryFacts":
         return CategoryFacts(slug, self)
 
 
-_recent: dict[tuple[Scope, bool], tuple[float, Sources]] = {}
-_recent_lock = threading.Lock()
+STALE_AFTER_WINDOWS = 10  # figures older than this many refresh windows are read afresh in the request
+
+
+class _Recent:
+    """Sources read at most once per DASHBOARD_REFRESH_SECONDS in this process. When a window has
+    passed, the page still gets the figures it has (with their time) while a thread reads the
+    next ones in full, so no request waits the second or two a fresh read takes at national
+    scale; only the first read, or one after a long quiet spell, is done in the request."""
+
+    def __init__(self, clock: Callable[[], float] = time.monotonic):
+        self._clock = clock
+        self._values: dict[tuple, tuple[float, Sources]] = {}
+        self._reading: set[tuple] = set()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, seconds: int) -> Sources:
+        now = self._clock()
+        with self._lock:
+            found = self._values.get(key)
+            age = now - found[0] if found else None
+            if age is not None and age < seconds:
+                return found[1]
+            if age is not None and age < seconds * STALE_AFTER_WINDOWS:
+                if key not in self._reading:
+                    self._reading.add(key)
+                    app = current_app._get_current_object()
+                    threading.Thread(target=self._read_whole, args=(app, key), daemon=True).start()
+                return found[1]
+        sources = Sources(*key)
+        with self._lock:
+            self._values[key] = (now, sources)
+        return sources
+
+    def _read_whole(self, app, key: tuple) -> None:
+        try:
+            with app.app_context():
+                started = self._clock()
+                sources = Sources(*key).read_whole()
+                with self._lock:
+                    self._values[key] = (started, sources)
+                db.session.remove()
+        finally:
+            with self._lock:
+                self._reading.discard(key)
+
+
+_recent = _Recent()
 
 
 def recent_sources(scope: Scope, certificates: bool = True) -> Sources:
-    """The aggregates for `scope` as this process last read them, if less than
-    DASHBOARD_REFRESH_SECONDS ago; else read afresh. The pages that show them say when they were
-    read (`Sources.read_at`): at 100,000 firms reading them costs a second or two of the
-    database's time, which a page asked for again and again (and by several staff) need not pay.
-    The monthly snapshot always reads afresh."""
+    """The aggregates for `scope` as this process last read them (`_Recent`); the pages that show
+    them say when they were read (`Sources.read_at`). The monthly snapshot always reads afresh."""
     seconds = current_app.config.get("DASHBOARD_REFRESH_SECONDS", 0)
     if not seconds:
         return Sources(scope, certificates)
-    now = time.monotonic()
-    with _recent_lock:
-        for key in [k for k, (until, _s) in _recent.items() if until <= now]:
-            del _recent[key]
-        found = _recent.get((scope, certificates))
-        if found is None:
-            found = _recent[(scope, certificates)] = (now + seconds, Sources(scope, certificates))
-    return found[1]
+    return _recent.get((scope, certificates), seconds)
 
 
 def _grouped(rows) -> dict[str, list[Group]]:

@@ -5,7 +5,6 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from portal.access import staff_required
-from portal.bom.insights import blocking_categories
 from portal.dashboard import metrics, schedule, service, tables
 from portal.dashboard.forms import PhaseForm, PhaseTargetForm
 from portal.dashboard.metrics import EXPIRY_WARNING_DAYS
@@ -71,7 +70,7 @@ def index():
         periods=tables.PERIODS,
         phases=PHASES,
         warning_days=EXPIRY_WARNING_DAYS,
-        priorities=blocking_categories(),
+        priorities=board.sources.blocking,
     )
 
 

@@ -32,6 +32,7 @@ EXCLUDED_SHARE = 0.005
 HISTORY_MONTHS = 12
 REQUESTS = 60
 WARMUP = 3
+COLD_REQUESTS = 5  # with the figures read afresh each time
 STATUS_WEIGHTS = {
     NeedStatus.OPEN: 40,
     NeedStatus.CLOSED: 20,
@@ -162,9 +163,17 @@ def dashboard(run: Run) -> list[Figure]:
         raise RuntimeError("the dashboard does not show its charts and figures")
     staff_samples = measure(lambda: get("/staff/dashboard"), REQUESTS, WARMUP)
     public_samples = measure(lambda: get("/localization"), REQUESTS, WARMUP)
+    # The figures are read afresh once a minute per process: that request pays for all of them.
+    refresh = run.app.config["DASHBOARD_REFRESH_SECONDS"]
+    run.app.config["DASHBOARD_REFRESH_SECONDS"] = 0
+    try:
+        fresh_samples = measure(lambda: get("/staff/dashboard"), COLD_REQUESTS, warmup=0)
+    finally:
+        run.app.config["DASHBOARD_REFRESH_SECONDS"] = refresh
     return [
         Figure("dashboard_p50_ms", percentile(staff_samples, 50), "ms"),
         Figure("dashboard_ms", percentile(staff_samples, 95), "ms"),
+        Figure("dashboard_fresh_ms", percentile(fresh_samples, 50), "ms"),
         Figure("localization_p95_ms", percentile(public_samples, 95), "ms"),
         Figure("snapshot_metrics_s", snapshot_seconds, "s"),
     ]

@@ -4,6 +4,7 @@ import csv
 import html
 import io
 import re
+import time
 
 import pytest
 from sqlalchemy import select
@@ -221,7 +222,7 @@ def test_month_over_month_trend_from_the_snapshots(client, login, db):
 def test_figures_are_read_at_most_once_a_refresh_and_say_when(app, client, login, data, monkeypatch):
     from portal.dashboard import metrics
 
-    monkeypatch.setattr(metrics, "_recent", {})
+    monkeypatch.setattr(metrics, "_recent", metrics._Recent())
     app.config["DASHBOARD_REFRESH_SECONDS"] = 60
     login("staff")
     first = text(client.get("/staff/dashboard"))
@@ -236,3 +237,30 @@ def test_figures_are_read_at_most_once_a_refresh_and_say_when(app, client, login
     assert row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters") != row_values(
         first, "Chargers and power adapters"
     )
+
+
+def test_after_a_refresh_window_the_page_is_not_kept_waiting_and_the_next_shows_new_figures(
+    app, client, login, data, monkeypatch
+):
+    from portal.dashboard import metrics
+
+    clock = [1000.0]
+    recent = metrics._Recent(clock=lambda: clock[0])
+    monkeypatch.setattr(metrics, "_recent", recent)
+    app.config["DASHBOARD_REFRESH_SECONDS"] = 60
+    login("staff")
+    first = row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters")
+    make_firm("Second Charger Works", capabilities=[{"category": "charger", "capacity": 1_000}])
+
+    clock[0] += 61  # a window later: the figures it has, while a thread reads the next
+    assert row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters") == first
+    for _ in range(200):
+        if not recent._reading:
+            break
+        time.sleep(0.05)
+    second = row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters")
+    assert second != first
+
+    clock[0] += 60 * metrics.STALE_AFTER_WINDOWS + 1  # after a long quiet spell: read in the request
+    make_firm("Third Charger Works", capabilities=[{"category": "charger", "capacity": 1_000}])
+    assert row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters") != second
