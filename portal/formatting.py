@@ -7,6 +7,7 @@ are Latin by default, which EDB prefers for figures; `PORTAL_DIGITS=urdu` writes
 
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from functools import lru_cache
 
 from babel.dates import format_date as babel_date
 from babel.dates import format_datetime as babel_datetime
@@ -63,7 +64,16 @@ def format_number(value) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
         return ""
     language = _language()
+    if isinstance(value, int):
+        return _digits(_grouped(value, language), language)
     return _digits(format_decimal(value, locale=language), language)
+
+
+@lru_cache(maxsize=4096)
+def _grouped(value: int, language: str) -> str:
+    """Babel takes a tenth of a millisecond per number, and a results page shows a hundred
+    (counts beside every filter); the same counts come back page after page."""
+    return format_decimal(value, locale=language)
 
 
 def format_amount(value, currency: str = "") -> str:
