@@ -99,15 +99,16 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
     )
 
 
-def firm_document(firm: Firm) -> dict:
-    """The index document of a public firm (callers index only firms with `is_public`)."""
+def firm_document(firm: Firm, texts: dict[str, str] | None = None) -> dict:
+    """The index document of a public firm (callers index only firms with `is_public`);
+    `texts` are its `firm_texts`, when the caller has them already."""
     capabilities = [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
     certificates = sorted(
         f"{c.type_slug}:{c.expiry_date.isoformat()}"
         for c in firm.certificates
         if c.review_status == ReviewStatus.VERIFIED and c.expiry_date is not None
     )
-    texts = firm_texts(firm)
+    texts = texts or firm_texts(firm)
     markets = sorted(firm.export_markets or [])
     document = {
         "key": str(firm.id),
@@ -132,10 +133,11 @@ def stated_specs(texts: dict[str, str]) -> str:
     return " ".join(dict.fromkeys(q.text for q in found))
 
 
-def spelling_words(firm: Firm) -> set[str]:
-    """The words "did you mean" may suggest: as the firm wrote them (not stemmed), folded to one spelling."""
-    text = " ".join(firm_texts(firm).values())
-    return {SPELLING.get(w, w) for w in (w.lower() for w in SPELLING_WORD.findall(text))}
+def spelling_words(texts: dict[str, str]) -> set[str]:
+    """The words "did you mean" may suggest, from a firm's `firm_texts`: as the firm wrote them
+    (not stemmed), folded to one spelling."""
+    written = set(SPELLING_WORD.findall(" ".join(texts.values()).lower()))
+    return {SPELLING.get(w, w) for w in written}
 
 
 def document_digest(document: dict) -> str:

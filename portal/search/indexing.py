@@ -16,7 +16,7 @@ from whoosh import index as whoosh_index
 
 from portal.extensions import db
 from portal.search import replicas
-from portal.search.documents import firm_document, spelling_words
+from portal.search.documents import firm_document, firm_texts, spelling_words
 from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
 from portal.search.lexicon import Lexicon, current_lexicon
 from portal.search.outbox import SearchOutbox
@@ -66,8 +66,9 @@ def _write(writer, firm_ids, firms: dict[int, Firm], words: set) -> None:
     for firm_id in firm_ids:
         firm = firms.get(firm_id)
         if firm is not None and firm.is_public:
-            writer.update_document(**{k: v for k, v in firm_document(firm).items() if k in known})
-            words |= spelling_words(firm)
+            texts = firm_texts(firm)
+            writer.update_document(**{k: v for k, v in firm_document(firm, texts).items() if k in known})
+            words |= spelling_words(texts)
         else:
             writer.delete_by_term("key", str(firm_id))
 
@@ -190,8 +191,9 @@ def rebuild(progress=None) -> int:
                 firms = load_firms(chunk)
                 for firm_id in chunk:
                     if firm_id in firms:
-                        writer.add_document(**firm_document(firms[firm_id]))
-                        words |= spelling_words(firms[firm_id])
+                        texts = firm_texts(firms[firm_id])
+                        writer.add_document(**firm_document(firms[firm_id], texts))
+                        words |= spelling_words(texts)
                 if progress:
                     progress(len(chunk))
             writer.commit(optimize=procs == 1)

@@ -95,11 +95,10 @@ def _unit(spelling: str, gap: str) -> str | None:
 
 
 def _starts(text: str):
-    """Where numbers begin: digits, and number words only when the text has any."""
+    """Where numbers begin: digits, and number words."""
     starts = [m.start() for m in STARTS.finditer(text)]
-    if not NUMBER_WORDS.keys().isdisjoint(re.findall(r"[a-z]+", text.lower())):
-        starts = sorted({*starts, *(m.start() for m in WORD_STARTS.finditer(text))})
-    return starts
+    words = [m.start() for m in WORD_STARTS.finditer(text)]
+    return sorted({*starts, *words}) if words else starts
 
 
 def _read_at(text: str, position: int):
