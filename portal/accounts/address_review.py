@@ -78,6 +78,11 @@ def _link_undeliverable():
     )
 
 
+def link_failed(user: User) -> bool:
+    """Whether the e-mail carrying `user`'s link could not be delivered (then staff confirm instead)."""
+    return bool(db.session.scalar(select(_link_undeliverable()).where(User.id == user.id)))
+
+
 def waiting_for_staff() -> list[User]:
     """Accounts whose address only staff can confirm now, oldest first: every unconfirmed one while
     the portal sends no e-mail, else those whose link could not be delivered."""

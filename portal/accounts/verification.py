@@ -18,6 +18,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from portal import logs
+from portal.accounts import address_review
 from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.i18n import N_
@@ -34,6 +35,10 @@ LINK_SENT = N_("We sent a link to %(email)s: open it to confirm the address, or 
 STAFF_CONFIRM = N_(
     "This portal does not send e-mail: EDB staff confirm new addresses, usually within %(days)s working days, "
     "and you will see it here."
+)
+LINK_FAILED = N_(
+    "The link we sent to %(email)s could not be delivered: EDB staff confirm the address instead, usually "
+    "within %(days)s working days, and you will see it here."
 )
 ESTIMATED = N_("(An estimate: too few addresses have been confirmed yet to measure it.)")
 DECLINED = N_("EDB staff could not confirm %(email)s: %(reason)s")
@@ -57,16 +62,12 @@ def standing(user) -> str:
     reason for declining), and what they can already do meanwhile."""
     parts = [_(UNVERIFIED)]
     if user.email_declined_at is not None:
-        from portal.accounts.address_review import DECLINED_NEXT
-
-        parts += [_(DECLINED, email=user.email, reason=user.email_decline_reason), _(DECLINED_NEXT)]
-    elif mail_is_on():
+        parts += [_(DECLINED, email=user.email, reason=user.email_decline_reason), _(address_review.DECLINED_NEXT)]
+    elif mail_is_on() and not address_review.link_failed(user):
         parts.append(_(LINK_SENT, email=user.email))
     else:
-        from portal.accounts.address_review import usual_wait
-
-        days, measured = usual_wait()
-        parts.append(_(STAFF_CONFIRM, days=days))
+        days, measured = address_review.usual_wait()
+        parts.append(_(LINK_FAILED if mail_is_on() else STAFF_CONFIRM, email=user.email, days=days))
         if not measured:
             parts.append(_(ESTIMATED))
     if user.role in MEANWHILE:

@@ -143,13 +143,18 @@ def test_a_declined_address_leaves_the_queue_and_the_person_reads_why(client, lo
     assert "EDB staff could not confirm ayesha@crescent.example.pk: Crescent Mobile has no Ayesha Khan." in page
 
 
-def test_with_mail_on_only_addresses_whose_link_failed_wait_for_staff(app, waiting, mail_on, outbox):
+def test_with_mail_on_only_addresses_whose_link_failed_wait_for_staff_and_are_told_so(
+    client, login, waiting, mail_on, outbox
+):
     bounced = make_user("investor", email="bounced@example.com", email_verified_at=None)
     assert address_review.waiting_for_staff() == []  # the link is on its way to both
     failed = send_mail(bounced.email, "Confirm", "…", kind="email_verification")
     failed.error = "550 no such mailbox"
     db.session.commit()
     assert [person.email for person in address_review.waiting_for_staff()] == ["bounced@example.com"]
+    login(bounced)
+    page = client.get("/account/").get_data(as_text=True)
+    assert "The link we sent to bounced@example.com could not be delivered: EDB staff confirm the address" in page
 
 
 def test_staff_confirm_a_bounced_address_while_mail_is_on_and_the_link_still_works(client, login, waiting, mail_on):
