@@ -30,6 +30,7 @@ MIN_SAMPLE = 5  # fewer staff confirmations than this and the median says little
 DEFAULT_WORKING_DAYS = 2  # the estimate shown (as an estimate) until then
 SAMPLE = 200  # the most recent staff confirmations the median is taken from
 NOTE_MAX = 2000
+AUDIT_ACTIONS = ("account.email_confirmed", "account.email_declined")
 
 
 DECLINED_NEXT = N_(
@@ -121,7 +122,7 @@ def confirm_address(user: User, by: User | None, note: str) -> None:
     with one_act(AddressReviewRefused):
         user.email_verified_at, user.email_confirmed_by_staff = utcnow(), True
         user.email_declined_at, user.email_decline_reason = None, ""
-        audit.record("account.email_confirmed", user, actor=by, after={"email": user.email}, note=note)
+        audit.record(AUDIT_ACTIONS[0], user, actor=by, after={"email": user.email}, note=note)
         _tell(user, "confirmed", _l("EDB confirmed your e-mail address"), _l(
             "You can now use every part of the portal: post needs, quote, ask for introductions, express "
             "investment interest and claim a listing."
@@ -134,7 +135,7 @@ def decline_address(user: User, by: User | None, reason: str) -> None:
     _check_waiting(user)
     with one_act(AddressReviewRefused):
         user.email_declined_at, user.email_decline_reason = utcnow(), reason
-        audit.record("account.email_declined", user, actor=by, after={"email": user.email}, note=reason)
+        audit.record(AUDIT_ACTIONS[1], user, actor=by, after={"email": user.email}, note=reason)
 
         def body() -> str:
             return f"{_('Reason')}: {reason}\n{_('What to do next')}: {_(DECLINED_NEXT)}"

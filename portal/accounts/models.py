@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import Boolean, DateTime, ForeignKey, String, Text, false
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_type
@@ -93,6 +93,11 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+# Accounts whose address is not confirmed yet: the few the staff's queue looks for among every account.
+_UNCONFIRMED = text("email_verified_at IS NULL")
+Index("ix_user_account_unconfirmed", User.created_at, sqlite_where=_UNCONFIRMED, postgresql_where=_UNCONFIRMED)
 
 
 class ApiToken(db.Model):

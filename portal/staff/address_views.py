@@ -52,7 +52,7 @@ def review_address(user_id):
         .where(
             AuditEntry.subject_type == "User",
             AuditEntry.subject_id == person.id,
-            AuditEntry.action.like("account.email_%"),
+            AuditEntry.action.in_(address_review.AUDIT_ACTIONS),
         )
         .order_by(AuditEntry.sequence)
     ).all()

@@ -134,6 +134,8 @@ def test_a_declined_address_leaves_the_queue_and_the_person_reads_why(client, lo
     db.session.refresh(waiting)
     assert waiting.email_declined_at is not None and not waiting.has_verified_email
     assert 'data-testid="address-item"' not in client.get("/staff/queue").get_data(as_text=True)
+    review = client.get(f"/staff/addresses/{waiting.id}").get_data(as_text=True)
+    assert "Earlier decisions" in review and "Crescent Mobile has no Ayesha Khan." in review
     [notice] = _notices(waiting)
     assert "Crescent Mobile has no Ayesha Khan." in notice.body
     assert outbox("address_review")[-1].subject == "EDB could not confirm your e-mail address"

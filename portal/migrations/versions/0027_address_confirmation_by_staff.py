@@ -21,10 +21,18 @@ def upgrade():
         batch.add_column(sa.Column("email_confirmed_by_staff", sa.Boolean(), nullable=False, server_default=sa.false()))
         batch.add_column(sa.Column("email_declined_at", sa.DateTime(timezone=True), nullable=True))
         batch.add_column(sa.Column("email_decline_reason", sa.Text(), nullable=False, server_default=""))
+        batch.create_index(
+            "ix_user_account_unconfirmed",
+            ["created_at"],
+            unique=False,
+            sqlite_where=sa.text("email_verified_at IS NULL"),
+            postgresql_where=sa.text("email_verified_at IS NULL"),
+        )
 
 
 def downgrade():
     with op.batch_alter_table("user_account") as batch:
+        batch.drop_index("ix_user_account_unconfirmed")
         batch.drop_column("email_decline_reason")
         batch.drop_column("email_declined_at")
         batch.drop_column("email_confirmed_by_staff")
