@@ -14,7 +14,7 @@ from statistics import median
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, select
+from sqlalchemy import exists, select, true
 
 from portal import audit
 from portal.accounts.models import Role, User
@@ -59,7 +59,7 @@ def usual_wait() -> tuple[int, bool]:
     at least one day; DEFAULT_WORKING_DAYS with measured False while fewer than MIN_SAMPLE were."""
     rows = db.session.execute(
         select(User.created_at, User.email_verified_at)
-        .where(User.email_confirmed_by_staff.is_(True), User.email_verified_at.is_not(None))
+        .where(User.email_confirmed_by_staff == true(), User.email_verified_at.is_not(None))
         .order_by(User.email_verified_at.desc())
         .limit(SAMPLE)
     ).all()

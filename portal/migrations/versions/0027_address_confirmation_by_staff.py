@@ -28,10 +28,18 @@ def upgrade():
             sqlite_where=sa.text("email_verified_at IS NULL"),
             postgresql_where=sa.text("email_verified_at IS NULL"),
         )
+        batch.create_index(
+            "ix_user_account_confirmed_by_staff",
+            ["email_verified_at"],
+            unique=False,
+            sqlite_where=sa.text("email_confirmed_by_staff = 1"),
+            postgresql_where=sa.text("email_confirmed_by_staff = true"),
+        )
 
 
 def downgrade():
     with op.batch_alter_table("user_account") as batch:
+        batch.drop_index("ix_user_account_confirmed_by_staff")
         batch.drop_index("ix_user_account_unconfirmed")
         batch.drop_column("email_decline_reason")
         batch.drop_column("email_declined_at")
