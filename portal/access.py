@@ -3,7 +3,6 @@
 from functools import wraps
 
 from flask import abort, flash, redirect, request, url_for
-from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from portal.accounts import verification
@@ -47,7 +46,7 @@ def unconfirmed_refusal():
     why not (back where they were); None when they may go on. Views that let visitors in first
     (the claim form) call it themselves."""
     if request.method not in ("GET", "HEAD") and verification.needs_verification(current_user):
-        flash(_(verification.UNVERIFIED), "warning")
+        flash(verification.standing(current_user), "warning")
         rule = request.url_rule
         if rule is not None and "GET" in rule.methods:
             return redirect(request.full_path.rstrip("?"))

@@ -15,6 +15,7 @@ from portal.jobs import runs_once
 def register_cli(app: Flask) -> None:
     app.cli.add_command(create_user)
     app.cli.add_command(create_token)
+    app.cli.add_command(accounts_cli)
     app.cli.add_command(seed_demo)
     app.cli.add_command(taxonomy_cli)
     app.cli.add_command(send_reminders)
@@ -79,6 +80,29 @@ def create_user(email, role, full_name, organisation, password):
         raise click.ClickException(str(error)) from error
     db.session.commit()
     click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
+
+
+@click.group("accounts")
+def accounts_cli():
+    """People's accounts."""
+
+
+@accounts_cli.command("confirm")
+@click.argument("email")
+@click.option("--note", required=True, help='How the address was checked off-line, e.g. "phoned the firm".')
+def accounts_confirm(email, note):
+    """Confirm an account's address after checking it off-line (when no e-mailed link can reach it);
+    the person is told in the portal, and the note goes to the audit trail."""
+    from portal.accounts import address_review
+
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(f"no account uses {email}")
+    try:
+        address_review.confirm_address(user, None, note)
+    except address_review.AddressReviewRefused as error:
+        raise click.ClickException(str(error)) from error
+    click.echo(f"Confirmed {user.email}; the person is told in the portal.")
 
 
 @click.command("create-token")
@@ -160,9 +184,9 @@ def mail_cli():
 @mail_cli.command("send")
 def mail_send():
     """Deliver every message that is due (new, or waiting for its retry); exit 1 if some failed."""
-    from portal.mail import deliver_due
+    from portal.mail import deliver_due, mail_is_on
 
-    if not current_app.config.get("MAIL_SERVER"):
+    if not mail_is_on():
         raise click.ClickException("MAIL_SERVER is not set: the outbox keeps the messages until it is.")
     sent = failed = 0
     while True:

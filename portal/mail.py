@@ -60,6 +60,12 @@ class OutgoingEmail(db.Model):
         return self.sent_at is None and self.attempts >= MAX_ATTEMPTS
 
 
+def mail_is_on() -> bool:
+    """Whether the portal delivers e-mail at all (MAIL_SERVER set); without it, nothing leaves the
+    outbox, so a message a person waits for must reach them in the portal instead."""
+    return bool(current_app.config.get("MAIL_SERVER"))
+
+
 def external_url(endpoint: str, **values) -> str:
     """An absolute link for an e-mail, also from the CLI (then based on PORTAL_BASE_URL)."""
     if has_request_context():
@@ -232,7 +238,7 @@ courier = Courier()
 
 @event.listens_for(Session, "after_commit")
 def _deliver_after_commit(session: Session) -> None:
-    if session.info.pop("outgoing_email", None) and has_app_context() and current_app.config.get("MAIL_SERVER"):
+    if session.info.pop("outgoing_email", None) and has_app_context() and mail_is_on():
         if has_request_context():
             courier.nudge(current_app._get_current_object())
         else:

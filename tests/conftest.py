@@ -149,3 +149,10 @@ def outbox(app):
         return list(_db.session.scalars(query))
 
     return _outbox
+
+
+@pytest.fixture
+def mail_on(app, monkeypatch):
+    """The portal as if a mail server were set up, though nothing is delivered: mail waits in the outbox."""
+    monkeypatch.setitem(app.config, "MAIL_SERVER", "smtp.example")
+    monkeypatch.setattr("portal.mail.deliver_due", lambda limit=200: (0, 0))

@@ -7,7 +7,7 @@ from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
 from flask_login import UserMixin
-from sqlalchemy import DateTime, ForeignKey, String
+from sqlalchemy import Boolean, DateTime, ForeignKey, Index, String, Text, false, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from portal.extensions import db, enum_type
@@ -58,6 +58,12 @@ class User(UserMixin, db.Model):
     # When the person opened the link sent to their address at sign-up; None until then. Accounts
     # made by staff or the CLI, and those from before verification existed, count as verified.
     email_verified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # EDB staff confirmed the address after checking it off-line (the note is in the audit trail):
+    # how a person gets in when the portal sends no e-mail, or theirs never arrived.
+    email_confirmed_by_staff: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # Staff could not confirm the address: when, and the reason the person reads on the portal.
+    email_declined_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    email_decline_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     tokens: Mapped[list["ApiToken"]] = relationship(back_populates="user", cascade="all, delete-orphan")
 
@@ -87,6 +93,19 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.email} {self.role}>"
+
+
+# Accounts whose address is not confirmed yet: the few the staff's queue looks for among every account.
+_UNCONFIRMED = text("email_verified_at IS NULL")
+Index("ix_user_account_unconfirmed", User.created_at, sqlite_where=_UNCONFIRMED, postgresql_where=_UNCONFIRMED)
+# Those staff confirmed, newest first: how long confirmation usually takes, read on every page an
+# unconfirmed person sees.
+Index(
+    "ix_user_account_confirmed_by_staff",
+    User.email_verified_at,
+    sqlite_where=text("email_confirmed_by_staff = 1"),
+    postgresql_where=text("email_confirmed_by_staff = true"),
+)
 
 
 class ApiToken(db.Model):

@@ -12,23 +12,41 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
 from portal import logs
-from portal.accounts.models import User
+from portal.accounts import address_review
+from portal.accounts.models import Role, User
 from portal.extensions import db
 from portal.i18n import N_
-from portal.mail import OutgoingEmail, external_url, send_mail_to
+from portal.mail import OutgoingEmail, external_url, mail_is_on, send_mail_to
 from portal.timeutil import utcnow
 
 KIND = "email_verification"
 ATTEMPT_KIND = "sign_up_attempt"
 UNVERIFIED = N_(
-    "Confirm your e-mail address first: open the link we sent to it. Until then you can look around, "
-    "but not post needs, quote, ask for introductions, express investment interest or claim a listing."
+    "Your e-mail address is not confirmed yet, so you cannot post needs, quote, ask for introductions, "
+    "express investment interest or claim a listing."
 )
+LINK_SENT = N_("We sent a link to %(email)s: open it to confirm the address, or have it sent again.")
+STAFF_CONFIRM = N_(
+    "This portal does not send e-mail: EDB staff confirm new addresses, usually within %(days)s working days, "
+    "and you will see it here."
+)
+LINK_FAILED = N_(
+    "The link we sent to %(email)s could not be delivered: EDB staff confirm the address instead, usually "
+    "within %(days)s working days, and you will see it here."
+)
+ESTIMATED = N_("(An estimate: too few addresses have been confirmed yet to measure it.)")
+DECLINED = N_("EDB staff could not confirm %(email)s: %(reason)s")
+MEANWHILE = {
+    Role.SUPPLIER: N_("Meanwhile you can complete your firm's listing and send it for verification."),
+    Role.BRAND: N_("Meanwhile you can search suppliers, compare them and keep shortlists."),
+    Role.INVESTOR: N_("Meanwhile you can browse published investment opportunities and set up your investor profile."),
+}
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +54,25 @@ log = logging.getLogger(__name__)
 def needs_verification(user) -> bool:
     """Whether `user` must confirm their address before acting towards other people."""
     return user is not None and user.is_authenticated and not user.has_verified_email
+
+
+def standing(user) -> str:
+    """What an unconfirmed person reads wherever an act waits (the refusal, the banner, the account
+    page, the API): why, what happens now (a link, or EDB staff and how long they take, or their
+    reason for declining), and what they can already do meanwhile."""
+    parts = [_(UNVERIFIED)]
+    if user.email_declined_at is not None:
+        parts += [_(DECLINED, email=user.email, reason=user.email_decline_reason), _(address_review.DECLINED_NEXT)]
+    elif mail_is_on() and not address_review.link_failed(user):
+        parts.append(_(LINK_SENT, email=user.email))
+    else:
+        days, measured = address_review.usual_wait()
+        parts.append(_(LINK_FAILED if mail_is_on() else STAFF_CONFIRM, email=user.email, days=days))
+        if not measured:
+            parts.append(_(ESTIMATED))
+    if user.role in MEANWHILE:
+        parts.append(_(MEANWHILE[user.role]))
+    return " ".join(parts)
 
 
 def _serializer() -> URLSafeTimedSerializer:
@@ -82,7 +119,7 @@ def send_link(user: User) -> None:
         ),
         kind=KIND,
     )
-    if current_app.config.get("PORTAL_ENV") == "development" and not current_app.config.get("MAIL_SERVER"):
+    if current_app.config.get("PORTAL_ENV") == "development" and not mail_is_on():
         # No mail leaves a development portal: the developer opens the link from the log. (A field,
         # since log messages mask token paths; production never logs it.)
         logs.event("email_verification.development_link", user_id=user.id, link=link)

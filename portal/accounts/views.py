@@ -4,7 +4,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from portal.accounts import service, verification
+from portal.accounts import address_review, service, verification
 from portal.accounts.forms import (
     ChangePasswordForm,
     ForgotPasswordForm,
@@ -19,10 +19,12 @@ from portal.claims import service as claims
 from portal.extensions import limiter
 from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
+from portal.mail import mail_is_on
 from portal.redirects import local_path, same_site_referrer
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
-bp.add_app_template_global(verification.UNVERIFIED, "unverified_message")
+bp.add_app_template_global(verification.standing, "address_standing")
+bp.add_app_template_global(mail_is_on, "mail_is_on")
 
 
 def _safe_next(default: str) -> str:
@@ -97,19 +99,7 @@ def sign_up():
         else:
             # The same answer whether the address was new or already had an account (its owner was
             # told instead): nobody learns from sign-up which addresses have accounts.
-            flash(
-                " ".join(
-                    (
-                        _(
-                            "Thank you. We sent a message to %(email)s: open the link in it to confirm the "
-                            "address. Meanwhile, sign in with the password you chose.",
-                            email=form.email.data,
-                        ),
-                        verification_delivery_note(),
-                    )
-                ).strip(),
-                "success",
-            )
+            flash(_sign_up_answer(form.email.data), "success")
             if claiming is not None:
                 home = url_for("claims.claim", firm_id=claiming.id)  # after signing in: the claim form
             else:
@@ -118,10 +108,27 @@ def sign_up():
     return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=claims.NEW_LISTING)
 
 
-@bp.app_template_global()
+def _sign_up_answer(email: str) -> str:
+    """What sign-up says, the same whether the address was new or taken; without a mail server,
+    that EDB staff confirm the address and about when, since no link will come."""
+    if not mail_is_on():
+        days, _measured = address_review.usual_wait()
+        return _(
+            "Thank you. Sign in with the password you chose. This portal does not send e-mail: EDB staff "
+            "confirm %(email)s, usually within %(days)s working days, and you will see it in the portal.",
+            email=email,
+            days=days,
+        )
+    return _(
+        "Thank you. We sent a message to %(email)s: open the link in it to confirm the "
+        "address. Meanwhile, sign in with the password you chose.",
+        email=email,
+    )
+
+
 def verification_delivery_note() -> str:
     """Said where the portal tells of a link it sent: without a mail server, nothing leaves it."""
-    if current_app.config.get("MAIL_SERVER"):
+    if mail_is_on():
         return ""
     return _(
         "This portal sends no e-mail yet (no mail server is set up), so the message waits in its outbox "

@@ -34,7 +34,7 @@ def require_token(roles: tuple[Role, ...], verified_email: bool = False):
             _("This operation is for %(roles)s accounts.", roles=" and ".join(Role(r).value for r in roles))
         )
     if verified_email and verification.needs_verification(user):
-        raise Forbidden(_(verification.UNVERIFIED))
+        raise Forbidden(verification.standing(user))
     return user
 
 

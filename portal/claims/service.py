@@ -22,7 +22,7 @@ from portal.accounts.models import Role
 from portal.claims.models import OPEN_STATUSES, ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
 from portal.i18n import N_
-from portal.mail import external_url, portal_path, send_mail_to
+from portal.mail import external_url, mail_is_on, portal_path, send_mail_to
 from portal.notifications.service import notify
 from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.likeness import public_listings_like
@@ -128,7 +128,8 @@ def _token_hash(token: str) -> str:
 
 
 def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: str, email=None, document=None):
-    """Record a claim; an e-mail claim waits for its link, a document claim goes to staff at once.
+    """Record a claim; an e-mail claim waits for its link (or, when the portal sends no e-mail, goes
+    to staff with the address unconfirmed), a document claim goes to staff at once.
 
     `document` is (bytes, filename) for a document claim. Raises ClaimRefused with a message for
     the page; the uploaded file is removed again if the claim is not stored.
@@ -143,9 +144,14 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
         email = (email or "").strip().lower()
         if not email_fits_domain(email, website_domain(firm)):
             raise ClaimRefused(_("Use an address on the firm's website domain."))
-        token = secrets.token_urlsafe(32)
-        claim.email, claim.email_token_hash = email, _token_hash(token)
-        claim.status = ClaimStatus.AWAITING_EMAIL
+        claim.email = email
+        if mail_is_on():
+            token = secrets.token_urlsafe(32)
+            claim.email_token_hash, claim.status = _token_hash(token), ClaimStatus.AWAITING_EMAIL
+        else:
+            # No link can reach the address: staff review the claim at once and see the address
+            # unconfirmed, to check with the firm off-line, instead of it waiting for ever.
+            claim.status, claim.submitted_at = ClaimStatus.PENDING, utcnow()
     else:
         data, filename = document
         stored = uploads.store(data, filename)

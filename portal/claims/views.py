@@ -50,6 +50,10 @@ def claim(firm_id):
             if started.status == ClaimStatus.AWAITING_EMAIL:
                 flash(_("We sent a link to %(email)s. Open it to send your claim to EDB staff.", email=started.email),
                       "success")  # fmt: skip
+            elif started.method == ClaimMethod.EMAIL:
+                flash(_("Your claim is with EDB staff. This portal does not send e-mail, so they check with the firm "
+                        "that %(email)s is its address. Their decision will appear here and in your notifications.",
+                        email=started.email), "success")  # fmt: skip
             else:
                 flash(_("Your claim is with EDB staff. Their decision will appear here, in your notifications and by e-mail."),
                       "success")  # fmt: skip

@@ -19,6 +19,7 @@ from portal.timeutil import utcnow
 
 # Every kind a user can receive, with the label shown on the e-mail settings page.
 KINDS = {
+    "address_review": _l("EDB confirms my e-mail address (or cannot)"),
     "listing_review": _l("EDB's decision on my firm's listing"),
     "item_review": _l("EDB's decision on my firm's capabilities and certificates"),
     "claim_decision": _l("EDB's decision on my claim to run a listing"),

@@ -5,6 +5,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from portal.access import staff_required
+from portal.accounts import address_review
 from portal.extensions import db
 from portal.introductions.brokering import broker_queue
 from portal.staff.queue import queue_count, review_queue
@@ -51,4 +52,5 @@ def queue():
         category_names=dict(categories),
         provinces=PROVINCES,
         brokered=broker_queue(),
+        addresses=address_review.waiting_for_staff(),
     )

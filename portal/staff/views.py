@@ -208,4 +208,4 @@ DECISION_MESSAGES = {
     "suspend": _l("%(firm)s is suspended and hidden from the directory."),
     "reinstate": _l("%(firm)s is reinstated."),
 }
-from portal.staff import audit_views, imports_views, merge_views, queue_views  # noqa: E402, F401  (their routes join bp)
+from portal.staff import address_views, audit_views, imports_views, merge_views, queue_views  # noqa: E402, F401  (their routes join bp)

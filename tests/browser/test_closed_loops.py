@@ -12,7 +12,8 @@ from tests.introductions.builders import make_need
 
 
 def confirm_and_sign_in(page, outbox, email):
-    """After sign-up (which answers alike for every address): sign in, open the e-mailed link."""
+    """After sign-up (which answers alike for every address): sign in, open the e-mailed link
+    (the tests using it run as if a mail server were set up)."""
     expect(page.get_by_text(f"We sent a message to {email}")).to_be_visible()
     page.get_by_label("E-mail").fill(email)
     page.get_by_label("Password").fill(PASSWORD)
@@ -23,7 +24,7 @@ def confirm_and_sign_in(page, outbox, email):
     page.goto(claim_form)
 
 
-def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page, outbox):
+def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page, outbox, mail_on):
     make_firm("Chenab Chargers (Pvt) Ltd", city="Gujranwala", website="https://chenabchargers.example.pk")
 
     page.goto("/suppliers/")
@@ -50,7 +51,7 @@ def test_a_visitor_claims_a_listing_by_signing_up_and_no_copy_is_made(page, outb
     expect(page.get_by_test_id("firm-card")).to_have_count(1)
 
 
-def test_signing_up_with_a_listed_name_offers_to_claim_it(page, outbox):
+def test_signing_up_with_a_listed_name_offers_to_claim_it(page, outbox, mail_on):
     make_firm("Sialkot Moulds (Pvt) Ltd", city="Sialkot")
     page.goto("/account/sign-up?role=supplier")
     page.get_by_label("Local firm").check()

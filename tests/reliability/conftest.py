@@ -87,7 +87,7 @@ def _link_token(outbox, kind: str) -> str:
 
 
 @pytest.fixture
-def world(app, users, outbox) -> World:
+def world(app, users, outbox, mail_on) -> World:
     supplier, brand, staff = users["supplier"], users["brand"], users["staff"]
     people = {
         **{role: users[role] for role in ("supplier", "brand", "investor", "staff")},
@@ -144,7 +144,7 @@ def world(app, users, outbox) -> World:
     interest = make_interest(opportunity, people["investor"], accepted=True)
 
     # Claims: an unowned duplicate of the firm, claimed by the supplier with a document and by the
-    # other supplier with an address on its domain (the link is not opened yet).
+    # other supplier with an address on its domain (mail is on: the link is not opened yet).
     duplicate = make_firm("Access Circuits", website="https://accesscircuits.example.pk")
     claim = claims.start_claim(
         duplicate, supplier, method=ClaimMethod.DOCUMENT, position="Director", note="",
@@ -230,6 +230,9 @@ def world(app, users, outbox) -> World:
             "investment.document": {"document_id": plan.id},
             "investment.delete_document": {"document_id": plan.id},
             "staff.deactivate_account": {"user_id": make_user("staff", email="leaving@example.com").id},
+            "staff.review_address": {
+                "user_id": make_user("brand", email="waiting@example.com", email_verified_at=None).id
+            },
         },
         query={"compliance.open_case": f"firm={firm.id}"},
         more_pages=(f"/introductions/{pending.id}",),

@@ -215,6 +215,7 @@ TABLE = {
     "staff.home": STAFF,
     "staff.people": STAFF,
     "staff.deactivate_account": STAFF_ACTION,
+    "staff.review_address": STAFF,  # an account whose address waits for EDB staff to confirm it
     "staff.firms": STAFF,
     "staff.review_firm": STAFF,
     "staff.queue": STAFF,

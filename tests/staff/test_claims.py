@@ -62,7 +62,7 @@ def test_a_public_unowned_listing_invites_its_people_to_claim_it(client, login, 
     )
 
 
-def test_email_claim_waits_for_the_link_then_joins_the_queue(client, login, firm, outbox):
+def test_email_claim_waits_for_the_link_then_joins_the_queue(client, login, firm, outbox, mail_on):
     login("supplier")
     response = _claim_by_email(client, firm)
     assert response.status_code == 302 and response.headers["Location"] == "/claims/"
@@ -78,7 +78,7 @@ def test_email_claim_waits_for_the_link_then_joins_the_queue(client, login, firm
     assert item.subject.id == claim.id and item.anchor == f"claim-{claim.id}"
 
 
-def test_a_used_or_old_confirmation_link_does_nothing(client, login, firm, outbox):
+def test_a_used_or_old_confirmation_link_does_nothing(client, login, firm, outbox, mail_on):
     login("supplier")
     _claim_by_email(client, firm)
     link = _confirmation_link(outbox)
