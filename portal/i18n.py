@@ -54,16 +54,22 @@ def is_language(code) -> bool:
 
 def page_language() -> str:
     """The language of the page being served: the account's choice, else the one chosen in this
-    browser session, else the best of the browser's Accept-Language, else the default."""
+    browser session, else the best of the browser's Accept-Language, else the default. An API call
+    names its language per call: its Accept-Language first, then the token owner's choice."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    from portal.errors import wants_json
+
+    asked = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    if asked and wants_json():
+        return asked
     user = current_user._get_current_object() if current_user else None
     if user is not None and user.is_authenticated and is_language(getattr(user, "language", None)):
         return user.language
     if is_language(session.get(SESSION_KEY)):
         return session[SESSION_KEY]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+    return asked or default
 
 
 def language_of(person) -> str:
