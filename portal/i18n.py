@@ -43,9 +43,28 @@ class Phrase(str):
         return str(escape(self.translated()))
 
 
+class Name(str):
+    """A name the taxonomy also keeps in Urdu (a category, a province…), made where no language is
+    chosen: it reads as its English and is shown in the reader's language, as a Phrase is."""
+
+    def __new__(cls, english: str, kind: str, key):
+        name = super().__new__(cls, english)
+        name.kind, name.key = kind, key
+        return name
+
+    def restyled(self, english: str) -> "Name":
+        """The same name written otherwise in English ("display modules" inside a sentence)."""
+        return Name(english, self.kind, self.key)
+
+    def translated(self) -> str:
+        from portal.taxonomy.names import local_name
+
+        return local_name(self.kind, self.key, str(self))
+
+
 def translated(text) -> str:
-    """A Phrase in the reader's language; anything else as it is."""
-    return text.translated() if isinstance(text, Phrase) else text
+    """A Phrase or Name in the reader's language; anything else as it is."""
+    return text.translated() if isinstance(text, Phrase | Name) else text
 
 
 def is_language(code) -> bool:
