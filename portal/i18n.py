@@ -6,7 +6,9 @@ sent to a person (e-mails, notices) is written in that person's language, whoeve
 """
 
 from contextlib import contextmanager
+from functools import wraps
 
+import click
 from flask import current_app, has_request_context, request, session
 from flask_babel import force_locale
 from flask_login import current_user
@@ -108,3 +110,24 @@ def in_language_of(person, text) -> str:
     """`text` for `person`: a callable is called, a lazy string rendered, in their language."""
     with speaking_to(person):
         return str(text() if callable(text) else text)
+
+
+def language_option(command):
+    """`--language ur` (or `PORTAL_LANGUAGE=ur`) on a command: it writes what people read (reports,
+    summaries) in that language; commands otherwise speak the portal's default."""
+
+    @click.option(
+        "--language",
+        envvar="PORTAL_LANGUAGE",
+        metavar="CODE",
+        help="Language of the report: en or ur (default: the portal's; PORTAL_LANGUAGE sets it too).",
+    )
+    @wraps(command)
+    def speaking(*args, language: str | None, **kwargs):
+        if language and not is_language(language):
+            choices = ", ".join(current_app.config["LANGUAGES"])
+            raise click.BadParameter(f"'{language}' is not one of the portal's languages ({choices})")
+        with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return command(*args, **kwargs)
+
+    return speaking
