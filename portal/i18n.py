@@ -69,6 +69,19 @@ def translated(text) -> str:
     return text.translated() if isinstance(text, Phrase | Name) else text
 
 
+class Refusal(ValueError):
+    """A rule said no. Raised with its message marked `N_(...)` and the message's values; read
+    (`str(error)`) in the language of whoever reads it, so services never need the reader's locale.
+    Every domain's refusal derives from it."""
+
+    def __init__(self, message: str, **values):
+        super().__init__(message)
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return Phrase(self.message, **self.values).translated()
+
+
 def is_language(code) -> bool:
     return isinstance(code, str) and code in current_app.config["LANGUAGES"]
 

@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal import audit, uploads
 from portal.extensions import db
+from portal.i18n import N_, Refusal
 from portal.mail import external_url, send_mail_to
 from portal.suppliers.models import (
     IDENTITY_FIELDS,
@@ -200,13 +201,13 @@ def apply_capability(capability: Capability, data: dict) -> None:
         setattr(capability, name, data.get(name))
 
 
-class DuplicateCategory(ValueError):
-    pass
+class DuplicateCategory(Refusal):
+    """The firm already lists the category: its capability is edited, not added twice."""
 
 
 def _check_category_free(firm: Firm, category_slug: str, except_id: int | None = None) -> None:
     if any(c.category_slug == category_slug and c.id != except_id for c in firm.capabilities):
-        raise DuplicateCategory("The firm already lists this category; edit that capability instead.")
+        raise DuplicateCategory(N_("The firm already lists this category; edit that capability instead."))
 
 
 def add_capability(firm: Firm, data: dict, by) -> Capability:
