@@ -363,7 +363,7 @@ def _token_hash(token: str) -> str:
 def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvitation:
     email = email.strip().lower()
     if any(m.user.email == email for m in firm.members):
-        raise ValueError("This person already belongs to the firm's account.")
+        raise Refusal(N_("This person already belongs to the firm's account."))
     token = secrets.token_urlsafe(32)
     invitation = FirmInvitation(
         firm=firm, email=email, role=MemberRole(role), token_hash=_token_hash(token), invited_by_id=by.id
@@ -425,7 +425,7 @@ def remove_member(member: FirmMember, by) -> None:
     firm = member.firm
     owners = [m for m in firm.members if m.role == MemberRole.OWNER]
     if member.role == MemberRole.OWNER and len(owners) == 1:
-        raise ValueError("A firm needs at least one owner; make someone else owner first.")
+        raise Refusal(N_("A firm needs at least one owner; make someone else owner first."))
     audit.record(
         "firm.colleague_removed",
         member,
