@@ -27,7 +27,7 @@ def test_money_is_written_with_the_currency_sign_of_the_readers_language(app, la
     assert shown(app, language, template, cost=Decimal("1250.50")) == expected
 
 
-def test_urdu_digits_when_the_portal_is_set_to_them(app):
-    app.config["PORTAL_DIGITS"] = "urdu"
+def test_urdu_digits_when_the_portal_is_set_to_them(app, monkeypatch):
+    monkeypatch.setitem(app.config, "PORTAL_DIGITS", "urdu")
     assert shown(app, "ur", "{{ 1500|money('PKR') }}") == ISOLATED.format("Rs۱,۵۰۰")
     assert shown(app, "en", "{{ 1500|money('PKR') }}") == "PKR1,500"
