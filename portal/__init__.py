@@ -4,12 +4,14 @@ import os
 from pathlib import Path
 
 from flask import Flask
+from flask_babel import gettext
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.routing import IntegerConverter
 
 import config as portal_config
 from portal import input_guard, storage
 from portal.extensions import babel, csrf, db, limiter, login_manager, migrate
+from portal.i18n import N_
 from portal.keys import HOW_TO_MAKE_ONE, weak_key_problem
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +44,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     babel.init_app(app, locale_selector=_select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
-    login_manager.login_message = "Please sign in to see that page."
+    login_manager.login_message = N_("Please sign in to see that page.")
+    login_manager.localize_callback = gettext  # flashed in the reader's language
     login_manager.login_message_category = "info"
     limiter.init_app(app)
 

@@ -4,11 +4,14 @@ import sys
 
 import click
 from flask import Flask, current_app
+from flask_babel import gettext as _
 
 from portal.accounts import service as accounts
 from portal.accounts.models import ApiToken, Role
 from portal.accounts.passwords import password_problem
 from portal.extensions import db
+from portal.formatting import format_number
+from portal.i18n import N_, language_option
 from portal.jobs import runs_once
 
 
@@ -134,13 +137,14 @@ def taxonomy_cli():
 
 
 @taxonomy_cli.command("sync")
+@language_option
 def taxonomy_sync():
     """Write the taxonomy CSV files into the database (keeps staff-edited phases)."""
     from portal.taxonomy import sync_taxonomy
 
     sync_taxonomy()
     db.session.commit()
-    click.echo("Taxonomy is up to date.")
+    click.echo(_("Taxonomy is up to date."))
 
 
 @taxonomy_cli.command("check-units")
@@ -168,12 +172,13 @@ def taxonomy_check_units():
 
 @click.command("send-reminders")
 @runs_once("send-reminders")
+@language_option
 def send_reminders():
     """E-mail firms whose certificates expire in 30 or 7 days (each reminder once; run daily)."""
     from portal.suppliers.reminders import send_reminders as send
 
     count = send()
-    click.echo(f"Sent {count} certificate expiry reminder(s).")
+    click.echo(_("Sent %(count)s certificate expiry reminder(s).", count=format_number(count)))
 
 
 @click.group("mail")
@@ -182,19 +187,26 @@ def mail_cli():
 
 
 @mail_cli.command("send")
+@language_option
 def mail_send():
     """Deliver every message that is due (new, or waiting for its retry); exit 1 if some failed."""
     from portal.mail import deliver_due, mail_is_on
 
     if not mail_is_on():
-        raise click.ClickException("MAIL_SERVER is not set: the outbox keeps the messages until it is.")
+        raise click.ClickException(_("MAIL_SERVER is not set: the outbox keeps the messages until it is."))
     sent = failed = 0
     while True:
         batch_sent, batch_failed = deliver_due()
         sent, failed = sent + batch_sent, failed + batch_failed
         if batch_sent + batch_failed == 0:
             break
-    click.echo(f"{sent} sent, {failed} failed (kept in the outbox with the error, tried again later).")
+    click.echo(
+        _(
+            "%(sent)s sent, %(failed)s failed (kept in the outbox with the error, tried again later).",
+            sent=format_number(sent),
+            failed=format_number(failed),
+        )
+    )
     if failed:
         raise SystemExit(1)
 
@@ -205,6 +217,7 @@ def search_index_cli():
 
 
 @search_index_cli.command("rebuild")
+@language_option
 def search_index_rebuild():
     """Index every public firm into a new index and swap it in (searches keep working meanwhile)."""
     from sqlalchemy import func, select
@@ -213,9 +226,9 @@ def search_index_rebuild():
     from portal.suppliers.models import Firm
 
     total = db.session.scalar(select(func.count(Firm.id)).where(Firm.is_public))
-    with click.progressbar(length=total, label="Indexing firms", show_pos=True) as bar:
+    with click.progressbar(length=total, label=_("Indexing firms"), show_pos=True) as bar:
         count = search.rebuild(progress=bar.update)
-    click.echo(f"Indexed {count} public firms.")
+    click.echo(_("Indexed %(count)s public firms.", count=format_number(count)))
 
 
 def index_sync_job() -> str:
@@ -243,6 +256,7 @@ def search_index_sync():
 
 
 @search_index_cli.command("check")
+@language_option
 def search_index_check():
     """Compare the index with the database; exit 1 and name every firm that differs."""
     from sqlalchemy import func, select
@@ -251,20 +265,20 @@ def search_index_check():
     from portal.suppliers.models import Firm
 
     total = db.session.scalar(select(func.count(Firm.id)).where(Firm.is_public))
-    with click.progressbar(length=total, label="Checking firms", show_pos=True, file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=_("Checking firms"), show_pos=True, file=sys.stderr) as bar:
         drift = search.check(progress=bar.update)
     if drift.clean:
-        click.echo(f"Index and database agree ({total} public firms).")
+        click.echo(_("Index and database agree (%(count)s public firms).", count=format_number(total)))
         return
-    for label, ids in (
-        ("missing from the index", drift.missing),
-        ("in the index but not public", drift.hidden),
-        ("out of date in the index", drift.stale),
+    for heading, ids in (
+        (N_("%(count)s firm(s) missing from the index:"), drift.missing),
+        (N_("%(count)s firm(s) in the index but not public:"), drift.hidden),
+        (N_("%(count)s firm(s) out of date in the index:"), drift.stale),
     ):
         if ids:
             names = dict(db.session.execute(select(Firm.id, Firm.legal_name).where(Firm.id.in_(ids))).all())
-            click.echo(f"{len(ids)} firm(s) {label}:")
+            click.echo(_(heading, count=format_number(len(ids))))
             for firm_id in ids:
-                click.echo(f"  {firm_id}  {names.get(firm_id, '(deleted)')}")
-    click.echo("Run 'flask search-index sync' or 'flask search-index rebuild' to repair.")
+                click.echo(f"  {firm_id}  {names.get(firm_id) or _('(deleted)')}")
+    click.echo(_("Run 'flask search-index sync' or 'flask search-index rebuild' to repair."))
     raise SystemExit(1)

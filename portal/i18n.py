@@ -6,7 +6,9 @@ sent to a person (e-mails, notices) is written in that person's language, whoeve
 """
 
 from contextlib import contextmanager
+from functools import wraps
 
+import click
 from flask import current_app, has_request_context, request, session
 from flask_babel import force_locale
 from flask_login import current_user
@@ -43,9 +45,41 @@ class Phrase(str):
         return str(escape(self.translated()))
 
 
+class Name(str):
+    """A name the taxonomy also keeps in Urdu (a category, a province…), made where no language is
+    chosen: it reads as its English and is shown in the reader's language, as a Phrase is."""
+
+    def __new__(cls, english: str, kind: str, key):
+        name = super().__new__(cls, english)
+        name.kind, name.key = kind, key
+        return name
+
+    def restyled(self, english: str) -> "Name":
+        """The same name written otherwise in English ("display modules" inside a sentence)."""
+        return Name(english, self.kind, self.key)
+
+    def translated(self) -> str:
+        from portal.taxonomy.names import local_name
+
+        return local_name(self.kind, self.key, str(self))
+
+
 def translated(text) -> str:
-    """A Phrase in the reader's language; anything else as it is."""
-    return text.translated() if isinstance(text, Phrase) else text
+    """A Phrase or Name in the reader's language; anything else as it is."""
+    return text.translated() if isinstance(text, Phrase | Name) else text
+
+
+class Refusal(ValueError):
+    """A rule said no. Raised with its message marked `N_(...)` and the message's values; read
+    (`str(error)`) in the language of whoever reads it, so services never need the reader's locale.
+    Every domain's refusal derives from it."""
+
+    def __init__(self, message: str, **values):
+        super().__init__(message)
+        self.message, self.values = message, values
+
+    def __str__(self) -> str:
+        return Phrase(self.message, **self.values).translated()
 
 
 def is_language(code) -> bool:
@@ -54,16 +88,22 @@ def is_language(code) -> bool:
 
 def page_language() -> str:
     """The language of the page being served: the account's choice, else the one chosen in this
-    browser session, else the best of the browser's Accept-Language, else the default."""
+    browser session, else the best of the browser's Accept-Language, else the default. An API call
+    names its language per call: its Accept-Language first, then the token owner's choice."""
     default = current_app.config["BABEL_DEFAULT_LOCALE"]
     if not has_request_context():
         return default
+    from portal.errors import wants_json
+
+    asked = request.accept_languages.best_match(current_app.config["LANGUAGES"])
+    if asked and wants_json():
+        return asked
     user = current_user._get_current_object() if current_user else None
     if user is not None and user.is_authenticated and is_language(getattr(user, "language", None)):
         return user.language
     if is_language(session.get(SESSION_KEY)):
         return session[SESSION_KEY]
-    return request.accept_languages.best_match(current_app.config["LANGUAGES"]) or default
+    return asked or default
 
 
 def language_of(person) -> str:
@@ -83,3 +123,24 @@ def in_language_of(person, text) -> str:
     """`text` for `person`: a callable is called, a lazy string rendered, in their language."""
     with speaking_to(person):
         return str(text() if callable(text) else text)
+
+
+def language_option(command):
+    """`--language ur` (or `PORTAL_LANGUAGE=ur`) on a command: it writes what people read (reports,
+    summaries) in that language; commands otherwise speak the portal's default."""
+
+    @click.option(
+        "--language",
+        envvar="PORTAL_LANGUAGE",
+        metavar="CODE",
+        help="Language of the report: en or ur (default: the portal's; PORTAL_LANGUAGE sets it too).",
+    )
+    @wraps(command)
+    def speaking(*args, language: str | None, **kwargs):
+        if language and not is_language(language):
+            choices = ", ".join(current_app.config["LANGUAGES"])
+            raise click.BadParameter(f"'{language}' is not one of the portal's languages ({choices})")
+        with force_locale(language or current_app.config["BABEL_DEFAULT_LOCALE"]):
+            return command(*args, **kwargs)
+
+    return speaking

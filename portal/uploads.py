@@ -13,6 +13,7 @@ from pathlib import Path
 from flask import abort, current_app
 
 from portal import storage
+from portal.i18n import N_, Refusal
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +30,7 @@ IMAGE_KINDS = ("png", "jpeg")
 HTML_MARKERS = (b"<html", b"<script", b"<!doctype html", b"<svg", b"<iframe")
 
 
-class UploadRejected(ValueError):
+class UploadRejected(Refusal):
     """The file is empty, too large, of a kind not accepted, or not what it claims to be."""
 
 
@@ -63,17 +64,17 @@ def describe_kinds(kinds) -> str:
 def check_upload(data: bytes, kinds=DOCUMENT_KINDS, max_bytes: int = 10 * MB) -> str:
     """Return the file's kind, or raise UploadRejected with a message for the person uploading."""
     if not data:
-        raise UploadRejected("The file is empty.")
+        raise UploadRejected(N_("The file is empty."))
     if len(data) > max_bytes:
-        raise UploadRejected(f"The file is larger than {max_bytes // MB} MB.")
+        raise UploadRejected(N_("The file is larger than %(size)s MB."), size=max_bytes // MB)
     kind = sniff_kind(data[:16])
     if kind not in kinds:
-        raise UploadRejected(f"Upload a {describe_kinds(kinds)} file; this file is of another kind.")
+        raise UploadRejected(N_("Upload a %(kinds)s file; this file is of another kind."), kinds=describe_kinds(kinds))
     lowered = data[:4096].lower()
     if any(marker in lowered for marker in HTML_MARKERS):
-        raise UploadRejected("The file contains web page code and cannot be accepted.")
+        raise UploadRejected(N_("The file contains web page code and cannot be accepted."))
     if kind == "pdf" and _pdf_expands_too_far(data, max_bytes):
-        raise UploadRejected("The file's compressed content is suspiciously large and cannot be accepted.")
+        raise UploadRejected(N_("The file's compressed content is suspiciously large and cannot be accepted."))
     return kind
 
 

@@ -15,6 +15,7 @@ from portal.accounts import verification
 from portal.accounts.models import ApiToken, Role, SignInAttempt, User
 from portal.accounts.passwords import hash_password, verify_password
 from portal.extensions import db
+from portal.i18n import N_, Refusal
 from portal.mail import OutgoingEmail, external_url, send_mail_to
 from portal.suppliers.service import create_firm
 from portal.timeutil import utcnow
@@ -26,11 +27,11 @@ log = logging.getLogger(__name__)
 _DUMMY_HASH = None
 
 
-class AccountError(ValueError):
+class AccountError(Refusal):
     """A rule refused the request; `field` names the form field the message belongs to."""
 
-    def __init__(self, message: str, field: str | None = None):
-        super().__init__(message)
+    def __init__(self, message: str, field: str | None = None, **values):
+        super().__init__(message, **values)
         self.field = field
 
 
@@ -56,7 +57,7 @@ def create_user(
     False) waits for its person to open the link sent to the address."""
     email = normalise_email(email)
     if find_user(email) is not None:
-        raise AccountError("An account with this e-mail address already exists.", field="email")
+        raise AccountError(N_("An account with this e-mail address already exists."), field="email")
     user = User(
         email=email,
         password_hash=hash_password(password),
@@ -89,9 +90,9 @@ def sign_up(
     sign-up never tells whether an address has an account."""
     role = Role(role)
     if role == Role.STAFF:
-        raise AccountError("Staff accounts are created by EDB staff.", field="role")
+        raise AccountError(N_("Staff accounts are created by EDB staff."), field="role")
     if role == Role.SUPPLIER and firm is None and claiming is None:
-        raise AccountError("Tell us the firm's name, city and province.", field="firm_name")
+        raise AccountError(N_("Tell us the firm's name, city and province."), field="firm_name")
     existing = find_user(email)
     if existing is not None:
         hash_password(password)  # the work a new account costs, so the answer's timing tells nothing
@@ -198,7 +199,7 @@ def deactivate(user: User, by: User) -> None:
     from portal import audit
 
     if user.id == by.id:
-        raise AccountError("You cannot deactivate your own account.")
+        raise AccountError(N_("You cannot deactivate your own account."))
     user.is_active_account = False
     user.end_sessions()
     for token in user.tokens:
@@ -210,7 +211,7 @@ def deactivate(user: User, by: User) -> None:
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
-        raise AccountError("The current password is not correct.", field="current_password")
+        raise AccountError(N_("The current password is not correct."), field="current_password")
     set_password(user, new_password)
     db.session.commit()
     log.info("password changed user_id=%s", user.id)

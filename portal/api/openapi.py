@@ -26,6 +26,7 @@ from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 from portal.accounts.models import Role
 from portal.api.auth import require_token
 from portal.api.schemas import COMPONENTS
+from portal.formatting import format_number
 
 Schema = dict[str, Any]
 
@@ -91,7 +92,7 @@ def problem(schema: Schema, value) -> str | None:
         if len(value) < schema.get("minLength", 0):
             return _("This field is required.")
         if len(value) > schema.get("maxLength", len(value)):
-            return _("At most %(count)s characters.", count=f"{schema['maxLength']:,}")
+            return _("At most %(count)s characters.", count=format_number(schema["maxLength"]))
         if "pattern" in schema and not re.search(schema["pattern"], value):  # NO_NUL, the only pattern used
             return _("Text may not contain the NUL character.")
     if schema.get("type") == "array":

@@ -7,6 +7,7 @@ Every view declares what it takes and answers with `operation(...)`; the OpenAPI
 from datetime import timedelta
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal import search
@@ -207,7 +208,7 @@ def supplier(firm_id):
     """One public firm with its verified capabilities and certificates (with expiry and validity)."""
     firm = db.session.get(Firm, firm_id)
     if firm is None or not firm.is_public:
-        return json_error(404, "No public supplier has this id.")
+        return json_error(404, _("No public supplier has this id."))
     return jsonify(
         {
             **firm_summary(firm),

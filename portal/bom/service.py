@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from flask import abort
-from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -21,7 +20,7 @@ from portal.bom.reading import BomRow
 from portal.bom.supply import LineSupply, line_matches, supply_for  # noqa: F401  (the service's API)
 from portal.dashboard.schedule import targets as phase_targets
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, Refusal
 from portal.money.rates import RateBook, rates_on
 from portal.search.indexing import lexicon, thesaurus
 from portal.taxonomy import PHASES
@@ -32,15 +31,8 @@ from portal.transactions import one_act
 EDITABLE = ("description", "specification", "quantity_per_device", "unit_cost", "currency", "devices_per_month")
 
 
-class PlanRefused(ValueError):
+class PlanRefused(Refusal):
     """The act does not apply to the plan as it is; the message is for the brand."""
-
-    def __init__(self, message: str, **values):
-        super().__init__(message)
-        self.message, self.values = message, values
-
-    def __str__(self) -> str:
-        return gettext(self.message, **self.values)
 
 
 class PlanChanged(PlanRefused):

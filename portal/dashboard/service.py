@@ -3,13 +3,14 @@
 from portal import audit
 from portal.dashboard.models import PhaseTarget
 from portal.extensions import db
+from portal.i18n import N_, Refusal
 from portal.taxonomy import PHASES
 from portal.taxonomy.models import ComponentCategory
 from portal.transactions import one_act
 
 
-class PhaseRefused(ValueError):
-    pass
+class PhaseRefused(Refusal):
+    """No such phase of the localization programme."""
 
 
 class TargetsChanged(Exception):
@@ -22,7 +23,7 @@ TARGET_FIELDS = ("starts_on", "due_on", "local_share", "verified_suppliers", "ce
 def set_targets(phase: int, data: dict, by, expected_version: int | None = None) -> bool:
     """Save a phase's start, due date and targets with their audit entry; False when nothing changed."""
     if phase not in PHASES:
-        raise PhaseRefused("Choose phase 1, 2 or 3.")
+        raise PhaseRefused(N_("Choose phase 1, 2 or 3."))
     target = db.session.get(PhaseTarget, phase)
     before = None if target is None else {name: getattr(target, name) for name in TARGET_FIELDS}
     if target is not None and expected_version is not None and target.version != expected_version:
@@ -45,7 +46,7 @@ def set_phase(category: ComponentCategory, phase: int, by) -> bool:
     """Move the category to another phase, with its audit entry, in one transaction; False when it
     already was in that phase (nothing is written)."""
     if phase not in PHASES:
-        raise PhaseRefused("Choose phase 1, 2 or 3.")
+        raise PhaseRefused(N_("Choose phase 1, 2 or 3."))
     if category.phase == phase:
         return False
     before = {"category": category.slug, "phase": category.phase}

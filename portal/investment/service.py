@@ -21,7 +21,7 @@ from portal import audit, contacts, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, Name, Phrase
 from portal.investment.models import (
     DEAL_STAGE_LABELS,
     DealStage,
@@ -734,13 +734,13 @@ def opportunity_facts(opportunity: Opportunity, excluded: set[int]) -> Opportuni
         published=opportunity.status == S.PUBLISHED,
         firm_public=firm.is_public,
         province=firm.province,
-        categories=tuple((c.slug, c.name) for c in opportunity.categories),
+        categories=tuple((c.slug, Name(c.name, "category", c.slug)) for c in opportunity.categories),
         amount_min=opportunity.amount_min,
         amount_max=opportunity.amount_max,
         currency=opportunity.currency,
         instruments=tuple(opportunity.instruments or ()),
         stage=opportunity.stage.value,
-        excluded="incentives withdrawn or licence suspended" if firm.id in excluded else None,
+        excluded=Phrase("incentives withdrawn or licence suspended") if firm.id in excluded else None,
     )
 
 

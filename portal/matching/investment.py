@@ -10,21 +10,34 @@ Amounts are compared only in the same currency. The portal keeps no exchange rat
 would be wrong within weeks and wrong in an unhelpful direction), so a ticket in another currency is
 said to be "not compared" and scores below any ticket that fits.
 
-Both sides use the same verdict: an investor ranks opportunities, a firm ranks investors.
+Both sides use the same verdict: an investor ranks opportunities, a firm ranks investors. Reasons
+are Phrases: they read as English here and are shown in the reader's language.
 """
 
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 
+from portal.i18n import Name, Phrase
+
 # Points out of 100, so a score reads as a percentage of an ideal fit.
 WEIGHTS = {"ticket": 35, "categories": 25, "instruments": 20, "province": 10, "stage": 10}
 UNCOMPARED_TICKET = 0.25  # a ticket in another currency: maybe fits, maybe not
 NO_PREFERENCE = 0.5  # no provinces or stages named: neither a fit nor a misfit
 
-INSTRUMENT_WORDS = {"equity": "equity", "debt": "debt", "jv": "joint venture", "licence": "licence"}
+INSTRUMENT_WORDS = {
+    "equity": Phrase("equity"),
+    "debt": Phrase("debt"),
+    "jv": Phrase("joint venture"),
+    "licence": Phrase("licence"),
+}
 INSTRUMENT_ORDER = tuple(INSTRUMENT_WORDS)
-STAGE_WORDS = {"idea": "idea", "pilot": "pilot", "operating": "operating", "scaling": "scaling"}
+STAGE_WORDS = {
+    "idea": Phrase("idea stage"),
+    "pilot": Phrase("pilot stage"),
+    "operating": Phrase("operating stage"),
+    "scaling": Phrase("scaling stage"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,8 +77,8 @@ class InvestmentMatch:
     investor_id: int
     investor_name: str
     score: float
-    reasons: tuple[str, ...]
-    misfits: tuple[str, ...] = ()
+    reasons: tuple[Phrase, ...]
+    misfits: tuple[Phrase, ...] = ()
 
 
 def _amount(value: Decimal) -> str:
@@ -78,80 +91,102 @@ def _millions(value: Decimal) -> str:
 
 
 def money_span(low: Decimal, high: Decimal) -> str:
-    """'3 M', '2–5 M', '250,000–1.5 M' or '40,000–90,000': short, as people say amounts."""
+    """'3 M', '2–5 M', '250,000–1.5 M' or '40,000–90,000': short, as people say amounts ("M" in the
+    reader's language)."""
     if low >= 1_000_000 and high >= 1_000_000:
-        return f"{_millions(low)} M" if low == high else f"{_millions(low)}–{_millions(high)} M"
-    single = f"{_millions(high)} M" if high >= 1_000_000 else _amount(high)
-    return single if low == high else f"{_amount(low)}–{single}"
+        figures = _millions(low) if low == high else f"{_millions(low)}–{_millions(high)}"
+        return Phrase("%(amount)s M", amount=figures)
+    single = Phrase("%(amount)s M", amount=_millions(high)) if high >= 1_000_000 else _amount(high)
+    return single if low == high else Phrase("%(low)s–%(high)s", low=_amount(low), high=single)
 
 
 def _lower_first(name: str) -> str:
     """'Display modules' → 'display modules', but 'USB and data cables' keeps its capitals."""
-    return name[:1].lower() + name[1:] if name[1:2].islower() else name
+    lowered = name[:1].lower() + name[1:] if name[1:2].islower() else name
+    return name.restyled(lowered) if isinstance(name, Name) else lowered
 
 
 def _words(names: Iterable[str]) -> str:
-    names = list(names)
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+    """'a', 'a and b', 'a, b and c', joined as the reader's language joins a list."""
+    *others, last = names
+    if not others:
+        return last
+    head = others[0]
+    for name in others[1:]:
+        head = Phrase("%(names)s, %(name)s", names=head, name=name)
+    return Phrase("%(names)s and %(last)s", names=head, last=last)
 
 
-def hard_rule_failure(opportunity: OpportunityFacts, investor: InvestorFacts) -> str | None:
+def hard_rule_failure(opportunity: OpportunityFacts, investor: InvestorFacts) -> Phrase | None:
     """The first hard rule the pair breaks, in words; None when they may be matched."""
     if not opportunity.published:
-        return "the opportunity is not published"
+        return Phrase("the opportunity is not published")
     if not opportunity.firm_public:
-        return "the firm's listing is not public"
+        return Phrase("the firm's listing is not public")
     if opportunity.excluded:
-        return f"the firm is kept out of matching ({opportunity.excluded})"
+        return Phrase("the firm is kept out of matching (%(reason)s)", reason=opportunity.excluded)
     if not any(slug in investor.categories for slug, _name in opportunity.categories):
-        return "none of its component categories is among the interests"
+        return Phrase("none of its component categories is among the interests")
     return None
 
 
 def _ticket(
-    opportunity: OpportunityFacts, investor: InvestorFacts, pronoun: str
-) -> tuple[float, str | None, str | None]:
+    opportunity: OpportunityFacts, investor: InvestorFacts, for_investor: bool
+) -> tuple[float, Phrase | None, Phrase | None]:
     """(share, reason, misfit) for the ticket size against the amount sought."""
     if opportunity.currency != investor.currency:
-        return (
-            UNCOMPARED_TICKET,
-            None,
-            (f"amount in {opportunity.currency}, {pronoun} ticket in {investor.currency}: not compared"),
-        )
-    ticket = f"ticket {money_span(investor.ticket_min, investor.ticket_max)} {investor.currency}"
-    sought = f"{money_span(opportunity.amount_min, opportunity.amount_max)} sought"
+        currencies = {"amount_currency": opportunity.currency, "ticket_currency": investor.currency}
+        if for_investor:
+            misfit = Phrase(
+                "amount in %(amount_currency)s, your ticket in %(ticket_currency)s: not compared", **currencies
+            )
+        else:
+            misfit = Phrase(
+                "amount in %(amount_currency)s, their ticket in %(ticket_currency)s: not compared", **currencies
+            )
+        return UNCOMPARED_TICKET, None, misfit
+    amounts = {
+        "ticket": money_span(investor.ticket_min, investor.ticket_max),
+        "currency": investor.currency,
+        "sought": money_span(opportunity.amount_min, opportunity.amount_max),
+    }
     if investor.ticket_max >= opportunity.amount_min and investor.ticket_min <= opportunity.amount_max:
-        return 1.0, f"{ticket} fits {sought}", None
+        return 1.0, Phrase("ticket %(ticket)s %(currency)s fits %(sought)s sought", **amounts), None
     if investor.ticket_max < opportunity.amount_min:
-        return 0.5 * float(investor.ticket_max / opportunity.amount_min), None, f"{ticket} is below the {sought}"
-    return 0.5 * float(opportunity.amount_max / investor.ticket_min), None, f"{ticket} is above the {sought}"
+        misfit = Phrase("ticket %(ticket)s %(currency)s is below the %(sought)s sought", **amounts)
+        return 0.5 * float(investor.ticket_max / opportunity.amount_min), None, misfit
+    misfit = Phrase("ticket %(ticket)s %(currency)s is above the %(sought)s sought", **amounts)
+    return 0.5 * float(opportunity.amount_max / investor.ticket_min), None, misfit
 
 
-def _categories(opportunity: OpportunityFacts, investor: InvestorFacts) -> tuple[float, str, str | None]:
+def _categories(opportunity: OpportunityFacts, investor: InvestorFacts) -> tuple[float, Phrase, Phrase | None]:
     """More categories in common rank higher: one is 0.6, two 0.8, three or more the full share."""
     shared = [_lower_first(name) for slug, name in opportunity.categories if slug in investor.categories]
     other = [_lower_first(name) for slug, name in opportunity.categories if slug not in investor.categories]
-    misfit = f"also covers {_words(other)}, outside the interests" if other else None
-    return 0.4 + 0.2 * min(len(shared), 3), f"interested in {_words(shared)}", misfit
+    misfit = Phrase("also covers %(names)s, outside the interests", names=_words(other)) if other else None
+    return 0.4 + 0.2 * min(len(shared), 3), Phrase("interested in %(names)s", names=_words(shared)), misfit
 
 
-def _instruments(opportunity: OpportunityFacts, investor: InvestorFacts) -> tuple[float, str | None, str | None]:
-    offered = [i for i in INSTRUMENT_ORDER if i in opportunity.instruments]
-    common = [INSTRUMENT_WORDS[i] for i in offered if i in investor.instruments]
+def _instruments(opportunity: OpportunityFacts, investor: InvestorFacts) -> tuple[float, Phrase | None, Phrase | None]:
+    offered = [INSTRUMENT_WORDS[i] for i in INSTRUMENT_ORDER if i in opportunity.instruments]
+    common = [
+        INSTRUMENT_WORDS[i] for i in INSTRUMENT_ORDER if i in opportunity.instruments and i in investor.instruments
+    ]
     if common:
-        return 1.0, f"accepts {_words(common)}", None
+        return 1.0, Phrase("accepts %(instruments)s", instruments=_words(common)), None
     wanted = [INSTRUMENT_WORDS[i] for i in INSTRUMENT_ORDER if i in investor.instruments]
-    return (
-        0.0,
-        None,
-        (
-            f"no common instrument: accepts {_words([INSTRUMENT_WORDS[i] for i in offered]) or 'none'}, "
-            f"offered {_words(wanted) or 'none'}"
-        ),
+    none = Phrase("none")
+    misfit = Phrase(
+        "no common instrument: accepts %(offered)s, offered %(wanted)s",
+        offered=_words(offered) if offered else none,
+        wanted=_words(wanted) if wanted else none,
     )
+    return 0.0, None, misfit
 
 
-def _preference(value: str, preferred: frozenset[str], fit: str, misfit: str) -> tuple[float, str | None, str | None]:
+def _preference(
+    value: str, preferred: frozenset[str], fit: Phrase, misfit: Phrase
+) -> tuple[float, Phrase | None, Phrase | None]:
     if not preferred:
         return NO_PREFERENCE, None, None
     return (1.0, fit, None) if value in preferred else (0.0, None, misfit)
@@ -164,22 +199,23 @@ def evaluate(
     depends on who reads it ("your ticket" for the investor, "their ticket" for the firm)."""
     if hard_rule_failure(opportunity, investor):
         return None
-    stage_word = STAGE_WORDS.get(opportunity.stage, opportunity.stage)
+    stage = STAGE_WORDS.get(opportunity.stage) or Phrase("%(stage)s stage", stage=opportunity.stage)
+    province = Name(opportunity.province, "province", opportunity.province)
     parts = {
-        "ticket": _ticket(opportunity, investor, "your" if for_investor else "their"),
+        "ticket": _ticket(opportunity, investor, for_investor),
         "categories": _categories(opportunity, investor),
         "instruments": _instruments(opportunity, investor),
         "province": _preference(
             opportunity.province,
             investor.provinces,
-            f"based in {opportunity.province}, a province of interest",
-            f"based in {opportunity.province}, outside the provinces of interest",
+            Phrase("based in %(province)s, a province of interest", province=province),
+            Phrase("based in %(province)s, outside the provinces of interest", province=province),
         ),
         "stage": _preference(
             opportunity.stage,
             investor.stages,
-            f"{stage_word} stage, a stage of interest",
-            f"{stage_word} stage, not among the stages of interest",
+            Phrase("%(stage)s, a stage of interest", stage=stage),
+            Phrase("%(stage)s, not among the stages of interest", stage=stage),
         ),
     }
     score = round(sum(WEIGHTS[name] * share for name, (share, _r, _m) in parts.items()), 1)

@@ -15,7 +15,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from sqlalchemy import func, select
 
 from portal.extensions import db
-from portal.i18n import Phrase
+from portal.i18n import N_, Phrase, Refusal
 from portal.money.models import ExchangeRate
 from portal.needs.models import CURRENCIES
 from portal.transactions import one_act
@@ -92,8 +92,8 @@ def rounded(value: Decimal, places: int = 2) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
 
 
-class RatesRefused(ValueError):
-    pass
+class RatesRefused(Refusal):
+    """The rates file as a whole cannot be loaded: nothing is saved."""
 
 
 @dataclass
@@ -109,13 +109,13 @@ def load_rates(text: str, source: str, by=None) -> RateLoad:
     number and the good ones kept, all in one transaction."""
     source = " ".join((source or "").split())
     if not source:
-        raise RatesRefused("Name the source of the rates (e.g. State Bank of Pakistan).")
+        raise RatesRefused(N_("Name the source of the rates (e.g. State Bank of Pakistan)."))
     if len(source) > 200:
-        raise RatesRefused("The source is longer than 200 characters.")
+        raise RatesRefused(N_("The source is longer than 200 characters."))
     reader = csv.DictReader(io.StringIO(text))
     header = [(name or "").strip().casefold() for name in reader.fieldnames or []]
     if not {"date", "currency"} <= set(header) or not ({"pkr_per_unit", "rate"} & set(header)):
-        raise RatesRefused("The first row must name the columns date, currency and pkr_per_unit.")
+        raise RatesRefused(N_("The first row must name the columns date, currency and pkr_per_unit."))
     reader.fieldnames = header
     result, by_id = RateLoad(0, []), getattr(by, "id", None)
     with one_act(RatesRefused):

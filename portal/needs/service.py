@@ -9,7 +9,6 @@ cron: an open need whose deadline has passed is closed for every rule (`effectiv
 from datetime import date
 
 from flask import abort
-from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, or_, select, union
 
@@ -17,7 +16,7 @@ from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, Refusal
 from portal.matching.facts import Match, NearMiss
 from portal.needs import notices
 from portal.needs.matches import matches_for, need_facts, verdicts_for  # noqa: F401  (the service's API)
@@ -47,15 +46,8 @@ TRANSITIONS = {
 }
 
 
-class NeedRefused(ValueError):
+class NeedRefused(Refusal):
     """The act does not apply to the need as it is; the message is for the person acting."""
-
-    def __init__(self, message: str, **values):
-        super().__init__(message)
-        self.message, self.values = message, values
-
-    def __str__(self) -> str:
-        return gettext(self.message, **self.values)
 
 
 class NeedChanged(NeedRefused):

@@ -8,7 +8,10 @@ import sys
 from pathlib import Path
 
 import click
+from flask_babel import gettext as _
 
+from portal.formatting import format_number
+from portal.i18n import language_option, translated
 from portal.staff import imports
 from portal.staff.listing_csv import EXPORT_FORMATS
 
@@ -16,6 +19,7 @@ from portal.staff.listing_csv import EXPORT_FORMATS
 @click.command("import-suppliers")
 @click.argument("path", metavar="FILE.csv", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--dry-run", is_flag=True, help="Check the file and report what would change, saving nothing.")
+@language_option
 def import_suppliers(path: Path, dry_run: bool):
     """Import supplier firms from FILE.csv, with staff rights.
 
@@ -33,9 +37,10 @@ def import_suppliers(path: Path, dry_run: bool):
         raise click.ClickException(f"cannot read {path}: {error.strerror or error}") from error
     except imports.FileRefused as error:
         raise click.ClickException(f"{path}: {error}") from error
-    label = "Checking" if dry_run else "Importing"
     rows = sum(len(row.lines) for row in parsed.rows)
-    with click.progressbar(length=rows, label=f"{label} {rows:,} row(s)", file=sys.stderr) as bar:
+    count = format_number(rows)
+    label = _("Checking %(rows)s row(s)", rows=count) if dry_run else _("Importing %(rows)s row(s)", rows=count)
+    with click.progressbar(length=rows, label=label, file=sys.stderr) as bar:
         report = imports.import_firms(
             parsed, actor=None, as_staff=True, dry_run=dry_run, progress=bar.update, source=path.name
         )
@@ -46,20 +51,47 @@ def import_suppliers(path: Path, dry_run: bool):
         # 'search-index check' agrees right after the import.
         from portal import search
 
-        click.echo(f"Search index: {search.sync():,} firm(s) re-indexed.")
+        click.echo(_("Search index: %(count)s firm(s) re-indexed.", count=format_number(search.sync())))
 
 
 def report_lines(report: imports.ImportReport) -> list[str]:
-    verb = "would be " if report.dry_run else ""
-    lines = ["Dry run: nothing was saved."] if report.dry_run else []
+    """The import report in the command's language (`--language`)."""
+    counts = {
+        "created": format_number(len(report.created)),
+        "updated": format_number(len(report.updated)),
+        "unchanged": format_number(len(report.unchanged)),
+        "refused": format_number(len(report.refused)),
+    }
     # A listing file's firm is several rows: then the counts are firms, and the line says so.
-    firms = f", {report.firms:,} firm(s)" if report.rows != report.firms + len(report.refused) else ""
-    lines.append(
-        f"{report.rows:,} row(s){firms}: {len(report.created):,} {verb}created, {len(report.updated):,} {verb}updated, "
-        f"{len(report.unchanged):,} unchanged, {len(report.refused):,} refused."
-    )
-    lines += [f"warning: {warning}" for warning in report.warnings]
-    lines += [str(problem) for problem in report.refused]
+    if report.rows != report.firms + len(report.refused):
+        read = _(
+            "%(rows)s row(s), %(firms)s firm(s)", rows=format_number(report.rows), firms=format_number(report.firms)
+        )
+    else:
+        read = _("%(rows)s row(s)", rows=format_number(report.rows))
+    if report.dry_run:
+        lines = [_("Dry run: nothing was saved.")]
+        lines.append(
+            _(
+                "%(read)s: %(created)s would be created, %(updated)s would be updated, %(unchanged)s unchanged, "
+                "%(refused)s refused.",
+                read=read,
+                **counts,
+            )
+        )
+    else:
+        lines = [
+            _(
+                "%(read)s: %(created)s created, %(updated)s updated, %(unchanged)s unchanged, %(refused)s refused.",
+                read=read,
+                **counts,
+            )
+        ]
+    lines += [_("warning: %(warning)s", warning=translated(warning)) for warning in report.warnings]
+    lines += [
+        _("line %(line)s: %(reasons)s", line=problem.line, reasons="; ".join(map(translated, problem.reasons)))
+        for problem in report.refused
+    ]
     return lines
 
 
@@ -74,14 +106,15 @@ def report_lines(report: imports.ImportReport) -> list[str]:
     help="supplier: one row per firm (CONTRACT.md); listing: one row per firm, capability and certificate, "
     "losing nothing (README). import-suppliers reads both.",
 )
+@language_option
 def export_suppliers(path: Path, format_name: str):
     """Write every supplier firm (all states, suspended too) to FILE.csv in an import format."""
     try:
         with (
             path.open("w", newline="", encoding="utf-8") as stream,
-            click.progressbar(length=imports.firms_to_export(), label="Exporting firms", file=sys.stderr) as bar,
+            click.progressbar(length=imports.firms_to_export(), label=_("Exporting firms"), file=sys.stderr) as bar,
         ):
             count = imports.export_firms(stream, progress=bar.update, rows=EXPORT_FORMATS[format_name])
     except OSError as error:
         raise click.ClickException(f"cannot write {path}: {error.strerror or error}") from error
-    click.echo(f"Exported {count:,} firm(s) to {path}.")
+    click.echo(_("Exported %(count)s firm(s) to %(path)s.", count=format_number(count), path=path))

@@ -42,7 +42,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from portal import audit
 from portal.extensions import db
-from portal.i18n import N_, Phrase
+from portal.i18n import N_, Phrase, Refusal
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, slugify
 from portal.suppliers.service import CAPABILITY_FIELDS, CERTIFICATE_FIELDS
 from portal.taxonomy import PROVINCES
@@ -92,7 +92,7 @@ WEBSITE = re.compile(r"https?://[^\s/.]+(\.[^\s/.]+)+(/\S*)?", re.IGNORECASE)
 WHOLE_NUMBER = re.compile(r"-?\d+(\.0*)?")
 
 
-class FileRefused(ValueError):
+class FileRefused(Refusal):
     """The file as a whole cannot be read (binary, not UTF-8, header without the columns): nothing is imported."""
 
 
@@ -195,18 +195,21 @@ def firm_key(name: str, city: str) -> tuple[str, str]:
 
 def decode(data: bytes) -> str:
     """The file's text; FileRefused if it is a workbook, binary or not UTF-8 (naming the first bad line)."""
-    save_as = "In your spreadsheet choose Save as → 'CSV UTF-8 (comma delimited)' and upload that file."
+    save_as = Phrase("In your spreadsheet choose Save as → 'CSV UTF-8 (comma delimited)' and upload that file.")
     if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
-        raise FileRefused(f"This is a spreadsheet workbook, not a CSV file. {save_as}")
+        raise FileRefused(N_("This is a spreadsheet workbook, not a CSV file. %(save_as)s"), save_as=save_as)
     if b"\x00" in data:
-        raise FileRefused(f"This is not a CSV text file (it holds binary data). {save_as}")
+        raise FileRefused(N_("This is not a CSV text file (it holds binary data). %(save_as)s"), save_as=save_as)
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
         raise FileRefused(
-            f"The file is not UTF-8 text: line {line} holds the byte 0x{data[error.start]:02X}, "
-            f"which UTF-8 does not allow. {save_as}"
+            N_(
+                "The file is not UTF-8 text: line %(line)s holds the byte %(byte)s, which UTF-8 does not allow. %(save_as)s"
+            ),
+            line=data.count(b"\n", 0, error.start) + 1,
+            byte=f"0x{data[error.start]:02X}",
+            save_as=save_as,
         ) from None
 
 
@@ -220,7 +223,7 @@ def parse_rows(source, taxonomy: Taxonomy | None = None) -> ParsedFile:
     text = source if isinstance(source, str) else decode(bytes(source))
     text = text.removeprefix("\ufeff")
     if not text.strip():
-        raise FileRefused("The file is empty.")
+        raise FileRefused(N_("The file is empty."))
     records = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(records)
@@ -246,7 +249,9 @@ def parse_rows(source, taxonomy: Taxonomy | None = None) -> ParsedFile:
                     parsed.warnings += _units_to_choose(line, row)
             (parsed.rows if isinstance(row, SupplierRow) else parsed.refused).append(row)
     except csv.Error as error:
-        raise FileRefused(f"The file is not valid CSV near line {records.line_num}: {error}.") from None
+        raise FileRefused(
+            N_("The file is not valid CSV near line %(line)s: %(problem)s."), line=records.line_num, problem=str(error)
+        ) from None
     return parsed
 
 
@@ -274,18 +279,25 @@ def read_header(cells: list[str], columns: tuple[str, ...]) -> tuple[dict[str, i
     names = [cell.strip().lower() for cell in cells]
     if len(names) == 1 and SEPARATOR in names[0]:
         raise FileRefused(
-            "The columns are separated by ';' but this format separates them by commas "
-            "(';' separates items inside a cell). Save the file as 'CSV UTF-8 (comma delimited)'."
+            N_(
+                "The columns are separated by ';' but this format separates them by commas "
+                "(';' separates items inside a cell). Save the file as 'CSV UTF-8 (comma delimited)'."
+            )
         )
     missing = [column for column in columns if column not in names]
     if missing:
         raise FileRefused(
-            f"The header (line 1) lacks the column(s) {', '.join(missing)}. "
-            f"The first line must name these columns: {', '.join(columns)}."
+            N_(
+                "The header (line 1) lacks the column(s) %(missing)s. The first line must name these columns: %(columns)s."
+            ),
+            missing=", ".join(missing),
+            columns=", ".join(columns),
         )
     repeated = sorted({name for name in names if name in columns and names.count(name) > 1})
     if repeated:
-        raise FileRefused(f"The header (line 1) names the column(s) {', '.join(repeated)} more than once.")
+        raise FileRefused(
+            N_("The header (line 1) names the column(s) %(columns)s more than once."), columns=", ".join(repeated)
+        )
     warnings = [
         Phrase(
             "Column %(number)s (%(name)s) is not part of the format and was ignored.",

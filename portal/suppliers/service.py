@@ -16,6 +16,7 @@ from sqlalchemy import select
 
 from portal import audit, uploads
 from portal.extensions import db
+from portal.i18n import N_, Refusal
 from portal.mail import external_url, send_mail_to
 from portal.suppliers.models import (
     IDENTITY_FIELDS,
@@ -200,13 +201,13 @@ def apply_capability(capability: Capability, data: dict) -> None:
         setattr(capability, name, data.get(name))
 
 
-class DuplicateCategory(ValueError):
-    pass
+class DuplicateCategory(Refusal):
+    """The firm already lists the category: its capability is edited, not added twice."""
 
 
 def _check_category_free(firm: Firm, category_slug: str, except_id: int | None = None) -> None:
     if any(c.category_slug == category_slug and c.id != except_id for c in firm.capabilities):
-        raise DuplicateCategory("The firm already lists this category; edit that capability instead.")
+        raise DuplicateCategory(N_("The firm already lists this category; edit that capability instead."))
 
 
 def add_capability(firm: Firm, data: dict, by) -> Capability:
@@ -362,7 +363,7 @@ def _token_hash(token: str) -> str:
 def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvitation:
     email = email.strip().lower()
     if any(m.user.email == email for m in firm.members):
-        raise ValueError("This person already belongs to the firm's account.")
+        raise Refusal(N_("This person already belongs to the firm's account."))
     token = secrets.token_urlsafe(32)
     invitation = FirmInvitation(
         firm=firm, email=email, role=MemberRole(role), token_hash=_token_hash(token), invited_by_id=by.id
@@ -424,7 +425,7 @@ def remove_member(member: FirmMember, by) -> None:
     firm = member.firm
     owners = [m for m in firm.members if m.role == MemberRole.OWNER]
     if member.role == MemberRole.OWNER and len(owners) == 1:
-        raise ValueError("A firm needs at least one owner; make someone else owner first.")
+        raise Refusal(N_("A firm needs at least one owner; make someone else owner first."))
     audit.record(
         "firm.colleague_removed",
         member,

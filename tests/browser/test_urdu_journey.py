@@ -10,6 +10,7 @@ from portal.needs.models import NeedStatus
 from tests.conftest import PASSWORD
 from tests.factories import make_firm
 from tests.introductions.builders import make_need
+from tests.investment.builders import make_opportunity, make_profile
 
 # Words that stay in Latin script in Urdu pages: the trade's terms, codes and the language switch.
 LATIN_TERMS = {
@@ -24,6 +25,7 @@ LATIN_TERMS = {
 THEIRS = {
     "Lahore Boards (Pvt) Ltd", "Lahore", "Main boards for a feature phone", "Four-layer boards, 20,000 a month.",
     "We make parts for mobile phones on modern lines in Pakistan.", "sales@firm.example.pk", "Test Certification Body",
+    "Second LCM line for feature phones",
 }  # fmt: skip
 WIDTHS = (1280, 390)
 
@@ -80,6 +82,9 @@ def urdu_portal(app, db, users):
         certificates=[{"type": "iso-9001"}],
     )
     need = make_need(users["brand"], status=NeedStatus.OPEN)
+    # The investor's matches page shows an opportunity with its reasons and misfits in words.
+    make_opportunity(firm, categories=("pcba", "display-module"), instruments=("debt",))
+    make_profile(users["investor"], categories=("pcba",), provinces=("Sindh",))
     return firm, need
 
 
@@ -119,4 +124,6 @@ def test_each_role_walks_its_main_pages_in_urdu(browser, live_server, users, urd
             sign_in(page, users[role])
         for path, shot in pages:
             check(page, path, people, shot)
+        if role == "investor":  # the opportunity's reasons and misfits were among the words checked
+            assert page.locator("[data-testid=reasons] li").count() and page.locator("[data-testid=misfits] li").count()
         context.close()

@@ -159,7 +159,8 @@ def test_the_firm_records_the_amount_committed_in_a_closed_deal(client, login, d
     client.post(f"/investment/interests/{interest.id}/commitment", data={"amount": "2500000"})
     db.session.expire_all()
     assert interest.committed_amount == Decimal("2500000")
-    assert "2.5 M USD" in page(client.get(f"/investment/interests/{interest.id}"))
+    committed = page(client.get(f"/investment/interests/{interest.id}")).split('data-testid="committed">')[1]
+    assert committed.startswith("$2,500,000</p>"), "an exact figure, with the currency's sign"
 
 
 # --- figures for the localization dashboard ------------------------------------------------------

@@ -179,3 +179,19 @@ def test_the_firm_page_lists_its_opportunities_and_a_way_to_post_one(client, log
     body = page(client.get("/investment/mine"))
     assert "Second LCM line" in body and "Draft camera line" in body and "Injection moulding" not in body
     assert f"/investment/firms/{listed['lcm'].firm.id}/new" in body
+
+
+def test_an_investor_who_reads_urdu_sees_the_reasons_and_misfits_in_urdu(client, login, db, listed, users):
+    other = make_firm("Margalla Panels", province="Islamabad Capital Territory", city="Islamabad")
+    make_opportunity(other, "Panel line in PKR", currency="PKR", amount=(500 * M, 800 * M), instruments=("licence",))
+    make_profile(users["investor"], categories=("display-module", "housing-plastic"), provinces=("Punjab",))
+    users["investor"].language = "ur"
+    db.session.commit()
+    login("investor")
+    body = page(client.get("/investment/matches")).replace("\u2068", "").replace("\u2069", "")
+    assert "سرمایہ کاری کی حد 2–5 ملین USD، مطلوبہ 3 ملین کے مطابق" in body
+    assert "ڈسپلے ماڈیول میں دلچسپی" in body and "ایکویٹی قبول ہے" in body
+    assert "سندھ میں واقع، دلچسپی کے صوبوں سے باہر" in body
+    assert "رقم PKR میں، آپ کی سرمایہ کاری کی حد USD میں: موازنہ نہیں کیا گیا" in body
+    assert "کوئی مشترکہ ذریعہ نہیں: قرض قبول ہے، پیشکش ایکویٹی کی" in body
+    assert "ticket" not in body and "interested in" not in body

@@ -209,3 +209,18 @@ def test_amounts_read_as_people_say_them():
     assert money_span(Decimal(250_000), Decimal(1_500_000)) == "250,000–1.5 M"
     assert money_span(Decimal(40_000), Decimal(90_000)) == "40,000–90,000"
     assert money_span(Decimal(100), Decimal(100)) == "100"
+
+
+def test_reasons_read_in_urdu_with_the_taxonomys_urdu_names_and_urdu_joins(app):
+    from flask_babel import force_locale
+
+    from portal.i18n import Name, translated
+
+    named = [(slug, Name(name, "category", slug)) for slug, name in (CAMERA, DISPLAY, TOUCH)]
+    wide = investor(categories=frozenset({"display-module", "touch-cover-glass", "camera-module"}))
+    match = evaluate(opportunity(categories=tuple(named), amount_min=Decimal(250_000)), wide)
+    with app.test_request_context(), force_locale("ur"):
+        reasons = [translated(r).replace("\u2068", "").replace("\u2069", "") for r in match.reasons]
+    assert reasons[0] == "سرمایہ کاری کی حد 2–5 ملین USD، مطلوبہ 250,000–3 ملین کے مطابق"
+    assert reasons[1].startswith("کیمرا") and "، ڈسپلے ماڈیول اور " in reasons[1] and reasons[1].endswith(" میں دلچسپی")
+    assert str(match.reasons[1]) == "interested in camera modules, display modules and touch panels and cover glass"

@@ -211,3 +211,16 @@ def test_sync_prunes_outbox_rows_every_index_applied(app, db):
     assert "Removed 1 outbox row(s) every host's index has applied" in result.output
     assert db.session.scalars(db.select(SearchOutbox.firm_id)).all() == [firm.id]
     assert search.check().clean
+
+
+def test_index_commands_report_in_urdu_when_asked(app, db):
+    make_firm("Rebuilt Ltd", capabilities=[{"category": "cable"}])
+    runner = app.test_cli_runner()
+
+    rebuilt = runner.invoke(args=["search-index", "rebuild", "--language", "ur"])
+    checked = runner.invoke(args=["search-index", "check"], env={"PORTAL_LANGUAGE": "ur"})
+
+    assert rebuilt.exit_code == checked.exit_code == 0, rebuilt.output
+    isolation = str.maketrans("", "", "\u2068\u2069")  # figures kept left to right in Urdu text
+    assert "1 عوامی فرمیں انڈیکس ہو گئیں۔" in rebuilt.output.translate(isolation)
+    assert "انڈیکس اور ڈیٹا بیس متفق ہیں (1 عوامی فرمیں)۔" in checked.output.translate(isolation)

@@ -419,3 +419,33 @@ def test_cli_help_explains_the_exit_status(app):
 
     assert "--dry-run" in result.output
     assert "0 otherwise, even when some rows were refused" in " ".join(result.output.split())
+
+
+def without_isolation(text: str) -> str:
+    return text.replace("\u2068", "").replace("\u2069", "")
+
+
+def test_cli_report_in_urdu_when_asked_by_option_or_environment(app, db, tmp_path):
+    path = tmp_path / "suppliers.csv"
+    path.write_bytes(supplier_csv(row(), row(name="Broken", categories="pcb-rigid")))
+    runner = app.test_cli_runner()
+
+    by_option = runner.invoke(args=["import-suppliers", str(path), "--dry-run", "--language", "ur"])
+    by_environment = runner.invoke(args=["import-suppliers", str(path), "--dry-run"], env={"PORTAL_LANGUAGE": "ur"})
+
+    assert by_option.exit_code == by_environment.exit_code == 0, by_option.output
+    assert by_option.stdout == by_environment.stdout
+    lines = without_isolation(by_option.stdout).splitlines()
+    assert lines[0] == "آزمائشی جانچ: کچھ محفوظ نہیں ہوا۔"
+    assert lines[1] == "2 قطاریں: 1 نئی بنیں گی، 0 میں تبدیلی ہو گی، 0 جوں کی توں، 1 مسترد۔"
+    assert lines[2].startswith("لائن 3: ") and "pcb-rigid" in lines[2] and "unknown" not in lines[2]
+    assert count(db, Firm) == 0
+
+
+def test_cli_refuses_a_language_the_portal_does_not_speak(app, tmp_path):
+    path = tmp_path / "suppliers.csv"
+    path.write_bytes(supplier_csv(row()))
+
+    result = app.test_cli_runner().invoke(args=["import-suppliers", str(path), "--language", "de"])
+
+    assert result.exit_code == 2 and "'de' is not one of the portal's languages (en, ur)" in result.output
