@@ -24,3 +24,14 @@ def one_act(conflict: type[Exception], stored_path: str | None = None):
         if isinstance(error, StaleDataError):
             raise conflict() from error
         raise
+
+
+def check_version(row, seen_version: int | None, conflict: type[Exception]) -> None:
+    """Refuse an act taken on a page older than `row`: someone else changed it since it was shown.
+
+    `seen_version` is the version the page carried; None (a caller that names no version: the CLI,
+    an import, an API call without one) skips this check, and `one_act` still catches a change
+    committed between loading the row and saving it.
+    """
+    if seen_version is not None and row.version != seen_version:
+        raise conflict()
