@@ -49,9 +49,13 @@ def set_phase(category: ComponentCategory, phase: int, by) -> bool:
     if category.phase == phase:
         return False
     before = {"category": category.slug, "phase": category.phase}
-    category.phase = phase
-    audit.record(
-        "category.phase_changed", category, actor=by, before=before, after={"category": category.slug, "phase": phase}
-    )
-    db.session.commit()
+    with one_act():
+        category.phase = phase
+        audit.record(
+            "category.phase_changed",
+            category,
+            actor=by,
+            before=before,
+            after={"category": category.slug, "phase": phase},
+        )
     return True

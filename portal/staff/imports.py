@@ -49,6 +49,7 @@ from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.taxonomy.units import unit_of_spelling, units_of
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 COLUMNS = (
     "name",
@@ -623,20 +624,20 @@ class Importer:
 
     def _save(self, changes: list[_Change]) -> list[tuple[str, RowOutcome]]:
         """Flush the batch, audit each change and commit; returns the outcomes with the new firms' ids."""
-        db.session.flush()
-        for change in changes:
-            if change.kind != "unchanged":
-                audit.record(
-                    f"firm.imported_{change.kind}",
-                    change.firm,
-                    actor=self.actor,
-                    before=change.before,
-                    after=change.after,
-                    note=f"{self.source} line {change.row.line}".strip(),
-                    firm_id=change.firm.id,
-                )
-        outcomes = _outcomes(changes)
-        db.session.commit()
+        with one_act():
+            db.session.flush()
+            for change in changes:
+                if change.kind != "unchanged":
+                    audit.record(
+                        f"firm.imported_{change.kind}",
+                        change.firm,
+                        actor=self.actor,
+                        before=change.before,
+                        after=change.after,
+                        note=f"{self.source} line {change.row.line}".strip(),
+                        firm_id=change.firm.id,
+                    )
+            outcomes = _outcomes(changes)
         for kind, outcome in outcomes:
             if kind == "created":
                 self.firm_ids[firm_key(outcome.name, outcome.city)] = [outcome.firm_id]
