@@ -5,7 +5,7 @@ from portal.dashboard.models import PhaseTarget
 from portal.extensions import db
 from portal.taxonomy import PHASES
 from portal.taxonomy.models import ComponentCategory
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 
 class PhaseRefused(ValueError):
@@ -25,8 +25,8 @@ def set_targets(phase: int, data: dict, by, expected_version: int | None = None)
         raise PhaseRefused("Choose phase 1, 2 or 3.")
     target = db.session.get(PhaseTarget, phase)
     before = None if target is None else {name: getattr(target, name) for name in TARGET_FIELDS}
-    if target is not None and expected_version is not None and target.version != expected_version:
-        raise TargetsChanged()
+    if target is not None:
+        check_version(target, expected_version, TargetsChanged)
     after = {name: data.get(name) for name in TARGET_FIELDS}
     if before == after:
         return False

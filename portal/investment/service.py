@@ -48,7 +48,7 @@ from portal.suppliers import service as suppliers
 from portal.suppliers.models import Firm, ListingStatus
 from portal.taxonomy.models import ComponentCategory
 from portal.timeutil import today, utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 S = OpportunityStatus
 FIELDS = ("title", "purpose", "amount_min", "amount_max", "currency", "instruments", "stage", "use_of_funds",
@@ -359,14 +359,9 @@ def submission_problems(opportunity: Opportunity) -> list[str]:
     return problems
 
 
-def _check_version(opportunity: Opportunity, expected_version: int | None) -> None:
-    if expected_version is not None and opportunity.version != expected_version:
-        raise ChangedMeanwhile()
-
-
 def _transition(opportunity: Opportunity, action: str, by, expected_version: int | None = None, note: str = ""):
     """Check and apply one move of the table above, with its audit entry, in the caller's transaction."""
-    _check_version(opportunity, expected_version)
+    check_version(opportunity, expected_version, ChangedMeanwhile)
     sources, target = TRANSITIONS[action]
     if opportunity.status not in sources:
         raise InvestmentRefused(
@@ -418,7 +413,7 @@ def _tell_firm(opportunity: Opportunity, subject, body, kind: str) -> None:
 
 def approve(opportunity: Opportunity, by, expected_version: int | None = None) -> None:
     """Publish the opportunity, if its firm still may offer one."""
-    _check_version(opportunity, expected_version)
+    check_version(opportunity, expected_version, ChangedMeanwhile)
     problems = submission_problems(opportunity)
     if problems:
         raise InvestmentRefused(" ".join(problems))

@@ -34,7 +34,7 @@ from portal.suppliers import responsiveness
 from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 FIELDS = ("title", "category_slug", "description", "features", "quantity_per_month", "quantity_unit",
           "target_unit_price", "currency", "delivery_province", "start_date", "deadline", "visibility")  # fmt: skip
@@ -158,11 +158,6 @@ def _check_editable(need: SourcingNeed) -> None:
         raise NeedRefused(N_("A closed, awarded or cancelled need can no longer be changed."))
 
 
-def _check_version(need: SourcingNeed, expected_version: int | None) -> None:
-    if expected_version is not None and need.version != expected_version:
-        raise NeedChanged()
-
-
 def transaction(stored_path: str | None = None, conflict=NeedChanged):
     """One act of a need or quote: see `portal.transactions.one_act`."""
     return one_act(conflict, stored_path)
@@ -213,7 +208,7 @@ def new_need(user, data: dict) -> SourcingNeed:
 
 def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None = None) -> None:
     """Change the need; once it is open, invited firms and firms that quoted are told what changed."""
-    _check_version(need, expected_version)
+    check_version(need, expected_version, NeedChanged)
     _check_editable(need)
     was_open_to_all = need.visibility == NeedVisibility.OPEN
     with transaction():
@@ -232,7 +227,7 @@ def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None
 
 def transition(need: SourcingNeed, action: str, by, expected_version: int | None = None) -> None:
     """Publish, close or cancel; publishing tells the firms it concerns, closing tells the brand."""
-    _check_version(need, expected_version)
+    check_version(need, expected_version, NeedChanged)
     sources, target = TRANSITIONS[action]
     current = effective_status(need)
     if action == "close" and need.status == NeedStatus.OPEN:
