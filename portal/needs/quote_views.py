@@ -140,7 +140,7 @@ def quote_attachment(need_id, quote_id, attachment_id):
 def compare(need_id):
     """The quotes side by side, sortable by price or lead time, once the need has closed."""
     need = service.need_for(need_id)
-    if need.owner_id != current_user.id and not current_user.is_staff:
+    if not service.sees_responses(need, current_user):
         abort(404)
     if not service.quotes_unsealed(need):
         flash(_("Quotes stay sealed until the need closes."), "info")
@@ -157,6 +157,7 @@ def compare(need_id):
         sort=sort,
         form=form,
         state=service.effective_status(need),
+        can_award=service.can_award(need, current_user),
         today=today(),
     )
 

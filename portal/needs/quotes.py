@@ -28,6 +28,7 @@ from portal.needs.service import (
     effective_status,
     is_accepting_quotes,
     quotes_unsealed,
+    sees_responses,
     transaction,
     verdicts_for,
 )
@@ -106,7 +107,7 @@ def can_read_quote(quote: Quote, user, day: date | None = None) -> bool:
     )
     if member is not None:
         return True
-    return (user.id == quote.need.owner_id or user.is_staff) and quotes_unsealed(quote.need, day)
+    return sees_responses(quote.need, user) and quotes_unsealed(quote.need, day)
 
 
 def _refuse_unless_open_to(need: SourcingNeed, firm: Firm) -> None:

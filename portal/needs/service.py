@@ -119,20 +119,33 @@ def viewing_firms(need: SourcingNeed, user) -> list[Firm]:
     return [firm for firm in firms if firm.id in seeing]
 
 
+def owns(need: SourcingNeed, user) -> bool:
+    """The brand user who posted the need: only they edit it, invite firms and award it."""
+    return user is not None and user.is_authenticated and user.id == need.owner_id
+
+
+def sees_responses(need: SourcingNeed, user) -> bool:
+    """The owner and staff see the need's matching firms, its invitations and (once unsealed) its quotes."""
+    return owns(need, user) or (user is not None and user.is_authenticated and user.is_staff)
+
+
+def can_award(need: SourcingNeed, user) -> bool:
+    """The owner chooses among the quotes once the need has closed."""
+    return owns(need, user) and effective_status(need) == NeedStatus.CLOSED
+
+
 def can_view(need: SourcingNeed, user) -> bool:
     """The owner and staff always; a supplier through one of its firms (`viewing_firms`)."""
     if user is None or not user.is_authenticated:
         return False
-    if user.id == need.owner_id or user.is_staff:
-        return True
-    return bool(viewing_firms(need, user))
+    return sees_responses(need, user) or bool(viewing_firms(need, user))
 
 
 def need_for(need_id: int, user=None, *, owner: bool = False) -> SourcingNeed:
     """The need if `user` may see it (or owns it, when asked); 404 otherwise, as for a missing one."""
     user = user or current_user
     need = db.session.get(SourcingNeed, need_id)
-    allowed = need is not None and (need.owner_id == user.id if owner else can_view(need, user))
+    allowed = need is not None and (owns(need, user) if owner else can_view(need, user))
     if not allowed:
         abort(404)
     return need

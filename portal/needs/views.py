@@ -57,10 +57,6 @@ def edit(need_id=None):
     return render_template("needs/form.html", form=form, need=need)
 
 
-def _owner_or_staff(need) -> bool:
-    return need.owner_id == current_user.id or current_user.is_staff
-
-
 @bp.route("/<int:need_id>")
 @login_required
 def show(need_id):
@@ -73,8 +69,9 @@ def show(need_id):
         "accepting": service.is_accepting_quotes(need),
         "editable": service.is_editable(need),
         "attachment_form": AttachmentForm(formdata=None),
+        "owner": service.owns(need, current_user),
     }
-    if _owner_or_staff(need):
+    if service.sees_responses(need, current_user):
         invited = service.invitations_of(need)
         context |= {
             "ranked": service.matches_for(need),
