@@ -76,8 +76,9 @@ def supplying(scope: Scope):
 
 
 def open_needs(scope: Scope):
-    """Open needs, delivered to the scope's province when one is chosen."""
-    conditions = [SourcingNeed.status == NeedStatus.OPEN]
+    """Needs taking quotes on the scope's day (an open need past its deadline no longer counts),
+    delivered to the scope's province when one is chosen."""
+    conditions = [SourcingNeed.is_accepting_quotes(scope.on)]
     if scope.province:
         conditions.append(SourcingNeed.delivery_province == scope.province)
     return and_(*conditions)
