@@ -43,6 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit
 from portal.extensions import db
 from portal.i18n import N_, Phrase
+from portal.suppliers.lifecycle import mark_verified
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, slugify
 from portal.suppliers.service import CAPABILITY_FIELDS, CERTIFICATE_FIELDS
 from portal.taxonomy import PROVINCES
@@ -695,7 +696,7 @@ class Importer:
             if getattr(firm, name) != value:
                 setattr(firm, name, value)
         if verified and firm.status != ListingStatus.VERIFIED:
-            firm.status, firm.verified_at, firm.review_reasons = ListingStatus.VERIFIED, self.now, {}
+            mark_verified(firm, self.now)
 
     def _apply_capabilities(self, firm: Firm, row: SupplierRow) -> None:
         existing = {c.category_slug: c for c in firm.capabilities}

@@ -96,13 +96,17 @@ REASON_FIELDS = [
 ]
 
 
+def mark_verified(firm: Firm, at) -> None:
+    """What publishing a listing sets: verified since `at`, no requested changes left. Staff's
+    review (`verify`) and a staff import's verified=yes (which audits its rows itself) both call it."""
+    firm.status, firm.verified_at, firm.review_reasons = S.VERIFIED, at, {}
+
+
 def verify(firm: Firm, by, expected_version: int | None = None) -> None:
     """Publish the listing; the capabilities the reviewer saw with it are verified too."""
     with one_act(ActedMeanwhile):
         entry = _transition(firm, "verify", by, expected_version)
-        now = utcnow()
-        firm.verified_at = now
-        firm.review_reasons = {}
+        mark_verified(firm, utcnow())
         for capability in firm.capabilities:
             if capability.review_status == ReviewStatus.PENDING:
                 capability.review_status = ReviewStatus.VERIFIED
