@@ -14,6 +14,7 @@ from whoosh import columns, fields
 from portal.search.analysis import SPELLING, industry_analyzer, section
 from portal.search.quantities import stated_quantities
 from portal.suppliers.models import Firm, ReviewStatus
+from portal.suppliers.rules import certificate_can_count
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -105,7 +106,7 @@ def firm_document(firm: Firm) -> dict:
     certificates = sorted(
         f"{c.type_slug}:{c.expiry_date.isoformat()}"
         for c in firm.certificates
-        if c.review_status == ReviewStatus.VERIFIED and c.expiry_date is not None
+        if certificate_can_count(c.review_status == ReviewStatus.VERIFIED, c.expiry_date)
     )
     texts = firm_texts(firm)
     markets = sorted(firm.export_markets or [])
