@@ -35,7 +35,7 @@ from portal.notifications import notify
 from portal.notifications.service import notify_all
 from portal.suppliers import responsiveness
 from portal.suppliers import service as suppliers
-from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
+from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.timeutil import utcnow
 from portal.transactions import check_version, one_act
 
@@ -249,7 +249,7 @@ def stage_counts(category: str | None = None, province: str | None = None) -> di
         firm_makes_it = exists().where(
             Capability.firm_id == Introduction.firm_id,
             Capability.category_slug == category,
-            Capability.review_status == ReviewStatus.VERIFIED,
+            Capability.is_verified,
         )
         query = query.outerjoin(SourcingNeed, SourcingNeed.id == Introduction.need_id).where(
             or_(SourcingNeed.category_slug == category, and_(Introduction.need_id.is_(None), firm_makes_it))
@@ -267,7 +267,7 @@ def _attributed(province: str | None):
     unlinked = (
         select(Capability.category_slug.label("category"), Introduction.id.label("intro_id"))
         .join(Capability, Capability.firm_id == Introduction.firm_id)
-        .where(Introduction.need_id.is_(None), Capability.review_status == ReviewStatus.VERIFIED)
+        .where(Introduction.need_id.is_(None), Capability.is_verified)
     )
     if province:
         linked = linked.join(Firm, Firm.id == Introduction.firm_id).where(Firm.province == province)

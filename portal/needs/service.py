@@ -31,7 +31,7 @@ from portal.needs.models import (
     SourcingNeed,
 )
 from portal.suppliers import responsiveness
-from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
+from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
 from portal.transactions import check_version, one_act
@@ -111,7 +111,7 @@ def viewing_firms(need: SourcingNeed, user) -> list[Firm]:
             select(Capability.firm_id).where(
                 Capability.firm_id.in_(ids),
                 Capability.category_slug == need.category_slug,
-                Capability.review_status == ReviewStatus.VERIFIED,
+                Capability.is_verified,
             )
         )
     related = union(*parts)
@@ -476,7 +476,7 @@ def invited_needs(firm: Firm) -> list[SourcingNeed]:
 def open_needs_judged(firm: Firm) -> tuple[list, list]:
     """Open-to-all needs taking quotes, judged for this firm: ([(need, Match)] best match first,
     then the nearest deadline; [(need, NearMiss)] nearest deadline first: what certificate it lacks)."""
-    categories = {c.category_slug for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED}
+    categories = {c.category_slug for c in firm.capabilities if c.is_verified}
     if not categories or not firm.is_public:
         return [], []
     needs = db.session.scalars(

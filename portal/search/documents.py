@@ -32,7 +32,7 @@ def firm_texts(firm: Firm) -> dict[str, str]:
     capabilities = [
         (c.category.name, [p.name for p in c.processes], c.equipment, c.materials, c.notes)
         for c in firm.capabilities
-        if c.review_status == ReviewStatus.VERIFIED
+        if c.is_verified
     ]
     return searchable_texts(firm.trade_name, firm.legal_name, firm.description, firm.city, capabilities)
 
@@ -102,7 +102,7 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
 
 def firm_document(firm: Firm) -> dict:
     """The index document of a public firm (callers index only firms with `is_public`)."""
-    capabilities = [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
+    capabilities = [c for c in firm.capabilities if c.is_verified]
     certificates = sorted(
         f"{c.type_slug}:{c.expiry_date.isoformat()}"
         for c in firm.certificates

@@ -237,7 +237,7 @@ def update_capability(capability: Capability, data: dict, by) -> bool:
     before = capability_facts(capability)
     if before == data:
         return False
-    held = capability.review_status == ReviewStatus.VERIFIED and firm.status == ListingStatus.VERIFIED
+    held = capability.is_verified and firm.status == ListingStatus.VERIFIED
     with one_act(ListingChanged):
         if held:
             capability.proposed = data
