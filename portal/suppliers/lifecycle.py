@@ -156,52 +156,45 @@ def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> 
 
 def suspend(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
     """Hide a listing at once from directory, search, API and matches; the reason is kept."""
-    check_version(firm, expected_version, ActedMeanwhile)
-    if firm.suspended:
-        raise TransitionRefused(_("The listing is already suspended."))
-    if not reason.strip():
-        raise TransitionRefused(_("Give the reason for suspending the listing."))
-    with one_act(ActedMeanwhile):
-        firm.suspended, firm.suspension_reason = True, reason.strip()
-        entry = audit.record(
-            "firm.suspended",
-            firm,
-            actor=by,
-            before={"suspended": False},
-            after={"suspended": True},
-            note=reason.strip(),
-            firm_id=firm.id,
-        )
-        tell_firm(
-            firm,
-            "listing.suspended",
-            f"firm:{firm.id}:suspended:{entry.sequence}",
-            _l("%(firm)s is suspended", firm=firm.display_name),
-            reason.strip(),
-        )
+    _set_suspended(firm, by, reason, expected_version, suspended=True)
 
 
 def reinstate(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
+    _set_suspended(firm, by, reason, expected_version, suspended=False)
+
+
+def _set_suspended(firm: Firm, by, reason: str, expected_version: int | None, *, suspended: bool) -> None:
+    """Suspend or reinstate, with the reason in the audit entry and in what the firm is told."""
     check_version(firm, expected_version, ActedMeanwhile)
-    if not firm.suspended:
-        raise TransitionRefused(_("The listing is not suspended."))
-    if not reason.strip():
-        raise TransitionRefused(_("Give the reason for reinstating the listing."))
+    if firm.suspended == suspended:
+        raise TransitionRefused(
+            _("The listing is already suspended.") if suspended else _("The listing is not suspended.")
+        )
+    reason = reason.strip()
+    if not reason:
+        raise TransitionRefused(
+            _("Give the reason for suspending the listing.")
+            if suspended
+            else _("Give the reason for reinstating the listing.")
+        )
+    event = "suspended" if suspended else "reinstated"
     with one_act(ActedMeanwhile):
-        firm.suspended, firm.suspension_reason = False, None
+        firm.suspended, firm.suspension_reason = suspended, reason if suspended else None
         entry = audit.record(
-            "firm.reinstated",
+            f"firm.{event}",
             firm,
             actor=by,
-            before={"suspended": True},
-            after={"suspended": False},
-            note=reason.strip(),
+            before={"suspended": not suspended},
+            after={"suspended": suspended},
+            note=reason,
             firm_id=firm.id,
         )
-        tell_firm(
-            firm, "listing.reinstated", f"firm:{firm.id}:reinstated:{entry.sequence}", _l("%(firm)s is public again", firm=firm.display_name),
-            reason.strip(),
-        )  # fmt: skip
+        subject = (
+            _l("%(firm)s is suspended", firm=firm.display_name)
+            if suspended
+            else _l("%(firm)s is public again", firm=firm.display_name)
+        )
+        tell_firm(firm, f"listing.{event}", f"firm:{firm.id}:{event}:{entry.sequence}", subject, reason)
 
 
 def review_profile_changes(firm: Firm, by, approve: bool, expected_version: int | None = None) -> None:
