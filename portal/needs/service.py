@@ -30,6 +30,7 @@ from portal.needs.models import (
     QuoteStatus,
     SourcingNeed,
 )
+from portal.stages import StageMachine
 from portal.suppliers import responsiveness
 from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.taxonomy.models import CertificationType, Process
@@ -63,6 +64,13 @@ class NeedChanged(NeedRefused):
 
     def __init__(self):
         super().__init__(N_("Someone changed this need while you were looking at it; reload it and try again."))
+
+
+def _refused(state: NeedStatus, target: NeedStatus) -> NeedRefused:
+    return NeedRefused(N_("A %(state)s need cannot be %(target)s."), state=state.value, target=target.value)
+
+
+NEED_STAGES = StageMachine("need", TRANSITIONS, _refused)
 
 
 # --- the deadline rule ---------------------------------------------------------------------------
@@ -241,27 +249,24 @@ def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None
 def transition(need: SourcingNeed, action: str, by, expected_version: int | None = None) -> None:
     """Publish, close or cancel; publishing tells the firms it concerns, closing tells the brand."""
     check_version(need, expected_version, NeedChanged)
-    sources, target = TRANSITIONS[action]
     current = effective_status(need)
     if action == "close" and need.status == NeedStatus.OPEN:
         current = NeedStatus.OPEN  # closing one past its deadline only writes the close down
-    if current not in sources:
-        raise NeedRefused(N_("A %(state)s need cannot be %(target)s."), state=current.value, target=target.value)
+    NEED_STAGES.check(action, current)
     if action == "publish" and need.deadline <= today():
         raise NeedRefused(N_("Set a quote deadline after today before publishing."))
     if action == "close":
         close_need(need, by)
         return
-    before = {"status": need.status}
+    was_open = need.status == NeedStatus.OPEN
     with transaction():
         if action == "cancel" and quotes_unsealed(need):
             need.closed_at = need.closed_at or utcnow()  # quotes already readable stay readable
-        need.status = target
-        audit.record(f"need.{action}", need, actor=by, before=before, after={"status": target})
+        NEED_STAGES.move(need, action, by, state=current)
         db.session.flush()
         if action == "publish":
             _announce(need)
-        elif action == "cancel" and before["status"] == NeedStatus.OPEN:
+        elif action == "cancel" and was_open:
             notices.tell_involved(need, involved_firm_ids(need), lambda: [notices.cancelled_line()])
 
 

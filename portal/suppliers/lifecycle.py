@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
+from portal.stages import StageMachine
 from portal.suppliers.decisions import tell_firm
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
 from portal.suppliers.names import NameTaken, refuse_taken_names
@@ -38,26 +39,26 @@ class ActedMeanwhile(TransitionRefused):
         )
 
 
+def _refused(now: ListingStatus, then: ListingStatus) -> TransitionRefused:
+    return TransitionRefused(
+        _(
+            "A listing that is %(now)s cannot be sent to %(then)s.",
+            now=now.value.replace("_", " "),
+            then=then.value.replace("_", " "),
+        )
+    )
+
+
+LISTING_STAGES = StageMachine("firm", TRANSITIONS, _refused)
+
+
 def allowed_actions(firm: Firm) -> set[str]:
-    return {action for action, (sources, _target) in TRANSITIONS.items() if firm.status in sources}
+    return LISTING_STAGES.allowed(firm.status)
 
 
 def _transition(firm: Firm, action: str, by, expected_version: int | None, note: str = "", **extra):
     check_version(firm, expected_version, ActedMeanwhile)
-    sources, target = TRANSITIONS[action]
-    if firm.status not in sources:
-        raise TransitionRefused(
-            _(
-                "A listing that is %(now)s cannot be sent to %(then)s.",
-                now=firm.status.value.replace("_", " "),
-                then=target.value.replace("_", " "),
-            )
-        )
-    before = {"status": firm.status}
-    firm.status = target
-    return audit.record(
-        f"firm.{action}", firm, actor=by, before=before, after={"status": target, **extra}, note=note, firm_id=firm.id
-    )
+    return LISTING_STAGES.move(firm, action, by, note=note, firm_id=firm.id, **extra)
 
 
 def submission_problems(firm: Firm) -> list[str]:
