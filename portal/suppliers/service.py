@@ -1,7 +1,8 @@
 """Operations on a firm's listing that pages, the API, the CLI and imports share.
 
 Each function is one act inside `transactions.one_act`: its rows and audit entry are saved
-together or not at all.
+together or not at all. A listing saved by someone else meanwhile is left to the error handler's
+409 page ("changed meanwhile"), so these acts name no conflict of their own.
 """
 
 import hashlib
@@ -52,13 +53,6 @@ CERTIFICATE_FIELDS = ("type_slug", "number", "issuing_body", "issue_date", "expi
 
 class ListingLocked(ValueError):
     """The listing cannot be changed in its present state (for example, rejected)."""
-
-
-class ListingChanged(ListingLocked):
-    """Someone else saved the listing after the page was loaded (its version moved)."""
-
-    def __init__(self):
-        super().__init__(_("Someone else changed this listing while you were looking at it; reload it and try again."))
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -146,7 +140,7 @@ def create_firm(*, legal_name: str, city: str, province: str, owner=None, by=Non
 def add_unowned_listing(data: dict, by) -> Firm:
     """Staff list a firm nobody runs on the portal yet; it waits in the queue for a second
     reviewer's check like any submitted listing, and its people can claim it once public."""
-    with one_act(ListingChanged):
+    with one_act():
         firm = create_firm(by=by, **data)
         firm.status, firm.submitted_at = ListingStatus.SUBMITTED, utcnow()
         audit.record("firm.submitted", firm, actor=by, after={"status": firm.status}, firm_id=firm.id)
@@ -167,7 +161,7 @@ def update_profile(firm: Firm, data: dict, by) -> dict:
         held = {name: value for name, value in changed.items() if name in IDENTITY_FIELDS}
     applied = {name: value for name, value in changed.items() if name not in held}
     before = audit.snapshot(firm, applied)
-    with one_act(ListingChanged):
+    with one_act():
         if held:
             firm.proposed = {**(firm.proposed or {}), **held}
         for name, value in applied.items():
@@ -220,7 +214,7 @@ def _check_category_free(firm: Firm, category_slug: str, except_id: int | None =
 def add_capability(firm: Firm, data: dict, by) -> Capability:
     ensure_editable(firm)
     _check_category_free(firm, data["category_slug"])
-    with one_act(ListingChanged):
+    with one_act():
         capability = Capability(firm=firm, review_status=ReviewStatus.PENDING)
         db.session.add(capability)
         apply_capability(capability, data)
@@ -238,7 +232,7 @@ def update_capability(capability: Capability, data: dict, by) -> bool:
     if before == data:
         return False
     held = capability.is_verified and firm.status == ListingStatus.VERIFIED
-    with one_act(ListingChanged):
+    with one_act():
         if held:
             capability.proposed = data
         else:
@@ -257,7 +251,7 @@ def update_capability(capability: Capability, data: dict, by) -> bool:
 
 def delete_capability(capability: Capability, by) -> None:
     ensure_editable(capability.firm)
-    with one_act(ListingChanged):
+    with one_act():
         audit.record("capability.deleted", capability, actor=by, before=capability_facts(capability))
         db.session.delete(capability)
 
@@ -266,7 +260,7 @@ def add_certificate(firm: Firm, data: dict, evidence: tuple[bytes, str] | None, 
     ensure_editable(firm)
     certificate = Certificate(firm=firm, review_status=ReviewStatus.PENDING, **data)
     stored = _store_evidence(certificate, evidence)
-    with one_act(ListingChanged, stored):
+    with one_act(stored_path=stored):
         db.session.add(certificate)
         db.session.flush()
         audit.record(
@@ -288,7 +282,7 @@ def update_certificate(certificate: Certificate, data: dict, evidence: tuple[byt
         return
     certificate.review_status, certificate.review_note = ReviewStatus.PENDING, ""
     certificate.verified_at = None
-    with one_act(ListingChanged, stored):
+    with one_act(stored_path=stored):
         audit.record("certificate.updated", certificate, actor=by, before=before, after=after)
     if stored and old_evidence:
         uploads.discard(old_evidence)
@@ -309,7 +303,7 @@ def _store_evidence(certificate: Certificate, evidence) -> str | None:
 def delete_certificate(certificate: Certificate, by) -> None:
     ensure_editable(certificate.firm)
     path = certificate.evidence_path
-    with one_act(ListingChanged):
+    with one_act():
         audit.record(
             "certificate.deleted", certificate, actor=by, before=audit.snapshot(certificate, CERTIFICATE_FIELDS)
         )
@@ -321,7 +315,7 @@ def add_photo(firm: Firm, upload: tuple[bytes, str], caption: str, by) -> FirmPh
     ensure_editable(firm)
     stored = uploads.store(*upload, kinds=uploads.IMAGE_KINDS, max_bytes=5 * uploads.MB)
     photo = FirmPhoto(firm=firm, path=stored.path, filename=stored.filename, mimetype=stored.mimetype, caption=caption)
-    with one_act(ListingChanged, stored.path):
+    with one_act(stored_path=stored.path):
         db.session.add(photo)
         db.session.flush()
         audit.record("photo.added", photo, actor=by, after={"filename": stored.filename, "caption": caption})
@@ -331,7 +325,7 @@ def add_photo(firm: Firm, upload: tuple[bytes, str], caption: str, by) -> FirmPh
 def delete_photo(photo: FirmPhoto, by) -> None:
     ensure_editable(photo.firm)
     path = photo.path
-    with one_act(ListingChanged):
+    with one_act():
         audit.record("photo.deleted", photo, actor=by, before={"filename": photo.filename, "caption": photo.caption})
         db.session.delete(photo)
     uploads.discard(path)
@@ -341,7 +335,7 @@ def set_logo(firm: Firm, upload: tuple[bytes, str], by) -> None:
     ensure_editable(firm)
     stored = uploads.store(*upload, kinds=uploads.IMAGE_KINDS, max_bytes=2 * uploads.MB)
     old = firm.logo_path
-    with one_act(ListingChanged, stored.path):
+    with one_act(stored_path=stored.path):
         firm.logo_path = stored.path
         audit.record("firm.logo_changed", firm, actor=by, firm_id=firm.id)
     uploads.discard(old)
@@ -359,7 +353,7 @@ def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvita
     if any(m.user.email == email for m in firm.members):
         raise ValueError("This person already belongs to the firm's account.")
     token = secrets.token_urlsafe(32)
-    with one_act(ListingChanged):
+    with one_act():
         invitation = FirmInvitation(
             firm=firm, email=email, role=MemberRole(role), token_hash=_token_hash(token), invited_by_id=by.id
         )
@@ -406,7 +400,7 @@ def invitation_is_for(invitation: FirmInvitation, user) -> bool:
 
 def accept_invitation(invitation: FirmInvitation, user) -> FirmMember:
     firm = invitation.firm
-    with one_act(ListingChanged):
+    with one_act():
         member = membership(firm, user)
         if member is None:
             member = FirmMember(firm=firm, user=user, role=invitation.role)
@@ -428,7 +422,7 @@ def remove_member(member: FirmMember, by) -> None:
     owners = [m for m in firm.members if m.role == MemberRole.OWNER]
     if member.role == MemberRole.OWNER and len(owners) == 1:
         raise ValueError("A firm needs at least one owner; make someone else owner first.")
-    with one_act(ListingChanged):
+    with one_act():
         audit.record(
             "firm.colleague_removed",
             member,
