@@ -146,9 +146,9 @@ def check_throttle(email: str, ip: str) -> None:
 
 def record_failure(email: str, ip: str) -> None:
     old = utcnow() - timedelta(days=1)
-    db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < old))  # keep the table small
-    db.session.add(SignInAttempt(email=normalise_email(email), ip=ip))
-    db.session.commit()
+    with one_act():
+        db.session.execute(delete(SignInAttempt).where(SignInAttempt.at < old))  # keep the table small
+        db.session.add(SignInAttempt(email=normalise_email(email), ip=ip))
     logs.event("sign_in.failed", logging.WARNING, email_hash=logs.email_hash(email), ip=ip)
 
 
@@ -167,10 +167,10 @@ def authenticate(email: str, password: str) -> User | None:
 
 def record_sign_in(user: User, language: str | None = None) -> None:
     """Note the sign-in; a language chosen in the browser just before it becomes the account's."""
-    user.last_sign_in_at = utcnow()
-    if language:
-        user.language = language
-    db.session.commit()
+    with one_act():
+        user.last_sign_in_at = utcnow()
+        if language:
+            user.language = language
     logs.event("sign_in.succeeded", user_id=user.id, role=user.role.value)
 
 
@@ -189,8 +189,8 @@ def set_password(user: User, new_password: str) -> None:
 
 def sign_out_everywhere(user: User) -> None:
     """End every session of the account, on every device, this one included."""
-    user.end_sessions()
-    db.session.commit()
+    with one_act():
+        user.end_sessions()
     logs.event("sessions.ended", user_id=user.id)
 
 
@@ -200,20 +200,20 @@ def deactivate(user: User, by: User) -> None:
 
     if user.id == by.id:
         raise AccountError(N_("You cannot deactivate your own account."))
-    user.is_active_account = False
-    user.end_sessions()
-    for token in user.tokens:
-        token.revoked_at = token.revoked_at or utcnow()
-    audit.record("account.deactivated", user, actor=by, before={"active": True}, after={"active": False})
-    db.session.commit()
+    with one_act():
+        user.is_active_account = False
+        user.end_sessions()
+        for token in user.tokens:
+            token.revoked_at = token.revoked_at or utcnow()
+        audit.record("account.deactivated", user, actor=by, before={"active": True}, after={"active": False})
     logs.event("account.deactivated", user_id=user.id, by=by.id)
 
 
 def change_password(user: User, current_password: str, new_password: str) -> None:
     if not verify_password(user.password_hash, current_password):
         raise AccountError(N_("The current password is not correct."), field="current_password")
-    set_password(user, new_password)
-    db.session.commit()
+    with one_act():
+        set_password(user, new_password)
     log.info("password changed user_id=%s", user.id)
 
 
@@ -284,9 +284,9 @@ def reset_password(token: str, new_password: str) -> User | None:
     user = user_for_reset_token(token)
     if user is None:
         return None
-    set_password(user, new_password)
-    user.email_verified_at = user.email_verified_at or utcnow()  # the link reached the address
-    db.session.commit()
+    with one_act():
+        set_password(user, new_password)
+        user.email_verified_at = user.email_verified_at or utcnow()  # the link reached the address
     log.info("password reset user_id=%s", user.id)
     return user
 
@@ -332,8 +332,8 @@ def resend_verification(user: User) -> None:
 
 def issue_token(user: User, name: str) -> tuple[ApiToken, str]:
     """A new API token for `user`; the plain token is returned once and only its hash is kept."""
-    token, plain = ApiToken.issue(user, name.strip() or "API token")
-    db.session.commit()
+    with one_act():
+        token, plain = ApiToken.issue(user, name.strip() or "API token")
     log.info("api token created user_id=%s token_id=%s", user.id, token.id)
     return token, plain
 
@@ -350,7 +350,7 @@ def revoke_token(user: User, token_id: int) -> ApiToken | None:
     if token is None or token.user_id != user.id:
         return None
     if token.revoked_at is None:
-        token.revoked_at = utcnow()
-        db.session.commit()
+        with one_act():
+            token.revoked_at = utcnow()
         log.info("api token revoked user_id=%s token_id=%s", user.id, token.id)
     return token

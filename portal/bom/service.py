@@ -26,7 +26,7 @@ from portal.search.indexing import lexicon, thesaurus
 from portal.taxonomy import PHASES
 from portal.taxonomy.models import ComponentCategory
 from portal.timeutil import today, utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 EDITABLE = ("description", "specification", "quantity_per_device", "unit_cost", "currency", "devices_per_month")
 
@@ -196,8 +196,7 @@ def _freeze(plan: BomPlan, note: str) -> BomVersion:
 
 def save_version(plan: BomPlan, note: str, expected_version: int | None = None) -> BomVersion:
     """Keep the working version as it stands (with its local content today) and go on editing a copy."""
-    if expected_version is not None and expected_version != plan.version:
-        raise PlanChanged()
+    check_version(plan, expected_version, PlanChanged)
     with one_act(PlanChanged):
         saved = _freeze(plan, note)
         successor = BomVersion(number=saved.number + 1)

@@ -11,6 +11,7 @@ from flask_login import current_user
 
 from portal.access import role_required
 from portal.accounts.models import Role
+from portal.acting import attempt
 from portal.bom import actions, insights, reading, service
 from portal.bom.forms import (
     CategoryForm,
@@ -133,7 +134,11 @@ def confirm(plan_id, line_id):
     """The brand confirms the category read from a line's words."""
     plan, line = _plan_and_line(plan_id, line_id)
     if ConfirmForm().validate_on_submit():
-        _attempt(lambda: service.confirm_line(plan, line), _("Line %(line)s confirmed.", line=line.reference))
+        attempt(
+            lambda: service.confirm_line(plan, line),
+            _("Line %(line)s confirmed.", line=line.reference),
+            service.PlanRefused,
+        )
     return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{line.id}"))
 
 
@@ -146,7 +151,7 @@ def correct(plan_id, line_id):
     form.category.choices = choices(category_choices())
     if form.validate_on_submit():
         done = _("Line %(line)s corrected; the planner will remember it.", line=line.reference)
-        _attempt(lambda: service.correct_line(plan, line, form.category.data), done)
+        attempt(lambda: service.correct_line(plan, line, form.category.data), done, service.PlanRefused)
     else:
         flash(_("Choose a category from the list."), "danger")
     return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{line.id}"))
@@ -156,16 +161,6 @@ def _plan_and_line(plan_id: int, line_id: int):
     """The brand's own plan and a line of its working version (404 for anything else)."""
     plan = service.plan_for(plan_id, current_user)
     return plan, service.line_of(plan, line_id)
-
-
-def _attempt(action, success: str) -> bool:
-    try:
-        action()
-    except service.PlanRefused as error:
-        flash(str(error), "danger")
-        return False
-    flash(success, "success")
-    return True
 
 
 @bp.route("/<int:plan_id>/lines/<int:line_id>")
@@ -194,7 +189,7 @@ def edit_line(plan_id, line_id):
     plan, item = _plan_and_line(plan_id, line_id)
     form = LineForm(obj=item)
     if form.validate_on_submit():
-        if _attempt(lambda: service.edit_line(plan, item, form.line_data()), _("Line saved.")):
+        if attempt(lambda: service.edit_line(plan, item, form.line_data()), _("Line saved."), service.PlanRefused):
             return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{item.id}"))
     return render_template("bom/edit_line.html", plan=plan, line=item, form=form)
 
@@ -253,7 +248,7 @@ def save_version(plan_id):
             nonlocal saved
             saved = service.save_version(plan, form.note.data or "", form.version.data)
 
-        if _attempt(save, _("Version saved.")):
+        if attempt(save, _("Version saved."), service.PlanRefused):
             return redirect(url_for("bom.show", plan_id=plan.id))
     else:
         flash(_("Reload the page and try again."), "danger")

@@ -28,6 +28,7 @@ from portal.suppliers.decisions import NEXT_STEPS
 from portal.suppliers.likeness import public_listings_like
 from portal.suppliers.models import Firm, FirmMember, MemberRole
 from portal.timeutil import as_utc, utcnow
+from portal.transactions import check_version, one_act
 
 CONFIRMATION_DAYS = 3
 REFERENCE_DAYS = 7  # how long a "sign up to claim" link carries its listing
@@ -35,6 +36,13 @@ REFERENCE_DAYS = 7  # how long a "sign up to claim" link carries its listing
 
 class ClaimRefused(ValueError):
     pass
+
+
+class ClaimChanged(ClaimRefused):
+    """Another reviewer decided the claim after the page was loaded."""
+
+    def __init__(self):
+        super().__init__(_("Another reviewer decided this claim meanwhile; see its current state below."))
 
 
 def is_unowned(firm: Firm) -> bool:
@@ -157,8 +165,8 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
         stored = uploads.store(data, filename)
         claim.document_path, claim.document_name, claim.document_mime = stored.path, stored.filename, stored.mimetype
         claim.status, claim.submitted_at = ClaimStatus.PENDING, utcnow()
-    db.session.add(claim)
-    try:
+    with one_act(ClaimChanged, stored.path if stored else None):
+        db.session.add(claim)
         db.session.flush()
         if token:
             send_mail_to(
@@ -176,11 +184,6 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
                 kind="claim",
             )
         audit.record("claim.started", claim, actor=user, after={"method": method, "email": claim.email})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored.path if stored else None)
-        raise
     return claim
 
 
@@ -194,18 +197,18 @@ def claim_for_token(token: str) -> FirmClaim | None:
 
 def confirm_email(claim: FirmClaim) -> None:
     """Whoever holds the link reads that mailbox: that is the evidence, so no sign-in is asked."""
-    claim.email_confirmed_at = claim.submitted_at = utcnow()
-    claim.status = ClaimStatus.PENDING
-    audit.record("claim.email_confirmed", claim, after={"email": claim.email})
-    db.session.commit()
+    with one_act(ClaimChanged):
+        claim.email_confirmed_at = claim.submitted_at = utcnow()
+        claim.status = ClaimStatus.PENDING
+        audit.record("claim.email_confirmed", claim, after={"email": claim.email})
 
 
 def withdraw(claim: FirmClaim, user) -> None:
     if claim.user_id != user.id or not claim.is_open:
         raise ClaimRefused(_("This claim can no longer be withdrawn."))
-    claim.status = ClaimStatus.WITHDRAWN
-    audit.record("claim.withdrawn", claim, actor=user)
-    db.session.commit()
+    with one_act(ClaimChanged):
+        claim.status = ClaimStatus.WITHDRAWN
+        audit.record("claim.withdrawn", claim, actor=user)
 
 
 def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version: int | None) -> None:
@@ -213,8 +216,7 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
 
     Approving closes every other open claim on the firm, since a firm has one first owner.
     """
-    if expected_version is not None and expected_version != claim.version:
-        raise ClaimRefused(_("Another reviewer decided this claim meanwhile; see its current state below."))
+    check_version(claim, expected_version, ClaimChanged)
     if claim.status != ClaimStatus.PENDING:
         raise ClaimRefused(_("This claim is not waiting for a decision."))
     reason = (reason or "").strip()
@@ -223,21 +225,21 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
     firm = claim.firm
     if approve and not is_unowned(firm):
         raise ClaimRefused(_("The listing has an owner already; reject this claim instead."))
-    claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
-    claim.reason, claim.decided_by, claim.decided_at = reason, by, utcnow()
-    if approve:
-        db.session.add(FirmMember(firm=firm, user=claim.user, role=MemberRole.OWNER))
-        for other in db.session.scalars(
-            select(FirmClaim).where(
-                FirmClaim.firm_id == firm.id, FirmClaim.id != claim.id, FirmClaim.status.in_(OPEN_STATUSES)
-            )
-        ):
-            other.status, other.decided_by, other.decided_at = ClaimStatus.REJECTED, by, utcnow()
-            other.reason = N_("Another claim on this listing was approved.")
-            _tell_claimant(other)
-    _tell_claimant(claim)
-    audit.record(f"claim.{claim.status.value}", claim, actor=by, after={"status": claim.status}, note=reason)
-    db.session.commit()
+    with one_act(ClaimChanged):
+        claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
+        claim.reason, claim.decided_by, claim.decided_at = reason, by, utcnow()
+        if approve:
+            db.session.add(FirmMember(firm=firm, user=claim.user, role=MemberRole.OWNER))
+            for other in db.session.scalars(
+                select(FirmClaim).where(
+                    FirmClaim.firm_id == firm.id, FirmClaim.id != claim.id, FirmClaim.status.in_(OPEN_STATUSES)
+                )
+            ):
+                other.status, other.decided_by, other.decided_at = ClaimStatus.REJECTED, by, utcnow()
+                other.reason = N_("Another claim on this listing was approved.")
+                _tell_claimant(other)
+        _tell_claimant(claim)
+        audit.record(f"claim.{claim.status.value}", claim, actor=by, after={"status": claim.status}, note=reason)
 
 
 def _tell_claimant(claim: FirmClaim) -> None:

@@ -6,6 +6,7 @@ from flask_login import current_user, login_required
 
 from portal import uploads
 from portal.access import staff_required, unconfirmed_refusal
+from portal.acting import attempt
 from portal.claims import service
 from portal.claims.forms import STATUS_LABELS, ClaimForm
 from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
@@ -89,12 +90,7 @@ def withdraw(claim_id):
     if claim is None or claim.user_id != current_user.id:
         abort(404)
     if ConfirmForm().validate_on_submit() and confirmed():
-        try:
-            service.withdraw(claim, current_user)
-        except service.ClaimRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("Claim withdrawn."), "success")
+        attempt(lambda: service.withdraw(claim, current_user), _("Claim withdrawn."), service.ClaimRefused)
     return redirect(url_for(".mine"))
 
 

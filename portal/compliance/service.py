@@ -27,7 +27,7 @@ from portal.mail import portal_path
 from portal.notifications.service import notify
 from portal.suppliers.models import Firm, FirmMember
 from portal.timeutil import today, utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 MEASURES = {"incentive": IncentiveStatus, "licence": LicenceStatus}
 # The status of each measure that keeps a firm out of matching while it applies.
@@ -136,8 +136,12 @@ def find_firms(name: str, limit: int = 20) -> list[Firm]:
 
 
 def _check_version(case: ComplianceCase, expected_version: int) -> None:
-    if case.version != expected_version:
+    """`transactions.check_version`, except that a case act must name the version: every act on a
+    case comes from a reviewer's page (no CLI, import or API acts on cases), so one naming no
+    version was not taken on the case as it is and is refused."""
+    if expected_version is None:
         raise CaseChanged()
+    check_version(case, expected_version, CaseChanged)
 
 
 def _check_open(case: ComplianceCase) -> None:

@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal import uploads
 from portal.access import staff_required
+from portal.acting import attempt
 from portal.compliance import service
 from portal.compliance.forms import (
     KIND_LABELS,
@@ -138,18 +139,15 @@ def case(case_id):
     return _render_case(_case_or_404(case_id))
 
 
-def _act(case: ComplianceCase, form, field, action, success: str, form_name: str):
-    """Run a validated form's action; a refusal is shown next to `field`, a success flashed."""
+def _run_form(case: ComplianceCase, form, field, action, success: str, form_name: str):
+    """Run a validated form's action: a refusal is shown next to `field`; a success, or the case
+    changed meanwhile, is flashed over the case as it is now."""
     if form.validate_on_submit():
         try:
-            action()
-        except service.CaseChanged as error:
-            flash(_(str(error)), "danger")
-            return redirect(url_for("compliance.case", case_id=case.id))
+            attempt(action, success, service.CaseChanged)
         except service.ComplianceError as error:
             field.errors = [*field.errors, _(str(error))]
         else:
-            flash(success, "success")
             return redirect(url_for("compliance.case", case_id=case.id))
     return _render_case(case, **{form_name: form})
 
@@ -160,7 +158,7 @@ def add_note(case_id):
     """Add a note to an open case."""
     case = _case_or_404(case_id)
     form = NoteForm(prefix="note")
-    return _act(
+    return _run_form(
         case,
         form,
         form.text,
@@ -176,7 +174,7 @@ def attach_document(case_id):
     """Attach a document (checked by content) to an open case."""
     case = _case_or_404(case_id)
     form = DocumentForm(prefix="document")
-    return _act(
+    return _run_form(
         case,
         form,
         form.document,
@@ -194,7 +192,7 @@ def set_standing(case_id, measure):
     """Set the firm's incentive or import-licence status, with dates."""
     case = _case_or_404(case_id)
     form = StandingForm(measure)
-    return _act(
+    return _run_form(
         case,
         form,
         form.status,
@@ -219,7 +217,7 @@ def close_case(case_id):
     """Close a case with its outcome."""
     case = _case_or_404(case_id)
     form = CloseCaseForm(prefix="close")
-    return _act(
+    return _run_form(
         case,
         form,
         form.outcome,

@@ -29,7 +29,7 @@ from portal.compliance.service import excluded_firm_ids
 from portal.extensions import db
 from portal.i18n import N_
 from portal.needs.models import NeedStatus, SourcingNeed, need_certification
-from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
+from portal.suppliers.models import Capability, Certificate, Firm
 from portal.taxonomy.models import CertificationType, ComponentCategory
 from portal.taxonomy.units import area_counterpart, convert, unit_name, units_of
 from portal.timeutil import today, utcnow
@@ -72,12 +72,13 @@ def counting_firms(scope: Scope):
 
 def supplying(scope: Scope):
     """A capability counts for its category when EDB verified it and its firm counts."""
-    return and_(Capability.review_status == ReviewStatus.VERIFIED, counting_firms(scope))
+    return and_(Capability.is_verified, counting_firms(scope))
 
 
 def open_needs(scope: Scope):
-    """Open needs, delivered to the scope's province when one is chosen."""
-    conditions = [SourcingNeed.status == NeedStatus.OPEN]
+    """Needs taking quotes on the scope's day (an open need past its deadline no longer counts),
+    delivered to the scope's province when one is chosen."""
+    conditions = [SourcingNeed.is_accepting_quotes(scope.on)]
     if scope.province:
         conditions.append(SourcingNeed.delivery_province == scope.province)
     return and_(*conditions)
@@ -655,11 +656,7 @@ def unserved_need_list(sources: Sources, limit: int | None = None) -> tuple[list
 def firms_by_province(scope: Scope) -> dict[str, int]:
     """Counting firms per province: public, not excluded, with at least one verified capability;
     a firm making several categories counts once."""
-    makes_something = (
-        select(Capability.id)
-        .where(Capability.firm_id == Firm.id, Capability.review_status == ReviewStatus.VERIFIED)
-        .exists()
-    )
+    makes_something = select(Capability.id).where(Capability.firm_id == Firm.id, Capability.is_verified).exists()
     rows = db.session.execute(
         select(Firm.province, func.count()).where(counting_firms(scope), makes_something).group_by(Firm.province)
     )

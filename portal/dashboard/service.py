@@ -6,7 +6,7 @@ from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.taxonomy import PHASES
 from portal.taxonomy.models import ComponentCategory
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 
 class PhaseRefused(Refusal):
@@ -26,8 +26,8 @@ def set_targets(phase: int, data: dict, by, expected_version: int | None = None)
         raise PhaseRefused(N_("Choose phase 1, 2 or 3."))
     target = db.session.get(PhaseTarget, phase)
     before = None if target is None else {name: getattr(target, name) for name in TARGET_FIELDS}
-    if target is not None and expected_version is not None and target.version != expected_version:
-        raise TargetsChanged()
+    if target is not None:
+        check_version(target, expected_version, TargetsChanged)
     after = {name: data.get(name) for name in TARGET_FIELDS}
     if before == after:
         return False
@@ -50,9 +50,13 @@ def set_phase(category: ComponentCategory, phase: int, by) -> bool:
     if category.phase == phase:
         return False
     before = {"category": category.slug, "phase": category.phase}
-    category.phase = phase
-    audit.record(
-        "category.phase_changed", category, actor=by, before=before, after={"category": category.slug, "phase": phase}
-    )
-    db.session.commit()
+    with one_act():
+        category.phase = phase
+        audit.record(
+            "category.phase_changed",
+            category,
+            actor=by,
+            before=before,
+            after={"category": category.slug, "phase": phase},
+        )
     return True

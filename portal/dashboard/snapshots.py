@@ -16,6 +16,7 @@ from portal.extensions import db
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import ComponentCategory
 from portal.timeutil import today, utcnow
+from portal.transactions import one_act
 
 # The figures a snapshot keeps; each is a column of MetricSnapshot.
 SNAPSHOT_FIGURES = [
@@ -65,33 +66,33 @@ def take_snapshot(month: date, progress=None) -> SnapshotResult:
         (row.category_slug, row.province, row.unit): row
         for row in db.session.scalars(select(MetricSnapshotUnit).where(MetricSnapshotUnit.month == month))
     }
-    created = updated = 0
-    taken_at = utcnow()
-    for province in snapshot_scopes():
-        sources = metrics.Sources(metrics.scope_for(province=province))
-        rows = metrics.category_rows(sources, SNAPSHOT_FIGURES)
-        for row in rows:
-            key = (row.category.slug, province or WHOLE_COUNTRY)
-            snapshot = stored.get(key)
-            if snapshot is None:
-                snapshot = MetricSnapshot(month=month, category_slug=key[0], province=key[1])
-                db.session.add(snapshot)
-                created += 1
-            else:
-                updated += 1
-            for name, value in row.values.items():
-                setattr(snapshot, name, value)
-            snapshot.taken_at = taken_at
-            _store_lines(stored_lines, month, key, row.lines, taken_at)
-        if progress is not None:
-            progress(province, rows)
-    db.session.flush()
-    audit.record(
-        "dashboard.snapshot_taken",
-        None,
-        after={"month": month, "rows_created": created, "rows_updated": updated},
-    )
-    db.session.commit()
+    with one_act():
+        created = updated = 0
+        taken_at = utcnow()
+        for province in snapshot_scopes():
+            sources = metrics.Sources(metrics.scope_for(province=province))
+            rows = metrics.category_rows(sources, SNAPSHOT_FIGURES)
+            for row in rows:
+                key = (row.category.slug, province or WHOLE_COUNTRY)
+                snapshot = stored.get(key)
+                if snapshot is None:
+                    snapshot = MetricSnapshot(month=month, category_slug=key[0], province=key[1])
+                    db.session.add(snapshot)
+                    created += 1
+                else:
+                    updated += 1
+                for name, value in row.values.items():
+                    setattr(snapshot, name, value)
+                snapshot.taken_at = taken_at
+                _store_lines(stored_lines, month, key, row.lines, taken_at)
+            if progress is not None:
+                progress(province, rows)
+        db.session.flush()
+        audit.record(
+            "dashboard.snapshot_taken",
+            None,
+            after={"month": month, "rows_created": created, "rows_updated": updated},
+        )
     return SnapshotResult(month, created, updated)
 
 

@@ -18,6 +18,7 @@ from portal import audit
 from portal.dashboard.models import TradeImport
 from portal.extensions import db
 from portal.taxonomy.units import units
+from portal.transactions import one_act
 
 COLUMNS = ("hs_code", "year", "value_usd", "quantity", "unit")
 HS_CODE = re.compile(r"^\d{4}(\.\d{2}){0,2}$")
@@ -107,20 +108,22 @@ def load_trade_imports(lines: list[TradeLine], source: str, by=None) -> tuple[in
         raise TradeFileRefused(
             "Name the source of the figures, e.g. the statistics bureau's trade tables and their year."
         )
-    stored = {(t.hs_code, t.year): t for t in db.session.scalars(select(TradeImport))}
-    added = replaced = 0
-    for line in lines:
-        row = stored.get((line.hs_code, line.year))
-        if row is None:
-            row = TradeImport(hs_code=line.hs_code, year=line.year)
-            db.session.add(row)
-            added += 1
-        else:
-            replaced += 1
-        row.value_usd, row.quantity, row.unit, row.source = line.value_usd, line.quantity, line.unit, source[:200]
-    db.session.flush()
-    audit.record("trade.imports_loaded", None, actor=by, after={"source": source, "added": added, "replaced": replaced})
-    db.session.commit()
+    with one_act():
+        stored = {(t.hs_code, t.year): t for t in db.session.scalars(select(TradeImport))}
+        added = replaced = 0
+        for line in lines:
+            row = stored.get((line.hs_code, line.year))
+            if row is None:
+                row = TradeImport(hs_code=line.hs_code, year=line.year)
+                db.session.add(row)
+                added += 1
+            else:
+                replaced += 1
+            row.value_usd, row.quantity, row.unit, row.source = line.value_usd, line.quantity, line.unit, source[:200]
+        db.session.flush()
+        audit.record(
+            "trade.imports_loaded", None, actor=by, after={"source": source, "added": added, "replaced": replaced}
+        )
     return added, replaced
 
 

@@ -21,7 +21,7 @@ from portal.investment.models import Opportunity
 from portal.needs import quotes
 from portal.needs import service as needs
 from portal.needs.models import NeedVisibility, SourcingNeed
-from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
+from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.timeutil import today
 
 M = Decimal(1_000_000)
@@ -107,7 +107,7 @@ def _makers(category: str, limit: int) -> list[Firm]:
         db.session.scalars(
             select(Firm)
             .join(Capability)
-            .where(Firm.is_public, Capability.category_slug == category, Capability.review_status == ReviewStatus.VERIFIED)
+            .where(Firm.is_public, Capability.category_slug == category, Capability.is_verified)
             .where(select(FirmMember.id).where(FirmMember.firm_id == Firm.id).exists())
             .order_by(Capability.monthly_capacity.desc(), Firm.id)
             .limit(limit)

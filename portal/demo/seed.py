@@ -30,6 +30,7 @@ from portal.suppliers.service import create_firm
 from portal.taxonomy import PROVINCES, category_rows, sync_taxonomy
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
+from portal.transactions import one_act
 
 DEMO_PASSWORD = "demo-portal-2026"
 SEED = 2026
@@ -902,16 +903,12 @@ LAB_TESTS = (
 def seed_demo(progress=None) -> list[str]:
     """Load the demo data set in one transaction and say what was created; safe to run again."""
     progress = progress or (lambda label, items: nullcontext(items))
-    try:
+    with one_act():
         sync_taxonomy()
         rng = random.Random(SEED)
         firm_plans = plan_firms(rng)
         password_hash = hash_password(DEMO_PASSWORD)
         result = _load(firm_plans, password_hash, progress)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        raise
     from portal.demo.activity import seed_activity  # needs, introductions and investment on top of the firms
 
     return _summary(result, len(firm_plans)) + seed_activity()

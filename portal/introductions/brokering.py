@@ -22,6 +22,7 @@ from portal.introductions.service import IntroductionChanged, IntroductionRefuse
 from portal.mail import external_url, portal_path, send_mail_to
 from portal.notifications import notify
 from portal.timeutil import as_utc, utcnow
+from portal.transactions import check_version
 
 # Fewer answered requests than this and the median says little: the default estimate is shown, as such.
 MIN_SAMPLE = 5
@@ -76,8 +77,7 @@ def record_outcome(intro: Introduction, by, outcome, note: str, expected_version
     """Staff record what the firm said (or that it could not be reached); the brand is told in the
     portal. "Not interested" and "unreachable" end the request; "interested" leaves it for the firm
     to answer once it runs its listing."""
-    if expected_version is not None and expected_version != intro.version:
-        raise IntroductionChanged()
+    check_version(intro, expected_version, IntroductionChanged)
     _check_waiting(intro)
     outcome = BrokerOutcome(outcome)
     note = (note or "").strip()

@@ -35,9 +35,9 @@ from portal.notifications import notify
 from portal.notifications.service import notify_all
 from portal.suppliers import responsiveness
 from portal.suppliers import service as suppliers
-from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
+from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.timeutil import utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 MESSAGE_MAX = 2000
 REQUEST_MAX = 1000
@@ -249,7 +249,7 @@ def stage_counts(category: str | None = None, province: str | None = None) -> di
         firm_makes_it = exists().where(
             Capability.firm_id == Introduction.firm_id,
             Capability.category_slug == category,
-            Capability.review_status == ReviewStatus.VERIFIED,
+            Capability.is_verified,
         )
         query = query.outerjoin(SourcingNeed, SourcingNeed.id == Introduction.need_id).where(
             or_(SourcingNeed.category_slug == category, and_(Introduction.need_id.is_(None), firm_makes_it))
@@ -267,7 +267,7 @@ def _attributed(province: str | None):
     unlinked = (
         select(Capability.category_slug.label("category"), Introduction.id.label("intro_id"))
         .join(Capability, Capability.firm_id == Introduction.firm_id)
-        .where(Introduction.need_id.is_(None), Capability.review_status == ReviewStatus.VERIFIED)
+        .where(Introduction.need_id.is_(None), Capability.is_verified)
     )
     if province:
         linked = linked.join(Firm, Firm.id == Introduction.firm_id).where(Firm.province == province)
@@ -360,11 +360,6 @@ def _tell_other_side(intro: Introduction, message: "IntroductionMessage", by) ->
 # --- acting --------------------------------------------------------------------------------------
 
 
-def _check_version(intro: Introduction, expected_version: int | None) -> None:
-    if expected_version is not None and intro.version != expected_version:
-        raise IntroductionChanged()
-
-
 _transaction = partial(one_act, IntroductionChanged)
 
 
@@ -440,7 +435,7 @@ def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | No
 def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Stage, reason: str = "") -> None:
     if not is_firm_side(intro, by):
         raise NotAllowed()
-    _check_version(intro, expected_version)
+    check_version(intro, expected_version, IntroductionChanged)
     if intro.stage == Stage.WITHDRAWN:
         raise IntroductionRefused(_l("The brand withdrew this request, so it can no longer be answered."))
     if not intro.is_pending:
@@ -479,7 +474,7 @@ def withdraw(intro: Introduction, by, reason: str = "", expected_version: int | 
     if not is_brand_side(intro, by):
         raise NotAllowed()
     reason = _optional_reason(reason)
-    _check_version(intro, expected_version)
+    check_version(intro, expected_version, IntroductionChanged)
     if intro.stage == Stage.WITHDRAWN:
         raise IntroductionRefused(_l("You already withdrew this request."))
     if not intro.is_pending:
@@ -517,7 +512,7 @@ def move_stage(intro: Introduction, by, stage, outcome=None, expected_version: i
     """Either side moves an active introduction forward; closing needs the outcome."""
     if not is_party(intro, by):
         raise NotAllowed()
-    _check_version(intro, expected_version)
+    check_version(intro, expected_version, IntroductionChanged)
     if not intro.is_active:
         raise IntroductionRefused(_l("Only an accepted introduction that is not closed can change stage."))
     stage = Stage(stage)

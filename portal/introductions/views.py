@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
+from portal.acting import attempt
 from portal.extensions import db
 from portal.forms import confirmed
 from portal.introductions import brokering, service
@@ -164,7 +165,7 @@ def _party_introduction(intro_id: int) -> Introduction:
     return intro
 
 
-def _act(intro_id: int, form_class, act, success: str, load=_party_introduction, ask_first: bool = False):
+def _run_form(intro_id: int, form_class, act, success: str, load=_party_introduction, ask_first: bool = False):
     """Run one form's act on the introduction. The form's own errors show next to its fields; a
     refusal (already answered, a backward move, someone else acted first) is flashed over the page.
     `ask_first`: an act that cannot be undone runs only once its "I understand" box is ticked."""
@@ -175,13 +176,9 @@ def _act(intro_id: int, form_class, act, success: str, load=_party_introduction,
     if ask_first and not confirmed():
         return redirect(url_for(".show", intro_id=intro.id, _anchor=form_class.form_name))
     try:
-        act(intro, form)
+        attempt(lambda: act(intro, form), success, service.IntroductionRefused)
     except service.NotAllowed:
         abort(403)
-    except service.IntroductionRefused as error:
-        flash(str(error), "danger")
-    else:
-        flash(success, "success")
     return redirect(url_for(".show", intro_id=intro.id, _anchor=form_class.form_name))
 
 
@@ -189,7 +186,7 @@ def _act(intro_id: int, form_class, act, success: str, load=_party_introduction,
 @role_required(Role.SUPPLIER)
 def accept(intro_id):
     """A member of the firm accepts the request."""
-    return _act(
+    return _run_form(
         intro_id,
         AcceptForm,
         lambda intro, form: service.accept(intro, current_user, form.version.data),
@@ -201,7 +198,7 @@ def accept(intro_id):
 @role_required(Role.SUPPLIER)
 def decline(intro_id):
     """A member of the firm declines the request, optionally with a reason."""
-    return _act(
+    return _run_form(
         intro_id,
         DeclineForm,
         lambda intro, form: service.decline(intro, current_user, form.reason.data, form.version.data),
@@ -213,7 +210,7 @@ def decline(intro_id):
 @role_required(Role.BRAND)
 def withdraw(intro_id):
     """The brand user takes back a request the firm has not answered, optionally with a reason."""
-    return _act(
+    return _run_form(
         intro_id,
         WithdrawForm,
         lambda intro, form: service.withdraw(intro, current_user, form.reason.data, form.version.data),
@@ -226,7 +223,7 @@ def withdraw(intro_id):
 @role_required(Role.BRAND, Role.SUPPLIER)
 def post_message(intro_id):
     """Either side writes in the thread."""
-    return _act(
+    return _run_form(
         intro_id,
         MessageForm,
         lambda intro, form: service.post_message(intro, current_user, form.text.data),
@@ -238,7 +235,7 @@ def post_message(intro_id):
 @role_required(Role.BRAND, Role.SUPPLIER)
 def move_stage(intro_id):
     """Either side moves the introduction forward."""
-    return _act(
+    return _run_form(
         intro_id,
         StageForm,
         lambda intro, form: service.move_stage(
@@ -263,7 +260,7 @@ def _brokered_introduction(intro_id: int) -> Introduction:
 @staff_required
 def broker(intro_id):
     """Staff record what the firm said when they contacted it; the brand is told."""
-    return _act(
+    return _run_form(
         intro_id,
         BrokerForm,
         lambda intro, form: brokering.record_outcome(
@@ -278,7 +275,7 @@ def broker(intro_id):
 @staff_required
 def invite_to_claim(intro_id):
     """Staff e-mail the firm a link to claim its listing, so it answers on the portal itself."""
-    return _act(
+    return _run_form(
         intro_id,
         ClaimInviteForm,
         lambda intro, form: brokering.invite_to_claim(intro, current_user, form.email.data),

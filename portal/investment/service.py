@@ -44,11 +44,12 @@ from portal.matching.investment import (
 )
 from portal.notifications.service import notify_all
 from portal.search.analysis import terms
+from portal.stages import StageMachine
 from portal.suppliers import service as suppliers
 from portal.suppliers.models import Firm, ListingStatus
 from portal.taxonomy.models import ComponentCategory
 from portal.timeutil import today, utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 S = OpportunityStatus
 FIELDS = ("title", "purpose", "amount_min", "amount_max", "currency", "instruments", "stage", "use_of_funds",
@@ -85,6 +86,15 @@ class ChangedMeanwhile(InvestmentRefused):
         super().__init__(
             N_("Someone else changed this while you were looking at it; reload the page and decide again.")
         )
+
+
+def _refused(state: S, _target: S) -> InvestmentRefused:
+    return InvestmentRefused(
+        N_("This opportunity is %(status)s; that is no longer possible.") % {"status": state.value.replace("_", " ")}
+    )
+
+
+OPPORTUNITY_STAGES = StageMachine("investment", TRANSITIONS, _refused)
 
 
 # --- who may see and do what -------------------------------------------------------------------
@@ -339,7 +349,7 @@ def update_opportunity(opportunity: Opportunity, data: dict, by) -> None:
 
 
 def allowed_actions(opportunity: Opportunity) -> set[str]:
-    return {action for action, (sources, _target) in TRANSITIONS.items() if opportunity.status in sources}
+    return OPPORTUNITY_STAGES.allowed(opportunity.status)
 
 
 def submission_problems(opportunity: Opportunity) -> list[str]:
@@ -359,31 +369,10 @@ def submission_problems(opportunity: Opportunity) -> list[str]:
     return problems
 
 
-def _check_version(opportunity: Opportunity, expected_version: int | None) -> None:
-    if expected_version is not None and opportunity.version != expected_version:
-        raise ChangedMeanwhile()
-
-
 def _transition(opportunity: Opportunity, action: str, by, expected_version: int | None = None, note: str = ""):
     """Check and apply one move of the table above, with its audit entry, in the caller's transaction."""
-    _check_version(opportunity, expected_version)
-    sources, target = TRANSITIONS[action]
-    if opportunity.status not in sources:
-        raise InvestmentRefused(
-            N_("This opportunity is %(status)s; that is no longer possible.")
-            % {"status": opportunity.status.value.replace("_", " ")}
-        )
-    before = {"status": opportunity.status}
-    opportunity.status = target
-    audit.record(
-        f"investment.{action}",
-        opportunity,
-        actor=by,
-        before=before,
-        after={"status": target},
-        note=note,
-        firm_id=opportunity.firm_id,
-    )
+    check_version(opportunity, expected_version, ChangedMeanwhile)
+    OPPORTUNITY_STAGES.move(opportunity, action, by, note=note, firm_id=opportunity.firm_id)
 
 
 def submit(opportunity: Opportunity, by) -> None:
@@ -418,7 +407,7 @@ def _tell_firm(opportunity: Opportunity, subject, body, kind: str) -> None:
 
 def approve(opportunity: Opportunity, by, expected_version: int | None = None) -> None:
     """Publish the opportunity, if its firm still may offer one."""
-    _check_version(opportunity, expected_version)
+    check_version(opportunity, expected_version, ChangedMeanwhile)
     problems = submission_problems(opportunity)
     if problems:
         raise InvestmentRefused(" ".join(problems))

@@ -9,6 +9,7 @@ from flask_login import current_user, login_required
 from portal import uploads
 from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
+from portal.acting import attempt
 from portal.forms import ConfirmForm, confirmed
 from portal.investment import service
 from portal.investment.forms import (
@@ -161,12 +162,7 @@ def act(opportunity_id, action):
     """Submit for review, close, or withdraw one of the firm's opportunities."""
     opportunity = service.opportunity_for(opportunity_id, manage=True)
     if ConfirmForm().validate_on_submit():
-        try:
-            service.firm_act(opportunity, action, current_user)
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(DONE[action], "success")
+        attempt(lambda: service.firm_act(opportunity, action, current_user), DONE[action], service.InvestmentRefused)
     return redirect(url_for("investment.show", opportunity_id=opportunity.id))
 
 
@@ -177,12 +173,11 @@ def upload_document(opportunity_id):
     opportunity = service.opportunity_for(opportunity_id, manage=True)
     form = DocumentForm()
     if form.validate_on_submit():
-        try:
-            service.add_document(opportunity, form.document.upload, form.description.data, current_user)
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(_("Document added to the data room."), "success")
+        attempt(
+            lambda: service.add_document(opportunity, form.document.upload, form.description.data, current_user),
+            _("Document added to the data room."),
+            service.InvestmentRefused,
+        )
         return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="data-room"))
     return _show_page(opportunity, document_form=form)
 
@@ -194,12 +189,9 @@ def delete_document(opportunity_id, document_id):
     opportunity = service.opportunity_for(opportunity_id, manage=True)
     document = service.document_for(opportunity.id, document_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            service.delete_document(document, current_user)
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(_("Document removed."), "success")
+        attempt(
+            lambda: service.delete_document(document, current_user), _("Document removed."), service.InvestmentRefused
+        )
     return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="data-room"))
 
 
@@ -249,12 +241,11 @@ def decide(opportunity_id, action):
     if not form.validate_on_submit():
         flash(_("The decision could not be read; reload the page and try again."), "danger")
     else:
-        try:
-            service.review(opportunity, action, current_user, form.reason.data or "", form.version.data)
-        except service.InvestmentRefused as error:
-            _refused(error)
-        else:
-            flash(DONE[action], "success")
+        attempt(
+            lambda: service.review(opportunity, action, current_user, form.reason.data or "", form.version.data),
+            DONE[action],
+            service.InvestmentRefused,
+        )
     return redirect(url_for("investment.review", opportunity_id=opportunity.id))
 
 
@@ -395,12 +386,11 @@ def move_stage(interest_id):
     stage = DealStage(form.stage.data)
     if stage in CONSEQUENCES and not confirmed():
         return redirect(url_for("investment.interest", interest_id=item.id))
-    try:
-        service.move_stage(item, current_user, stage)
-    except service.InvestmentRefused as error:
-        _refused(error)
-    else:
-        flash(_("The deal is now at: %(stage)s.", stage=DEAL_STAGE_LABELS[stage]), "success")
+    attempt(
+        lambda: service.move_stage(item, current_user, stage),
+        _("The deal is now at: %(stage)s.", stage=DEAL_STAGE_LABELS[stage]),
+        service.InvestmentRefused,
+    )
     return redirect(url_for("investment.interest", interest_id=item.id))
 
 
@@ -412,10 +402,9 @@ def record_commitment(interest_id):
     form = CommitmentForm()
     if not form.validate_on_submit():
         return _interest_page(item, commitment_form=form)
-    try:
-        service.record_commitment(item, current_user, form.amount.data)
-    except service.InvestmentRefused as error:
-        _refused(error)
-    else:
-        flash(_("Committed amount recorded."), "success")
+    attempt(
+        lambda: service.record_commitment(item, current_user, form.amount.data),
+        _("Committed amount recorded."),
+        service.InvestmentRefused,
+    )
     return redirect(url_for("investment.interest", interest_id=item.id))

@@ -74,7 +74,7 @@ def firm_facts(firm: Firm, excluded: set[int], offered: dict[int, tuple[str, ...
                 c.board_area_mm2,
             )
             for c in firm.capabilities
-            if c.review_status == ReviewStatus.VERIFIED
+            if c.is_verified
         ),
         certificates=tuple(
             CertificateFact(c.type_slug, c.type.name, c.expiry_date, c.review_status == ReviewStatus.VERIFIED)
@@ -107,7 +107,7 @@ def _making_the_category(need: NeedFacts):
         .where(
             Firm.is_public,
             CAPABILITY.c.category_slug == need.category,
-            CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+            Capability.is_verified,
         )
     )
 
@@ -228,7 +228,7 @@ def qualified_rows(need: NeedFacts, found: search.Candidates, day: date) -> list
         CAPABILITY.c.board_area_mm2,
     ).where(
         CAPABILITY.c.category_slug == need.category,
-        CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+        Capability.is_verified,
         *certified,
     )
     query = _with_responsiveness(query, CAPABILITY.c.firm_id)
@@ -292,7 +292,7 @@ def _qualifying(query, categories, excluded: set[int]):
         .where(
             Firm.is_public,
             CAPABILITY.c.category_slug.in_(sorted(set(categories))),
-            CAPABILITY.c.review_status == ReviewStatus.VERIFIED,
+            Capability.is_verified,
             *(CAPABILITY.c.firm_id.not_in(chunk) for chunk in _chunks(excluded)),
         )
     )

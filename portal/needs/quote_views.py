@@ -8,12 +8,13 @@ from flask_login import current_user, login_required
 from portal import uploads
 from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
+from portal.acting import attempt
 from portal.extensions import db
 from portal.forms import ConfirmForm, confirmed
 from portal.needs import quotes, service
 from portal.needs.forms import AwardForm, NeedActionForm, QuoteForm
 from portal.needs.models import Quote
-from portal.needs.views import attempt, bp
+from portal.needs.views import bp
 from portal.timeutil import today
 
 
@@ -84,7 +85,11 @@ def withdraw(need_id):
     existing = quotes.quote_of(need, firm) or abort(404)
     form = NeedActionForm()
     if form.validate_on_submit():
-        attempt(lambda: quotes.withdraw_quote(existing, current_user, form.version.data), _("Quote withdrawn."))
+        attempt(
+            lambda: quotes.withdraw_quote(existing, current_user, form.version.data),
+            _("Quote withdrawn."),
+            service.NeedRefused,
+        )
     return _back(need, firm)
 
 
@@ -98,6 +103,7 @@ def decline_invitation(need_id):
         attempt(
             lambda: service.decline_invitation(need, firm, current_user),
             _("Noted: %(firm)s will not quote on this need.", firm=firm.display_name),
+            service.NeedRefused,
         )
     return redirect(url_for("needs.opportunities"))
 
@@ -110,7 +116,11 @@ def remove_quote_attachment(need_id, attachment_id):
     existing = quotes.quote_of(need, firm) or abort(404)
     attachment = quotes.quote_attachment(existing, attachment_id) or abort(404)
     if NeedActionForm().validate_on_submit():
-        attempt(lambda: quotes.remove_quote_attachment(existing, attachment, current_user), _("File removed."))
+        attempt(
+            lambda: quotes.remove_quote_attachment(existing, attachment, current_user),
+            _("File removed."),
+            service.NeedRefused,
+        )
     return _back(need, firm)
 
 
@@ -130,7 +140,7 @@ def quote_attachment(need_id, quote_id, attachment_id):
 def compare(need_id):
     """The quotes side by side, sortable by price or lead time, once the need has closed."""
     need = service.need_for(need_id)
-    if need.owner_id != current_user.id and not current_user.is_staff:
+    if not service.sees_responses(need, current_user):
         abort(404)
     if not service.quotes_unsealed(need):
         flash(_("Quotes stay sealed until the need closes."), "info")
@@ -147,6 +157,7 @@ def compare(need_id):
         sort=sort,
         form=form,
         state=service.effective_status(need),
+        can_award=service.can_award(need, current_user),
         today=today(),
     )
 

@@ -28,12 +28,14 @@ from portal.needs.service import (
     effective_status,
     is_accepting_quotes,
     quotes_unsealed,
+    sees_responses,
     transaction,
     verdicts_for,
 )
 from portal.suppliers import responsiveness
 from portal.suppliers.models import Firm, FirmMember
 from portal.timeutil import today, utcnow
+from portal.transactions import check_version
 
 FIELDS = ("unit_price", "currency", "min_order_quantity", "lead_time_days", "valid_until", "notes")
 MAX_UNIT_PRICE = Decimal("99999999.9999")  # what Numeric(12, 4) holds
@@ -105,7 +107,7 @@ def can_read_quote(quote: Quote, user, day: date | None = None) -> bool:
     )
     if member is not None:
         return True
-    return (user.id == quote.need.owner_id or user.is_staff) and quotes_unsealed(quote.need, day)
+    return sees_responses(quote.need, user) and quotes_unsealed(quote.need, day)
 
 
 def _refuse_unless_open_to(need: SourcingNeed, firm: Firm) -> None:
@@ -165,8 +167,7 @@ def _fields(data: dict) -> dict:
 
 def revise_quote(quote: Quote, data: dict, upload, by, expected_version: int | None = None) -> None:
     """Change the quote (a withdrawn one is sent again) until the deadline."""
-    if expected_version is not None and quote.version != expected_version:
-        raise QuoteChanged()
+    check_version(quote, expected_version, QuoteChanged)
     _refuse_unless_open_to(quote.need, quote.firm)
     _check(data, quote.need)
     stored = _store(upload)
@@ -182,8 +183,7 @@ def revise_quote(quote: Quote, data: dict, upload, by, expected_version: int | N
 
 
 def withdraw_quote(quote: Quote, by, expected_version: int | None = None) -> None:
-    if expected_version is not None and quote.version != expected_version:
-        raise QuoteChanged()
+    check_version(quote, expected_version, QuoteChanged)
     _refuse_unless_open_to(quote.need, quote.firm)
     if quote.status == QuoteStatus.WITHDRAWN:
         raise NeedRefused(N_("This quote is already withdrawn."))
@@ -265,8 +265,7 @@ def comparison(need: SourcingNeed, sort: str = "price") -> list[QuoteRow]:
 def award(need: SourcingNeed, quote_ids, by, expected_version: int | None = None) -> list[Quote]:
     """Award the chosen quotes: the need is awarded, each live quote marked awarded or not
     selected, each quoting firm told its own outcome; one transaction with its audit entries."""
-    if expected_version is not None and need.version != expected_version:
-        raise NeedChanged()
+    check_version(need, expected_version, NeedChanged)
     if need.status == NeedStatus.AWARDED:
         raise NeedRefused(N_("This need is already awarded."))
     if effective_status(need) != NeedStatus.CLOSED:

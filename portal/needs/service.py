@@ -29,11 +29,12 @@ from portal.needs.models import (
     QuoteStatus,
     SourcingNeed,
 )
+from portal.stages import StageMachine
 from portal.suppliers import responsiveness
-from portal.suppliers.models import Capability, Firm, FirmMember, ReviewStatus
+from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
-from portal.transactions import one_act
+from portal.transactions import check_version, one_act
 
 FIELDS = ("title", "category_slug", "description", "features", "quantity_per_month", "quantity_unit",
           "target_unit_price", "currency", "delivery_province", "start_date", "deadline", "visibility")  # fmt: skip
@@ -55,6 +56,13 @@ class NeedChanged(NeedRefused):
 
     def __init__(self):
         super().__init__(N_("Someone changed this need while you were looking at it; reload it and try again."))
+
+
+def _refused(state: NeedStatus, target: NeedStatus) -> NeedRefused:
+    return NeedRefused(N_("A %(state)s need cannot be %(target)s."), state=state.value, target=target.value)
+
+
+NEED_STAGES = StageMachine("need", TRANSITIONS, _refused)
 
 
 # --- the deadline rule ---------------------------------------------------------------------------
@@ -103,7 +111,7 @@ def viewing_firms(need: SourcingNeed, user) -> list[Firm]:
             select(Capability.firm_id).where(
                 Capability.firm_id.in_(ids),
                 Capability.category_slug == need.category_slug,
-                Capability.review_status == ReviewStatus.VERIFIED,
+                Capability.is_verified,
             )
         )
     related = union(*parts)
@@ -111,20 +119,33 @@ def viewing_firms(need: SourcingNeed, user) -> list[Firm]:
     return [firm for firm in firms if firm.id in seeing]
 
 
+def owns(need: SourcingNeed, user) -> bool:
+    """The brand user who posted the need: only they edit it, invite firms and award it."""
+    return user is not None and user.is_authenticated and user.id == need.owner_id
+
+
+def sees_responses(need: SourcingNeed, user) -> bool:
+    """The owner and staff see the need's matching firms, its invitations and (once unsealed) its quotes."""
+    return owns(need, user) or (user is not None and user.is_authenticated and user.is_staff)
+
+
+def can_award(need: SourcingNeed, user) -> bool:
+    """The owner chooses among the quotes once the need has closed."""
+    return owns(need, user) and effective_status(need) == NeedStatus.CLOSED
+
+
 def can_view(need: SourcingNeed, user) -> bool:
     """The owner and staff always; a supplier through one of its firms (`viewing_firms`)."""
     if user is None or not user.is_authenticated:
         return False
-    if user.id == need.owner_id or user.is_staff:
-        return True
-    return bool(viewing_firms(need, user))
+    return sees_responses(need, user) or bool(viewing_firms(need, user))
 
 
 def need_for(need_id: int, user=None, *, owner: bool = False) -> SourcingNeed:
     """The need if `user` may see it (or owns it, when asked); 404 otherwise, as for a missing one."""
     user = user or current_user
     need = db.session.get(SourcingNeed, need_id)
-    allowed = need is not None and (need.owner_id == user.id if owner else can_view(need, user))
+    allowed = need is not None and (owns(need, user) if owner else can_view(need, user))
     if not allowed:
         abort(404)
     return need
@@ -148,11 +169,6 @@ def _check_editable(need: SourcingNeed) -> None:
         raise NeedRefused(N_("The deadline has passed: the need is closed and can no longer be changed."))
     if not is_editable(need):
         raise NeedRefused(N_("A closed, awarded or cancelled need can no longer be changed."))
-
-
-def _check_version(need: SourcingNeed, expected_version: int | None) -> None:
-    if expected_version is not None and need.version != expected_version:
-        raise NeedChanged()
 
 
 def transaction(stored_path: str | None = None, conflict=NeedChanged):
@@ -205,7 +221,7 @@ def new_need(user, data: dict) -> SourcingNeed:
 
 def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None = None) -> None:
     """Change the need; once it is open, invited firms and firms that quoted are told what changed."""
-    _check_version(need, expected_version)
+    check_version(need, expected_version, NeedChanged)
     _check_editable(need)
     was_open_to_all = need.visibility == NeedVisibility.OPEN
     with transaction():
@@ -224,28 +240,25 @@ def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None
 
 def transition(need: SourcingNeed, action: str, by, expected_version: int | None = None) -> None:
     """Publish, close or cancel; publishing tells the firms it concerns, closing tells the brand."""
-    _check_version(need, expected_version)
-    sources, target = TRANSITIONS[action]
+    check_version(need, expected_version, NeedChanged)
     current = effective_status(need)
     if action == "close" and need.status == NeedStatus.OPEN:
         current = NeedStatus.OPEN  # closing one past its deadline only writes the close down
-    if current not in sources:
-        raise NeedRefused(N_("A %(state)s need cannot be %(target)s."), state=current.value, target=target.value)
+    NEED_STAGES.check(action, current)
     if action == "publish" and need.deadline <= today():
         raise NeedRefused(N_("Set a quote deadline after today before publishing."))
     if action == "close":
         close_need(need, by)
         return
-    before = {"status": need.status}
+    was_open = need.status == NeedStatus.OPEN
     with transaction():
         if action == "cancel" and quotes_unsealed(need):
             need.closed_at = need.closed_at or utcnow()  # quotes already readable stay readable
-        need.status = target
-        audit.record(f"need.{action}", need, actor=by, before=before, after={"status": target})
+        NEED_STAGES.move(need, action, by, state=current)
         db.session.flush()
         if action == "publish":
             _announce(need)
-        elif action == "cancel" and before["status"] == NeedStatus.OPEN:
+        elif action == "cancel" and was_open:
             notices.tell_involved(need, involved_firm_ids(need), lambda: [notices.cancelled_line()])
 
 
@@ -460,7 +473,7 @@ def invited_needs(firm: Firm) -> list[SourcingNeed]:
 def open_needs_judged(firm: Firm) -> tuple[list, list]:
     """Open-to-all needs taking quotes, judged for this firm: ([(need, Match)] best match first,
     then the nearest deadline; [(need, NearMiss)] nearest deadline first: what certificate it lacks)."""
-    categories = {c.category_slug for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED}
+    categories = {c.category_slug for c in firm.capabilities if c.is_verified}
     if not categories or not firm.is_public:
         return [], []
     needs = db.session.scalars(

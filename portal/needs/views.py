@@ -8,6 +8,7 @@ from flask_login import current_user, login_required
 from portal import uploads
 from portal.access import role_required, verified_email_required
 from portal.accounts.models import Role
+from portal.acting import attempt
 from portal.extensions import db
 from portal.forms import confirmed
 from portal.needs import quotes, service
@@ -56,22 +57,6 @@ def edit(need_id=None):
     return render_template("needs/form.html", form=form, need=need)
 
 
-def attempt(action, success) -> bool:
-    """Run one act of the service; flash its refusal, or `success` (a text, or a function of what
-    the act returned). True when it was done."""
-    try:
-        result = action()
-    except service.NeedRefused as error:
-        flash(str(error), "danger")
-        return False
-    flash(success(result) if callable(success) else success, "success")
-    return True
-
-
-def _owner_or_staff(need) -> bool:
-    return need.owner_id == current_user.id or current_user.is_staff
-
-
 @bp.route("/<int:need_id>")
 @login_required
 def show(need_id):
@@ -84,8 +69,9 @@ def show(need_id):
         "accepting": service.is_accepting_quotes(need),
         "editable": service.is_editable(need),
         "attachment_form": AttachmentForm(formdata=None),
+        "owner": service.owns(need, current_user),
     }
-    if _owner_or_staff(need):
+    if service.sees_responses(need, current_user):
         invited = service.invitations_of(need)
         context |= {
             "ranked": service.matches_for(need),
@@ -119,7 +105,7 @@ def act(need_id, action):
             "close": _("Closed to new quotes: they can now be opened."),
             "cancel": _("Cancelled."),
         }[action]
-        attempt(lambda: service.transition(need, action, current_user, form.version.data), done)
+        attempt(lambda: service.transition(need, action, current_user, form.version.data), done, service.NeedRefused)
     else:
         flash(_("Reload the page and try again."), "danger")
     return redirect(url_for("needs.show", need_id=need.id))
@@ -135,7 +121,11 @@ def add_attachment(need_id):
     need = service.need_for(need_id, owner=True)
     form = AttachmentForm()
     if form.validate_on_submit():
-        attempt(lambda: service.add_attachment(need, form.file.upload, current_user), _("File attached."))
+        attempt(
+            lambda: service.add_attachment(need, form.file.upload, current_user),
+            _("File attached."),
+            service.NeedRefused,
+        )
     else:
         flash(" ".join(form.file.errors) or _("Reload the page and try again."), "danger")
     return redirect(url_for("needs.show", need_id=need.id, _anchor="attachments"))
@@ -147,7 +137,9 @@ def remove_attachment(need_id, attachment_id):
     need = service.need_for(need_id, owner=True)
     attachment = service.attachment_of(need, attachment_id)
     if NeedActionForm().validate_on_submit():
-        attempt(lambda: service.remove_attachment(need, attachment, current_user), _("File removed."))
+        attempt(
+            lambda: service.remove_attachment(need, attachment, current_user), _("File removed."), service.NeedRefused
+        )
     return redirect(url_for("needs.show", need_id=need.id, _anchor="attachments"))
 
 
@@ -188,7 +180,9 @@ def invite(need_id):
     if form.validate_on_submit():
         firm = db.session.get(Firm, form.firm_id.data) or abort(404)
         attempt(
-            lambda: service.invite(need, firm, current_user), _("%(firm)s is invited to quote.", firm=firm.display_name)
+            lambda: service.invite(need, firm, current_user),
+            _("%(firm)s is invited to quote.", firm=firm.display_name),
+            service.NeedRefused,
         )
     return redirect(url_for("needs.show", need_id=need.id, _anchor="invitations"))
 

@@ -1,7 +1,8 @@
 """Sending a notification once per event, with its e-mail unless the user turned that kind off.
 
-Callers pass the event's key; everything runs in the caller's transaction, so a rolled-back
-action leaves neither a notice nor an e-mail behind.
+Callers pass the event's key; sending runs in the caller's transaction, so a rolled-back action
+leaves neither a notice nor an e-mail behind. The reader's own acts (marking read, e-mail
+settings) are each one act of their own.
 """
 
 from urllib.parse import urljoin
@@ -16,6 +17,7 @@ from portal.mail import send_mail
 from portal.notifications.models import EmailOptOut, Notification
 from portal.text import column_length, one_line
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 # Every kind a user can receive, with the label shown on the e-mail settings page.
 KINDS = {
@@ -148,8 +150,9 @@ def email_kinds_off(user) -> set[str]:
 
 def set_email_kinds(user, wanted: set[str]) -> None:
     """Keep e-mail on for `wanted` kinds and off for every other kind."""
-    db.session.execute(delete(EmailOptOut).where(EmailOptOut.user_id == user.id))
-    db.session.add_all(EmailOptOut(user_id=user.id, kind=kind) for kind in KINDS if kind not in wanted)
+    with one_act():
+        db.session.execute(delete(EmailOptOut).where(EmailOptOut.user_id == user.id))
+        db.session.add_all(EmailOptOut(user_id=user.id, kind=kind) for kind in KINDS if kind not in wanted)
 
 
 def unread_count(user) -> int:
@@ -174,4 +177,5 @@ def mark_read(user, notice_id: int | None = None) -> None:
     statement = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notice_id is not None:
         statement = statement.where(Notification.id == notice_id)
-    db.session.execute(statement.values(read_at=utcnow()))
+    with one_act():
+        db.session.execute(statement.values(read_at=utcnow()))

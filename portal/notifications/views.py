@@ -32,7 +32,6 @@ def open_notice(notice_id):
     if notice is None or notice.user_id != current_user.id or not ConfirmForm().validate_on_submit():
         abort(404)
     service.mark_read(current_user, notice_id)
-    db.session.commit()
     return redirect(notice.link or url_for(".index"))
 
 
@@ -41,7 +40,6 @@ def open_notice(notice_id):
 def read_all():
     if ConfirmForm().validate_on_submit():
         service.mark_read(current_user)
-        db.session.commit()
         flash(_("All notifications are marked as read."), "success")
     return redirect(url_for(".index"))
 
@@ -52,7 +50,6 @@ def email_settings():
     form = email_settings_form(service.email_kinds_off(current_user))
     if form.validate_on_submit():
         service.set_email_kinds(current_user, chosen_kinds(form))
-        db.session.commit()
         flash(_("Your e-mail settings are saved."), "success")
         return redirect(url_for(".email_settings"))
     return render_template("notifications/email.html", form=form, kinds=service.KINDS)

@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.search.documents import searchable_texts
-from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus, capability_process
+from portal.suppliers.models import Capability, Certificate, Firm, capability_process
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.timeutil import today
 
@@ -73,7 +73,7 @@ def _statements():
             Capability.notes,
         )
         .join(ComponentCategory)
-        .where(Capability.firm_id.in_(ids), Capability.review_status == ReviewStatus.VERIFIED)
+        .where(Capability.firm_id.in_(ids), Capability.is_verified)
         .order_by(Capability.id)
     )
     processes = (

@@ -14,6 +14,7 @@ from whoosh import columns, fields
 from portal.search.analysis import SPELLING, industry_analyzer, section
 from portal.search.quantities import stated_quantities
 from portal.suppliers.models import Firm, ReviewStatus
+from portal.suppliers.rules import certificate_can_count
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -31,7 +32,7 @@ def firm_texts(firm: Firm) -> dict[str, str]:
     capabilities = [
         (c.category.name, [p.name for p in c.processes], c.equipment, c.materials, c.notes)
         for c in firm.capabilities
-        if c.review_status == ReviewStatus.VERIFIED
+        if c.is_verified
     ]
     return searchable_texts(firm.trade_name, firm.legal_name, firm.description, firm.city, capabilities)
 
@@ -102,11 +103,11 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
 def firm_document(firm: Firm, texts: dict[str, str] | None = None) -> dict:
     """The index document of a public firm (callers index only firms with `is_public`);
     `texts` are its `firm_texts`, when the caller has them already."""
-    capabilities = [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
+    capabilities = [c for c in firm.capabilities if c.is_verified]
     certificates = sorted(
         f"{c.type_slug}:{c.expiry_date.isoformat()}"
         for c in firm.certificates
-        if c.review_status == ReviewStatus.VERIFIED and c.expiry_date is not None
+        if certificate_can_count(c.review_status == ReviewStatus.VERIFIED, c.expiry_date)
     )
     texts = texts or firm_texts(firm)
     markets = sorted(firm.export_markets or [])

@@ -14,6 +14,7 @@ from collections import OrderedDict
 from datetime import date
 
 from portal.search.quantities import parse_stored
+from portal.suppliers.rules import certificate_counts
 
 CAPACITY_BANDS = ((0, 10_000, "under 10k"), (10_000, 100_000, "10k–100k"), (100_000, 1_000_000, "100k–1M"), (1_000_000, math.inf, "1M and more"))  # fmt: skip
 
@@ -107,7 +108,7 @@ class IndexFacts:
             docs: dict[str, list[int]] = {}
             for doc, held in enumerate(self.certificates):
                 for slug, expiry in held:
-                    if expiry > day:
+                    if certificate_counts(True, expiry, day):  # the index holds verified ones only
                         docs.setdefault(slug, []).append(doc)
             return {slug: bits_of(found, self.size) & self.live for slug, found in docs.items()}
 

@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.search.engine import Mark, read_mark
 from portal.search.outbox import SearchOutbox
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 log = logging.getLogger(__name__)
 
@@ -110,12 +111,12 @@ def prune(keep_days: int) -> int:
     """Delete outbox rows every replica heard from within `keep_days` has applied, keeping the
     newest of them; forget replicas silent longer. Returns how many rows went."""
     cutoff = utcnow() - timedelta(days=keep_days)
-    db.session.execute(delete(SearchReplica).where(SearchReplica.applied_at < cutoff))
-    horizon = db.session.scalar(select(func.min(SearchReplica.applied_upto)))
-    removed = 0
-    if horizon:
-        removed = db.session.execute(delete(SearchOutbox).where(SearchOutbox.id < horizon)).rowcount or 0
-    db.session.commit()
+    with one_act():
+        db.session.execute(delete(SearchReplica).where(SearchReplica.applied_at < cutoff))
+        horizon = db.session.scalar(select(func.min(SearchReplica.applied_upto)))
+        removed = 0
+        if horizon:
+            removed = db.session.execute(delete(SearchOutbox).where(SearchOutbox.id < horizon)).rowcount or 0
     return removed
 
 

@@ -43,12 +43,14 @@ from sqlalchemy.orm.exc import StaleDataError
 from portal import audit
 from portal.extensions import db
 from portal.i18n import N_, Phrase, Refusal
+from portal.suppliers.lifecycle import mark_verified
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus, slugify
 from portal.suppliers.service import CAPABILITY_FIELDS, CERTIFICATE_FIELDS
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.taxonomy.units import unit_of_spelling, units_of
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 COLUMNS = (
     "name",
@@ -635,20 +637,20 @@ class Importer:
 
     def _save(self, changes: list[_Change]) -> list[tuple[str, RowOutcome]]:
         """Flush the batch, audit each change and commit; returns the outcomes with the new firms' ids."""
-        db.session.flush()
-        for change in changes:
-            if change.kind != "unchanged":
-                audit.record(
-                    f"firm.imported_{change.kind}",
-                    change.firm,
-                    actor=self.actor,
-                    before=change.before,
-                    after=change.after,
-                    note=f"{self.source} line {change.row.line}".strip(),
-                    firm_id=change.firm.id,
-                )
-        outcomes = _outcomes(changes)
-        db.session.commit()
+        with one_act():
+            db.session.flush()
+            for change in changes:
+                if change.kind != "unchanged":
+                    audit.record(
+                        f"firm.imported_{change.kind}",
+                        change.firm,
+                        actor=self.actor,
+                        before=change.before,
+                        after=change.after,
+                        note=f"{self.source} line {change.row.line}".strip(),
+                        firm_id=change.firm.id,
+                    )
+            outcomes = _outcomes(changes)
         for kind, outcome in outcomes:
             if kind == "created":
                 self.firm_ids[firm_key(outcome.name, outcome.city)] = [outcome.firm_id]
@@ -706,7 +708,7 @@ class Importer:
             if getattr(firm, name) != value:
                 setattr(firm, name, value)
         if verified and firm.status != ListingStatus.VERIFIED:
-            firm.status, firm.verified_at, firm.review_reasons = ListingStatus.VERIFIED, self.now, {}
+            mark_verified(firm, self.now)
 
     def _apply_capabilities(self, firm: Firm, row: SupplierRow) -> None:
         existing = {c.category_slug: c for c in firm.capabilities}

@@ -14,7 +14,7 @@ from sqlalchemy.orm import selectinload
 from portal.extensions import db
 from portal.search import SearchParams
 from portal.search.service import MAX_PER_PAGE, SORTS
-from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus
+from portal.suppliers.models import Capability, Certificate, Firm
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory
 
@@ -121,7 +121,7 @@ def public_firms(firm_ids: list[int]) -> list[Firm]:
 
 
 def public_capabilities(firm: Firm) -> list[Capability]:
-    return [c for c in firm.capabilities if c.review_status == ReviewStatus.VERIFIED]
+    return [c for c in firm.capabilities if c.is_verified]
 
 
 @dataclass(frozen=True)
@@ -134,9 +134,7 @@ class CategorySummary:
 
 def category_summary(category: ComponentCategory) -> CategorySummary:
     """A category's public firms, their monthly capacity per unit, and how many hold a valid certificate."""
-    in_category = and_(
-        Capability.category_slug == category.slug, Capability.review_status == ReviewStatus.VERIFIED, Firm.is_public
-    )
+    in_category = and_(Capability.category_slug == category.slug, Capability.is_verified, Firm.is_public)
     capacity = db.session.execute(
         select(Capability.capacity_unit, func.sum(Capability.monthly_capacity))
         .join(Firm)
@@ -157,9 +155,7 @@ def category_firms(category: ComponentCategory, page: int = 1):
     query = (
         select(Firm)
         .join(Capability)
-        .where(
-            Firm.is_public, Capability.category_slug == category.slug, Capability.review_status == ReviewStatus.VERIFIED
-        )
+        .where(Firm.is_public, Capability.category_slug == category.slug, Capability.is_verified)
         .order_by(Capability.is_main_line.desc(), Capability.monthly_capacity.desc(), Firm.legal_name, Firm.id)
     )
     return db.paginate(query, page=page, per_page=PER_PAGE, error_out=False)

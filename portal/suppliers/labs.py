@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 
 from portal.extensions import db
 from portal.needs.models import SourcingNeed, need_certification
-from portal.suppliers.models import Capability, Firm, ReviewStatus, capability_test
+from portal.suppliers.models import Capability, Firm, capability_test
 from portal.taxonomy.models import CertificationType
 from portal.timeutil import today
 
@@ -60,7 +60,7 @@ def _testing(certification_slugs):
         .where(
             capability_test.c.certification_slug.in_(sorted(set(certification_slugs))),
             Capability.category_slug == LAB_CATEGORY,
-            Capability.review_status == ReviewStatus.VERIFIED,
+            Capability.is_verified,
             Firm.is_public,
         )
     ).all()

@@ -17,12 +17,20 @@ from portal import audit
 from portal.extensions import db
 from portal.suppliers.models import PROFILE_FIELDS, Firm, FirmMerge
 from portal.timeutil import utcnow
+from portal.transactions import check_version, one_act
 
 MERGEABLE_FIELDS = (*PROFILE_FIELDS, "logo_path")
 
 
 class MergeRefused(ValueError):
     pass
+
+
+class MergeChanged(MergeRefused):
+    """One of the two records changed after the reviewer loaded the comparison."""
+
+    def __init__(self):
+        super().__init__(_("One of the records changed while you were comparing them; compare them again."))
 
 
 @dataclass(frozen=True)
@@ -121,36 +129,36 @@ def merge(kept: Firm, merged: Firm, by, *, take_from_merged: set[str], versions:
     """Merge `merged` into `kept` in one transaction; `take_from_merged` names the fields whose
     value comes from the duplicate. `versions` are the two records' versions the reviewer saw."""
     _check_pair(kept, merged)
-    if versions is not None and versions != (kept.version, merged.version):
-        raise MergeRefused(_("One of the records changed while you were comparing them; compare them again."))
+    for firm, seen_version in zip((kept, merged), versions or (None, None), strict=True):
+        check_version(firm, seen_version, MergeChanged)
     unknown = take_from_merged - set(MERGEABLE_FIELDS)
     if unknown:
         raise MergeRefused(_("Unknown fields: %(names)s", names=", ".join(sorted(unknown))))
-    kept_before = {name: getattr(kept, name) for name in sorted(take_from_merged)}
-    for name in take_from_merged:
-        setattr(kept, name, getattr(merged, name))
-    moved, left = {}, {}
-    for link in _links():
-        keys = _row_keys(link, merged.id)
-        clashes = _clashing_keys(link, merged.id, kept.id)
-        movable = [k for k in keys if tuple(k) not in clashes]
-        _move(link, movable, merged.id, kept.id)
-        if movable:
-            moved[link.key] = movable
-        if clashes:
-            left[link.key] = sorted(list(k) for k in clashes)
-    merged.merged_into_id = kept.id
-    kept.updated_at = utcnow()  # the kept record changed even when no field did: re-index it
-    record = FirmMerge(
-        kept=kept, merged=merged, kept_before=kept_before, moved=moved, left_behind=left,
-        merged_by_id=by.id,
-    )  # fmt: skip
-    db.session.add(record)
-    db.session.flush()
-    details = {"kept": kept.id, "merged": merged.id, "fields": sorted(take_from_merged), "moved": _counts(moved)}
-    audit.record("firm.merged", kept, actor=by, before=kept_before, after=details, firm_id=kept.id)
-    audit.record("firm.merged_away", merged, actor=by, after=details, firm_id=merged.id)
-    db.session.commit()
+    with one_act(MergeChanged):
+        kept_before = {name: getattr(kept, name) for name in sorted(take_from_merged)}
+        for name in take_from_merged:
+            setattr(kept, name, getattr(merged, name))
+        moved, left = {}, {}
+        for link in _links():
+            keys = _row_keys(link, merged.id)
+            clashes = _clashing_keys(link, merged.id, kept.id)
+            movable = [k for k in keys if tuple(k) not in clashes]
+            _move(link, movable, merged.id, kept.id)
+            if movable:
+                moved[link.key] = movable
+            if clashes:
+                left[link.key] = sorted(list(k) for k in clashes)
+        merged.merged_into_id = kept.id
+        kept.updated_at = utcnow()  # the kept record changed even when no field did: re-index it
+        record = FirmMerge(
+            kept=kept, merged=merged, kept_before=kept_before, moved=moved, left_behind=left,
+            merged_by_id=by.id,
+        )  # fmt: skip
+        db.session.add(record)
+        db.session.flush()
+        details = {"kept": kept.id, "merged": merged.id, "fields": sorted(take_from_merged), "moved": _counts(moved)}
+        audit.record("firm.merged", kept, actor=by, before=kept_before, after=details, firm_id=kept.id)
+        audit.record("firm.merged_away", merged, actor=by, after=details, firm_id=merged.id)
     db.session.expire_all()
     return record
 
@@ -165,23 +173,28 @@ def undo(record: FirmMerge, by) -> None:
     kept, merged = record.kept, record.merged
     if kept.merged_into_id is not None:
         raise MergeRefused(_("The kept record was merged into another since; undo that merge first."))
-    links = {link.key: link for link in _links()}
-    for key, keys in record.moved.items():
-        if key in links:
-            _move(links[key], keys, kept.id, merged.id)
-    restored = {}
-    for name, value in record.kept_before.items():
-        restored[name] = getattr(kept, name)
-        setattr(kept, name, value)
-    merged.merged_into_id = None
-    merged.updated_at = kept.updated_at = utcnow()
-    record.undone_at, record.undone_by_id = utcnow(), by.id
-    details = {"kept": kept.id, "merged": merged.id, "moved_back": _counts(record.moved)}
-    audit.record(
-        "firm.merge_undone", kept, actor=by, before=restored, after={**record.kept_before, **details}, firm_id=kept.id
-    )
-    audit.record("firm.merge_undone", merged, actor=by, after=details, firm_id=merged.id)
-    db.session.commit()
+    with one_act(MergeChanged):
+        links = {link.key: link for link in _links()}
+        for key, keys in record.moved.items():
+            if key in links:
+                _move(links[key], keys, kept.id, merged.id)
+        restored = {}
+        for name, value in record.kept_before.items():
+            restored[name] = getattr(kept, name)
+            setattr(kept, name, value)
+        merged.merged_into_id = None
+        merged.updated_at = kept.updated_at = utcnow()
+        record.undone_at, record.undone_by_id = utcnow(), by.id
+        details = {"kept": kept.id, "merged": merged.id, "moved_back": _counts(record.moved)}
+        audit.record(
+            "firm.merge_undone",
+            kept,
+            actor=by,
+            before=restored,
+            after={**record.kept_before, **details},
+            firm_id=kept.id,
+        )
+        audit.record("firm.merge_undone", merged, actor=by, after=details, firm_id=merged.id)
     db.session.expire_all()
 
 

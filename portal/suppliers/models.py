@@ -236,6 +236,12 @@ class Capability(db.Model):
         secondary=capability_test, order_by="CertificationType.name"
     )
 
+    @hybrid_property
+    def is_verified(self) -> bool:
+        """Staff checked what the firm states: only verified capabilities are shown to the public and
+        count in search, matching, introductions and the dashboard (one expression, also in SQL)."""
+        return self.review_status == ReviewStatus.VERIFIED
+
 
 class Certificate(db.Model):
     __tablename__ = "certificate"

@@ -12,6 +12,7 @@ from portal.mail import external_url, send_mail
 from portal.suppliers import labs
 from portal.suppliers.models import Certificate, CertificateReminder, ReviewStatus
 from portal.timeutil import today
+from portal.transactions import one_act
 
 THRESHOLDS = (30, 7)
 
@@ -79,30 +80,30 @@ def send_reminders(on=None) -> int:
     """Send what is due and record it (thresholds passed over are marked too); returns the count."""
     on = on or today()
     sent = 0
-    for certificate, threshold in due_reminders(on):
-        days_left = (certificate.expiry_date - on).days
-        firm = certificate.firm
-        link = external_url("suppliers.manage", firm_id=firm.id, _anchor="certificates")
-        tested = labs.lab_counts([certificate.type_slug]).get(certificate.type_slug)
-        labs_link = external_url("suppliers.labs", slug=certificate.type_slug, near=firm.id) if tested else None
-        for member in firm.members:
-            with speaking_to(member.user):
-                subject, body = _reminder(certificate, days_left, link, labs_link)
-                send_mail(member.user.email, subject, body, kind="certificate_expiry")
-        for passed in (t for t in THRESHOLDS if t >= threshold):
-            exists = db.session.scalar(
-                select(CertificateReminder.id).where(
-                    CertificateReminder.certificate_id == certificate.id,
-                    CertificateReminder.expiry_date == certificate.expiry_date,
-                    CertificateReminder.days_before == passed,
-                )
-            )
-            if exists is None:
-                db.session.add(
-                    CertificateReminder(
-                        certificate_id=certificate.id, expiry_date=certificate.expiry_date, days_before=passed
+    with one_act():
+        for certificate, threshold in due_reminders(on):
+            days_left = (certificate.expiry_date - on).days
+            firm = certificate.firm
+            link = external_url("suppliers.manage", firm_id=firm.id, _anchor="certificates")
+            tested = labs.lab_counts([certificate.type_slug]).get(certificate.type_slug)
+            labs_link = external_url("suppliers.labs", slug=certificate.type_slug, near=firm.id) if tested else None
+            for member in firm.members:
+                with speaking_to(member.user):
+                    subject, body = _reminder(certificate, days_left, link, labs_link)
+                    send_mail(member.user.email, subject, body, kind="certificate_expiry")
+            for passed in (t for t in THRESHOLDS if t >= threshold):
+                exists = db.session.scalar(
+                    select(CertificateReminder.id).where(
+                        CertificateReminder.certificate_id == certificate.id,
+                        CertificateReminder.expiry_date == certificate.expiry_date,
+                        CertificateReminder.days_before == passed,
                     )
                 )
-        sent += 1
-    db.session.commit()
+                if exists is None:
+                    db.session.add(
+                        CertificateReminder(
+                            certificate_id=certificate.id, expiry_date=certificate.expiry_date, days_before=passed
+                        )
+                    )
+            sent += 1
     return sent

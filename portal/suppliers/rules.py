@@ -4,6 +4,12 @@ models, the search index and the matching code all apply the same one."""
 from datetime import date
 
 
+def certificate_can_count(verified: bool, expires_on: date | None) -> bool:
+    """A certificate counts on some day: staff verified it and it states its expiry. The search
+    index keeps only these, with their expiry, and asks `certificate_counts` on the search's day."""
+    return verified and expires_on is not None
+
+
 def certificate_counts(verified: bool, expires_on: date | None, day: date) -> bool:
     """A certificate counts once staff verified it and while its expiry date is after the day."""
-    return verified and expires_on is not None and expires_on > day
+    return certificate_can_count(verified, expires_on) and expires_on > day

@@ -1,7 +1,8 @@
 """Operations on a firm's listing that pages, the API, the CLI and imports share.
 
-Each function is one act: it changes the session, records the audit entry, and commits, so an
-act is saved whole or not at all.
+Each function is one act inside `transactions.one_act`: its rows and audit entry are saved
+together or not at all. A listing saved by someone else meanwhile is left to the error handler's
+409 page ("changed meanwhile"), so these acts name no conflict of their own.
 """
 
 import hashlib
@@ -34,6 +35,7 @@ from portal.suppliers.models import (
 from portal.suppliers.names import refuse_taken_names
 from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import as_utc, utcnow
+from portal.transactions import one_act
 
 CAPABILITY_FIELDS = (
     "monthly_capacity",
@@ -139,10 +141,10 @@ def create_firm(*, legal_name: str, city: str, province: str, owner=None, by=Non
 def add_unowned_listing(data: dict, by) -> Firm:
     """Staff list a firm nobody runs on the portal yet; it waits in the queue for a second
     reviewer's check like any submitted listing, and its people can claim it once public."""
-    firm = create_firm(by=by, **data)
-    firm.status, firm.submitted_at = ListingStatus.SUBMITTED, utcnow()
-    audit.record("firm.submitted", firm, actor=by, after={"status": firm.status}, firm_id=firm.id)
-    db.session.commit()
+    with one_act():
+        firm = create_firm(by=by, **data)
+        firm.status, firm.submitted_at = ListingStatus.SUBMITTED, utcnow()
+        audit.record("firm.submitted", firm, actor=by, after={"status": firm.status}, firm_id=firm.id)
     return firm
 
 
@@ -158,24 +160,24 @@ def update_profile(firm: Firm, data: dict, by) -> dict:
     held = {}
     if firm.status == ListingStatus.VERIFIED:
         held = {name: value for name, value in changed.items() if name in IDENTITY_FIELDS}
-        if held:
-            firm.proposed = {**(firm.proposed or {}), **held}
     applied = {name: value for name, value in changed.items() if name not in held}
     before = audit.snapshot(firm, applied)
-    for name, value in applied.items():
-        setattr(firm, name, value)
-    if "legal_name" in applied:
-        firm.slug = slugify(firm.legal_name)
-    if changed:
-        audit.record(
-            "firm.profile_updated",
-            firm,
-            actor=by,
-            before=before,
-            after={**applied, **{f"proposed.{k}": v for k, v in held.items()}},
-            firm_id=firm.id,
-        )
-    db.session.commit()
+    with one_act():
+        if held:
+            firm.proposed = {**(firm.proposed or {}), **held}
+        for name, value in applied.items():
+            setattr(firm, name, value)
+        if "legal_name" in applied:
+            firm.slug = slugify(firm.legal_name)
+        if changed:
+            audit.record(
+                "firm.profile_updated",
+                firm,
+                actor=by,
+                before=before,
+                after={**applied, **{f"proposed.{k}": v for k, v in held.items()}},
+                firm_id=firm.id,
+            )
     return {"applied": sorted(applied), "for_review": sorted(held)}
 
 
@@ -213,12 +215,12 @@ def _check_category_free(firm: Firm, category_slug: str, except_id: int | None =
 def add_capability(firm: Firm, data: dict, by) -> Capability:
     ensure_editable(firm)
     _check_category_free(firm, data["category_slug"])
-    capability = Capability(firm=firm, review_status=ReviewStatus.PENDING)
-    db.session.add(capability)
-    apply_capability(capability, data)
-    db.session.flush()
-    audit.record("capability.added", capability, actor=by, after=data)
-    db.session.commit()
+    with one_act():
+        capability = Capability(firm=firm, review_status=ReviewStatus.PENDING)
+        db.session.add(capability)
+        apply_capability(capability, data)
+        db.session.flush()
+        audit.record("capability.added", capability, actor=by, after=data)
     return capability
 
 
@@ -230,41 +232,41 @@ def update_capability(capability: Capability, data: dict, by) -> bool:
     before = capability_facts(capability)
     if before == data:
         return False
-    held = capability.review_status == ReviewStatus.VERIFIED and firm.status == ListingStatus.VERIFIED
-    if held:
-        capability.proposed = data
-    else:
-        apply_capability(capability, data)
-        capability.review_status, capability.review_note = ReviewStatus.PENDING, ""
-    audit.record(
-        "capability.updated", capability, actor=by, before=before, after=data, note="held for review" if held else ""
-    )
-    db.session.commit()
+    held = capability.is_verified and firm.status == ListingStatus.VERIFIED
+    with one_act():
+        if held:
+            capability.proposed = data
+        else:
+            apply_capability(capability, data)
+            capability.review_status, capability.review_note = ReviewStatus.PENDING, ""
+        audit.record(
+            "capability.updated",
+            capability,
+            actor=by,
+            before=before,
+            after=data,
+            note="held for review" if held else "",
+        )
     return held
 
 
 def delete_capability(capability: Capability, by) -> None:
     ensure_editable(capability.firm)
-    audit.record("capability.deleted", capability, actor=by, before=capability_facts(capability))
-    db.session.delete(capability)
-    db.session.commit()
+    with one_act():
+        audit.record("capability.deleted", capability, actor=by, before=capability_facts(capability))
+        db.session.delete(capability)
 
 
 def add_certificate(firm: Firm, data: dict, evidence: tuple[bytes, str] | None, by) -> Certificate:
     ensure_editable(firm)
     certificate = Certificate(firm=firm, review_status=ReviewStatus.PENDING, **data)
     stored = _store_evidence(certificate, evidence)
-    try:
+    with one_act(stored_path=stored):
         db.session.add(certificate)
         db.session.flush()
         audit.record(
             "certificate.added", certificate, actor=by, after={**data, "evidence": certificate.evidence_filename}
         )
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored)
-        raise
     return certificate
 
 
@@ -281,13 +283,8 @@ def update_certificate(certificate: Certificate, data: dict, evidence: tuple[byt
         return
     certificate.review_status, certificate.review_note = ReviewStatus.PENDING, ""
     certificate.verified_at = None
-    try:
+    with one_act(stored_path=stored):
         audit.record("certificate.updated", certificate, actor=by, before=before, after=after)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored)
-        raise
     if stored and old_evidence:
         uploads.discard(old_evidence)
 
@@ -307,9 +304,11 @@ def _store_evidence(certificate: Certificate, evidence) -> str | None:
 def delete_certificate(certificate: Certificate, by) -> None:
     ensure_editable(certificate.firm)
     path = certificate.evidence_path
-    audit.record("certificate.deleted", certificate, actor=by, before=audit.snapshot(certificate, CERTIFICATE_FIELDS))
-    db.session.delete(certificate)
-    db.session.commit()
+    with one_act():
+        audit.record(
+            "certificate.deleted", certificate, actor=by, before=audit.snapshot(certificate, CERTIFICATE_FIELDS)
+        )
+        db.session.delete(certificate)
     uploads.discard(path)
 
 
@@ -317,24 +316,19 @@ def add_photo(firm: Firm, upload: tuple[bytes, str], caption: str, by) -> FirmPh
     ensure_editable(firm)
     stored = uploads.store(*upload, kinds=uploads.IMAGE_KINDS, max_bytes=5 * uploads.MB)
     photo = FirmPhoto(firm=firm, path=stored.path, filename=stored.filename, mimetype=stored.mimetype, caption=caption)
-    try:
+    with one_act(stored_path=stored.path):
         db.session.add(photo)
         db.session.flush()
         audit.record("photo.added", photo, actor=by, after={"filename": stored.filename, "caption": caption})
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored.path)
-        raise
     return photo
 
 
 def delete_photo(photo: FirmPhoto, by) -> None:
     ensure_editable(photo.firm)
     path = photo.path
-    audit.record("photo.deleted", photo, actor=by, before={"filename": photo.filename, "caption": photo.caption})
-    db.session.delete(photo)
-    db.session.commit()
+    with one_act():
+        audit.record("photo.deleted", photo, actor=by, before={"filename": photo.filename, "caption": photo.caption})
+        db.session.delete(photo)
     uploads.discard(path)
 
 
@@ -342,14 +336,9 @@ def set_logo(firm: Firm, upload: tuple[bytes, str], by) -> None:
     ensure_editable(firm)
     stored = uploads.store(*upload, kinds=uploads.IMAGE_KINDS, max_bytes=2 * uploads.MB)
     old = firm.logo_path
-    firm.logo_path = stored.path
-    try:
+    with one_act(stored_path=stored.path):
+        firm.logo_path = stored.path
         audit.record("firm.logo_changed", firm, actor=by, firm_id=firm.id)
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        uploads.discard(stored.path)
-        raise
     uploads.discard(old)
 
 
@@ -365,28 +354,32 @@ def invite_colleague(firm: Firm, email: str, role: MemberRole, by) -> FirmInvita
     if any(m.user.email == email for m in firm.members):
         raise Refusal(N_("This person already belongs to the firm's account."))
     token = secrets.token_urlsafe(32)
-    invitation = FirmInvitation(
-        firm=firm, email=email, role=MemberRole(role), token_hash=_token_hash(token), invited_by_id=by.id
-    )
-    db.session.add(invitation)
-    db.session.flush()
-    link = external_url("suppliers.join_firm", token=token)
-    send_mail_to(
-        email,
-        _l("Join %(firm)s on the EDB Supplier Portal", firm=firm.display_name),
-        _l(
-            "%(name)s invites you to help manage the listing of %(firm)s on the EDB Supplier Portal.\n\n"
-            "Accept the invitation here (sign in or create a local-firm account first):\n\n%(link)s\n",
-            name=by.full_name,
-            firm=firm.display_name,
-            link=link,
-        ),
-        kind="firm_invitation",
-    )
-    audit.record(
-        "firm.colleague_invited", invitation, actor=by, after={"email": email, "role": invitation.role}, firm_id=firm.id
-    )
-    db.session.commit()
+    with one_act():
+        invitation = FirmInvitation(
+            firm=firm, email=email, role=MemberRole(role), token_hash=_token_hash(token), invited_by_id=by.id
+        )
+        db.session.add(invitation)
+        db.session.flush()
+        link = external_url("suppliers.join_firm", token=token)
+        send_mail_to(
+            email,
+            _l("Join %(firm)s on the EDB Supplier Portal", firm=firm.display_name),
+            _l(
+                "%(name)s invites you to help manage the listing of %(firm)s on the EDB Supplier Portal.\n\n"
+                "Accept the invitation here (sign in or create a local-firm account first):\n\n%(link)s\n",
+                name=by.full_name,
+                firm=firm.display_name,
+                link=link,
+            ),
+            kind="firm_invitation",
+        )
+        audit.record(
+            "firm.colleague_invited",
+            invitation,
+            actor=by,
+            after={"email": email, "role": invitation.role},
+            firm_id=firm.id,
+        )
     return invitation
 
 
@@ -408,16 +401,20 @@ def invitation_is_for(invitation: FirmInvitation, user) -> bool:
 
 def accept_invitation(invitation: FirmInvitation, user) -> FirmMember:
     firm = invitation.firm
-    member = membership(firm, user)
-    if member is None:
-        member = FirmMember(firm=firm, user=user, role=invitation.role)
-        db.session.add(member)
-    invitation.accepted_at = utcnow()
-    db.session.flush()
-    audit.record(
-        "firm.colleague_joined", member, actor=user, after={"email": user.email, "role": member.role}, firm_id=firm.id
-    )
-    db.session.commit()
+    with one_act():
+        member = membership(firm, user)
+        if member is None:
+            member = FirmMember(firm=firm, user=user, role=invitation.role)
+            db.session.add(member)
+        invitation.accepted_at = utcnow()
+        db.session.flush()
+        audit.record(
+            "firm.colleague_joined",
+            member,
+            actor=user,
+            after={"email": user.email, "role": member.role},
+            firm_id=firm.id,
+        )
     return member
 
 
@@ -426,12 +423,12 @@ def remove_member(member: FirmMember, by) -> None:
     owners = [m for m in firm.members if m.role == MemberRole.OWNER]
     if member.role == MemberRole.OWNER and len(owners) == 1:
         raise Refusal(N_("A firm needs at least one owner; make someone else owner first."))
-    audit.record(
-        "firm.colleague_removed",
-        member,
-        actor=by,
-        before={"email": member.user.email, "role": member.role},
-        firm_id=firm.id,
-    )
-    db.session.delete(member)
-    db.session.commit()
+    with one_act():
+        audit.record(
+            "firm.colleague_removed",
+            member,
+            actor=by,
+            before={"email": member.user.email, "role": member.role},
+            firm_id=firm.id,
+        )
+        db.session.delete(member)

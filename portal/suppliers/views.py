@@ -8,6 +8,7 @@ from markupsafe import Markup
 from portal import search, uploads
 from portal.access import role_required
 from portal.accounts.models import Role
+from portal.acting import attempt
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
@@ -385,12 +386,11 @@ def submit(firm_id):
     """Send the listing to EDB staff for review."""
     firm = service.firm_for_member(firm_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            lifecycle.submit(firm, current_user)
-        except lifecycle.TransitionRefused as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("Submitted. EDB staff review new listings in the order they arrive."), "success")
+        attempt(
+            lambda: lifecycle.submit(firm, current_user),
+            _("Submitted. EDB staff review new listings in the order they arrive."),
+            lifecycle.TransitionRefused,
+        )
     return redirect(url_for("suppliers.manage", firm_id=firm.id))
 
 
@@ -418,12 +418,7 @@ def remove_colleague(firm_id, member_id):
     firm = service.firm_for_member(firm_id, owner=True)
     member = service.item_of(firm, FirmMember, member_id)
     if ConfirmForm().validate_on_submit():
-        try:
-            service.remove_member(member, current_user)
-        except ValueError as error:
-            flash(str(error), "danger")
-        else:
-            flash(_("Colleague removed."), "success")
+        attempt(lambda: service.remove_member(member, current_user), _("Colleague removed."), ValueError)
     return redirect(url_for("suppliers.colleagues", firm_id=firm.id))
 
 

@@ -1,3 +1,4 @@
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urlsplit
 
 import pytest
@@ -52,6 +53,8 @@ def test_deactivated_account_cannot_sign_in(client, users, db):
     db.session.commit()
     response = client.post("/account/sign-in", data={"email": "brand@example.com", "password": PASSWORD})
     assert response.status_code == 200
+    assert "The e-mail address or password is not correct." in response.get_data(as_text=True)
+    assert urlsplit(client.get("/account/").headers["Location"]).path == "/account/sign-in", "not signed in"
 
 
 def test_sign_in_follows_next_on_this_site_only(client, users):
@@ -72,7 +75,10 @@ def test_pages_for_members_send_anonymous_users_to_sign_in(client):
 
 def test_remember_me_sets_a_lasting_cookie(client, users):
     client.post("/account/sign-in", data={"email": "brand@example.com", "password": PASSWORD, "remember": "y"})
-    assert client.get_cookie("remember_token") is not None
+    cookie = client.get_cookie("remember_token")
+    assert cookie.expires - datetime.now(UTC) > timedelta(days=13), "kept for two weeks, past closing the browser"
+    client.delete_cookie("session")
+    assert client.get("/account/").status_code == 200, "a new browser session is still signed in"
 
 
 def test_without_remember_me_no_remember_cookie(client, users):

@@ -40,6 +40,17 @@ def test_coverage_is_capacity_of_counting_firms_against_open_demand(users):
     assert figures("battery")["coverage"] is None, "no demand, no coverage"
 
 
+def test_an_open_need_past_its_deadline_is_no_longer_open_demand(users):
+    """The deadline closes a need whether or not the nightly job has stored it as closed."""
+    charger(10_000)
+    make_need(users["brand"], "charger", quantity=4_000)
+    make_need(users["brand"], "charger", quantity=90_000, deadline=today() - timedelta(days=1))
+
+    row = figures("charger")
+    assert (row["open_needs"], row["open_demand"]) == (1, 4_000)
+    assert figures("charger", on=today() - timedelta(days=1))["open_demand"] == 94_000
+
+
 def test_unverified_suspended_unchecked_and_excluded_firms_do_not_count(db, users):
     charger(1)
     charger(10, status=ListingStatus.SUBMITTED)

@@ -86,7 +86,13 @@ def test_province_filter_limits_firms_and_needs(client, login, data):
 
 def test_unknown_filters_fall_back_instead_of_failing(client, login, data):
     login("staff")
-    assert client.get("/staff/dashboard?province=Atlantis&period=forever").status_code == 200
+    response = client.get("/staff/dashboard?province=Atlantis&period=forever")
+    assert response.status_code == 200
+    page, default = text(response), text(client.get("/staff/dashboard"))
+    for category in ("Chargers and power adapters", "PCB assembly (SMT and through-hole)"):
+        assert row_values(page, category) == row_values(default, category), "the whole country, as by default"
+    chosen = re.findall(r"<option [^>]*selected>", page)
+    assert chosen and chosen == re.findall(r"<option [^>]*selected>", default), "the default filters are shown chosen"
     assert client.get("/staff/dashboard/nothing.csv").status_code == 404
 
 

@@ -102,7 +102,16 @@ def test_nothing_else_is_a_hard_rule():
     poor = investor(
         ticket_min=50 * M, ticket_max=90 * M, instruments=frozenset({"licence"}), provinces=frozenset({"Sindh"})
     )
-    assert evaluate(opportunity(stage="idea"), poor) is not None
+    match = evaluate(opportunity(stage="idea"), poor)
+    assert match.reasons == ("interested in display modules",)
+    assert match.misfits == (
+        "ticket 50–90 M USD is above the 3 M sought",
+        "no common instrument: accepts equity and debt, offered licence",
+        "based in Punjab, outside the provinces of interest",
+        "idea stage, not among the stages of interest",
+    )
+    assert rank_opportunities(poor, [opportunity(stage="idea")]) == [match], "listed, ranked low, not hidden"
+    assert match.score < score()
 
 
 # --- ranking factors -----------------------------------------------------------------------------
