@@ -229,7 +229,7 @@ def test_figures_are_read_at_most_once_a_refresh_and_say_when(app, client, login
     from portal.dashboard import metrics
 
     monkeypatch.setattr(metrics, "_recent", metrics._Recent())
-    app.config["DASHBOARD_REFRESH_SECONDS"] = 60
+    monkeypatch.setitem(app.config, "DASHBOARD_REFRESH_SECONDS", 60)
     login("staff")
     first = text(client.get("/staff/dashboard"))
     assert "Figures as of" in first
@@ -253,7 +253,7 @@ def test_after_a_refresh_window_the_page_is_not_kept_waiting_and_the_next_shows_
     clock = [1000.0]
     recent = metrics._Recent(clock=lambda: clock[0])
     monkeypatch.setattr(metrics, "_recent", recent)
-    app.config["DASHBOARD_REFRESH_SECONDS"] = 60
+    monkeypatch.setitem(app.config, "DASHBOARD_REFRESH_SECONDS", 60)
     login("staff")
     first = row_values(text(client.get("/staff/dashboard")), "Chargers and power adapters")
     make_firm("Second Charger Works", capabilities=[{"category": "charger", "capacity": 1_000}])
