@@ -3,6 +3,7 @@ token and once with a brand token: no answer may be a 500 or stray from the docu
 headers, shape), valid requests must be accepted and invalid ones refused."""
 
 import json
+import os
 
 import pytest
 import schemathesis
@@ -12,8 +13,8 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from portal.needs.models import NeedStatus
 from tests.api.conftest import make_need
 
-# Per operation and token: with the examples, coverage and fuzzing phases about 1,800 requests.
-EXAMPLES_PER_OPERATION = 50
+# Per operation and token, besides the examples and coverage phases (FUZZ_EXAMPLES_API for more).
+EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES_API", "25"))
 
 pytestmark = pytest.mark.fuzz
 
