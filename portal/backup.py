@@ -34,10 +34,13 @@ from pathlib import Path, PurePosixPath
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, inspect, select, text
 
 from portal.audit import checkpoints
 from portal.extensions import db
+from portal.formatting import format_number
+from portal.i18n import Phrase, language_option, translated
 from portal.timeutil import utcnow
 
 FORMAT = "edb-portal-backup"
@@ -95,7 +98,7 @@ def create_backup(target: Path, progress=_no_progress, say: Callable[[str], obje
         root = upload_root()
         files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()) if root.is_dir() else []
         hashes = {}
-        with progress("Reading uploaded files", len(files)) as bar:
+        with progress(Phrase("Reading uploaded files"), len(files)) as bar:
             for relative in files:
                 hashes[relative] = _sha256(root / relative)
                 bar.update(1)
@@ -120,11 +123,16 @@ def create_backup(target: Path, progress=_no_progress, say: Callable[[str], obje
         }
         partial = target.with_name(target.name + ".part")
         try:
-            say(f"Compressing the database copy ({copy.stat().st_size / 1e6:,.1f} MB)")
+            say(
+                Phrase(
+                    "Compressing the database copy (%(size)s MB)",
+                    size=format_number(round(copy.stat().st_size / 1e6, 1)),
+                )
+            )
             with tarfile.open(partial, "w:gz", compresslevel=6) as tar:
                 _add_bytes(tar, MANIFEST, json.dumps(manifest, indent=2, sort_keys=True).encode())
                 tar.add(copy, arcname=database_file)
-                with progress("Archiving uploaded files", len(files)) as bar:
+                with progress(Phrase("Archiving uploaded files"), len(files)) as bar:
                     for relative in files:
                         tar.add(root / relative, arcname=f"{UPLOADS}/{relative}")
                         bar.update(1)
@@ -152,7 +160,7 @@ def _copy_sqlite(destination: Path, progress) -> tuple[dict, str | None]:
     copy = sqlite3.connect(destination)
     try:
         pages = source.execute("PRAGMA page_count").fetchone()[0]
-        _backup_pages(source, copy, progress, "Copying the database", pages, step=-1)
+        _backup_pages(source, copy, progress, Phrase("Copying the database"), pages, step=-1)
         copy.execute("PRAGMA journal_mode=DELETE")  # one self-contained file, no -wal beside it
         return _sqlite_facts(copy)
     finally:
@@ -205,7 +213,7 @@ def _dump_postgresql(destination: Path, say) -> tuple[dict, str | None]:
                 else None
             )
             pg_dump = pg_tool("pg_dump", _server_major(connection))
-            say(f"Dumping the database with {pg_dump}")
+            say(Phrase("Dumping the database with %(program)s", program=pg_dump))
             _run_pg(
                 [pg_dump, "--format=custom", f"--snapshot={snapshot}", f"--file={destination}", "--dbname", _conninfo()]
             )
@@ -317,17 +325,17 @@ def restore_backup(archive: Path, *, force: bool = False, progress=_no_progress,
         db.engine.dispose()
         _check_counts(database["counts"])
         _put_uploads_in_place(work / UPLOADS, root)
-    say("Rebuilding the search index")
+    say(Phrase("Rebuilding the search index"))
     _rebuild_index(progress)
     # The restored trail ends where the backup did: checkpoints written since no longer apply.
     checkpoints.start_afresh("before-restore")
-    say("Audit checkpoints written before the restore are set aside; a new one is written.")
+    say(Phrase("Audit checkpoints written before the restore are set aside; a new one is written."))
     if note := _files_elsewhere_note():
         say(note)
     return manifest
 
 
-def _files_elsewhere_note() -> str | None:
+def _files_elsewhere_note() -> Phrase | None:
     """After a restore into a portal that keeps uploads elsewhere than the backed-up one did."""
     from portal.storage import active_storage, other_storage
 
@@ -339,9 +347,13 @@ def _files_elsewhere_note() -> str | None:
         return None
     if not count:
         return None
-    return (
-        f"{count:,} restored file(s) are in {other.label}, while new uploads go to {selected.label}; they are "
-        f"served from where they are. 'flask storage migrate --to {selected.kind}' moves them."
+    return Phrase(
+        "%(count)s restored file(s) are in %(other)s, while new uploads go to %(selected)s; they are "
+        "served from where they are. 'flask storage migrate --to %(kind)s' moves them.",
+        count=format_number(count),
+        other=other.label,
+        selected=selected.label,
+        kind=selected.kind,
     )
 
 
@@ -352,7 +364,7 @@ def _unpack(archive: Path, work: Path, progress) -> dict:
         with (
             archive.open("rb") as raw,
             tarfile.open(fileobj=raw, mode="r:gz") as tar,
-            progress("Reading the backup", archive.stat().st_size) as bar,
+            progress(Phrase("Reading the backup"), archive.stat().st_size) as bar,
         ):
             position = 0
             for member in tar:
@@ -459,7 +471,7 @@ def _restore_sqlite(copy: Path, progress) -> None:
     target = sqlite3.connect(_sqlite_path(), timeout=60)
     try:
         pages = source.execute("PRAGMA page_count").fetchone()[0]
-        _backup_pages(source, target, progress, "Restoring the database", pages)
+        _backup_pages(source, target, progress, Phrase("Restoring the database"), pages)
     except sqlite3.Error as error:
         raise BackupError(f"the database could not be restored: {error}") from None
     finally:
@@ -470,7 +482,7 @@ def _restore_sqlite(copy: Path, progress) -> None:
 def _restore_postgresql(dump: Path, say) -> None:
     with db.engine.connect() as connection:
         pg_restore = pg_tool("pg_restore", _server_major(connection))
-    say(f"Restoring the database with {pg_restore}")
+    say(Phrase("Restoring the database with %(program)s", program=pg_restore))
     _run_pg(
         [
             pg_restore,
@@ -515,19 +527,24 @@ def _rebuild_index(progress) -> None:
     from portal.suppliers.models import Firm
 
     total = db.session.scalar(select(func.count(Firm.id)).where(Firm.is_public)) or 0
-    with progress("Indexing firms", total) as bar:
+    with progress(Phrase("Indexing firms"), total) as bar:
         search.rebuild(progress=bar.update)
 
 
 # --- commands ------------------------------------------------------------------------------------
 
 
-def _progressbar(label: str, length: int):
-    return click.progressbar(length=length, label=label, show_pos=True, file=sys.stderr)
+def _progressbar(label, length: int):
+    return click.progressbar(length=length, label=translated(label), show_pos=True, file=sys.stderr)
+
+
+def _say(message) -> None:
+    click.echo(translated(message))
 
 
 @click.command("backup")
 @click.argument("path", required=False, type=click.Path(path_type=Path))
+@language_option
 def backup_command(path: Path | None):
     """Write the database and the uploaded files to one .tar.gz at PATH.
 
@@ -538,12 +555,16 @@ def backup_command(path: Path | None):
     if path is not None and path.is_dir():
         target = path / default_target().name
     manifest = _run(create_backup, target)
-    click.echo(f"Backed up {_contents(manifest)} to {target} ({target.stat().st_size / 1e6:,.1f} MB).")
+    size = format_number(round(target.stat().st_size / 1e6, 1))
+    click.echo(
+        _("Backed up %(contents)s to %(file)s (%(size)s MB).", contents=_contents(manifest), file=target, size=size)
+    )
 
 
 @click.command("restore")
 @click.argument("path", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @click.option("--force", is_flag=True, help="Replace a database and upload folder that already hold data.")
+@language_option
 def restore_command(path: Path, force: bool):
     """Restore a backup made with 'flask backup': database, uploaded files, then the search index.
 
@@ -551,13 +572,19 @@ def restore_command(path: Path, force: bool):
     when the archive is damaged, incomplete or from another kind of database.
     """
     manifest = _run(restore_backup, path, force=force)
-    click.echo(f"Restored {_contents(manifest)} from the backup of {manifest['created_at']}.")
+    click.echo(
+        _(
+            "Restored %(contents)s from the backup of %(date)s.",
+            contents=_contents(manifest),
+            date=manifest["created_at"],
+        )
+    )
 
 
 def _run(step, path: Path, **options) -> dict:
     """Run a backup or restore with progress bars; a BackupError ends the command with exit status 1."""
     try:
-        return step(path, progress=_progressbar, say=click.echo, **options)
+        return step(path, progress=_progressbar, say=_say, **options)
     except BackupError as error:
         raise click.ClickException(str(error)) from error
 
@@ -565,4 +592,9 @@ def _run(step, path: Path, **options) -> dict:
 def _contents(manifest: dict) -> str:
     counts = manifest["database"]["counts"]
     files = len(manifest["uploads"]) + counts.get("stored_file", 0)
-    return f"{sum(counts.values()):,} rows in {len(counts)} tables and {files:,} uploaded files"
+    return _(
+        "%(rows)s rows in %(tables)s tables and %(files)s uploaded files",
+        rows=format_number(sum(counts.values())),
+        tables=format_number(len(counts)),
+        files=format_number(files),
+    )

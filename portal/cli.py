@@ -66,11 +66,12 @@ def register_cli(app: Flask) -> None:
 @click.option("--name", "full_name", default="", help="Full name (defaults to the e-mail's local part).")
 @click.option("--organisation", default="", help="Company, fund or firm the person acts for.")
 @click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True, help="Asked for when not given.")
+@language_option
 def create_user(email, role, full_name, organisation, password):
     """Create an account of any role, staff included."""
     problem = password_problem(password, email=email)
     if problem:
-        raise click.ClickException(f"password refused: {problem}")
+        raise click.ClickException(_("password refused: %(problem)s", problem=problem.translated()))
     try:
         user = accounts.create_user(
             email=email,
@@ -82,7 +83,15 @@ def create_user(email, role, full_name, organisation, password):
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
     db.session.commit()
-    click.echo(f"Created {user.role.value} account {user.email} (id {user.id}).")
+    click.echo(_("Created %(role)s account %(email)s (id %(id)s).", role=user.role.value, email=user.email, id=user.id))
+
+
+def _account(email: str):
+    """The account that uses `email`; the command stops, saying so, when none does."""
+    user = accounts.find_user(email)
+    if user is None:
+        raise click.ClickException(_("no account uses %(email)s", email=email))
+    return user
 
 
 @click.group("accounts")
@@ -93,30 +102,28 @@ def accounts_cli():
 @accounts_cli.command("confirm")
 @click.argument("email")
 @click.option("--note", required=True, help='How the address was checked off-line, e.g. "phoned the firm".')
+@language_option
 def accounts_confirm(email, note):
     """Confirm an account's address after checking it off-line (when no e-mailed link can reach it);
     the person is told in the portal, and the note goes to the audit trail."""
     from portal.accounts import address_review
 
-    user = accounts.find_user(email)
-    if user is None:
-        raise click.ClickException(f"no account uses {email}")
+    user = _account(email)
     try:
         address_review.confirm_address(user, None, note)
     except address_review.AddressReviewRefused as error:
         raise click.ClickException(str(error)) from error
-    click.echo(f"Confirmed {user.email}; the person is told in the portal.")
+    click.echo(_("Confirmed %(email)s; the person is told in the portal.", email=user.email))
 
 
 @click.command("create-token")
 @click.argument("email")
 @click.option("--name", default="command line", help="A name to recognise the token by.")
+@language_option
 def create_token(email, name):
     """Print a new API token for the account; it is shown only this once."""
-    user = accounts.find_user(email)
-    if user is None:
-        raise click.ClickException(f"no account uses {email}")
-    _, plain = ApiToken.issue(user, name)
+    user = _account(email)
+    _token, plain = ApiToken.issue(user, name)
     db.session.commit()
     click.echo(plain)
 
@@ -148,6 +155,7 @@ def taxonomy_sync():
 
 
 @taxonomy_cli.command("check-units")
+@language_option
 def taxonomy_check_units():
     """List capabilities and needs whose unit is not one of their category's units; exits 1 if any.
 
@@ -158,16 +166,25 @@ def taxonomy_check_units():
     from portal.taxonomy.units import symbol
 
     found = units_to_fix()
+    kinds = {"capability": N_("capability %(id)s"), "need": N_("need %(id)s")}
     for item in found:
-        typed = f' (typed "{item.typed}")' if item.typed else ""
+        typed = _(' (typed "%(typed)s")', typed=item.typed) if item.typed else ""
         click.echo(
-            f"{item.kind} {item.id}: {item.owner}, {item.category}, {item.amount:,} {symbol(item.unit)}{typed}; "
-            f"choose one of: {', '.join(item.allowed) or 'no unit listed for this category'}"
+            _(
+                "%(item)s: %(owner)s, %(category)s, %(amount)s %(unit)s%(typed)s; choose one of: %(units)s",
+                item=_(kinds[item.kind], id=item.id),
+                owner=item.owner,
+                category=item.category,
+                amount=format_number(item.amount),
+                unit=symbol(item.unit),
+                typed=typed,
+                units=", ".join(item.allowed) or _("no unit listed for this category"),
+            )
         )
     if found:
-        click.echo(f"{len(found)} to fix; until then their figures are counted apart.")
+        click.echo(_("%(count)s to fix; until then their figures are counted apart.", count=format_number(len(found))))
         raise SystemExit(1)
-    click.echo("Every capability and need is counted in one of its category's units.")
+    click.echo(_("Every capability and need is counted in one of its category's units."))
 
 
 @click.command("send-reminders")
@@ -238,20 +255,25 @@ def index_sync_job() -> str:
 
 @search_index_cli.command("sync")
 @runs_once(index_sync_job)
+@language_option
 def search_index_sync():
     """Apply changes waiting in the index outbox (after a crash or a busy index)."""
     from portal import search
     from portal.jobs import exclusive
 
-    click.echo(f"Re-indexed {search.sync()} firm(s).")
+    click.echo(_("Re-indexed %(count)s firm(s).", count=format_number(search.sync())))
     search.indexing.record_progress(force=True)
     keep = current_app.config["SEARCH_OUTBOX_KEEP_DAYS"]
     with exclusive("search outbox prune") as held:
         if held:
             removed = search.indexing.prune(keep)
             click.echo(
-                f"Removed {removed} outbox row(s) every host's index has applied "
-                f"(hosts silent for {keep} days are no longer waited for)."
+                _(
+                    "Removed %(removed)s outbox row(s) every host's index has applied "
+                    "(hosts silent for %(days)s days are no longer waited for).",
+                    removed=format_number(removed),
+                    days=keep,
+                )
             )
 
 

@@ -64,9 +64,27 @@ class Name(str):
         return local_name(self.kind, self.key, str(self))
 
 
+class Joined(str):
+    """Phrases read one after another (a list of problems), each in the reader's language."""
+
+    def __new__(cls, parts, separator: str = " "):
+        parts = [part if isinstance(part, Phrase | Name | Joined) else Phrase(part) for part in parts]
+        joined = super().__new__(cls, separator.join(parts))
+        joined.parts, joined.separator = parts, separator
+        return joined
+
+    def translated(self) -> str:
+        return self.separator.join(part.translated() for part in self.parts)
+
+    def __html__(self) -> str:
+        from markupsafe import escape
+
+        return str(escape(self.translated()))
+
+
 def translated(text) -> str:
-    """A Phrase or Name in the reader's language; anything else as it is."""
-    return text.translated() if isinstance(text, Phrase | Name) else text
+    """A Phrase, Name or Joined in the reader's language; anything else as it is."""
+    return text.translated() if isinstance(text, Phrase | Name | Joined) else text
 
 
 class Refusal(ValueError):
@@ -78,7 +96,15 @@ class Refusal(ValueError):
         super().__init__(message)
         self.message, self.values = message, values
 
+    @classmethod
+    def of_all(cls, problems) -> "Refusal":
+        """One refusal naming several problems (each an `N_` message or a Phrase), read one after
+        another in the reader's language."""
+        return cls(Joined(problems))
+
     def __str__(self) -> str:
+        if isinstance(self.message, Joined):
+            return self.message.translated()
         return Phrase(self.message, **self.values).translated()
 
 

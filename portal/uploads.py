@@ -115,7 +115,7 @@ def store_document(upload: tuple[bytes, str], refused: type[Exception]) -> Store
     try:
         return store(*upload, kinds=DOCUMENT_KINDS, max_bytes=10 * MB)
     except UploadRejected as error:
-        raise refused(str(error)) from error
+        raise refused(error.message, **error.values) from error
 
 
 def read_field(file_storage) -> tuple[bytes, str]:

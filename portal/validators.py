@@ -22,7 +22,7 @@ class StrongPassword:
             field.data or "", email=email.data or "" if email else "", name=name.data or "" if name else ""
         )
         if problem:
-            raise ValidationError(problem)
+            raise ValidationError(problem.translated())
 
 
 def strip_filter(value):

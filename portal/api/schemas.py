@@ -13,6 +13,7 @@ DATE = {"type": "string", "format": "date"}
 DATE_TIME = {"type": "string", "format": "date-time"}
 URL = {"type": "string", "format": "uri"}
 STRINGS = {"type": "array", "items": STRING}
+WORDS = "Why the firm fits, in words, in the caller's language (Accept-Language, else the token owner's)."
 
 
 def nullable(schema: dict) -> dict:
@@ -216,7 +217,7 @@ COMPONENTS = {
             "supplier_id": INTEGER,
             "name": STRING,
             "score": {**NUMBER, "description": "Points out of 100."},
-            "reasons": {**STRINGS, "description": "Why the firm fits, in words."},
+            "reasons": {**STRINGS, "description": WORDS},
         },
         "A supplier that meets every hard rule of the need.",
     ),
@@ -232,7 +233,7 @@ COMPONENTS = {
         {
             "need": ref("Need"),
             "score": {**NUMBER, "description": "How well the firm fits, in points out of 100."},
-            "reasons": STRINGS,
+            "reasons": {**STRINGS, "description": WORDS},
         },
         "An open need the firm qualifies for.",
     ),

@@ -18,6 +18,7 @@ from portal.api.openapi import FormBody, IdConverter, Query, document, operation
 from portal.api.schemas import BOOLEAN
 from portal.errors import json_error
 from portal.extensions import csrf, db, limiter
+from portal.i18n import translated
 from portal.needs import service as needs
 from portal.needs.forms import CURRENCIES, NeedForm
 from portal.needs.models import NeedVisibility
@@ -63,6 +64,11 @@ def paged(items: list, args: dict) -> dict:
         "page": args["page"],
         "per_page": args["per_page"],
     }
+
+
+def _in_words(reasons) -> list[str]:
+    """A match's reasons in the caller's language (Accept-Language, else the token owner's)."""
+    return [translated(reason) for reason in reasons]
 
 
 def iso(moment) -> str | None:
@@ -260,7 +266,7 @@ def supplier_opportunities(firm_id, user, args):
     unsuspended listing qualifies, with the capabilities and certificates EDB verified."""
     firm = suppliers.firm_for_member(firm_id, user, staff_too=True)
     found = [
-        {"need": need_json(need), "score": match.score, "reasons": list(match.reasons)}
+        {"need": need_json(need), "score": match.score, "reasons": _in_words(match.reasons)}
         for need, match in needs.opportunities_for(firm)
     ]
     return jsonify(paged(found, args))
@@ -379,7 +385,7 @@ def need_matches(need_id, user, args):
     matches, _near_misses = needs.matches_for(needs.need_for(need_id, user))
     return jsonify(
         items=[
-            {"supplier_id": m.firm_id, "name": m.name, "score": m.score, "reasons": list(m.reasons)}
+            {"supplier_id": m.firm_id, "name": m.name, "score": m.score, "reasons": _in_words(m.reasons)}
             for m in matches[: args["limit"]]
         ],
         total=len(matches),

@@ -18,6 +18,7 @@ from portal import logs
 from portal.audit import checkpoints
 from portal.audit.models import GENESIS_HASH, AuditEntry, AuditHead, audit_key
 from portal.extensions import db
+from portal.i18n import Phrase
 from portal.timeutil import utcnow
 
 
@@ -100,17 +101,25 @@ def verify_chain(progress=None, checkpoint_files=()) -> list[str]:
         if progress is not None:
             progress(1)
         if entry.sequence != expected_sequence:
-            problems.append(f"entry {expected_sequence} is missing (next is {entry.sequence})")
+            problems.append(
+                Phrase("entry %(entry)s is missing (next is %(next)s)", entry=expected_sequence, next=entry.sequence)
+            )
         if entry.previous_hash != expected_previous:
-            problems.append(f"entry {entry.sequence} does not follow the entry before it")
+            problems.append(Phrase("entry %(entry)s does not follow the entry before it", entry=entry.sequence))
         if not hmac.compare_digest(entry.compute_hash(key), entry.entry_hash):
-            problems.append(f"entry {entry.sequence} ({entry.action}) was changed after it was written")
+            problems.append(
+                Phrase(
+                    "entry %(entry)s (%(action)s) was changed after it was written",
+                    entry=entry.sequence,
+                    action=entry.action,
+                )
+            )
         if entry.sequence in wanted:
             hashes[entry.sequence] = entry.entry_hash
         expected_previous, expected_sequence = entry.entry_hash, entry.sequence + 1
     head = db.session.get(AuditHead, 1)
     if head is not None and head.last_hash != expected_previous:
-        problems.append("the newest entries are missing: the chain ends before its recorded head")
+        problems.append(Phrase("the newest entries are missing: the chain ends before its recorded head"))
     count = db.session.scalar(select(func.count(AuditEntry.id))) or 0
     problems += checkpoints.contradictions(known, hashes, expected_sequence - 1, count)
     return problems

@@ -28,6 +28,7 @@ from sqlalchemy.orm import Session
 from portal import logs
 from portal.audit.models import AuditEntry, audit_key, keyed_hash
 from portal.extensions import db
+from portal.i18n import Phrase
 from portal.timeutil import utcnow
 
 SYSLOG_LOG_AUDIT_INFO = 13 * 8 + 6  # facility "log audit", severity "informational"
@@ -58,8 +59,8 @@ class Checkpoint:
     def is_authentic(self, key: bytes) -> bool:
         return hmac.compare_digest(self.mac, keyed_hash(key, self.signed_text()))
 
-    def describe(self) -> str:
-        return f"the checkpoint {self.host} wrote at {self.at}"
+    def describe(self) -> Phrase:
+        return Phrase("the checkpoint %(host)s wrote at %(at)s", host=self.host, at=self.at)
 
 
 def host_name() -> str:
@@ -151,7 +152,11 @@ def read(extra_paths: Iterable[str | Path] = ()) -> tuple[list[Checkpoint], list
             checkpoint = _parse(line)
             if checkpoint is None or not checkpoint.is_authentic(key):
                 problems.append(
-                    f"checkpoint {path.name} line {number} is not signed with the audit key (forged or damaged)"
+                    Phrase(
+                        "checkpoint %(file)s line %(line)s is not signed with the audit key (forged or damaged)",
+                        file=path.name,
+                        line=number,
+                    )
                 )
             else:
                 found.append(checkpoint)
@@ -188,17 +193,32 @@ def contradictions(checkpoints: list[Checkpoint], hashes: dict[int, str], newest
     if latest is not None and latest.sequence > newest:
         if count == 0:
             problems.append(
-                f"the trail is empty, but {latest.describe()} recorded {latest.count} entries: it was deleted"
+                Phrase(
+                    "the trail is empty, but %(checkpoint)s recorded %(count)s entries: it was deleted",
+                    checkpoint=latest.describe(),
+                    count=latest.count,
+                )
             )
         else:
             problems.append(
-                f"the trail ends at entry {newest}, but {latest.describe()} recorded entry {latest.sequence}: "
-                "the newest entries were deleted"
+                Phrase(
+                    "the trail ends at entry %(newest)s, but %(checkpoint)s recorded entry %(entry)s: "
+                    "the newest entries were deleted",
+                    newest=newest,
+                    checkpoint=latest.describe(),
+                    entry=latest.sequence,
+                )
             )
     for checkpoint in sorted(checkpoints, key=lambda c: (c.sequence, c.at)):
         stored = hashes.get(checkpoint.sequence)
         if stored is not None and not hmac.compare_digest(stored, checkpoint.head):
-            problems.append(f"entry {checkpoint.sequence} differs from {checkpoint.describe()}: it was rewritten")
+            problems.append(
+                Phrase(
+                    "entry %(entry)s differs from %(checkpoint)s: it was rewritten",
+                    entry=checkpoint.sequence,
+                    checkpoint=checkpoint.describe(),
+                )
+            )
     return list(dict.fromkeys(problems))
 
 

@@ -4,12 +4,15 @@ import os
 import sys
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from portal import audit
 from portal.audit import checkpoints, keying
 from portal.audit.models import AuditEntry, audit_key
 from portal.extensions import db
+from portal.formatting import format_number
+from portal.i18n import language_option, translated
 from portal.jobs import runs_once
 
 
@@ -26,28 +29,43 @@ def audit_cli():
     type=click.Path(exists=True, dir_okay=False),
     help="Further checkpoint files (from other hosts or the sink); this host's folder is always read.",
 )
+@language_option
 def audit_verify(checkpoint_files):
     """Check every entry's HMAC and link, and the trail against every signed checkpoint; exit 1
     and name each break (changed, missing, deleted from the end, all deleted), so tampering shows."""
     total = db.session.scalar(select(func.count(AuditEntry.id))) or 0
-    with click.progressbar(length=total, label="Checking audit entries", show_pos=True, file=sys.stderr) as bar:
+    with click.progressbar(length=total, label=_("Checking audit entries"), show_pos=True, file=sys.stderr) as bar:
         problems = audit.verify_chain(progress=bar.update, checkpoint_files=checkpoint_files)
     if not problems:
-        known, _ = checkpoints.read(checkpoint_files)
-        click.echo(f"Audit chain intact: {total} entries, {len(known)} checkpoints agree.")
+        known, _problems = checkpoints.read(checkpoint_files)
+        click.echo(
+            _(
+                "Audit chain intact: %(entries)s entries, %(checkpoints)s checkpoints agree.",
+                entries=format_number(total),
+                checkpoints=format_number(len(known)),
+            )
+        )
         return
     for problem in problems:
-        click.echo(problem)
+        click.echo(translated(problem))
     raise SystemExit(1)
 
 
 @audit_cli.command("checkpoint")
 @runs_once("audit checkpoint")
+@language_option
 def audit_checkpoint():
     """Write a signed checkpoint of the trail's head to this host's file, the log and the sink
     (run from cron on every host; the job lock lets one start at a time write it)."""
     checkpoint = checkpoints.write_current()
-    click.echo(f"Checkpoint written: entry {checkpoint.sequence}, {checkpoint.count} entries, host {checkpoint.host}.")
+    click.echo(
+        _(
+            "Checkpoint written: entry %(entry)s, %(count)s entries, host %(host)s.",
+            entry=checkpoint.sequence,
+            count=format_number(checkpoint.count),
+            host=checkpoint.host,
+        )
+    )
 
 
 @audit_cli.command("rekey")

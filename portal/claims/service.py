@@ -21,7 +21,7 @@ from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.claims.models import OPEN_STATUSES, ClaimMethod, ClaimStatus, FirmClaim
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, Phrase, Refusal
 from portal.mail import external_url, mail_is_on, portal_path, send_mail_to
 from portal.notifications.service import notify
 from portal.suppliers.decisions import NEXT_STEPS
@@ -34,15 +34,15 @@ CONFIRMATION_DAYS = 3
 REFERENCE_DAYS = 7  # how long a "sign up to claim" link carries its listing
 
 
-class ClaimRefused(ValueError):
-    pass
+class ClaimRefused(Refusal):
+    """The claim cannot be made or decided as things are; the message is for the person acting."""
 
 
 class ClaimChanged(ClaimRefused):
     """Another reviewer decided the claim after the page was loaded."""
 
     def __init__(self):
-        super().__init__(_("Another reviewer decided this claim meanwhile; see its current state below."))
+        super().__init__(N_("Another reviewer decided this claim meanwhile; see its current state below."))
 
 
 def is_unowned(firm: Firm) -> bool:
@@ -73,14 +73,14 @@ def open_claim(firm: Firm, user) -> FirmClaim | None:
     )
 
 
-def refusal(firm: Firm, user) -> str | None:
-    """Why `user` may not claim `firm` now, or None when they may."""
+def refusal(firm: Firm, user) -> Phrase | None:
+    """Why `user` may not claim `firm` now (read in the reader's language), or None when they may."""
     if not user.is_authenticated or user.role != Role.SUPPLIER:
-        return _("Only a local-firm account can claim a listing.")
+        return Phrase("Only a local-firm account can claim a listing.")
     if not is_unowned(firm):
-        return _("This listing is already run by an account holder; ask them to invite you as a colleague.")
+        return Phrase("This listing is already run by an account holder; ask them to invite you as a colleague.")
     if open_claim(firm, user) is not None:
-        return _("You have already claimed this listing; your claim is waiting.")
+        return Phrase("You have already claimed this listing; your claim is waiting.")
     return None
 
 
@@ -144,14 +144,14 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
     """
     reason = refusal(firm, user)
     if reason:
-        raise ClaimRefused(reason)
+        raise ClaimRefused(reason.message)
     claim = FirmClaim(firm=firm, user=user, method=method, position=position, note=note)
     stored = None
     token = None
     if method == ClaimMethod.EMAIL:
         email = (email or "").strip().lower()
         if not email_fits_domain(email, website_domain(firm)):
-            raise ClaimRefused(_("Use an address on the firm's website domain."))
+            raise ClaimRefused(N_("Use an address on the firm's website domain."))
         claim.email = email
         if mail_is_on():
             token = secrets.token_urlsafe(32)
@@ -205,7 +205,7 @@ def confirm_email(claim: FirmClaim) -> None:
 
 def withdraw(claim: FirmClaim, user) -> None:
     if claim.user_id != user.id or not claim.is_open:
-        raise ClaimRefused(_("This claim can no longer be withdrawn."))
+        raise ClaimRefused(N_("This claim can no longer be withdrawn."))
     with one_act(ClaimChanged):
         claim.status = ClaimStatus.WITHDRAWN
         audit.record("claim.withdrawn", claim, actor=user)
@@ -218,13 +218,13 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
     """
     check_version(claim, expected_version, ClaimChanged)
     if claim.status != ClaimStatus.PENDING:
-        raise ClaimRefused(_("This claim is not waiting for a decision."))
+        raise ClaimRefused(N_("This claim is not waiting for a decision."))
     reason = (reason or "").strip()
     if not approve and not reason:
-        raise ClaimRefused(_("Give a reason for the rejection; the claimant will read it."))
+        raise ClaimRefused(N_("Give a reason for the rejection; the claimant will read it."))
     firm = claim.firm
     if approve and not is_unowned(firm):
-        raise ClaimRefused(_("The listing has an owner already; reject this claim instead."))
+        raise ClaimRefused(N_("The listing has an owner already; reject this claim instead."))
     with one_act(ClaimChanged):
         claim.status = ClaimStatus.APPROVED if approve else ClaimStatus.REJECTED
         claim.reason, claim.decided_by, claim.decided_at = reason, by, utcnow()

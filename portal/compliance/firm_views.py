@@ -62,9 +62,9 @@ def respond(firm_id, case_id):
             service.respond(case, form.text.data, current_user)
         except service.ComplianceError as error:
             if not case.is_open:
-                flash(_(str(error)), "danger")
+                flash(str(error), "danger")
                 return redirect(url_for("standing.show", firm_id=firm.id))
-            form.text.errors = [*form.text.errors, _(str(error))]
+            form.text.errors = [*form.text.errors, str(error)]
         else:
             flash(_("Your response is with the EDB staff handling the case."), "success")
             return redirect(url_for("standing.show", firm_id=firm.id))

@@ -22,7 +22,7 @@ from portal.compliance.models import (
     LicenceStatus,
 )
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, Refusal
 from portal.mail import portal_path
 from portal.notifications.service import notify
 from portal.suppliers.models import Firm, FirmMember
@@ -35,7 +35,7 @@ EXCLUDING = {"incentive": IncentiveStatus.WITHDRAWN, "licence": LicenceStatus.SU
 STANDING_PARTS = ("status", "since", "until", "case_id", "reason")
 
 
-class ComplianceError(ValueError):
+class ComplianceError(Refusal):
     """The act does not apply to the case as it is; the message is for the reviewer."""
 
 

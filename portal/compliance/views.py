@@ -93,7 +93,7 @@ def open_case():
         try:
             case = service.open_case(firm, form.kind.data, form.summary.data, current_user)
         except service.ComplianceError as error:
-            form.summary.errors = [*form.summary.errors, _(str(error))]
+            form.summary.errors = [*form.summary.errors, str(error)]
         else:
             flash(_("Case opened against %(firm)s.", firm=firm.legal_name), "success")
             return redirect(url_for("compliance.case", case_id=case.id))
@@ -146,7 +146,7 @@ def _run_form(case: ComplianceCase, form, field, action, success: str, form_name
         try:
             attempt(action, success, service.CaseChanged)
         except service.ComplianceError as error:
-            field.errors = [*field.errors, _(str(error))]
+            field.errors = [*field.errors, str(error)]
         else:
             return redirect(url_for("compliance.case", case_id=case.id))
     return _render_case(case, **{form_name: form})

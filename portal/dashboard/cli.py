@@ -3,9 +3,13 @@
 from datetime import date, datetime
 
 import click
+from flask_babel import gettext as _
 
 from portal.dashboard import snapshots, trade
+from portal.formatting import format_number
+from portal.i18n import language_option
 from portal.jobs import runs_once
+from portal.taxonomy.names import province_name
 from portal.timeutil import today
 
 
@@ -15,9 +19,13 @@ def _month(value: str | None) -> date:
     try:
         month = datetime.strptime(value, "%Y-%m").date()
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not a month; write it as YYYY-MM, e.g. 2026-11.") from None
+        raise click.BadParameter(
+            _("'%(value)s' is not a month; write it as YYYY-MM, e.g. 2026-11.", value=value)
+        ) from None
     if month > snapshots.current_month():
-        raise click.BadParameter(f"{value} has not begun yet; snapshots record figures as they are today.")
+        raise click.BadParameter(
+            _("%(month)s has not begun yet; snapshots record figures as they are today.", month=value)
+        )
     return month
 
 
@@ -26,6 +34,7 @@ def _month(value: str | None) -> date:
     "--month", "month_text", metavar="YYYY-MM", help="File today's figures under this month (default: this month)."
 )
 @runs_once("snapshot-metrics")
+@language_option
 def snapshot_metrics(month_text):
     """Store each category's figures for the month, for the whole country and each province.
 
@@ -39,20 +48,35 @@ def snapshot_metrics(month_text):
         suppliers = sum(row.values["verified_suppliers"] for row in rows)
         unserved = sum(row.values["unserved_needs"] for row in rows)
         click.echo(
-            f"[{next(done)}/{len(scopes)}] {province or 'whole country'}: {len(rows)} categories; "
-            f"{suppliers} verified supplier(s) summed over them; {unserved} open need(s) without a qualified supplier"
+            _(
+                "[%(done)s/%(scopes)s] %(scope)s: %(categories)s categories; %(suppliers)s verified supplier(s) "
+                "summed over them; %(unserved)s open need(s) without a qualified supplier",
+                done=next(done),
+                scopes=len(scopes),
+                scope=province_name(province) or _("whole country"),
+                categories=format_number(len(rows)),
+                suppliers=format_number(suppliers),
+                unserved=format_number(unserved),
+            )
         )
 
     result = snapshots.take_snapshot(month, progress=report)
     click.echo(
-        f"Snapshot for {result.month:%Y-%m}: {result.created} row(s) added, {result.updated} updated "
-        f"({len(scopes)} scopes: the whole country and each province)."
+        _(
+            "Snapshot for %(month)s: %(created)s row(s) added, %(updated)s updated "
+            "(%(scopes)s scopes: the whole country and each province).",
+            month=result.month.strftime("%Y-%m"),
+            created=format_number(result.created),
+            updated=format_number(result.updated),
+            scopes=len(scopes),
+        )
     )
 
 
 @click.command("load-imports")
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--source", required=True, help="Where the figures come from, e.g. 'PBS trade tables 2025'.")
+@language_option
 def load_trade_imports(file, source):
     """Load yearly imports per HS code (columns hs_code, year, value_usd, quantity, unit).
 
@@ -65,4 +89,12 @@ def load_trade_imports(file, source):
     except trade.TradeFileRefused as error:
         click.echo(str(error), err=True)
         raise SystemExit(1) from None
-    click.echo(f"Loaded {added + replaced} line(s) from {source}: {added} added, {replaced} replaced.")
+    click.echo(
+        _(
+            "Loaded %(lines)s line(s) from %(source)s: %(added)s added, %(replaced)s replaced.",
+            lines=format_number(added + replaced),
+            source=source,
+            added=format_number(added),
+            replaced=format_number(replaced),
+        )
+    )

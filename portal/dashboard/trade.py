@@ -17,6 +17,7 @@ from sqlalchemy import select
 from portal import audit
 from portal.dashboard.models import TradeImport
 from portal.extensions import db
+from portal.i18n import N_, Joined, Phrase, Refusal
 from portal.taxonomy.units import units
 from portal.transactions import one_act
 
@@ -25,7 +26,7 @@ HS_CODE = re.compile(r"^\d{4}(\.\d{2}){0,2}$")
 MAX_AMOUNT = 10**15
 
 
-class TradeFileRefused(ValueError):
+class TradeFileRefused(Refusal):
     """The file cannot be loaded; the message names every line at fault."""
 
 
@@ -44,14 +45,14 @@ def _unit(text: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def _number(text: str, name: str, problems: list[str], required: bool = True) -> int | None:
+def _number(text: str, name: str, problems: list[Phrase], required: bool = True) -> int | None:
     cleaned = text.replace(",", "").replace(" ", "")
     if not cleaned:
         if required:
-            problems.append(f"{name} is missing")
+            problems.append(Phrase("%(column)s is missing", column=name))
         return None
     if not cleaned.isdigit() or int(cleaned) > MAX_AMOUNT:
-        problems.append(f"{name} {text!r} is not a whole number from 0 to 10^15")
+        problems.append(Phrase("%(column)s '%(text)s' is not a whole number from 0 to 10^15", column=name, text=text))
         return None
     return int(cleaned)
 
@@ -63,7 +64,9 @@ def parse_trade_file(text: str, this_year: int) -> list[TradeLine]:
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise TradeFileRefused(
-            f"The header (line 1) lacks the column(s) {', '.join(missing)}; it needs {', '.join(COLUMNS)}."
+            N_("The header (line 1) lacks the column(s) %(missing)s; it needs %(columns)s."),
+            missing=", ".join(missing),
+            columns=", ".join(COLUMNS),
         )
     at = {c: header.index(c) for c in COLUMNS}
     lines, problems, seen = [], [], {}
@@ -71,33 +74,37 @@ def parse_trade_file(text: str, this_year: int) -> list[TradeLine]:
         if not any(cell.strip() for cell in cells):
             continue
         cell = {c: (cells[i].strip() if i < len(cells) else "") for c, i in at.items()}
-        found: list[str] = []
+        found: list[Phrase] = []
         if not HS_CODE.match(cell["hs_code"]):
-            found.append(f"hs_code {cell['hs_code']!r} is not an HS code like 8507.60")
+            found.append(Phrase("hs_code '%(code)s' is not an HS code like 8507.60", code=cell["hs_code"]))
         year = _number(cell["year"], "year", found)
         if year is not None and not 1990 <= year <= this_year:
-            found.append(f"year {year} is not between 1990 and {this_year}")
+            found.append(Phrase("year %(year)s is not between 1990 and %(this_year)s", year=year, this_year=this_year))
         value = _number(cell["value_usd"], "value_usd", found)
         quantity = _number(cell["quantity"], "quantity", found, required=False)
         unit = None
         if cell["unit"]:
             unit = _unit(cell["unit"])
             if unit is None:
-                found.append(f"unit {cell['unit']!r} is not a known unit ({', '.join(units())})")
+                found.append(
+                    Phrase(
+                        "unit '%(unit)s' is not a known unit (%(units)s)", unit=cell["unit"], units=", ".join(units())
+                    )
+                )
         if (quantity is None) != (not cell["unit"]):
-            found.append("quantity and unit go together: give both or neither")
+            found.append(Phrase("quantity and unit go together: give both or neither"))
         key = (cell["hs_code"], year)
         if key in seen:
-            found.append(f"the same HS code and year as line {seen[key]}")
+            found.append(Phrase("the same HS code and year as line %(line)s", line=seen[key]))
         seen.setdefault(key, number)
         if found:
-            problems.append(f"line {number}: {'; '.join(found)}")
+            problems.append(Phrase("line %(line)s: %(problems)s", line=number, problems=Joined(found, "; ")))
         else:
             lines.append(TradeLine(cell["hs_code"], year, value, quantity, unit))
     if problems:
-        raise TradeFileRefused("Nothing was loaded. " + " ".join(problems))
+        raise TradeFileRefused.of_all([Phrase("Nothing was loaded."), *problems])
     if not lines:
-        raise TradeFileRefused("The file has no lines to load.")
+        raise TradeFileRefused(N_("The file has no lines to load."))
     return lines
 
 
@@ -106,7 +113,7 @@ def load_trade_imports(lines: list[TradeLine], source: str, by=None) -> tuple[in
     source = source.strip()
     if not source:
         raise TradeFileRefused(
-            "Name the source of the figures, e.g. the statistics bureau's trade tables and their year."
+            N_("Name the source of the figures, e.g. the statistics bureau's trade tables and their year.")
         )
     with one_act():
         stored = {(t.hs_code, t.year): t for t in db.session.scalars(select(TradeImport))}

@@ -17,6 +17,7 @@ from sqlalchemy.orm import selectinload
 from portal import audit
 from portal.claims.service import listing_reference
 from portal.extensions import db
+from portal.i18n import N_
 from portal.introductions.models import ENDING_BROKER_OUTCOMES, BrokerOutcome, Introduction, Stage
 from portal.introductions.service import IntroductionChanged, IntroductionRefused, _move, _transaction, needs_broker
 from portal.mail import external_url, portal_path, send_mail_to
@@ -68,9 +69,9 @@ def usual_turnaround() -> tuple[int | float, bool]:
 
 def _check_waiting(intro: Introduction) -> None:
     if not intro.brokered:
-        raise BrokerRefused(_l("This request went to the firm itself; EDB does not broker it."))
+        raise BrokerRefused(N_("This request went to the firm itself; EDB does not broker it."))
     if intro.broker_outcome is not None or intro.stage != Stage.REQUESTED:
-        raise BrokerRefused(_l("This request is no longer waiting for EDB."))
+        raise BrokerRefused(N_("This request is no longer waiting for EDB."))
 
 
 def record_outcome(intro: Introduction, by, outcome, note: str, expected_version: int | None = None) -> None:
@@ -82,9 +83,9 @@ def record_outcome(intro: Introduction, by, outcome, note: str, expected_version
     outcome = BrokerOutcome(outcome)
     note = (note or "").strip()
     if not note:
-        raise BrokerRefused(_l("Write a note of what the firm said: the brand reads it."))
+        raise BrokerRefused(N_("Write a note of what the firm said: the brand reads it."))
     if len(note) > NOTE_MAX:
-        raise BrokerRefused(_l("Keep it to %(limit)s characters.", limit=NOTE_MAX))
+        raise BrokerRefused(N_("Keep it to %(limit)s characters."), limit=NOTE_MAX)
     with _transaction():
         intro.broker_outcome, intro.broker_note, intro.broker_answered_at = outcome, note, utcnow()
         if outcome in ENDING_BROKER_OUTCOMES:
@@ -109,7 +110,7 @@ def _tell_brand(intro: Introduction) -> None:
 def invite_to_claim(intro: Introduction, by, email: str) -> None:
     """E-mail the firm a link to sign up and claim its listing, naming the brand's request."""
     if not intro.brokered or not needs_broker(intro.firm):
-        raise BrokerRefused(_l("The listing is run by an account holder already; they answer on the portal."))
+        raise BrokerRefused(N_("The listing is run by an account holder already; they answer on the portal."))
     firm = intro.firm
     with _transaction():
         send_mail_to(

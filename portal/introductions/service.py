@@ -19,6 +19,7 @@ from sqlalchemy.orm import selectinload
 from portal import audit, contacts
 from portal.accounts.models import Role
 from portal.extensions import db
+from portal.i18n import N_, Refusal
 from portal.introductions.models import (
     ACTIVE_STAGES,
     STAGE_ORDER,
@@ -44,7 +45,7 @@ REQUEST_MAX = 1000
 REASON_MAX = 1000
 
 
-class IntroductionRefused(ValueError):
+class IntroductionRefused(Refusal):
     """The act does not apply to the introduction as it is; the message is for the user."""
 
 
@@ -53,7 +54,7 @@ class IntroductionChanged(IntroductionRefused):
 
     def __init__(self):
         super().__init__(
-            _l("Someone else changed this introduction while you were looking at it; here it is as it is now.")
+            N_("Someone else changed this introduction while you were looking at it; here it is as it is now.")
         )
 
 
@@ -61,7 +62,7 @@ class AlreadyOpen(IntroductionRefused):
     """The brand user already has a pending or active introduction to this firm (for this need)."""
 
     def __init__(self, existing: Introduction):
-        super().__init__(_l("You already asked this firm for an introduction; it is still open."))
+        super().__init__(N_("You already asked this firm for an introduction; it is still open."))
         self.existing = existing
 
 
@@ -377,7 +378,7 @@ def _move(intro: Introduction, to_stage: Stage, by, outcome: Outcome | None = No
 def _optional_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if len(reason) > REASON_MAX:
-        raise IntroductionRefused(_l("Keep it to %(limit)s characters.", limit=REASON_MAX))
+        raise IntroductionRefused(N_("Keep it to %(limit)s characters."), limit=REASON_MAX)
     return reason
 
 
@@ -386,7 +387,7 @@ def _clean(text: str, limit: int, empty_message) -> str:
     if not text:
         raise IntroductionRefused(empty_message)
     if len(text) > limit:
-        raise IntroductionRefused(_l("Keep it to %(limit)s characters.", limit=limit))
+        raise IntroductionRefused(N_("Keep it to %(limit)s characters."), limit=limit)
     return text
 
 
@@ -395,10 +396,10 @@ def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | No
     if not may_ask(user):
         raise NotAllowed()
     if not can_be_asked(firm):
-        raise IntroductionRefused(_l("This firm's listing is not public, so it cannot be asked."))
+        raise IntroductionRefused(N_("This firm's listing is not public, so it cannot be asked."))
     if need is not None and need.owner_id != user.id:
         raise NotAllowed()
-    message = _clean(message, REQUEST_MAX, _l("Write a short message to the firm."))
+    message = _clean(message, REQUEST_MAX, N_("Write a short message to the firm."))
     need_id = need.id if need is not None else None
     existing = open_introduction(user, firm.id, need_id)
     if existing is not None:
@@ -437,12 +438,12 @@ def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Sta
         raise NotAllowed()
     check_version(intro, expected_version, IntroductionChanged)
     if intro.stage == Stage.WITHDRAWN:
-        raise IntroductionRefused(_l("The brand withdrew this request, so it can no longer be answered."))
+        raise IntroductionRefused(N_("The brand withdrew this request, so it can no longer be answered."))
     if not intro.is_pending:
-        raise IntroductionRefused(_l("This request was already answered."))
+        raise IntroductionRefused(N_("This request was already answered."))
     if to_stage == Stage.INTRODUCED and not can_be_asked(intro.firm):
         raise IntroductionRefused(
-            _l("Your firm's listing is not public just now, so it cannot accept introductions; it may still decline.")
+            N_("Your firm's listing is not public just now, so it cannot accept introductions; it may still decline.")
         )
     with _transaction():
         _move(intro, to_stage, by)
@@ -476,9 +477,9 @@ def withdraw(intro: Introduction, by, reason: str = "", expected_version: int | 
     reason = _optional_reason(reason)
     check_version(intro, expected_version, IntroductionChanged)
     if intro.stage == Stage.WITHDRAWN:
-        raise IntroductionRefused(_l("You already withdrew this request."))
+        raise IntroductionRefused(N_("You already withdrew this request."))
     if not intro.is_pending:
-        raise IntroductionRefused(_l("The firm already answered this request, so it can no longer be withdrawn."))
+        raise IntroductionRefused(N_("The firm already answered this request, so it can no longer be withdrawn."))
     with _transaction():
         _move(intro, Stage.WITHDRAWN, by)
         intro.withdraw_reason = reason
@@ -495,10 +496,10 @@ def post_message(intro: Introduction, by, text: str) -> IntroductionMessage:
     if not is_party(intro, by):
         raise NotAllowed()
     if intro.is_pending:
-        raise IntroductionRefused(_l("You can write here once the firm has accepted the introduction."))
+        raise IntroductionRefused(N_("You can write here once the firm has accepted the introduction."))
     if not intro.is_active:
-        raise IntroductionRefused(_l("This introduction has ended; its thread is kept as it is."))
-    text = _clean(text, MESSAGE_MAX, _l("Write your message first."))
+        raise IntroductionRefused(N_("This introduction has ended; its thread is kept as it is."))
+    text = _clean(text, MESSAGE_MAX, N_("Write your message first."))
     with _transaction():
         message = IntroductionMessage(introduction=intro, author_id=by.id, text=text, at=utcnow())
         db.session.add(message)
@@ -514,15 +515,15 @@ def move_stage(intro: Introduction, by, stage, outcome=None, expected_version: i
         raise NotAllowed()
     check_version(intro, expected_version, IntroductionChanged)
     if not intro.is_active:
-        raise IntroductionRefused(_l("Only an accepted introduction that is not closed can change stage."))
+        raise IntroductionRefused(N_("Only an accepted introduction that is not closed can change stage."))
     stage = Stage(stage)
     if stage not in next_stages(intro):
         raise IntroductionRefused(
-            _l("Stages only move forward: this introduction is already at “%(stage)s”.", stage=intro.stage.label)
+            N_("Stages only move forward: this introduction is already at “%(stage)s”."), stage=intro.stage.label
         )
     outcome = Outcome(outcome) if outcome and stage == Stage.CLOSED else None
     if stage == Stage.CLOSED and outcome is None:
-        raise IntroductionRefused(_l("Say how it ended: order won or no deal."))
+        raise IntroductionRefused(N_("Say how it ended: order won or no deal."))
     with _transaction():
         before = {"stage": intro.stage}
         _move(intro, stage, by, outcome)

@@ -21,7 +21,7 @@ from portal import audit, contacts, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
-from portal.i18n import N_, Name, Phrase
+from portal.i18n import N_, Name, Phrase, Refusal
 from portal.investment.models import (
     DEAL_STAGE_LABELS,
     DealStage,
@@ -75,7 +75,7 @@ DOCUMENTS_OPEN = {S.DRAFT, S.SUBMITTED, S.CHANGES_REQUESTED, S.PUBLISHED}
 PIPELINE = (DealStage.INTEREST, DealStage.NDA, DealStage.DUE_DILIGENCE, DealStage.TERM_SHEET, DealStage.CLOSED)
 
 
-class InvestmentRefused(ValueError):
+class InvestmentRefused(Refusal):
     """The act does not apply as things are; the message is for the person acting."""
 
 
@@ -90,7 +90,7 @@ class ChangedMeanwhile(InvestmentRefused):
 
 def _refused(state: S, _target: S) -> InvestmentRefused:
     return InvestmentRefused(
-        N_("This opportunity is %(status)s; that is no longer possible.") % {"status": state.value.replace("_", " ")}
+        N_("This opportunity is %(status)s; that is no longer possible."), status=state.value.replace("_", " ")
     )
 
 
@@ -378,7 +378,7 @@ def _transition(opportunity: Opportunity, action: str, by, expected_version: int
 def submit(opportunity: Opportunity, by) -> None:
     problems = submission_problems(opportunity)
     if problems:
-        raise InvestmentRefused(" ".join(problems))
+        raise InvestmentRefused.of_all(problems)
     with _transaction():
         _transition(opportunity, "submit", by)
         opportunity.submitted_at = utcnow()
@@ -410,7 +410,7 @@ def approve(opportunity: Opportunity, by, expected_version: int | None = None) -
     check_version(opportunity, expected_version, ChangedMeanwhile)
     problems = submission_problems(opportunity)
     if problems:
-        raise InvestmentRefused(" ".join(problems))
+        raise InvestmentRefused.of_all(problems)
     with _transaction():
         _transition(opportunity, "approve", by, expected_version)
         opportunity.published_at = utcnow()

@@ -71,7 +71,7 @@ def labels():
 
 
 def _refused(error: service.InvestmentRefused) -> None:
-    flash(_(str(error)), "danger")
+    flash(str(error), "danger")
 
 
 # --- public --------------------------------------------------------------------------------------

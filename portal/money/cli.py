@@ -2,7 +2,10 @@
 
 import click
 from flask.cli import with_appcontext
+from flask_babel import gettext as _
 
+from portal.formatting import format_number
+from portal.i18n import language_option, translated
 from portal.money import rates
 
 
@@ -15,6 +18,7 @@ def rates_cli():
 @click.argument("file", type=click.File("r", encoding="utf-8-sig"))
 @click.option("--source", required=True, help="Who published the rates, e.g. 'State Bank of Pakistan'.")
 @with_appcontext
+@language_option
 def load(file, source):
     """Load rates from a CSV with columns date, currency, pkr_per_unit (rupees for one unit).
 
@@ -27,7 +31,14 @@ def load(file, source):
         click.echo(str(error), err=True)
         raise SystemExit(1) from None
     for line_number, reason in result.refused:
-        click.echo(f"line {line_number}: {reason}", err=True)
-    click.echo(f"Loaded {result.loaded} rate(s) from {source}; {len(result.refused)} line(s) refused.")
+        click.echo(_("line %(line)s: %(reason)s", line=line_number, reason=translated(reason)), err=True)
+    click.echo(
+        _(
+            "Loaded %(loaded)s rate(s) from %(source)s; %(refused)s line(s) refused.",
+            loaded=format_number(result.loaded),
+            source=source,
+            refused=format_number(len(result.refused)),
+        )
+    )
     if result.refused:
         raise SystemExit(1)

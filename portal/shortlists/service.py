@@ -15,7 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Role
 from portal.extensions import db
-from portal.i18n import N_
+from portal.i18n import N_, Refusal
 from portal.needs import service as needs
 from portal.needs.models import SourcingNeed
 from portal.shortlists.models import Shortlist, ShortlistEntry
@@ -29,11 +29,18 @@ NOTE_MAX = 2000
 DEFAULT_NAME = N_("My shortlist")
 
 
-class ShortlistRefused(ValueError):
+class ShortlistRefused(Refusal):
     """The act does not apply; the message is for the person acting."""
 
 
-_transaction = partial(one_act, ShortlistRefused)
+class ShortlistChanged(ShortlistRefused):
+    """The shortlist changed in another tab or by a colleague after the page was loaded."""
+
+    def __init__(self):
+        super().__init__(N_("This shortlist changed meanwhile; reload the page and try again."))
+
+
+_transaction = partial(one_act, ShortlistChanged)
 
 
 def may_keep(user) -> bool:

@@ -29,7 +29,7 @@ def shortlist_picker() -> list | None:
 
 
 def _refused(error: service.ShortlistRefused) -> None:
-    flash(_(str(error)), "danger")
+    flash(str(error), "danger")
 
 
 @bp.route("/", methods=["GET", "POST"])

@@ -26,6 +26,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 
 from portal.extensions import db
+from portal.i18n import N_, Phrase, Refusal
 from portal.timeutil import utcnow
 
 log = logging.getLogger(__name__)
@@ -34,7 +35,7 @@ CHUNK = 256 * 1024
 KINDS = ("disk", "database")
 
 
-class StorageRefused(ValueError):
+class StorageRefused(Refusal):
     """The store will not take this file (too large for it, or a name outside it)."""
 
 
@@ -80,8 +81,8 @@ class DiskStorage:
         self.root = Path(root)
 
     @property
-    def label(self) -> str:
-        return f"the upload folder {self.root}"
+    def label(self) -> Phrase:
+        return Phrase("the upload folder %(folder)s", folder=str(self.root))
 
     def path(self, relative: str) -> Path | None:
         """The file's path, or None for a name that would leave the folder."""
@@ -95,7 +96,7 @@ class DiskStorage:
         """Write atomically (a temporary file renamed into place): readers see all of it or none."""
         target = self.path(relative)
         if target is None:
-            raise StorageRefused(f"{relative!r} is not a name inside the upload folder")
+            raise StorageRefused(N_("'%(name)s' is not a name inside the upload folder"), name=relative)
         target.parent.mkdir(parents=True, exist_ok=True)
         temporary = target.with_name(f".{target.name}.{secrets.token_hex(4)}.part")
         try:
@@ -149,7 +150,7 @@ class DatabaseStorage:
     """Files in the shared database, each write in a transaction of its own (as a file write is)."""
 
     kind = "database"
-    label = "the database"
+    label = Phrase("the database")
 
     def __init__(self, engine, max_bytes: int):
         self.engine = engine
@@ -165,7 +166,9 @@ class DatabaseStorage:
             digest.update(chunk)
             size += len(chunk)
             if size > self.max_bytes:
-                raise StorageRefused(f"the file is larger than the database store takes ({self.max_bytes:,} bytes)")
+                raise StorageRefused(
+                    N_("the file is larger than the database store takes (%(size)s bytes)"), size=f"{self.max_bytes:,}"
+                )
         sha256 = digest.hexdigest()
         insert = postgresql.insert if self.engine.dialect.name == "postgresql" else sqlite.insert
         with self.engine.begin() as connection:

@@ -11,7 +11,10 @@ from dataclasses import dataclass, field
 
 import click
 from flask import current_app
+from flask_babel import gettext as _
 
+from portal.formatting import format_number
+from portal.i18n import language_option, translated
 from portal.jobs import runs_once
 from portal.storage import KINDS, StorageRefused, storage
 
@@ -41,7 +44,7 @@ def move_file(source, destination, name: str, report: MoveReport) -> None:
             report.refused.append(f"{name}: {error}")
             return
         if _digest(destination, name) != _digest(source, name):
-            raise click.ClickException(f"{name} changed while it was copied; run the command again")
+            raise click.ClickException(_("%(name)s changed while it was copied; run the command again", name=name))
         report.moved += 1
     source.delete(name)
 
@@ -54,6 +57,7 @@ def storage_cli():
 @storage_cli.command("migrate")
 @click.option("--to", "target", type=click.Choice(KINDS), required=True, help="Where the files should end up.")
 @runs_once("storage migrate")
+@language_option
 def migrate(target: str):
     """Move every uploaded file into the database (--to database) or back to disk (--to disk).
 
@@ -64,18 +68,32 @@ def migrate(target: str):
     destination = storage(target)
     names = source.names()
     report = MoveReport()
-    label = f"Moving {len(names)} file(s) to {destination.label}"
+    there, here = translated(destination.label), translated(source.label)
+    label = _("Moving %(count)s file(s) to %(store)s", count=format_number(len(names)), store=there)
     with click.progressbar(names, label=label, show_pos=True, file=sys.stderr) as bar:
         for name in bar:
             move_file(source, destination, name, report)
     click.echo(
-        f"Moved {report.moved} file(s) from {source.label} to {destination.label}; "
-        f"{report.already_there} were already there."
+        _(
+            "Moved %(moved)s file(s) from %(source)s to %(destination)s; %(there)s were already there.",
+            moved=format_number(report.moved),
+            source=here,
+            destination=there,
+            there=format_number(report.already_there),
+        )
     )
     if current_app.config["UPLOAD_STORAGE"] != target:
-        click.echo(f"New uploads still go to {source.label}: set UPLOAD_STORAGE={target} on every host.")
+        click.echo(
+            _(
+                "New uploads still go to %(store)s: set UPLOAD_STORAGE=%(target)s on every host.",
+                store=here,
+                target=target,
+            )
+        )
     if report.refused:
-        click.echo(f"{len(report.refused)} file(s) stay in {source.label}:", err=True)
+        click.echo(
+            _("%(count)s file(s) stay in %(store)s:", count=format_number(len(report.refused)), store=here), err=True
+        )
         for line in report.refused:
             click.echo(f"  {line}", err=True)
         raise SystemExit(1)

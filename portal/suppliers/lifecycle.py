@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
 from portal import audit
+from portal.i18n import N_, Phrase, Refusal
 from portal.stages import StageMachine
 from portal.suppliers.decisions import tell_firm
 from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
@@ -26,7 +27,7 @@ TRANSITIONS = {
 }
 
 
-class TransitionRefused(ValueError):
+class TransitionRefused(Refusal):
     """The action does not apply to the listing as it is now (or someone else acted first)."""
 
 
@@ -35,17 +36,15 @@ class ActedMeanwhile(TransitionRefused):
 
     def __init__(self):
         super().__init__(
-            _("Someone else changed this listing while you were looking at it; reload it and decide again.")
+            N_("Someone else changed this listing while you were looking at it; reload it and decide again.")
         )
 
 
 def _refused(now: ListingStatus, then: ListingStatus) -> TransitionRefused:
     return TransitionRefused(
-        _(
-            "A listing that is %(now)s cannot be sent to %(then)s.",
-            now=now.value.replace("_", " "),
-            then=then.value.replace("_", " "),
-        )
+        N_("A listing that is %(now)s cannot be sent to %(then)s."),
+        now=now.value.replace("_", " "),
+        then=then.value.replace("_", " "),
     )
 
 
@@ -61,26 +60,26 @@ def _transition(firm: Firm, action: str, by, expected_version: int | None, note:
     return LISTING_STAGES.move(firm, action, by, note=note, firm_id=firm.id, **extra)
 
 
-def submission_problems(firm: Firm) -> list[str]:
-    """What must be there before staff can review the listing."""
+def submission_problems(firm: Firm) -> list[Phrase]:
+    """What must be there before staff can review the listing (read in the reader's language)."""
     problems = []
     try:
         refuse_taken_names({"legal_name": firm.legal_name, "trade_name": firm.trade_name}, other_than=firm.id)
     except NameTaken as error:
-        problems.append(error.message.translated())
+        problems.append(error.message)
     if len(firm.description or "") < 40:
-        problems.append(_("Describe what the firm makes (at least 40 characters)."))
+        problems.append(Phrase("Describe what the firm makes (at least 40 characters)."))
     if not firm.contact_email:
-        problems.append(_("Add a contact e-mail for brands."))
+        problems.append(Phrase("Add a contact e-mail for brands."))
     if not firm.capabilities:
-        problems.append(_("Add at least one capability: what you make and how much per month."))
+        problems.append(Phrase("Add at least one capability: what you make and how much per month."))
     return problems
 
 
 def submit(firm: Firm, by, expected_version: int | None = None) -> None:
     problems = submission_problems(firm)
     if problems:
-        raise TransitionRefused(" ".join(problems))
+        raise TransitionRefused.of_all(problems)
     with one_act(ActedMeanwhile):
         _transition(firm, "submit", by, expected_version)
         firm.submitted_at = utcnow()
@@ -122,7 +121,7 @@ def verify(firm: Firm, by, expected_version: int | None = None) -> None:
 def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: int | None = None) -> None:
     reasons = {field: text.strip() for field, text in reasons.items() if text and text.strip()}
     if not reasons:
-        raise TransitionRefused(_("Say what should change for at least one field."))
+        raise TransitionRefused(N_("Say what should change for at least one field."))
     with one_act(ActedMeanwhile):
         entry = _transition(firm, "request_changes", by, expected_version, reasons=reasons)
         firm.review_reasons = reasons
@@ -142,7 +141,7 @@ def request_changes(firm: Firm, by, reasons: dict[str, str], expected_version: i
 
 def reject(firm: Firm, by, reason: str, expected_version: int | None = None) -> None:
     if not reason.strip():
-        raise TransitionRefused(_("Give the reason for rejecting the listing."))
+        raise TransitionRefused(N_("Give the reason for rejecting the listing."))
     with one_act(ActedMeanwhile):
         entry = _transition(firm, "reject", by, expected_version, note=reason.strip())
         firm.review_reasons = {"listing": reason.strip()}
@@ -169,14 +168,14 @@ def _set_suspended(firm: Firm, by, reason: str, expected_version: int | None, *,
     check_version(firm, expected_version, ActedMeanwhile)
     if firm.suspended == suspended:
         raise TransitionRefused(
-            _("The listing is already suspended.") if suspended else _("The listing is not suspended.")
+            N_("The listing is already suspended.") if suspended else N_("The listing is not suspended.")
         )
     reason = reason.strip()
     if not reason:
         raise TransitionRefused(
-            _("Give the reason for suspending the listing.")
+            N_("Give the reason for suspending the listing.")
             if suspended
-            else _("Give the reason for reinstating the listing.")
+            else N_("Give the reason for reinstating the listing.")
         )
     event = "suspended" if suspended else "reinstated"
     with one_act(ActedMeanwhile):
@@ -202,7 +201,7 @@ def review_profile_changes(firm: Firm, by, approve: bool, expected_version: int 
     """Apply or discard identity changes a verified firm proposed (as the reviewer saw them)."""
     check_version(firm, expected_version, ActedMeanwhile)
     if not firm.proposed:
-        raise TransitionRefused(_("There are no changes waiting for review."))
+        raise TransitionRefused(N_("There are no changes waiting for review."))
     proposed = dict(firm.proposed)
     with one_act(ActedMeanwhile):
         before = audit.snapshot(firm, proposed)
@@ -230,9 +229,9 @@ def review_capability(capability: Capability, by, approve: bool, reason: str = "
     before = capability_facts(capability)
     was_edit = capability.proposed is not None
     if not was_edit and capability.review_status != ReviewStatus.PENDING:
-        raise TransitionRefused(_("This capability has nothing waiting for review."))
+        raise TransitionRefused(N_("This capability has nothing waiting for review."))
     if not approve and not reason:
-        raise TransitionRefused(_("Give the reason for rejecting the capability; the firm will read it."))
+        raise TransitionRefused(N_("Give the reason for rejecting the capability; the firm will read it."))
     with one_act(ActedMeanwhile):
         if was_edit:
             if approve:
@@ -274,13 +273,13 @@ def review_certificate(certificate: Certificate, by, approve: bool, reason: str 
     reason = (reason or "").strip()
     if certificate.review_status != ReviewStatus.PENDING:
         raise TransitionRefused(
-            _("This certificate was already decided (perhaps by another reviewer); nothing was changed.")
+            N_("This certificate was already decided (perhaps by another reviewer); nothing was changed.")
         )
     if not approve and not reason:
-        raise TransitionRefused(_("Give the reason for rejecting the certificate; the firm will read it."))
+        raise TransitionRefused(N_("Give the reason for rejecting the certificate; the firm will read it."))
     if approve and not certificate.evidence_path and not reason:
         raise TransitionRefused(
-            _(
+            N_(
                 "There is no evidence file: say how the certificate was checked "
                 "(e.g. with the issuing body's register) before verifying it."
             )

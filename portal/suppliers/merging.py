@@ -10,11 +10,11 @@ the kept one, so its audit history stays readable and the merge can be undone.
 
 from dataclasses import dataclass
 
-from flask_babel import gettext as _
 from sqlalchemy import PrimaryKeyConstraint, Table, UniqueConstraint, and_, or_, select, tuple_, update
 
 from portal import audit
 from portal.extensions import db
+from portal.i18n import N_, Refusal
 from portal.suppliers.models import PROFILE_FIELDS, Firm, FirmMerge
 from portal.timeutil import utcnow
 from portal.transactions import check_version, one_act
@@ -22,15 +22,15 @@ from portal.transactions import check_version, one_act
 MERGEABLE_FIELDS = (*PROFILE_FIELDS, "logo_path")
 
 
-class MergeRefused(ValueError):
-    pass
+class MergeRefused(Refusal):
+    """The merge (or its undoing) does not apply to the records as they are."""
 
 
 class MergeChanged(MergeRefused):
     """One of the two records changed after the reviewer loaded the comparison."""
 
     def __init__(self):
-        super().__init__(_("One of the records changed while you were comparing them; compare them again."))
+        super().__init__(N_("One of the records changed while you were comparing them; compare them again."))
 
 
 @dataclass(frozen=True)
@@ -120,9 +120,9 @@ def suggested_values(kept: Firm, merged: Firm) -> dict[str, str]:
 
 def _check_pair(kept: Firm, merged: Firm) -> None:
     if kept.id == merged.id:
-        raise MergeRefused(_("Choose two different records."))
+        raise MergeRefused(N_("Choose two different records."))
     if kept.merged_into_id or merged.merged_into_id:
-        raise MergeRefused(_("One of these records is already merged into another; undo that merge first."))
+        raise MergeRefused(N_("One of these records is already merged into another; undo that merge first."))
 
 
 def merge(kept: Firm, merged: Firm, by, *, take_from_merged: set[str], versions: tuple[int, int] | None) -> FirmMerge:
@@ -133,7 +133,7 @@ def merge(kept: Firm, merged: Firm, by, *, take_from_merged: set[str], versions:
         check_version(firm, seen_version, MergeChanged)
     unknown = take_from_merged - set(MERGEABLE_FIELDS)
     if unknown:
-        raise MergeRefused(_("Unknown fields: %(names)s", names=", ".join(sorted(unknown))))
+        raise MergeRefused(N_("Unknown fields: %(names)s"), names=", ".join(sorted(unknown)))
     with one_act(MergeChanged):
         kept_before = {name: getattr(kept, name) for name in sorted(take_from_merged)}
         for name in take_from_merged:
@@ -169,10 +169,10 @@ def undo(record: FirmMerge, by) -> None:
     Rows moved by the merge go back; rows added to the kept firm since then stay where they are.
     """
     if record.undone_at is not None:
-        raise MergeRefused(_("This merge was undone already."))
+        raise MergeRefused(N_("This merge was undone already."))
     kept, merged = record.kept, record.merged
     if kept.merged_into_id is not None:
-        raise MergeRefused(_("The kept record was merged into another since; undo that merge first."))
+        raise MergeRefused(N_("The kept record was merged into another since; undo that merge first."))
     with one_act(MergeChanged):
         links = {link.key: link for link in _links()}
         for key, keys in record.moved.items():

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import click
+from flask_babel import gettext as _
 from sqlalchemy import delete, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from portal.extensions import db
-from portal.i18n import Phrase
+from portal.formatting import format_number
+from portal.i18n import Phrase, language_option
 from portal.introductions.models import Introduction, Stage
 from portal.jobs import runs_once
 from portal.needs.models import NeedInvitation, NeedStatus, Quote, SourcingNeed
@@ -207,8 +209,15 @@ def responsiveness_cli():
 
 @responsiveness_cli.command("refresh")
 @runs_once("responsiveness-refresh")
+@language_option
 def refresh_command():
     """Work out every firm's median days to answer again (run daily from cron: requests pass their
     limit and leave the 12-month window with time alone)."""
     firms = refresh_all()
-    click.echo(f"Responsiveness worked out for {firms} firm(s) asked anything in the last {WINDOW_DAYS} days.")
+    click.echo(
+        _(
+            "Responsiveness worked out for %(firms)s firm(s) asked anything in the last %(days)s days.",
+            firms=format_number(firms),
+            days=WINDOW_DAYS,
+        )
+    )

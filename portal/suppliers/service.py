@@ -10,7 +10,6 @@ import secrets
 from datetime import timedelta
 
 from flask import abort
-from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
@@ -52,7 +51,7 @@ CAPABILITY_FIELDS = (
 CERTIFICATE_FIELDS = ("type_slug", "number", "issuing_body", "issue_date", "expiry_date", "scope")
 
 
-class ListingLocked(ValueError):
+class ListingLocked(Refusal):
     """The listing cannot be changed in its present state (for example, rejected)."""
 
 
@@ -114,7 +113,7 @@ def firms_of(user) -> list[Firm]:
 
 def ensure_editable(firm: Firm) -> None:
     if firm.status == ListingStatus.REJECTED:
-        raise ListingLocked(_("This listing was rejected and can no longer be changed; contact EDB staff."))
+        raise ListingLocked(N_("This listing was rejected and can no longer be changed; contact EDB staff."))
 
 
 # --- creating and editing ------------------------------------------------------------------------

@@ -81,3 +81,22 @@ def test_create_token_for_unknown_account_fails(app):
     result = app.test_cli_runner().invoke(args=["create-token", "ghost@example.com"])
     assert result.exit_code != 0
     assert "no account uses ghost@example.com" in result.output
+
+
+def test_account_commands_report_in_urdu_when_asked(app, db):
+    runner = app.test_cli_runner()
+    weak = runner.invoke(
+        args=["create-user", "a@example.com", "--role", "brand", "--password", "short", "--language", "ur"]
+    )
+    made = runner.invoke(
+        args=["create-user", "a@example.com", "--role", "brand", "--password", "steady review of listings"],
+        env={"PORTAL_LANGUAGE": "ur"},
+    )
+    ghost = runner.invoke(args=["create-token", "ghost@example.com", "--language", "ur"])
+
+    def words(result) -> str:
+        return result.output.replace("\u2068", "").replace("\u2069", "")
+
+    assert weak.exit_code != 0 and "پاس ورڈ مسترد: کم از کم" in words(weak)
+    assert made.exit_code == 0 and "brand کا اکاؤنٹ a@example.com بنا دیا گیا" in words(made)
+    assert ghost.exit_code != 0 and "ghost@example.com کسی اکاؤنٹ کا پتا نہیں" in words(ghost)

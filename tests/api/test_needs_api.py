@@ -280,3 +280,15 @@ def test_a_needs_unit_is_one_of_its_categorys_and_may_be_left_out_for_the_usual_
     assert response.get_json()["error"]["fields"] == {
         "quantity_unit": "This category is counted in pieces; choose one of them."
     }
+
+
+def test_match_reasons_answer_in_the_callers_language(api, need, chargers, people, db):
+    people["brand"].language = "ur"
+    db.session.commit()
+    path = f"/api/v1/needs/{need.id}/matches"
+
+    chosen = api.get(path, "brand").get_json()["items"][0]["reasons"]
+    asked = api.get(path, "brand", headers={"Accept-Language": "en"}).get_json()["items"][0]["reasons"]
+
+    assert any("پیداواری گنجائش" in reason and "/ماہ" in reason for reason in chosen), chosen
+    assert "capacity 80,000/month covers 50,000" in asked

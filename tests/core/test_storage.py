@@ -109,8 +109,8 @@ def test_an_unknown_storage_kind_stops_the_start_with_a_clear_message(app):
 # --- moving files between the stores --------------------------------------------------------------
 
 
-def migrate(app, to: str):
-    return app.test_cli_runner().invoke(args=["storage", "migrate", "--to", to])
+def migrate(app, to: str, *options: str):
+    return app.test_cli_runner().invoke(args=["storage", "migrate", "--to", to, *options])
 
 
 def test_migrate_moves_every_file_into_the_database_and_back(app, db, own_uploads):
@@ -159,6 +159,20 @@ def test_a_file_the_database_store_refuses_stays_on_disk_and_is_named(app, db, o
     assert f"{big}: the file is larger than the database store takes" in result.output
     assert files_on_disk(own_uploads) == [big]
     assert storage.database_storage().names() == [small]
+
+
+def test_migrate_reports_and_refuses_in_urdu_when_asked(app, db, own_uploads):
+    big = uploads.store(BIG_PDF, "big.pdf").path
+    app.config["UPLOAD_DATABASE_MAX_BYTES"] = storage.CHUNK
+    try:
+        result = migrate(app, "database", "--language", "ur")
+    finally:
+        app.config["UPLOAD_DATABASE_MAX_BYTES"] = 50 * 1024 * 1024
+
+    words = result.output.replace("\u2068", "").replace("\u2069", "")
+    assert result.exit_code == 1
+    assert "0 فائلیں اپ لوڈ فولڈر" in words and "ڈیٹا بیس میں منتقل کی گئیں" in words
+    assert f"{big}: فائل اس سے بڑی ہے جتنی ڈیٹا بیس کا ذخیرہ لیتا ہے" in words
 
 
 def test_readiness_names_a_database_store_whose_tables_are_missing(app, client, in_database, monkeypatch):
