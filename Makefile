@@ -61,6 +61,7 @@ bench: install-test
 lint: install-test
 	$(VENV)/bin/ruff check portal tests config.py
 	$(VENV)/bin/ruff format --check portal tests config.py
+	$(VENV)/bin/mypy
 
 clean:
 	rm -rf $(VENV) .pytest_cache

@@ -13,6 +13,7 @@ from portal.extensions import db
 from portal.formatting import format_number
 from portal.i18n import N_, language_option
 from portal.jobs import runs_once
+from portal.transactions import one_act
 
 
 def register_cli(app: Flask) -> None:
@@ -73,16 +74,16 @@ def create_user(email, role, full_name, organisation, password):
     if problem:
         raise click.ClickException(_("password refused: %(problem)s", problem=problem.translated()))
     try:
-        user = accounts.create_user(
-            email=email,
-            password=password,
-            full_name=full_name or email.split("@")[0],
-            role=role,
-            organisation=organisation or ("Engineering Development Board" if role == "staff" else ""),
-        )
+        with one_act():
+            user = accounts.create_user(
+                email=email,
+                password=password,
+                full_name=full_name or email.split("@")[0],
+                role=role,
+                organisation=organisation or ("Engineering Development Board" if role == "staff" else ""),
+            )
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
-    db.session.commit()
     click.echo(_("Created %(role)s account %(email)s (id %(id)s).", role=user.role.value, email=user.email, id=user.id))
 
 
@@ -123,8 +124,8 @@ def accounts_confirm(email, note):
 def create_token(email, name):
     """Print a new API token for the account; it is shown only this once."""
     user = _account(email)
-    _token, plain = ApiToken.issue(user, name)
-    db.session.commit()
+    with one_act():
+        _token, plain = ApiToken.issue(user, name)
     click.echo(plain)
 
 
@@ -149,8 +150,8 @@ def taxonomy_sync():
     """Write the taxonomy CSV files into the database (keeps staff-edited phases)."""
     from portal.taxonomy import sync_taxonomy
 
-    sync_taxonomy()
-    db.session.commit()
+    with one_act():
+        sync_taxonomy()
     click.echo(_("Taxonomy is up to date."))
 
 

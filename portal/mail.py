@@ -125,7 +125,8 @@ def _email(message: OutgoingEmail, sender: str) -> EmailMessage:
 
 
 def _claim(message: OutgoingEmail, now: datetime) -> bool:
-    """Mark the attempt before making it; False when another process claimed the message first."""
+    """Mark the attempt before making it; False when another process claimed the message first.
+    Committed at once, outside any act: the claim must hold before the message leaves."""
     wait = RETRY_AFTER[min(message.attempts, len(RETRY_AFTER) - 1)]
     claimed = db.session.execute(
         update(OutgoingEmail)
@@ -154,7 +155,10 @@ def due_messages(limit: int, now: datetime | None = None) -> list[OutgoingEmail]
 
 def deliver_due(limit: int = 200) -> tuple[int, int]:
     """Send the outbox's due messages over SMTP: (sent, failed). A failure, of the connection or of
-    one message, is recorded on the message and tried again later; it is never raised."""
+    one message, is recorded on the message and tried again later; it is never raised.
+
+    Not one act: each message is committed as sent the moment it leaves, so a failure later in the
+    run never sends it twice (the SMTP server cannot be rolled back)."""
     config = current_app.config
     if not config.get("MAIL_SERVER"):
         return 0, 0

@@ -4,8 +4,12 @@ state a row is in, and the move itself with its audit entry."""
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 from portal import audit
+
+if TYPE_CHECKING:
+    from portal.audit.models import AuditEntry
 
 
 @dataclass(frozen=True)
@@ -29,7 +33,17 @@ class StageMachine:
             raise self.refusal(state, target)
         return target
 
-    def move(self, row, action: str, by, *, state: Enum | None = None, note: str = "", firm_id=None, **after):
+    def move(
+        self,
+        row: Any,
+        action: str,
+        by: Any,
+        *,
+        state: Enum | None = None,
+        note: str = "",
+        firm_id: int | None = None,
+        **after: Any,
+    ) -> "AuditEntry":
         """Check and make the move in the caller's transaction (`transactions.one_act`); returns the
         audit entry. `state` is the one the domain reads the move from, when not the stored status."""
         target = self.check(action, row.status if state is None else state)

@@ -1,6 +1,8 @@
 """One act, one transaction: the rule every service follows when it writes."""
 
+from collections.abc import Iterator
 from contextlib import contextmanager
+from typing import Protocol
 
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -9,7 +11,7 @@ from portal.extensions import db
 
 
 @contextmanager
-def one_act(conflict: type[Exception] | None = None, stored_path: str | None = None):
+def one_act(conflict: type[Exception] | None = None, stored_path: str | None = None) -> Iterator[None]:
     """Commit what the block did (its rows, audit entries, notices and mail) together, or nothing.
 
     A version column that moved under us (someone else committed first) raises `conflict`, which
@@ -27,7 +29,13 @@ def one_act(conflict: type[Exception] | None = None, stored_path: str | None = N
         raise
 
 
-def check_version(row, seen_version: int | None, conflict: type[Exception]) -> None:
+class Versioned(Protocol):
+    """A row with a version column (`version_id_col`): it moves by one at each save."""
+
+    version: int
+
+
+def check_version(row: Versioned, seen_version: int | None, conflict: type[Exception]) -> None:
     """Refuse an act taken on a page older than `row`: someone else changed it since it was shown.
 
     `seen_version` is the version the page carried; None (a caller that names no version: the CLI,

@@ -4,6 +4,7 @@ Pages never link to the storage path; each domain serves its files through a vie
 who may see them, with `send_stored()`.
 """
 
+import contextlib
 import logging
 import secrets
 import zlib
@@ -91,10 +92,8 @@ def _pdf_expands_too_far(data: bytes, max_bytes: int, ratio: int = 100) -> bool:
         if start == 0 or end == -1:
             return False
         inflater = zlib.decompressobj()
-        try:
+        with contextlib.suppress(zlib.error):
             total += len(inflater.decompress(data[start:end], budget - total + 1))
-        except zlib.error:
-            pass
         position = end + len(b"endstream")
     return True
 

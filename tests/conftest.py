@@ -20,9 +20,11 @@ PASSWORD = "correct horse battery staple"
 
 
 class IsolatedClient(FlaskClient):
-    """Each request gets its own app context (fresh `g` and database session), as in production."""
+    """Each request gets its own app context (fresh `g` and database session), as in production; the
+    answer is read in full and closed, as a server closes it, so a file it sent is not left open."""
 
     def open(self, *args, **kwargs):
+        kwargs.setdefault("buffered", True)
         with self.application.app_context():
             return super().open(*args, **kwargs)
 

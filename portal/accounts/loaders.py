@@ -6,6 +6,7 @@ from sqlalchemy import select
 from portal.accounts.models import ApiToken, User
 from portal.extensions import db
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 
 def load_user_from_session(session_id: str) -> User | None:
@@ -33,8 +34,8 @@ def load_user_from_token(req) -> User | None:
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == ApiToken.hash(token)))
     if row is None or row.is_revoked or not row.user.is_active:
         return None
-    row.last_used_at = utcnow()
-    db.session.commit()
+    with one_act():
+        row.last_used_at = utcnow()
     return row.user
 
 

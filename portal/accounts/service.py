@@ -96,24 +96,24 @@ def sign_up(
     existing = find_user(email)
     if existing is not None:
         hash_password(password)  # the work a new account costs, so the answer's timing tells nothing
-        verification.tell_owner_of_attempt(existing)
-        db.session.commit()
+        with one_act():
+            verification.tell_owner_of_attempt(existing)
         logs.event("sign_up.address_taken", user_id=existing.id)
         return None
-    user = create_user(
-        email=email, password=password, full_name=full_name, role=role, organisation=organisation, verified=False
-    )
-    user.language = language
-    if role == Role.SUPPLIER and claiming is not None:
-        user.organisation = claiming.legal_name
-    elif role == Role.SUPPLIER:
-        user.organisation = firm.legal_name.strip()
-        create_firm(
-            legal_name=firm.legal_name, city=firm.city, province=firm.province, owner=user, contact_email=user.email
+    with one_act():
+        user = create_user(
+            email=email, password=password, full_name=full_name, role=role, organisation=organisation, verified=False
         )
-    db.session.flush()
-    verification.send_link(user)
-    db.session.commit()
+        user.language = language
+        if role == Role.SUPPLIER and claiming is not None:
+            user.organisation = claiming.legal_name
+        elif role == Role.SUPPLIER:
+            user.organisation = firm.legal_name.strip()
+            create_firm(
+                legal_name=firm.legal_name, city=firm.city, province=firm.province, owner=user, contact_email=user.email
+            )
+        db.session.flush()
+        verification.send_link(user)
     log.info("account created user_id=%s role=%s", user.id, user.role)
     return user
 
@@ -250,20 +250,20 @@ def request_password_reset(email: str) -> None:
         return  # the links already sent still work; the person is not flooded
     link = external_url("accounts.reset_password", token=make_reset_token(user))
     minutes = current_app.config["PASSWORD_RESET_MAX_AGE"] // 60
-    send_mail_to(
-        user,
-        _l("Reset your EDB Supplier Portal password"),
-        _l(
-            "Hello %(name)s,\n\n"
-            "Someone asked to reset the password of this account. To choose a new password, open:\n\n%(link)s\n\n"
-            "The link works once and expires in %(minutes)d minutes. If you did not ask for it, ignore this message.\n",
-            name=user.full_name,
-            link=link,
-            minutes=minutes,
-        ),
-        kind="password_reset",
-    )
-    db.session.commit()
+    with one_act():
+        send_mail_to(
+            user,
+            _l("Reset your EDB Supplier Portal password"),
+            _l(
+                "Hello %(name)s,\n\n"
+                "Someone asked to reset the password of this account. To choose a new password, open:\n\n%(link)s\n\n"
+                "The link works once and expires in %(minutes)d minutes. If you did not ask for it, ignore this message.\n",
+                name=user.full_name,
+                link=link,
+                minutes=minutes,
+            ),
+            kind="password_reset",
+        )
 
 
 def _recent_reset_mails(user: User) -> int:
@@ -293,31 +293,30 @@ def reset_password(token: str, new_password: str) -> User | None:
 
 def invite_staff(*, email: str, full_name: str, invited_by: User) -> User:
     """A staff member adds a colleague, who chooses a password through a reset link."""
-
-    user = create_user(
-        email=email,
-        password=secrets.token_urlsafe(32),
-        full_name=full_name,
-        role=Role.STAFF,
-        organisation="Engineering Development Board",
-    )
-    db.session.flush()
-    link = external_url("accounts.reset_password", token=make_reset_token(user))
-    send_mail_to(
-        user,
-        _l("Your EDB Supplier Portal staff account"),
-        _l(
-            "Hello %(name)s,\n\n%(by)s added you as EDB staff on the Supplier Portal. "
-            "Choose your password here:\n\n%(link)s\n\nThe link expires in %(minutes)d minutes; "
-            "use “Forgot password” on the sign-in page for a new one.\n",
-            name=user.full_name,
-            by=invited_by.full_name,
-            link=link,
-            minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
-        ),
-        kind="staff_invitation",
-    )
-    db.session.commit()
+    with one_act():
+        user = create_user(
+            email=email,
+            password=secrets.token_urlsafe(32),
+            full_name=full_name,
+            role=Role.STAFF,
+            organisation="Engineering Development Board",
+        )
+        db.session.flush()
+        link = external_url("accounts.reset_password", token=make_reset_token(user))
+        send_mail_to(
+            user,
+            _l("Your EDB Supplier Portal staff account"),
+            _l(
+                "Hello %(name)s,\n\n%(by)s added you as EDB staff on the Supplier Portal. "
+                "Choose your password here:\n\n%(link)s\n\nThe link expires in %(minutes)d minutes; "
+                "use “Forgot password” on the sign-in page for a new one.\n",
+                name=user.full_name,
+                by=invited_by.full_name,
+                link=link,
+                minutes=current_app.config["PASSWORD_RESET_MAX_AGE"] // 60,
+            ),
+            kind="staff_invitation",
+        )
     log.info("staff account created user_id=%s by=%s", user.id, invited_by.id)
     return user
 

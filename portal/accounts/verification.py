@@ -24,6 +24,7 @@ from portal.extensions import db
 from portal.i18n import N_
 from portal.mail import OutgoingEmail, external_url, mail_is_on, send_mail_to
 from portal.timeutil import utcnow
+from portal.transactions import one_act
 
 KIND = "email_verification"
 ATTEMPT_KIND = "sign_up_attempt"
@@ -164,7 +165,7 @@ def confirm(token: str) -> User | None:
     user = user_for_token(token)
     if user is None or user.has_verified_email:
         return user
-    user.email_verified_at = utcnow()
-    db.session.commit()
+    with one_act():
+        user.email_verified_at = utcnow()
     logs.event("email_verification.confirmed", user_id=user.id)
     return user

@@ -21,6 +21,7 @@ from portal.forms import ConfirmForm
 from portal.i18n import SESSION_KEY, is_language, page_language
 from portal.mail import mail_is_on
 from portal.redirects import local_path, same_site_referrer
+from portal.validators import choices
 
 bp = Blueprint("accounts", __name__, url_prefix="/account")
 bp.add_app_template_global(verification.standing, "address_standing")
@@ -77,7 +78,7 @@ def sign_up():
             )
         except claims.SameFirm as same:
             alike = same.listings
-            form.listing.choices = [(str(f.id), f.legal_name) for f in alike] + [(claims.NEW_LISTING, "")]
+            form.listing.choices = choices([(str(f.id), f.legal_name) for f in alike] + [(claims.NEW_LISTING, "")])
             form.listing.errors = [_("Say whether your firm is one of these, and enter your password again.")]
             return render_template("accounts/sign_up.html", form=form, alike=alike, new_listing=claims.NEW_LISTING)
         firm = None

@@ -14,6 +14,7 @@ from portal.extensions import db
 from portal.formatting import format_number
 from portal.i18n import language_option, translated
 from portal.jobs import runs_once
+from portal.transactions import one_act
 
 
 @click.group("audit")
@@ -84,11 +85,10 @@ def audit_rekey(previous_key_env):
             raise click.UsageError(f"{previous_key_env} is not set.")
         old_key = value.encode()
     try:
-        count = keying.rekey(db.session.connection(), audit_key(), old_key)
+        with one_act():
+            count = keying.rekey(db.session.connection(), audit_key(), old_key)
     except keying.BrokenTrail as error:
-        db.session.rollback()
         click.echo(str(error))
         raise SystemExit(1) from error
-    db.session.commit()
     checkpoints.start_afresh("before-rekey")
     click.echo(f"Re-keyed {count} audit entries under AUDIT_KEY; a new checkpoint is written.")

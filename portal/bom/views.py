@@ -188,9 +188,10 @@ def edit_line(plan_id, line_id):
     """Change a line's words, quantity or cost in the working version."""
     plan, item = _plan_and_line(plan_id, line_id)
     form = LineForm(obj=item)
-    if form.validate_on_submit():
-        if attempt(lambda: service.edit_line(plan, item, form.line_data()), _("Line saved."), service.PlanRefused):
-            return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{item.id}"))
+    if form.validate_on_submit() and attempt(
+        lambda: service.edit_line(plan, item, form.line_data()), _("Line saved."), service.PlanRefused
+    ):
+        return redirect(url_for("bom.show", plan_id=plan.id, _anchor=f"line-{item.id}"))
     return render_template("bom/edit_line.html", plan=plan, line=item, form=form)
 
 

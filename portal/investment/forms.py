@@ -82,9 +82,8 @@ def _amount_field(label, missing):
 def _range_check(form, low_name: str, high_name: str) -> None:
     """The upper end of a range may not be below the lower end; the message sits on the upper field."""
     low, high = form[low_name], form[high_name]
-    if low.data is not None and high.data is not None and not low.errors and not high.errors:
-        if low.data > high.data:
-            raise ValidationError(_l("The maximum must be at least the minimum."))
+    if low.data is not None and high.data is not None and not low.errors and not high.errors and low.data > high.data:
+        raise ValidationError(_l("The maximum must be at least the minimum."))
 
 
 class OpportunityForm(FlaskForm):

@@ -7,6 +7,7 @@ what it would take. Everything else ranks, the way a sourcing manager weighs it.
 """
 
 import math
+from collections.abc import Iterable
 from datetime import date
 
 from portal.i18n import Phrase
@@ -28,20 +29,26 @@ def _number(value: int) -> str:
 
 def _certificates(need: NeedFacts, firm: FirmFacts, today: date) -> tuple[list[str], dict[str, str], list[str]]:
     """(reasons, missing by certification slug, warnings) for the required certifications."""
-    reasons, missing, warnings = [], {}, []
+    reasons: list[str] = []
+    missing: dict[str, str] = {}
+    warnings: list[str] = []
     for slug, name in need.required_certifications:
-        held = [c for c in firm.certificates if c.slug == slug and c.valid_on(today)]
-        if not held:
+        expiries = [
+            c.expires_on
+            for c in firm.certificates
+            if c.slug == slug and c.valid_on(today) and c.expires_on is not None  # a valid one states its expiry
+        ]
+        if not expiries:
             missing[slug] = Phrase("would qualify with a valid %(name)s", name=name)
             continue
-        latest = max(held, key=lambda c: c.expires_on)
-        reasons.append(Phrase("%(name)s valid until %(date)s", name=name, date=latest.expires_on.isoformat()))
-        if latest.expires_on <= need.deadline:
+        latest = max(expiries)
+        reasons.append(Phrase("%(name)s valid until %(date)s", name=name, date=latest.isoformat()))
+        if latest <= need.deadline:
             warnings.append(
                 Phrase(
                     "%(name)s expires on %(date)s, before the quote deadline %(deadline)s",
                     name=name,
-                    date=latest.expires_on.isoformat(),
+                    date=latest.isoformat(),
                     deadline=need.deadline.isoformat(),
                 )
             )
@@ -227,7 +234,7 @@ def evaluate(need: NeedFacts, firm: FirmFacts, today: date) -> Match | NearMiss 
     return Match(firm.firm_id, firm.name, total, tuple(reasons), tuple(warnings))
 
 
-def rank(need: NeedFacts, firms, today: date) -> tuple[list[Match], list[NearMiss]]:
+def rank(need: NeedFacts, firms: Iterable[FirmFacts], today: date) -> tuple[list[Match], list[NearMiss]]:
     """Matches best first (ties by name, then id, so the order never wobbles) and near misses."""
     matches, near = [], []
     for firm in firms:

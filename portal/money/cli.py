@@ -15,7 +15,8 @@ def rates_cli():
 
 
 @rates_cli.command("load")
-@click.argument("file", type=click.File("r", encoding="utf-8-sig"))
+# Opened when read, so a call refused for a missing option leaves no file open.
+@click.argument("file", type=click.File("r", encoding="utf-8-sig", lazy=True))
 @click.option("--source", required=True, help="Who published the rates, e.g. 'State Bank of Pakistan'.")
 @with_appcontext
 @language_option

@@ -16,6 +16,7 @@ from portal.needs.forms import AwardForm, NeedActionForm, QuoteForm
 from portal.needs.models import Quote
 from portal.needs.views import bp
 from portal.timeutil import today
+from portal.validators import choices
 
 
 def _quoting_firm(need):
@@ -149,7 +150,7 @@ def compare(need_id):
     sort = sort if sort in quotes.SORTS else "price"
     rows = quotes.comparison(need, sort)
     form = AwardForm(formdata=None, version=need.version)
-    form.quotes.choices = [(row.quote.id, row.firm_name) for row in rows]
+    form.quotes.choices = choices((row.quote.id, row.firm_name) for row in rows)
     return render_template(
         "needs/compare.html",
         need=need,

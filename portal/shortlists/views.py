@@ -13,6 +13,7 @@ from portal.redirects import local_path
 from portal.shortlists import service
 from portal.shortlists.forms import AddFirmForm, InviteAllForm, NameForm, NoteForm
 from portal.suppliers.models import Firm
+from portal.validators import choices
 
 bp = Blueprint("shortlists", __name__, url_prefix="/shortlists")
 
@@ -59,7 +60,7 @@ def _show_page(shortlist, name_form=None, invite_form=None, status=200):
     name_form = name_form or NameForm(formdata=None, name=shortlist.name)
     invite_form = invite_form or InviteAllForm(formdata=None)
     open_needs = service.invitable_needs(current_user)
-    invite_form.need_id.choices = [(need.id, need.title) for need in open_needs]
+    invite_form.need_id.choices = choices((need.id, need.title) for need in open_needs)
     page = render_template(
         "shortlists/show.html",
         shortlist=shortlist,
@@ -168,7 +169,7 @@ def invite(shortlist_id):
     """Invite every firm on the list to quote on one of the brand's needs."""
     shortlist = service.shortlist_for(shortlist_id, current_user)
     form = InviteAllForm()
-    form.need_id.choices = [(need.id, need.title) for need in service.invitable_needs(current_user)]
+    form.need_id.choices = choices((need.id, need.title) for need in service.invitable_needs(current_user))
     if not form.validate_on_submit():
         return _show_page(shortlist, invite_form=form, status=422)
     need = next((n for n in service.invitable_needs(current_user) if n.id == form.need_id.data), None)

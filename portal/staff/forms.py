@@ -6,6 +6,8 @@ from wtforms import HiddenField, IntegerField, RadioField, SubmitField, TextArea
 from wtforms.validators import InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from portal.validators import choices
+
 
 class ReviewDecisionForm(FlaskForm):
     """A decision on a listing or item; `version` is the listing version the reviewer saw."""
@@ -20,7 +22,7 @@ class AddressReviewForm(FlaskForm):
 
     decision = RadioField(
         _l("Decision"),
-        choices=[("confirm", _l("Confirm the address")), ("decline", _l("Decline it"))],
+        choices=choices([("confirm", _l("Confirm the address")), ("decline", _l("Decline it"))]),
         validators=[InputRequired(_l("Choose whether you confirm the address or decline it."))],
     )
     note = TextAreaField(

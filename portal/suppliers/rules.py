@@ -12,4 +12,6 @@ def certificate_can_count(verified: bool, expires_on: date | None) -> bool:
 
 def certificate_counts(verified: bool, expires_on: date | None, day: date) -> bool:
     """A certificate counts once staff verified it and while its expiry date is after the day."""
+    if expires_on is None:
+        return False  # a certificate without a stated expiry never counts (`certificate_can_count`)
     return certificate_can_count(verified, expires_on) and expires_on > day

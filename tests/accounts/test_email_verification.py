@@ -118,7 +118,7 @@ NEED = {
 
 
 @pytest.mark.parametrize(
-    "role, path",
+    ("role", "path"),
     [
         ("brand", "/needs/new"),
         ("brand", "/introductions/ask/{firm}"),

@@ -30,9 +30,10 @@ def _peak_mb() -> float:
     """This process's peak resident memory. On Linux ru_maxrss survives exec, so it would report
     the parent's peak; VmHWM belongs to this process's own address space."""
     try:
-        for line in open("/proc/self/status"):
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
     except OSError:
         pass
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

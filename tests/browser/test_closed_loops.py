@@ -105,7 +105,7 @@ def test_a_brand_shortlists_firms_notes_them_and_invites_the_list_to_a_need(page
     list_url = page.url
     with page.expect_download() as download:
         page.get_by_role("link", name="Download as CSV").click()
-    assert "Visited the line in May." in open(download.value.path(), encoding="utf-8-sig").read()
+    assert "Visited the line in May." in download.value.path().read_text(encoding="utf-8-sig")
 
     page.get_by_label("Need").select_option(label="Packs for the C2")
     page.get_by_role("button", name="Invite every firm on this list").click()

@@ -185,7 +185,7 @@ def _rewrite(archive: Path, target: Path, change) -> None:
 
 
 @pytest.mark.parametrize(
-    "damage, message",
+    ("damage", "message"),
     [
         ("truncated", "is not a readable portal backup"),
         ("not gzip", "is not a readable portal backup"),

@@ -93,8 +93,7 @@ def test_files_still_on_disk_are_served_after_switching_to_the_database(app, own
     stored = uploads.store(PDF_BYTES, "before.pdf")
     app.config["UPLOAD_STORAGE"] = "database"
 
-    with app.test_request_context():
-        response = uploads.send_stored(stored.path, "before.pdf", "application/pdf")
+    with app.test_request_context(), uploads.send_stored(stored.path, "before.pdf", "application/pdf") as response:
         response.direct_passthrough = False
         assert response.get_data() == PDF_BYTES
 

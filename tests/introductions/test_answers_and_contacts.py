@@ -82,7 +82,7 @@ def test_a_member_accepts_and_contacts_flow_both_ways(client, login, users, intr
     assert [(c.from_stage, c.to_stage) for c in accepted.stage_changes][-1] == (Stage.REQUESTED, Stage.INTRODUCED)
     assert "introduction.accepted" in db.session.scalars(select(AuditEntry.action)).all()
     [notice] = [n for n in answers(users["brand"]) if n.kind == "intro_answer"]
-    assert "Lahore Boards (Pvt) Ltd accepted your introduction request" == notice.subject
+    assert notice.subject == "Lahore Boards (Pvt) Ltd accepted your introduction request"
     assert [m.recipient for m in outbox("intro_answer")] == ["brand@example.com"]
 
     login("brand")

@@ -23,7 +23,7 @@ def firm(users):
 
 
 @pytest.mark.parametrize(
-    "accepted, stage, shown",
+    ("accepted", "stage", "shown"),
     [(False, DealStage.INTEREST, False), (True, DealStage.INTEREST, True), (True, DealStage.DECLINED, False)],
     ids=["waiting", "accepted", "declined-later"],
 )
@@ -36,7 +36,7 @@ def test_the_firm_sees_an_investors_email_only_once_it_accepted(client, login, f
 
 
 @pytest.mark.parametrize(
-    "stage, shown",
+    ("stage", "shown"),
     [(Stage.REQUESTED, False), (Stage.INTRODUCED, True), (Stage.DECLINED, False)],
     ids=["waiting", "accepted", "declined"],
 )

@@ -37,7 +37,7 @@ def test_ndcg_looks_only_at_the_first_ten():
 
 
 def test_ndcg_of_a_query_with_nothing_relevant_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="no relevant firm"):
         ndcg([1, 2], {})
 
 
