@@ -133,7 +133,7 @@ def test_an_import_killed_midway_leaves_whole_firms_and_a_rerun_completes_it(app
     while firm_count(db) < 100 and time.monotonic() < deadline and process.poll() is None:
         time.sleep(0.05)
     os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    process.communicate()  # waits, and closes its output pipes
     assert process.returncode == -signal.SIGKILL
     done = firm_count(db)
     if done >= rows:
