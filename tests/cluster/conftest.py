@@ -120,9 +120,8 @@ def _start(name: str, folder: Path) -> Host:
     log = folder / f"{name}.log"
     gunicorn = Path(sys.executable).with_name("gunicorn")
     command = [str(gunicorn), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--timeout", "60", "portal.wsgi:app"]
-    process = subprocess.Popen(
-        command, env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT, start_new_session=True
-    )
+    with log.open("wb") as output:  # the host keeps its own copy of the file
+        process = subprocess.Popen(command, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
     return Host(name, f"http://127.0.0.1:{port}", process, log, instance)
 
 
