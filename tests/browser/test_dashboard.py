@@ -21,6 +21,16 @@ Array.from(document.querySelectorAll("canvas[data-chart]")).map((canvas) => {
 """
 
 
+DRAWN = """() => window.Chart !== undefined
+  && Array.from(document.querySelectorAll("canvas[data-chart]")).every((canvas) => Chart.getChart(canvas))"""
+
+
+def drawn_charts(page):
+    """The page's scripts come last: after a navigation, wait until each canvas holds its chart."""
+    page.wait_for_function(DRAWN)
+    return page.evaluate(CHARTS)
+
+
 AXES = """
 Object.fromEntries(Array.from(document.querySelectorAll("canvas[data-chart]")).map((canvas) => {
   const scales = Chart.getChart(canvas).options.scales;
@@ -48,9 +58,7 @@ def test_staff_see_each_chart_drawn_and_filter_by_province(page, users):
     expect(page.get_by_role("heading", name="Localization dashboard")).to_be_visible()
     expect(page.get_by_test_id("table-unserved")).to_contain_text("4G mainboard assembly")
 
-    page.wait_for_function("() => window.Chart !== undefined")  # the page's scripts come last
-    charts = page.evaluate(CHARTS)
-    assert None not in charts, charts
+    charts = drawn_charts(page)
     by_table = {chart["table"]: chart for chart in charts}
     for name in CHARTED:  # each chart is drawn, or says in words why not and what would fill it
         if f"table-{name}" not in by_table:
@@ -73,7 +81,6 @@ def test_staff_see_each_chart_drawn_and_filter_by_province(page, users):
     page.get_by_label("Province", exact=True).select_option("Sindh")
     page.get_by_role("button", name="Show").click()
     expect(page).to_have_url(re.compile(r"province=Sindh"))
-    charts = page.evaluate(CHARTS)
-    assert None not in charts
+    charts = drawn_charts(page)
     assert {"table": "table-provinces", "type": "bar", "data": [[1]]} in charts
     assert problems == []
