@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict, HTTPException, InternalServerError
+from werkzeug.exceptions import Conflict, Forbidden, HTTPException, InternalServerError, NotFound
 
-from portal import logs
+from portal import denials, logs
 from portal.extensions import db, limiter
 from portal.i18n import N_
 
@@ -144,8 +144,15 @@ def _unexpected_error(error: Exception):
         return f"Something went wrong on our side. Reference: {logs.request_id()}", 500, {"Content-Type": "text/plain"}
 
 
+def _denied(error: Exception):
+    """A service's `denials.NotFound` or `denials.NotAllowed`, answered as the 404 or 403 it means."""
+    return _http_error(Forbidden() if isinstance(error, denials.NotAllowed) else NotFound())
+
+
 def register(app) -> None:
     app.register_error_handler(CSRFError, _csrf_error)
+    app.register_error_handler(denials.NotFound, _denied)
+    app.register_error_handler(denials.NotAllowed, _denied)
     app.register_error_handler(HTTPException, _http_error)
     app.register_error_handler(IntegrityError, _conflict)
     app.register_error_handler(StaleDataError, _changed_meanwhile)

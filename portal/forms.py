@@ -3,11 +3,13 @@
 from flask import flash, request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import IntegerField, SubmitField
-from wtforms.validators import InputRequired
+from wtforms import IntegerField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, InputRequired, Length
 from wtforms.widgets import HiddenInput
 
 from portal import input_guard
+from portal.threads import MESSAGE_MAX
+from portal.validators import strip_filter
 
 
 class ConfirmForm(FlaskForm):
@@ -33,6 +35,22 @@ class RowIdField(IntegerField):
         self.data = input_guard.row_id(valuelist[0])
         if self.data is None:
             raise ValueError(self.message)
+
+
+class ThreadMessageForm(FlaskForm):
+    """A message in a deal's private thread (an introduction's, an investment interest's), held to
+    the same rules the service applies (`portal.threads`) so the problem shows next to the field."""
+
+    form_name = "message"
+    text = TextAreaField(
+        _l("Your message"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Write your message first.")),
+            Length(max=MESSAGE_MAX, message=_l("Keep it to %(max)d characters.")),
+        ],
+    )
+    submit = SubmitField(_l("Send message"))
 
 
 # The box beside an irreversible act that names what it will do. The server checks it, so the

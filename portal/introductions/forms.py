@@ -9,7 +9,7 @@ from wtforms.widgets import HiddenInput
 
 from portal.introductions.brokering import NOTE_MAX as BROKER_NOTE_MAX
 from portal.introductions.models import ACTIVE_STAGES, BROKER_OUTCOME_LABELS, OUTCOME_LABELS, Outcome, Stage
-from portal.introductions.service import MESSAGE_MAX, REASON_MAX, REQUEST_MAX
+from portal.introductions.service import REASON_MAX, REQUEST_MAX
 from portal.validators import choices, strip_filter
 
 # Valid answers of the stage form; a backward one is refused by the service, with its reason.
@@ -64,19 +64,6 @@ class WithdrawForm(FlaskForm):
     version = _version_field()
     reason = _reason_field(_l("The firm sees this reason."))
     submit = SubmitField(_l("Withdraw request"))
-
-
-class MessageForm(FlaskForm):
-    form_name = "message"
-    text = TextAreaField(
-        _l("Your message"),
-        filters=[strip_filter],
-        validators=[
-            DataRequired(_l("Write your message first.")),
-            Length(max=MESSAGE_MAX, message=_l("Keep it to %(max)d characters.")),
-        ],
-    )
-    submit = SubmitField(_l("Send message"))
 
 
 # Each move named as what the person does; closing names how it ended, and asks first.

@@ -16,8 +16,9 @@ from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from portal import audit, contacts
+from portal import audit, contacts, threads
 from portal.accounts.models import Role
+from portal.denials import NotAllowed
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.introductions.models import (
@@ -40,7 +41,6 @@ from portal.suppliers.models import Capability, Firm, FirmMember
 from portal.timeutil import utcnow
 from portal.transactions import check_version, one_act
 
-MESSAGE_MAX = 2000
 REQUEST_MAX = 1000
 REASON_MAX = 1000
 
@@ -64,10 +64,6 @@ class AlreadyOpen(IntroductionRefused):
     def __init__(self, existing: Introduction):
         super().__init__(N_("You already asked this firm for an introduction; it is still open."))
         self.existing = existing
-
-
-class NotAllowed(PermissionError):
-    """The user may see the introduction but not do this to it (wrong side, or staff)."""
 
 
 # --- who may do what -----------------------------------------------------------------------------
@@ -123,7 +119,7 @@ def can_withdraw(intro: Introduction, user) -> bool:
 
 def can_post(intro: Introduction, user) -> bool:
     """Either side writes in the thread between acceptance and closing."""
-    return intro.is_active and is_party(intro, user)
+    return THREAD.can_post(intro, user)
 
 
 def can_move_stage(intro: Introduction, user) -> bool:
@@ -348,16 +344,6 @@ def _tell_brand_of_answer(intro: Introduction) -> None:
     notify(intro.brand_user, "intro_answer", f"intro:{intro.id}:answer", subject, body, _link(intro))
 
 
-def _tell_other_side(intro: Introduction, message: "IntroductionMessage", by) -> None:
-    """The other side (the brand user, or every member of the firm) hears of each message once."""
-    if is_brand_side(intro, by):
-        others, sender = [m.user for m in intro.firm.members], intro.organisation or by.full_name
-    else:
-        others, sender = [intro.brand_user], intro.firm.display_name
-    subject = _l("New message from %(sender)s", sender=sender)
-    notify_all(others, "intro_message", f"intro:{intro.id}:message:{message.id}", subject, message.text, _link(intro))
-
-
 # --- acting --------------------------------------------------------------------------------------
 
 
@@ -382,15 +368,6 @@ def _optional_reason(reason: str) -> str:
     return reason
 
 
-def _clean(text: str, limit: int, empty_message) -> str:
-    text = (text or "").strip()
-    if not text:
-        raise IntroductionRefused(empty_message)
-    if len(text) > limit:
-        raise IntroductionRefused(N_("Keep it to %(limit)s characters."), limit=limit)
-    return text
-
-
 def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | None = None) -> Introduction:
     """A brand user asks a public firm for an introduction, optionally about one of their needs."""
     if not may_ask(user):
@@ -399,7 +376,9 @@ def request_introduction(user, firm: Firm, message: str, need: SourcingNeed | No
         raise IntroductionRefused(N_("This firm's listing is not public, so it cannot be asked."))
     if need is not None and need.owner_id != user.id:
         raise NotAllowed()
-    message = _clean(message, REQUEST_MAX, N_("Write a short message to the firm."))
+    message = threads.cleaned(
+        message, IntroductionRefused, limit=REQUEST_MAX, empty=N_("Write a short message to the firm.")
+    )
     need_id = need.id if need is not None else None
     existing = open_introduction(user, firm.id, need_id)
     if existing is not None:
@@ -490,23 +469,40 @@ def withdraw(intro: Introduction, by, reason: str = "", expected_version: int | 
         _tell_firm_of_withdrawal(intro)
 
 
-def post_message(intro: Introduction, by, text: str) -> IntroductionMessage:
-    """Add a message to the thread and tell the other side. The audit entry names the message but
-    does not copy its text: private correspondence stays out of the permanent trail."""
-    if not is_party(intro, by):
-        raise NotAllowed()
+def _thread_closed_because(intro: Introduction) -> str | None:
+    """The thread opens when the firm accepts and is kept as it is once the introduction ends."""
     if intro.is_pending:
-        raise IntroductionRefused(N_("You can write here once the firm has accepted the introduction."))
+        return N_("You can write here once the firm has accepted the introduction.")
     if not intro.is_active:
-        raise IntroductionRefused(N_("This introduction has ended; its thread is kept as it is."))
-    text = _clean(text, MESSAGE_MAX, N_("Write your message first."))
-    with _transaction():
-        message = IntroductionMessage(introduction=intro, author_id=by.id, text=text, at=utcnow())
-        db.session.add(message)
-        db.session.flush()
-        audit.record("introduction.message_posted", intro, actor=by, after={"message_id": message.id})
-        _tell_other_side(intro, message, by)
-    return message
+        return N_("This introduction has ended; its thread is kept as it is.")
+    return None
+
+
+def _other_side(intro: Introduction, by) -> tuple[list, str]:
+    """The brand user, or every member of the firm; the writer named by the side they write for."""
+    if is_brand_side(intro, by):
+        return [m.user for m in intro.firm.members], intro.organisation or by.full_name
+    return [intro.brand_user], intro.firm.display_name
+
+
+THREAD = threads.Thread(
+    kind="introduction",
+    refusal=IntroductionRefused,
+    conflict=IntroductionChanged,
+    is_party=is_party,
+    closed_because=_thread_closed_because,
+    message=lambda intro, **fields: IntroductionMessage(introduction=intro, **fields),
+    other_side=_other_side,
+    notice_kind="intro_message",
+    event=lambda intro, message: f"intro:{intro.id}:message:{message.id}",
+    link=_link,
+    firm_id=lambda intro: intro.firm_id,
+)
+
+
+def post_message(intro: Introduction, by, text: str) -> IntroductionMessage:
+    """Either side writes in the thread (`portal.threads`: the rules both pipelines share)."""
+    return THREAD.post(intro, by, text)
 
 
 def move_stage(intro: Introduction, by, stage, outcome=None, expected_version: int | None = None) -> None:

@@ -11,7 +11,7 @@ from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
 from portal.acting import attempt
 from portal.extensions import db
-from portal.forms import confirmed
+from portal.forms import ThreadMessageForm, confirmed
 from portal.introductions import brokering, service
 from portal.introductions.forms import (
     CLOSE_VERBS,
@@ -22,7 +22,6 @@ from portal.introductions.forms import (
     BrokerForm,
     ClaimInviteForm,
     DeclineForm,
-    MessageForm,
     StageForm,
     WithdrawForm,
 )
@@ -114,7 +113,7 @@ def _forms(intro: Introduction, **bound) -> dict:
         "accept_form": AcceptForm(prefix="accept", formdata=None, version=intro.version),
         "decline_form": DeclineForm(prefix="decline", formdata=None, version=intro.version),
         "withdraw_form": WithdrawForm(prefix="withdraw", formdata=None, version=intro.version),
-        "message_form": MessageForm(prefix="message", formdata=None),
+        "message_form": ThreadMessageForm(prefix="message", formdata=None),
         "stage_form": StageForm(prefix="stage", formdata=None, version=intro.version),
         "broker_form": BrokerForm(prefix="broker", formdata=None, version=intro.version),
         "claim_invite_form": ClaimInviteForm(prefix="claim_invite", formdata=None),
@@ -225,7 +224,7 @@ def post_message(intro_id):
     """Either side writes in the thread."""
     return _run_form(
         intro_id,
-        MessageForm,
+        ThreadMessageForm,
         lambda intro, form: service.post_message(intro, current_user, form.text.data),
         _("Message sent."),
     )

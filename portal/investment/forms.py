@@ -12,6 +12,7 @@ from portal.investment.models import MAX_AMOUNT, DealStage, Instrument, Purpose,
 from portal.needs.forms import CURRENCIES
 from portal.suppliers.forms import MultiCheckboxField
 from portal.taxonomy import PROVINCES, category_choices, province_choices
+from portal.threads import MESSAGE_MAX
 from portal.uploads import DOCUMENT_KINDS
 from portal.validators import Upload, choices, strip_filter
 
@@ -189,20 +190,16 @@ class InvestorProfileForm(FlaskForm):
         }
 
 
-def _message_field(label, missing):
-    return TextAreaField(label, filters=[strip_filter], validators=[DataRequired(missing), Length(max=4000)])
-
-
 class InterestForm(FlaskForm):
-    message = _message_field(
-        _l("Message to the firm"), _l("Introduce yourself and say what interests you in the opportunity.")
+    message = TextAreaField(
+        _l("Message to the firm"),
+        filters=[strip_filter],
+        validators=[
+            DataRequired(_l("Introduce yourself and say what interests you in the opportunity.")),
+            Length(max=MESSAGE_MAX, message=_l("Keep it to %(max)d characters.")),
+        ],
     )
     submit = SubmitField(_l("Express interest"))
-
-
-class MessageForm(FlaskForm):
-    text = _message_field(_l("Your message"), _l("Write the message first."))
-    submit = SubmitField(_l("Send"))
 
 
 # Each move named as what the person does, not where the deal lands; ending it differs by side.

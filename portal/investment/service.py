@@ -17,7 +17,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from portal import audit, contacts, uploads
+from portal import audit, contacts, threads, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
 from portal.extensions import db
@@ -220,7 +220,8 @@ def can_move_stage(interest: Interest, user) -> bool:
 
 
 def can_post_message(interest: Interest, user) -> bool:
-    return can_see_interest(interest, user) and interest.stage != DealStage.DECLINED
+    """The investor and the firm's people, while the deal is open (`THREAD`)."""
+    return THREAD.can_post(interest, user)
 
 
 def can_record_commitment(interest: Interest, user) -> bool:
@@ -558,9 +559,7 @@ def _tell_other_side(interest: Interest, by, subject, body, kind: str, event: ob
 
 def express_interest(opportunity: Opportunity, user, message: str) -> Interest:
     """An investor's first word to the firm; the firm sees the investor and the message, nothing opens yet."""
-    message = (message or "").strip()
-    if not message:
-        raise InvestmentRefused(N_("Write a message to the firm."))
+    message = threads.cleaned(message, InvestmentRefused, empty=N_("Write a message to the firm."))
     if not can_express_interest(opportunity, user):
         raise InvestmentRefused(N_("You have already expressed interest, or the opportunity is no longer open."))
     with _transaction():
@@ -663,33 +662,36 @@ def move_stage(interest: Interest, by, stage: DealStage) -> None:
         )
 
 
+def _thread_closed_because(interest: Interest) -> str | None:
+    """The thread is open from the first word until the deal ends (closed or declined)."""
+    return None if interest.is_open else N_("This thread is closed.")
+
+
+def _other_side(interest: Interest, by) -> tuple[list, str]:
+    """The firm's people hear of the investor's messages, the investor of the firm's; each side by its name."""
+    if by.id == interest.investor_id:
+        return _firm_people(interest.opportunity), by.organisation or by.full_name
+    return [interest.investor], interest.opportunity.firm.display_name
+
+
+THREAD = threads.Thread(
+    kind="investment",
+    refusal=InvestmentRefused,
+    conflict=ChangedMeanwhile,
+    is_party=can_see_interest,
+    closed_because=_thread_closed_because,
+    message=lambda interest, **fields: InterestMessage(interest=interest, **fields),
+    other_side=_other_side,
+    notice_kind=NOTICE_KINDS["investment_message"],
+    event=lambda interest, message: f"investment_message:{interest.id}:{message.id}",
+    link=lambda interest: portal_path("investment.interest", interest_id=interest.id),
+    firm_id=lambda interest: interest.opportunity.firm_id,
+)
+
+
 def post_message(interest: Interest, by, text: str) -> InterestMessage:
-    text = (text or "").strip()
-    if not text:
-        raise InvestmentRefused(N_("Write the message first."))
-    if not can_post_message(interest, by):
-        raise InvestmentRefused(N_("This thread is closed."))
-    with _transaction():
-        message = InterestMessage(interest=interest, author_id=by.id, text=text, at=utcnow())
-        db.session.add(message)
-        interest.updated_at = utcnow()
-        db.session.flush()
-        audit.record(
-            "investment.message_posted",
-            interest,
-            actor=by,
-            after={"message_id": message.id},
-            firm_id=interest.opportunity.firm_id,
-        )
-        _tell_other_side(
-            interest,
-            by,
-            _l("New message about %(title)s", title=interest.opportunity.title),
-            _l("%(name)s wrote in your thread about “%(title)s”.", name=by.full_name, title=interest.opportunity.title),
-            "investment_message",
-            message.id,
-        )
-    return message
+    """Either side writes in the thread (`portal.threads`: the rules both pipelines share)."""
+    return THREAD.post(interest, by, text)
 
 
 def record_commitment(interest: Interest, by, amount: Decimal) -> None:

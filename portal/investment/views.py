@@ -10,7 +10,7 @@ from portal import uploads
 from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
 from portal.acting import attempt
-from portal.forms import ConfirmForm, confirmed
+from portal.forms import ConfirmForm, ThreadMessageForm, confirmed
 from portal.investment import service
 from portal.investment.forms import (
     CONSEQUENCES,
@@ -23,7 +23,6 @@ from portal.investment.forms import (
     DocumentForm,
     InterestForm,
     InvestorProfileForm,
-    MessageForm,
     OpportunityForm,
     StageForm,
 )
@@ -317,7 +316,7 @@ def _offered_moves(item) -> list[tuple[DealStage, str, str | None]]:
 def interest(interest_id):
     """The private thread of one interest, its stage, and what each side may do next."""
     item = service.interest_for(interest_id)
-    form = MessageForm()
+    form = ThreadMessageForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
             service.post_message(item, current_user, form.text.data)
@@ -334,7 +333,7 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
         "investment/interest.html",
         interest=item,
         opportunity=item.opportunity,
-        form=form or MessageForm(formdata=None),
+        form=form or ThreadMessageForm(formdata=None),
         stage_form=stage_form or StageForm(formdata=None, stages=_stage_choices(item)),
         commitment_form=commitment_form or CommitmentForm(formdata=None),
         confirm=ConfirmForm(),

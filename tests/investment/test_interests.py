@@ -105,7 +105,7 @@ def test_both_sides_write_in_the_thread_and_the_other_side_is_told(client, login
     body = page(client.get(f"/investment/interests/{interest.id}"))
     assert body.index("We would like to talk.") < body.index("Our NDA is attached") < body.index("Signed and returned.")
     assert [m.recipient for m in outbox("investment_message")] == ["investor@example.com", "supplier@example.com"]
-    assert "Write the message first." in page(client.post(f"/investment/interests/{interest.id}", data={"text": " "}))
+    assert "Write your message first." in page(client.post(f"/investment/interests/{interest.id}", data={"text": " "}))
 
 
 def test_the_deal_moves_forward_only_once_accepted_and_every_change_is_kept_with_its_time(
