@@ -291,7 +291,7 @@ class Sources:
     @cached_property
     def investment(self) -> dict[str, tuple[Decimal, Decimal]]:
         """Per category, capital sought and committed in USD (other currencies: the investment table)."""
-        from portal.investment.service import amounts_by_category
+        from portal.investment.figures import amounts_by_category
 
         return {row.category: (row.sought, row.committed) for row in amounts_by_category() if row.currency == "USD"}
 

@@ -301,7 +301,7 @@ class StaffDashboard:
         return table
 
     def investment(self) -> Table:
-        from portal.investment.service import amounts_by_category
+        from portal.investment.figures import amounts_by_category
 
         names = {c.slug: c.label for c in metrics.categories()}
         rows = [

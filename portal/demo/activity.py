@@ -16,7 +16,7 @@ from portal.accounts.models import User
 from portal.extensions import db
 from portal.introductions import service as introductions
 from portal.introductions.models import Introduction, Stage
-from portal.investment import service as investment
+from portal.investment import deals, opportunities, profiles
 from portal.investment.models import Opportunity
 from portal.needs import quotes
 from portal.needs import service as needs
@@ -162,7 +162,7 @@ def _investment() -> bool:
     firm, supplier = flagship
     if db.session.scalar(select(Opportunity.id).where(Opportunity.firm_id == firm.id)) is not None:
         return False
-    opportunity = investment.create_opportunity(
+    opportunity = opportunities.create_opportunity(
         firm,
         {
             "title": "Second SMT line for 4G mainboards", "purpose": "capacity_expansion",
@@ -172,9 +172,9 @@ def _investment() -> bool:
         },
         supplier,
     )  # fmt: skip
-    investment.submit(opportunity, supplier)
-    investment.approve(opportunity, staff)
-    investment.save_profile(
+    opportunities.submit(opportunity, supplier)
+    opportunities.approve(opportunity, staff)
+    profiles.save_profile(
         investor,
         {
             "organisation": "Karakoram Growth Partners", "categories": ["pcba", "motherboard", "display-module"],
@@ -182,10 +182,10 @@ def _investment() -> bool:
             "provinces": ["Punjab", "Sindh"], "stages": ["operating", "scaling"],
         },
     )  # fmt: skip
-    interest = investment.express_interest(
+    interest = deals.express_interest(
         opportunity,
         investor,
         "We back growing electronics makers; could we see your plan and last two years' accounts?",
     )
-    investment.decide_interest(interest, supplier, accept=True)
+    deals.decide_interest(interest, supplier, accept=True)
     return True

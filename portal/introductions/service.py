@@ -169,7 +169,7 @@ def firm_contacts_visible(firm: Firm, user) -> bool:
     """Whether a firm's e-mail and phone show on its profile: to its own people and staff, to a
     brand once the firm accepted an introduction, and to an investor whose interest it accepted
     (consent first)."""
-    from portal.investment.service import accepted_investor_of
+    from portal.investment.rules import accepted_investor_of
 
     if user is None or not user.is_authenticated:
         return False

@@ -11,7 +11,8 @@ from portal.access import role_required, staff_required, verified_email_required
 from portal.accounts.models import Role
 from portal.acting import attempt
 from portal.forms import ConfirmForm, ThreadMessageForm, confirmed
-from portal.investment import service
+from portal.investment import data_room, deals, opportunities, profiles, public_list, rules
+from portal.investment import matches as ranked_matches
 from portal.investment.forms import (
     CONSEQUENCES,
     END_VERBS,
@@ -64,12 +65,12 @@ def labels():
         "stage_labels": STAGE_LABELS,
         "deal_stage_labels": DEAL_STAGE_LABELS,
         "status_labels": STATUS_LABELS,
-        "can_see_data_room": service.can_see_data_room,
+        "can_see_data_room": rules.can_see_data_room,
         "money_span": money_span,
     }
 
 
-def _refused(error: service.InvestmentRefused) -> None:
+def _refused(error: rules.InvestmentRefused) -> None:
     flash(str(error), "danger")
 
 
@@ -82,7 +83,7 @@ def index():
     filters = {
         name: (request.args.get(name) or "").strip()[:200] for name in ("q", "category", "purpose", "instrument")
     }
-    found = service.listed_opportunities(
+    found = public_list.listed_opportunities(
         category=filters["category"] or None,
         purpose=filters["purpose"] if filters["purpose"] in PURPOSE_LABELS else None,
         instrument=filters["instrument"] or None,
@@ -95,24 +96,24 @@ def index():
 def show(opportunity_id):
     """The public summary; the firm also sees its state, data room and interests, and an investor
     whose interest the firm accepted sees the data room and the firm's contact details."""
-    return _show_page(service.opportunity_for(opportunity_id))
+    return _show_page(rules.opportunity_for(opportunity_id))
 
 
 def _show_page(opportunity, interest_form=None, document_form=None):
     """The opportunity page, with a bound form when a post from it needs its messages shown."""
-    member = service.is_member(opportunity, current_user)
+    member = rules.is_member(opportunity, current_user)
     return render_template(
         "investment/show.html",
         opportunity=opportunity,
         member=member,
-        interest=service.interest_of(opportunity, current_user),
-        listed=service.is_listed(opportunity),
-        actions=service.allowed_actions(opportunity) & set(service.FIRM_ACTIONS) if member else set(),
-        problems=service.submission_problems(opportunity) if member else [],
-        can_edit=member and opportunity.status in service.EDITABLE,
-        documents_open=member and opportunity.status in service.DOCUMENTS_OPEN,
-        can_see_contact=service.can_see_contact(opportunity, current_user),
-        can_express_interest=service.can_express_interest(opportunity, current_user),
+        interest=rules.interest_of(opportunity, current_user),
+        listed=rules.is_listed(opportunity),
+        actions=opportunities.allowed_actions(opportunity) & set(opportunities.FIRM_ACTIONS) if member else set(),
+        problems=opportunities.submission_problems(opportunity) if member else [],
+        can_edit=member and opportunity.status in opportunities.EDITABLE,
+        documents_open=member and opportunity.status in data_room.DOCUMENTS_OPEN,
+        can_see_contact=rules.can_see_contact(opportunity, current_user),
+        can_express_interest=rules.can_express_interest(opportunity, current_user),
         interest_form=interest_form or InterestForm(formdata=None),
         document_form=document_form or DocumentForm(formdata=None),
         confirm=ConfirmForm(),
@@ -126,7 +127,7 @@ def _show_page(opportunity, interest_form=None, document_form=None):
 @role_required(Role.SUPPLIER)
 def mine():
     """The opportunities of the supplier's firms, with a way to post a new one."""
-    return render_template("investment/mine.html", found=service.opportunities_of(current_user))
+    return render_template("investment/mine.html", found=opportunities.opportunities_of(current_user))
 
 
 @bp.route("/firms/<int:firm_id>/new", methods=["GET", "POST"])
@@ -134,7 +135,7 @@ def mine():
 @login_required
 def edit(firm_id=None, opportunity_id=None):
     """Write an opportunity (a draft until submitted), or change a draft or one sent back."""
-    opportunity = service.opportunity_for(opportunity_id, manage=True) if opportunity_id else None
+    opportunity = rules.opportunity_for(opportunity_id, manage=True) if opportunity_id else None
     firm = opportunity.firm if opportunity else suppliers.firm_for_member(firm_id)
     form = OpportunityForm(obj=opportunity)
     if request.method == "GET" and opportunity is not None:
@@ -144,10 +145,10 @@ def edit(firm_id=None, opportunity_id=None):
     if form.validate_on_submit():
         try:
             if opportunity is None:
-                opportunity = service.create_opportunity(firm, form.opportunity_data(), current_user)
+                opportunity = opportunities.create_opportunity(firm, form.opportunity_data(), current_user)
             else:
-                service.update_opportunity(opportunity, form.opportunity_data(), current_user)
-        except service.InvestmentRefused as error:
+                opportunities.update_opportunity(opportunity, form.opportunity_data(), current_user)
+        except rules.InvestmentRefused as error:
             _refused(error)
         else:
             flash(_("Opportunity saved."), "success")
@@ -159,9 +160,11 @@ def edit(firm_id=None, opportunity_id=None):
 @login_required
 def act(opportunity_id, action):
     """Submit for review, close, or withdraw one of the firm's opportunities."""
-    opportunity = service.opportunity_for(opportunity_id, manage=True)
+    opportunity = rules.opportunity_for(opportunity_id, manage=True)
     if ConfirmForm().validate_on_submit():
-        attempt(lambda: service.firm_act(opportunity, action, current_user), DONE[action], service.InvestmentRefused)
+        attempt(
+            lambda: opportunities.firm_act(opportunity, action, current_user), DONE[action], rules.InvestmentRefused
+        )
     return redirect(url_for("investment.show", opportunity_id=opportunity.id))
 
 
@@ -169,13 +172,13 @@ def act(opportunity_id, action):
 @login_required
 def upload_document(opportunity_id):
     """Add a file to the data room; a refused file is named next to the field."""
-    opportunity = service.opportunity_for(opportunity_id, manage=True)
+    opportunity = rules.opportunity_for(opportunity_id, manage=True)
     form = DocumentForm()
     if form.validate_on_submit():
         attempt(
-            lambda: service.add_document(opportunity, form.document.upload, form.description.data, current_user),
+            lambda: data_room.add_document(opportunity, form.document.upload, form.description.data, current_user),
             _("Document added to the data room."),
-            service.InvestmentRefused,
+            rules.InvestmentRefused,
         )
         return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="data-room"))
     return _show_page(opportunity, document_form=form)
@@ -185,11 +188,11 @@ def upload_document(opportunity_id):
 @login_required
 def delete_document(opportunity_id, document_id):
     """Remove a file from the data room."""
-    opportunity = service.opportunity_for(opportunity_id, manage=True)
-    document = service.document_for(opportunity.id, document_id)
+    opportunity = rules.opportunity_for(opportunity_id, manage=True)
+    document = rules.document_for(opportunity.id, document_id)
     if ConfirmForm().validate_on_submit():
         attempt(
-            lambda: service.delete_document(document, current_user), _("Document removed."), service.InvestmentRefused
+            lambda: data_room.delete_document(document, current_user), _("Document removed."), rules.InvestmentRefused
         )
     return redirect(url_for("investment.show", opportunity_id=opportunity.id, _anchor="data-room"))
 
@@ -198,7 +201,7 @@ def delete_document(opportunity_id, document_id):
 @login_required
 def document(opportunity_id, document_id):
     """A data-room file, always a download, for those the data room is open to."""
-    item = service.document_for(opportunity_id, document_id)
+    item = rules.document_for(opportunity_id, document_id)
     return uploads.send_stored(item.path, item.filename, item.mimetype)
 
 
@@ -206,8 +209,8 @@ def document(opportunity_id, document_id):
 @login_required
 def investors(opportunity_id):
     """Investors whose profiles fit the firm's opportunity, best first, with the reasons."""
-    opportunity = service.opportunity_for(opportunity_id, manage=True)
-    ranked = service.investors_for(opportunity) if service.is_listed(opportunity) else None
+    opportunity = rules.opportunity_for(opportunity_id, manage=True)
+    ranked = ranked_matches.investors_for(opportunity) if rules.is_listed(opportunity) else None
     return render_template("investment/investors.html", opportunity=opportunity, ranked=ranked)
 
 
@@ -218,14 +221,14 @@ def investors(opportunity_id):
 @staff_required
 def review(opportunity_id):
     """Everything about one opportunity, with the reviewer's decisions."""
-    opportunity = service.opportunity_for(opportunity_id)
+    opportunity = rules.opportunity_for(opportunity_id)
     waiting = queue.review_queue(limit=2)
     next_item = next((i for i in waiting if not (i.kind == "investment" and i.subject.id == opportunity.id)), None)
     return render_template(
         "investment/review.html",
         opportunity=opportunity,
         firm=opportunity.firm,
-        actions=service.allowed_actions(opportunity) & set(service.REVIEW_ACTIONS),
+        actions=opportunities.allowed_actions(opportunity) & set(opportunities.REVIEW_ACTIONS),
         form=ReviewDecisionForm(version=opportunity.version),
         next_item=next_item,
     )
@@ -235,15 +238,15 @@ def review(opportunity_id):
 @staff_required
 def decide(opportunity_id, action):
     """Apply a reviewer's decision, refusing it if someone decided or changed the opportunity meanwhile."""
-    opportunity = service.opportunity_for(opportunity_id)
+    opportunity = rules.opportunity_for(opportunity_id)
     form = ReviewDecisionForm()
     if not form.validate_on_submit():
         flash(_("The decision could not be read; reload the page and try again."), "danger")
     else:
         attempt(
-            lambda: service.review(opportunity, action, current_user, form.reason.data or "", form.version.data),
+            lambda: opportunities.review(opportunity, action, current_user, form.reason.data or "", form.version.data),
             DONE[action],
-            service.InvestmentRefused,
+            rules.InvestmentRefused,
         )
     return redirect(url_for("investment.review", opportunity_id=opportunity.id))
 
@@ -255,12 +258,12 @@ def decide(opportunity_id, action):
 @role_required(*INVESTORS)
 def profile():
     """What the investor looks for: matching ranks opportunities by it."""
-    saved = service.profile_of(current_user)
+    saved = profiles.profile_of(current_user)
     form = InvestorProfileForm(obj=saved)
     if request.method == "GET" and saved is None:
         form.organisation.data = current_user.organisation
     if form.validate_on_submit():
-        service.save_profile(current_user, form.profile_data())
+        profiles.save_profile(current_user, form.profile_data())
         flash(_("Profile saved."), "success")
         return redirect(url_for("investment.matches"))
     return render_template("investment/profile.html", form=form)
@@ -270,10 +273,10 @@ def profile():
 @role_required(*INVESTORS)
 def matches():
     """Published opportunities ranked for the investor's profile, with what fits and what does not."""
-    saved = service.profile_of(current_user)
-    ranked = service.matches_for_investor(saved) if saved else None
+    saved = profiles.profile_of(current_user)
+    ranked = ranked_matches.matches_for_investor(saved) if saved else None
     return render_template(
-        "investment/matches.html", profile=saved, ranked=ranked, interests=service.interests_of(current_user)
+        "investment/matches.html", profile=saved, ranked=ranked, interests=deals.interests_of(current_user)
     )
 
 
@@ -282,13 +285,13 @@ def matches():
 @verified_email_required
 def express_interest(opportunity_id):
     """Tell the firm the investor is interested, with a first message."""
-    opportunity = service.opportunity_for(opportunity_id)
+    opportunity = rules.opportunity_for(opportunity_id)
     form = InterestForm()
     if not form.validate_on_submit():
         return _show_page(opportunity, interest_form=form)
     try:
-        interest = service.express_interest(opportunity, current_user, form.message.data)
-    except service.InvestmentRefused as error:
+        interest = deals.express_interest(opportunity, current_user, form.message.data)
+    except rules.InvestmentRefused as error:
         _refused(error)
         return redirect(url_for("investment.show", opportunity_id=opportunity.id))
     flash(_("Interest sent. The firm decides whether to open its data room to you."), "success")
@@ -296,15 +299,15 @@ def express_interest(opportunity_id):
 
 
 def _stage_choices(item):
-    return [(s, DEAL_STAGE_LABELS[s]) for s in service.moves_for(item, current_user)]
+    return [(s, DEAL_STAGE_LABELS[s]) for s in rules.moves_for(item, current_user)]
 
 
 def _offered_moves(item) -> list[tuple[DealStage, str, str | None]]:
     """The buttons this side sees now: the next step, then ending the talks, each named as a verb,
     with what it does when it cannot be undone. (The service still accepts skipping a step.)"""
-    moves = service.moves_for(item, current_user)
+    moves = rules.moves_for(item, current_user)
     forward = [s for s in moves if s != DealStage.DECLINED][:1]
-    side = "firm" if service.is_member(item.opportunity, current_user) else "investor"
+    side = "firm" if rules.is_member(item.opportunity, current_user) else "investor"
     offered = [(s, MOVE_VERBS[s], CONSEQUENCES.get(s)) for s in forward]
     if DealStage.DECLINED in moves:
         offered.append((DealStage.DECLINED, END_VERBS[side], CONSEQUENCES[DealStage.DECLINED]))
@@ -315,12 +318,12 @@ def _offered_moves(item) -> list[tuple[DealStage, str, str | None]]:
 @login_required
 def interest(interest_id):
     """The private thread of one interest, its stage, and what each side may do next."""
-    item = service.interest_for(interest_id)
+    item = rules.interest_for(interest_id)
     form = ThreadMessageForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
-            service.post_message(item, current_user, form.text.data)
-        except service.InvestmentRefused as error:
+            deals.post_message(item, current_user, form.text.data)
+        except rules.InvestmentRefused as error:
             _refused(error)
         else:
             return redirect(url_for("investment.interest", interest_id=item.id, _anchor="thread-end"))
@@ -337,16 +340,16 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
         stage_form=stage_form or StageForm(formdata=None, stages=_stage_choices(item)),
         commitment_form=commitment_form or CommitmentForm(formdata=None),
         confirm=ConfirmForm(),
-        member=service.is_member(item.opportunity, current_user),
-        can_decide=service.can_decide_interest(item, current_user),
-        can_move=service.can_move_stage(item, current_user),
+        member=rules.is_member(item.opportunity, current_user),
+        can_decide=rules.can_decide_interest(item, current_user),
+        can_move=rules.can_move_stage(item, current_user),
         moves=_offered_moves(item),
         decline_consequence=CONSEQUENCES[DealStage.DECLINED],
-        can_post=service.can_post_message(item, current_user),
-        can_record=service.can_record_commitment(item, current_user),
-        can_see_contact=service.can_see_contact(item.opportunity, current_user),
-        can_see_investor_contact=service.can_see_investor_contact(item, current_user),
-        pipeline=service.PIPELINE,
+        can_post=deals.can_post_message(item, current_user),
+        can_record=rules.can_record_commitment(item, current_user),
+        can_see_contact=rules.can_see_contact(item.opportunity, current_user),
+        can_see_investor_contact=rules.can_see_investor_contact(item, current_user),
+        pipeline=rules.PIPELINE,
     )
 
 
@@ -354,15 +357,15 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
 @login_required
 def decide_interest(interest_id, decision):
     """The firm accepts (opening its data room and contact details) or declines an interest."""
-    item = service.interest_for(interest_id)
-    if not service.is_member(item.opportunity, current_user):
+    item = rules.interest_for(interest_id)
+    if not rules.is_member(item.opportunity, current_user):
         abort(404)
     if decision == "decline" and not confirmed():
         return redirect(url_for("investment.interest", interest_id=item.id))
     if ConfirmForm().validate_on_submit():
         try:
-            service.decide_interest(item, current_user, accept=decision == "accept")
-        except service.InvestmentRefused as error:
+            deals.decide_interest(item, current_user, accept=decision == "accept")
+        except rules.InvestmentRefused as error:
             _refused(error)
         else:
             flash(
@@ -378,7 +381,7 @@ def decide_interest(interest_id, decision):
 @login_required
 def move_stage(interest_id):
     """Either side moves the deal forward, or declines it."""
-    item = service.interest_for(interest_id)
+    item = rules.interest_for(interest_id)
     form = StageForm(stages=_stage_choices(item))
     if not form.validate_on_submit():
         return _interest_page(item, stage_form=form)
@@ -386,9 +389,9 @@ def move_stage(interest_id):
     if stage in CONSEQUENCES and not confirmed():
         return redirect(url_for("investment.interest", interest_id=item.id))
     attempt(
-        lambda: service.move_stage(item, current_user, stage),
+        lambda: deals.move_stage(item, current_user, stage),
         _("The deal is now at: %(stage)s.", stage=DEAL_STAGE_LABELS[stage]),
-        service.InvestmentRefused,
+        rules.InvestmentRefused,
     )
     return redirect(url_for("investment.interest", interest_id=item.id))
 
@@ -397,13 +400,13 @@ def move_stage(interest_id):
 @login_required
 def record_commitment(interest_id):
     """The firm records the amount committed in a closed deal."""
-    item = service.interest_for(interest_id)
+    item = rules.interest_for(interest_id)
     form = CommitmentForm()
     if not form.validate_on_submit():
         return _interest_page(item, commitment_form=form)
     attempt(
-        lambda: service.record_commitment(item, current_user, form.amount.data),
+        lambda: deals.record_commitment(item, current_user, form.amount.data),
         _("Committed amount recorded."),
-        service.InvestmentRefused,
+        rules.InvestmentRefused,
     )
     return redirect(url_for("investment.interest", interest_id=item.id))

@@ -11,7 +11,7 @@ from portal.audit.models import AuditEntry
 from portal.extensions import db as _db
 from portal.introductions import service as introductions
 from portal.introductions.models import IntroductionMessage, Stage
-from portal.investment import service as investment
+from portal.investment import deals as investment
 from portal.investment.models import DealStage, InterestMessage
 from portal.notifications.models import Notification
 from portal.threads import MESSAGE_MAX

@@ -2,7 +2,8 @@
 
 import pytest
 
-from portal.investment.service import OPPORTUNITY_STAGES, InvestmentRefused
+from portal.investment.opportunities import OPPORTUNITY_STAGES
+from portal.investment.rules import InvestmentRefused
 from portal.needs.models import NeedStatus
 from portal.needs.service import NEED_STAGES, NeedRefused
 from portal.suppliers.lifecycle import LISTING_STAGES, TransitionRefused

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
-from portal.investment import service
+from portal.investment import deals, figures, rules
 from portal.investment.models import DealStage, Interest, InterestMessage, InterestStageChange, OpportunityStatus
 from tests.conftest import make_user
 from tests.factories import make_firm
@@ -74,8 +74,8 @@ def test_accepting_opens_the_data_room_and_contact_to_that_investor_alone(
     db.session.expire_all()
     assert interest.accepted and interest.stage == D.INTEREST
     assert outbox("investment_answer")[0].recipient == "investor@example.com"
-    assert service.can_see_data_room(opportunity, users["investor"])
-    assert not service.can_see_data_room(opportunity, rival), "consent is per investor"
+    assert rules.can_see_data_room(opportunity, users["investor"])
+    assert not rules.can_see_data_room(opportunity, rival), "consent is per investor"
     login("investor")
     assert "invest@indusdisplays.example" in page(client.get(f"/investment/interests/{interest.id}"))
     assert client.post(f"/investment/interests/{interest.id}/decline").status_code == 404, "only the firm answers"
@@ -88,7 +88,7 @@ def test_declining_ends_the_thread_and_opens_nothing(client, login, db, outbox, 
     db.session.expire_all()
     assert interest.stage == D.DECLINED and not interest.accepted
     assert outbox("investment_answer")[0].recipient == "investor@example.com"
-    assert not service.can_see_data_room(opportunity, users["investor"])
+    assert not rules.can_see_data_room(opportunity, users["investor"])
     body = page(client.post(f"/investment/interests/{interest.id}/accept", follow_redirects=True))
     assert "This interest was already answered." in body
     login("investor")
@@ -112,7 +112,7 @@ def test_the_deal_moves_forward_only_once_accepted_and_every_change_is_kept_with
     client, login, db, opportunity, users
 ):
     interest = make_interest(opportunity, users["investor"])
-    assert service.next_stages(interest) == [D.DECLINED], "before consent only declining is possible"
+    assert rules.next_stages(interest) == [D.DECLINED], "before consent only declining is possible"
     login("investor")
     body = page(client.post(f"/investment/interests/{interest.id}/stage", data={"stage": "nda"}))
     assert "Not a valid choice" in body
@@ -134,7 +134,7 @@ def test_the_deal_moves_forward_only_once_accepted_and_every_change_is_kept_with
     ]
     assert all(c.at is not None for c in changes)
     assert [c.by_id for c in changes[1:]] == [users["investor"].id, users["supplier"].id, users["supplier"].id]
-    assert service.next_stages(interest) == []
+    assert rules.next_stages(interest) == []
 
 
 def test_the_firm_records_the_amount_committed_in_a_closed_deal(client, login, db, opportunity, users):
@@ -182,7 +182,7 @@ def pipeline(users, db):
     def deal(opportunity, investor, *stages, committed=None):
         interest = make_interest(opportunity, investor, accepted=True)
         for stage in stages:
-            service.move_stage(interest, investor, stage)
+            deals.move_stage(interest, investor, stage)
         if committed is not None:
             interest.committed_amount = committed
         return interest
@@ -195,7 +195,7 @@ def pipeline(users, db):
 
 
 def test_stage_counts_give_a_funnel_of_stages_reached_by_category_and_province(pipeline):
-    assert service.stage_counts() == {
+    assert figures.stage_counts() == {
         D.INTEREST: 4,
         D.NDA: 2,
         D.DUE_DILIGENCE: 1,
@@ -203,10 +203,10 @@ def test_stage_counts_give_a_funnel_of_stages_reached_by_category_and_province(p
         D.CLOSED: 2,
         D.DECLINED: 1,
     }
-    assert list(service.stage_counts()) == ["interest", "nda", "due_diligence", "term_sheet", "closed", "declined"]
-    assert service.stage_counts(category="touch-cover-glass")[D.INTEREST] == 1
-    assert service.stage_counts(category="display-module")[D.INTEREST] == 3
-    assert service.stage_counts(province="Sindh") == {
+    assert list(figures.stage_counts()) == ["interest", "nda", "due_diligence", "term_sheet", "closed", "declined"]
+    assert figures.stage_counts(category="touch-cover-glass")[D.INTEREST] == 1
+    assert figures.stage_counts(category="display-module")[D.INTEREST] == 3
+    assert figures.stage_counts(province="Sindh") == {
         D.INTEREST: 1,
         D.NDA: 0,
         D.DUE_DILIGENCE: 0,
@@ -217,7 +217,7 @@ def test_stage_counts_give_a_funnel_of_stages_reached_by_category_and_province(p
 
 
 def test_stage_counts_can_count_where_each_deal_stands_now(pipeline):
-    assert service.stage_counts(current=True) == {
+    assert figures.stage_counts(current=True) == {
         D.INTEREST: 0,
         D.NDA: 0,
         D.DUE_DILIGENCE: 0,
@@ -228,7 +228,7 @@ def test_stage_counts_can_count_where_each_deal_stands_now(pipeline):
 
 
 def test_amounts_sought_and_committed_per_category_and_currency(pipeline):
-    rows = {(r.category, r.currency): (r.sought, r.committed) for r in service.amounts_by_category()}
+    rows = {(r.category, r.currency): (r.sought, r.committed) for r in figures.amounts_by_category()}
     assert rows == {
         ("battery", "PKR"): (500 * M, 0),
         ("battery", "USD"): (2 * M, 1 * M),
@@ -238,7 +238,6 @@ def test_amounts_sought_and_committed_per_category_and_currency(pipeline):
 
 
 def test_an_accepted_investor_sees_the_firms_contacts_on_its_profile(client, login, db, opportunity, users):
-    from portal.investment import service
 
     firm = opportunity.firm
     firm.phone = "+92 42 5550199"
@@ -246,8 +245,8 @@ def test_an_accepted_investor_sees_the_firms_contacts_on_its_profile(client, log
     login("investor")
     profile = f"/suppliers/{firm.id}-{firm.slug}"
     assert "+92 42 5550199" not in client.get(profile).get_data(as_text=True)
-    interest = service.express_interest(opportunity, users["investor"], "We invest in board makers.")
-    service.decide_interest(interest, users["supplier"], accept=True)
+    interest = deals.express_interest(opportunity, users["investor"], "We invest in board makers.")
+    deals.decide_interest(interest, users["supplier"], accept=True)
     assert "+92 42 5550199" in client.get(profile).get_data(as_text=True)
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from portal.audit.models import AuditEntry
 from portal.compliance.models import FirmStanding, LicenceStatus
 from portal.extensions import db as _db
-from portal.investment import service
+from portal.investment import opportunities, rules
 from portal.investment.models import Opportunity, OpportunityDocument, OpportunityStatus
 from portal.staff.queue import queue_count, review_queue
 from portal.suppliers.models import FirmMember, ListingStatus
@@ -289,8 +289,8 @@ def test_a_decision_racing_another_commit_is_refused_not_lost(app, db, firm, use
         other.execute(
             update(Opportunity).where(Opportunity.id == opportunity.id).values(version=seen + 1, review_reason="x")
         )
-    with pytest.raises(service.ChangedMeanwhile):
-        service.reject(opportunity, users["staff"], "Too vague.", seen)
+    with pytest.raises(rules.ChangedMeanwhile):
+        opportunities.reject(opportunity, users["staff"], "Too vague.", seen)
     db.session.expire_all()
     assert opportunity.status == S.SUBMITTED
 
