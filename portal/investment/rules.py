@@ -1,16 +1,15 @@
 """Who may see and do what with investment opportunities and interests, one function per rule,
-and the refusals of the domain. Pages call these rules; a refusal answers 404, as for something that
-does not exist."""
+and the refusals of the domain. Pages call these rules; what a person may not see is `NotFound`, which
+the page answers 404, as for something that does not exist."""
 
 from functools import partial
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import select
 
 from portal import contacts
 from portal.accounts.models import Role
 from portal.compliance.service import is_excluded_from_matching
+from portal.denials import NotFound
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.investment.models import (
@@ -168,35 +167,33 @@ def can_record_commitment(interest: Interest, user) -> bool:
     return is_member(interest.opportunity, user) and interest.stage == DealStage.CLOSED
 
 
-def opportunity_for(opportunity_id: int, user=None, *, manage: bool = False) -> Opportunity:
-    """The opportunity if `user` may see it (or manage it, when asked); 404 otherwise."""
-    user = user or current_user
+def opportunity_for(opportunity_id: int, user, *, manage: bool = False) -> Opportunity:
+    """The opportunity if `user` may see it (or manage it, when asked); `NotFound` otherwise."""
     opportunity = db.session.get(Opportunity, opportunity_id)
     if opportunity is None:
-        abort(404)
+        raise NotFound()
     allowed = is_member(opportunity, user) if manage else can_view(opportunity, user)
     if not allowed:
-        abort(404)
+        raise NotFound()
     return opportunity
 
 
-def interest_for(interest_id: int, user=None) -> Interest:
-    """The interest if `user` is its investor or belongs to the firm; 404 for everyone else."""
-    user = user or current_user
+def interest_for(interest_id: int, user) -> Interest:
+    """The interest if `user` is its investor or belongs to the firm; `NotFound` for everyone else."""
     interest = db.session.get(Interest, interest_id)
     if interest is None or not can_see_interest(interest, user):
-        abort(404)
+        raise NotFound()
     return interest
 
 
-def document_for(opportunity_id: int, document_id: int, user=None) -> OpportunityDocument:
-    """A data-room document for someone the data room is open to; 404 otherwise. Whether the
+def document_for(opportunity_id: int, document_id: int, user) -> OpportunityDocument:
+    """A data-room document for someone the data room is open to; `NotFound` otherwise. Whether the
     opportunity is still listed does not matter here: the firm's consent does."""
     document = db.session.get(OpportunityDocument, document_id)
     if document is None or document.opportunity_id != opportunity_id:
-        abort(404)
-    if not can_see_data_room(document.opportunity, user or current_user):
-        abort(404)
+        raise NotFound()
+    if not can_see_data_room(document.opportunity, user):
+        raise NotFound()
     return document
 
 

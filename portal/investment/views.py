@@ -96,7 +96,7 @@ def index():
 def show(opportunity_id):
     """The public summary; the firm also sees its state, data room and interests, and an investor
     whose interest the firm accepted sees the data room and the firm's contact details."""
-    return _show_page(rules.opportunity_for(opportunity_id))
+    return _show_page(rules.opportunity_for(opportunity_id, current_user))
 
 
 def _show_page(opportunity, interest_form=None, document_form=None):
@@ -135,7 +135,7 @@ def mine():
 @login_required
 def edit(firm_id=None, opportunity_id=None):
     """Write an opportunity (a draft until submitted), or change a draft or one sent back."""
-    opportunity = rules.opportunity_for(opportunity_id, manage=True) if opportunity_id else None
+    opportunity = rules.opportunity_for(opportunity_id, current_user, manage=True) if opportunity_id else None
     firm = opportunity.firm if opportunity else suppliers.firm_for_member(firm_id)
     form = OpportunityForm(obj=opportunity)
     if request.method == "GET" and opportunity is not None:
@@ -160,7 +160,7 @@ def edit(firm_id=None, opportunity_id=None):
 @login_required
 def act(opportunity_id, action):
     """Submit for review, close, or withdraw one of the firm's opportunities."""
-    opportunity = rules.opportunity_for(opportunity_id, manage=True)
+    opportunity = rules.opportunity_for(opportunity_id, current_user, manage=True)
     if ConfirmForm().validate_on_submit():
         attempt(
             lambda: opportunities.firm_act(opportunity, action, current_user), DONE[action], rules.InvestmentRefused
@@ -172,7 +172,7 @@ def act(opportunity_id, action):
 @login_required
 def upload_document(opportunity_id):
     """Add a file to the data room; a refused file is named next to the field."""
-    opportunity = rules.opportunity_for(opportunity_id, manage=True)
+    opportunity = rules.opportunity_for(opportunity_id, current_user, manage=True)
     form = DocumentForm()
     if form.validate_on_submit():
         attempt(
@@ -188,8 +188,8 @@ def upload_document(opportunity_id):
 @login_required
 def delete_document(opportunity_id, document_id):
     """Remove a file from the data room."""
-    opportunity = rules.opportunity_for(opportunity_id, manage=True)
-    document = rules.document_for(opportunity.id, document_id)
+    opportunity = rules.opportunity_for(opportunity_id, current_user, manage=True)
+    document = rules.document_for(opportunity.id, document_id, current_user)
     if ConfirmForm().validate_on_submit():
         attempt(
             lambda: data_room.delete_document(document, current_user), _("Document removed."), rules.InvestmentRefused
@@ -201,7 +201,7 @@ def delete_document(opportunity_id, document_id):
 @login_required
 def document(opportunity_id, document_id):
     """A data-room file, always a download, for those the data room is open to."""
-    item = rules.document_for(opportunity_id, document_id)
+    item = rules.document_for(opportunity_id, document_id, current_user)
     return uploads.send_stored(item.path, item.filename, item.mimetype)
 
 
@@ -209,7 +209,7 @@ def document(opportunity_id, document_id):
 @login_required
 def investors(opportunity_id):
     """Investors whose profiles fit the firm's opportunity, best first, with the reasons."""
-    opportunity = rules.opportunity_for(opportunity_id, manage=True)
+    opportunity = rules.opportunity_for(opportunity_id, current_user, manage=True)
     ranked = ranked_matches.investors_for(opportunity) if rules.is_listed(opportunity) else None
     return render_template("investment/investors.html", opportunity=opportunity, ranked=ranked)
 
@@ -221,7 +221,7 @@ def investors(opportunity_id):
 @staff_required
 def review(opportunity_id):
     """Everything about one opportunity, with the reviewer's decisions."""
-    opportunity = rules.opportunity_for(opportunity_id)
+    opportunity = rules.opportunity_for(opportunity_id, current_user)
     waiting = queue.review_queue(limit=2)
     next_item = next((i for i in waiting if not (i.kind == "investment" and i.subject.id == opportunity.id)), None)
     return render_template(
@@ -238,7 +238,7 @@ def review(opportunity_id):
 @staff_required
 def decide(opportunity_id, action):
     """Apply a reviewer's decision, refusing it if someone decided or changed the opportunity meanwhile."""
-    opportunity = rules.opportunity_for(opportunity_id)
+    opportunity = rules.opportunity_for(opportunity_id, current_user)
     form = ReviewDecisionForm()
     if not form.validate_on_submit():
         flash(_("The decision could not be read; reload the page and try again."), "danger")
@@ -285,7 +285,7 @@ def matches():
 @verified_email_required
 def express_interest(opportunity_id):
     """Tell the firm the investor is interested, with a first message."""
-    opportunity = rules.opportunity_for(opportunity_id)
+    opportunity = rules.opportunity_for(opportunity_id, current_user)
     form = InterestForm()
     if not form.validate_on_submit():
         return _show_page(opportunity, interest_form=form)
@@ -318,7 +318,7 @@ def _offered_moves(item) -> list[tuple[DealStage, str, str | None]]:
 @login_required
 def interest(interest_id):
     """The private thread of one interest, its stage, and what each side may do next."""
-    item = rules.interest_for(interest_id)
+    item = rules.interest_for(interest_id, current_user)
     form = ThreadMessageForm()
     if request.method == "POST" and form.validate_on_submit():
         try:
@@ -357,7 +357,7 @@ def _interest_page(item, form=None, stage_form=None, commitment_form=None):
 @login_required
 def decide_interest(interest_id, decision):
     """The firm accepts (opening its data room and contact details) or declines an interest."""
-    item = rules.interest_for(interest_id)
+    item = rules.interest_for(interest_id, current_user)
     if not rules.is_member(item.opportunity, current_user):
         abort(404)
     if decision == "decline" and not confirmed():
@@ -381,7 +381,7 @@ def decide_interest(interest_id, decision):
 @login_required
 def move_stage(interest_id):
     """Either side moves the deal forward, or declines it."""
-    item = rules.interest_for(interest_id)
+    item = rules.interest_for(interest_id, current_user)
     form = StageForm(stages=_stage_choices(item))
     if not form.validate_on_submit():
         return _interest_page(item, stage_form=form)
@@ -400,7 +400,7 @@ def move_stage(interest_id):
 @login_required
 def record_commitment(interest_id):
     """The firm records the amount committed in a closed deal."""
-    item = rules.interest_for(interest_id)
+    item = rules.interest_for(interest_id, current_user)
     form = CommitmentForm()
     if not form.validate_on_submit():
         return _interest_page(item, commitment_form=form)

@@ -185,3 +185,22 @@ def test_every_form_carries_a_csrf_token_and_a_post_without_one_is_refused(clien
     forms = body.count('method="post"')
     assert forms and body.count('name="csrf_token"') >= forms
     assert client.post(f"/investment/{world['draft'].id}/submit").status_code == 400
+
+
+def test_the_rules_answer_without_a_request_naming_whom_they_judge(world):
+    """The rules take the person as an argument and say `NotFound`, so commands and the API use them too."""
+    from portal.denials import NotFound
+    from portal.investment import rules
+
+    people, interest = world["people"], world["interest"]
+    assert rules.interest_for(interest.id, people["consented_investor"]) == interest
+    assert rules.opportunity_for(world["draft"].id, people["owner"], manage=True) == world["draft"]
+    for who, find in [
+        ("other_investor", lambda user: rules.interest_for(interest.id, user)),
+        ("staff", lambda user: rules.interest_for(interest.id, user)),
+        ("brand", lambda user: rules.opportunity_for(world["draft"].id, user)),
+        ("consented_investor", lambda user: rules.opportunity_for(world["published"].id, user, manage=True)),
+        ("other_supplier", lambda user: rules.document_for(world["published"].id, world["document"].id, user)),
+    ]:
+        with pytest.raises(NotFound):
+            find(people[who])
