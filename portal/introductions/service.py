@@ -10,7 +10,6 @@ contact panel stays between the two parties: staff reach firms and accounts thro
 
 from functools import partial
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import and_, case, exists, false, func, or_, select, union_all
 from sqlalchemy.exc import IntegrityError
@@ -18,7 +17,7 @@ from sqlalchemy.orm import selectinload
 
 from portal import audit, contacts, threads
 from portal.accounts.models import Role
-from portal.denials import NotAllowed
+from portal.denials import NotAllowed, NotFound
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.introductions.models import (
@@ -141,18 +140,18 @@ def next_stages(intro: Introduction) -> list[Stage]:
 
 
 def introduction_for(intro_id: int, user) -> Introduction:
-    """The introduction if `user` may see it; 404 otherwise, as for a missing one."""
+    """The introduction if `user` may see it; `NotFound` otherwise, as for a missing one."""
     intro = db.session.get(Introduction, intro_id)
     if intro is None or not can_view(intro, user):
-        abort(404)
+        raise NotFound()
     return intro
 
 
 def askable_firm(firm_id: int) -> Firm:
-    """The firm to ask; 404 unless it is public, so hidden listings reveal nothing."""
+    """The firm to ask; `NotFound` unless it is public, so hidden listings reveal nothing."""
     firm = db.session.get(Firm, firm_id)
     if firm is None or not can_be_asked(firm):
-        abort(404)
+        raise NotFound()
     return firm
 
 

@@ -166,7 +166,8 @@ def _party_introduction(intro_id: int) -> Introduction:
 
 def _run_form(intro_id: int, form_class, act, success: str, load=_party_introduction, ask_first: bool = False):
     """Run one form's act on the introduction. The form's own errors show next to its fields; a
-    refusal (already answered, a backward move, someone else acted first) is flashed over the page.
+    refusal (already answered, a backward move, someone else acted first) is flashed over the page;
+    an act that is not this side's to make raises `NotAllowed`, answered 403.
     `ask_first`: an act that cannot be undone runs only once its "I understand" box is ticked."""
     intro = load(intro_id)
     form = form_class(prefix=form_class.form_name)
@@ -174,10 +175,7 @@ def _run_form(intro_id: int, form_class, act, success: str, load=_party_introduc
         return _render(intro, **{f"{form_class.form_name}_form": form})
     if ask_first and not confirmed():
         return redirect(url_for(".show", intro_id=intro.id, _anchor=form_class.form_name))
-    try:
-        attempt(lambda: act(intro, form), success, service.IntroductionRefused)
-    except service.NotAllowed:
-        abort(403)
+    attempt(lambda: act(intro, form), success, service.IntroductionRefused)
     return redirect(url_for(".show", intro_id=intro.id, _anchor=form_class.form_name))
 
 
