@@ -66,7 +66,7 @@ def ask(firm_id):
     """Ask a public firm for an introduction, optionally about one of the brand's needs."""
     firm = service.askable_firm(firm_id)
     need_id = request.args.get("need_id", type=int)
-    need = needs.need_for(need_id, owner=True) if need_id else None
+    need = needs.need_for(need_id, current_user, owner=True) if need_id else None
     existing = service.open_introduction(current_user, firm.id, need_id)
     form = AskForm()
     if existing is None and form.validate_on_submit():

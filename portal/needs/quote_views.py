@@ -38,7 +38,7 @@ def _back(need, firm):
 @verified_email_required
 def quote(need_id):
     """Send the firm's sealed quote, or revise it, until the deadline."""
-    need = service.need_for(need_id)
+    need = service.need_for(need_id, current_user)
     firm = _quoting_firm(need)
     existing = quotes.quote_of(need, firm)
     refusal = quotes.quote_refusal(need, firm)
@@ -81,7 +81,7 @@ def quote(need_id):
 @role_required(Role.SUPPLIER)
 def withdraw(need_id):
     """Withdraw the firm's quote (it can be sent again until the deadline)."""
-    need = service.need_for(need_id)
+    need = service.need_for(need_id, current_user)
     firm = _quoting_firm(need)
     existing = quotes.quote_of(need, firm) or abort(404)
     form = NeedActionForm()
@@ -98,7 +98,7 @@ def withdraw(need_id):
 @role_required(Role.SUPPLIER)
 def decline_invitation(need_id):
     """The firm answers its invitation: it will not quote (the brand is not kept waiting)."""
-    need = service.need_for(need_id)
+    need = service.need_for(need_id, current_user)
     firm = _quoting_firm(need)
     if ConfirmForm().validate_on_submit():
         attempt(
@@ -112,7 +112,7 @@ def decline_invitation(need_id):
 @bp.post("/<int:need_id>/quote/attachments/<int:attachment_id>/delete")
 @role_required(Role.SUPPLIER)
 def remove_quote_attachment(need_id, attachment_id):
-    need = service.need_for(need_id)
+    need = service.need_for(need_id, current_user)
     firm = _quoting_firm(need)
     existing = quotes.quote_of(need, firm) or abort(404)
     attachment = quotes.quote_attachment(existing, attachment_id) or abort(404)
@@ -140,7 +140,7 @@ def quote_attachment(need_id, quote_id, attachment_id):
 @login_required
 def compare(need_id):
     """The quotes side by side, sortable by price or lead time, once the need has closed."""
-    need = service.need_for(need_id)
+    need = service.need_for(need_id, current_user)
     if not service.sees_responses(need, current_user):
         abort(404)
     if not service.quotes_unsealed(need):
@@ -167,7 +167,7 @@ def compare(need_id):
 @role_required(Role.BRAND)
 def award(need_id):
     """Award one or more quotes: the need is awarded and every quoting firm hears its outcome."""
-    need = service.need_for(need_id, owner=True)
+    need = service.need_for(need_id, current_user, owner=True)
     form = AwardForm()
     if not confirmed():
         return redirect(url_for("needs.compare", need_id=need.id))

@@ -8,13 +8,12 @@ cron: an open need whose deadline has passed is closed for every rule (`effectiv
 
 from datetime import date
 
-from flask import abort
-from flask_login import current_user
 from sqlalchemy import func, or_, select, union
 
 from portal import audit, uploads
 from portal.accounts.models import Role
 from portal.compliance.service import excluded_firm_ids, is_excluded_from_matching
+from portal.denials import NotFound
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.matching.facts import Match, NearMiss
@@ -141,13 +140,12 @@ def can_view(need: SourcingNeed, user) -> bool:
     return sees_responses(need, user) or bool(viewing_firms(need, user))
 
 
-def need_for(need_id: int, user=None, *, owner: bool = False) -> SourcingNeed:
-    """The need if `user` may see it (or owns it, when asked); 404 otherwise, as for a missing one."""
-    user = user or current_user
+def need_for(need_id: int, user, *, owner: bool = False) -> SourcingNeed:
+    """The need if `user` may see it (or owns it, when asked); `NotFound` otherwise, as for a missing one."""
     need = db.session.get(SourcingNeed, need_id)
     allowed = need is not None and (owns(need, user) if owner else can_view(need, user))
     if not allowed:
-        abort(404)
+        raise NotFound()
     return need
 
 
@@ -361,10 +359,10 @@ def remove_attachment(need: SourcingNeed, attachment: NeedAttachment, by) -> Non
 
 
 def attachment_of(need: SourcingNeed, attachment_id: int) -> NeedAttachment:
-    """One of the need's own attachments (not a quote's); 404 for any other id."""
+    """One of the need's own attachments (not a quote's); `NotFound` for any other id."""
     attachment = db.session.get(NeedAttachment, attachment_id)
     if attachment is None or attachment.need_id != need.id or attachment.quote_id is not None:
-        abort(404)
+        raise NotFound()
     return attachment
 
 

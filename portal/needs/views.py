@@ -36,7 +36,7 @@ def index():
 @verified_email_required
 def edit(need_id=None):
     """Write or change a sourcing need (a draft until published)."""
-    need = service.need_for(need_id, owner=True) if need_id else None
+    need = service.need_for(need_id, current_user, owner=True) if need_id else None
     form = NeedForm(obj=need)
     if request.method == "GET" and need is not None:
         form.category.data = need.category_slug
@@ -62,7 +62,7 @@ def edit(need_id=None):
 def show(need_id):
     """A need. Its owner and staff also see the matching firms with their reasons, the invited firms
     and how many quotes arrived; a supplier sees its own firm's invitation and quote."""
-    need = service.need_for(need_id)
+    need = service.need_for(need_id, current_user)
     context = {
         "need": need,
         "state": service.effective_status(need),
@@ -95,7 +95,7 @@ def show(need_id):
 @verified_email_required
 def act(need_id, action):
     """Publish, close or cancel one of the brand's needs."""
-    need = service.need_for(need_id, owner=True)
+    need = service.need_for(need_id, current_user, owner=True)
     form = NeedActionForm()
     if action in IRREVERSIBLE and not confirmed():
         return redirect(url_for("needs.show", need_id=need.id))
@@ -118,7 +118,7 @@ def act(need_id, action):
 @role_required(Role.BRAND)
 def add_attachment(need_id):
     """Attach a drawing or specification (PDF, PNG or JPEG, checked by content)."""
-    need = service.need_for(need_id, owner=True)
+    need = service.need_for(need_id, current_user, owner=True)
     form = AttachmentForm()
     if form.validate_on_submit():
         attempt(
@@ -134,7 +134,7 @@ def add_attachment(need_id):
 @bp.post("/<int:need_id>/attachments/<int:attachment_id>/delete")
 @role_required(Role.BRAND)
 def remove_attachment(need_id, attachment_id):
-    need = service.need_for(need_id, owner=True)
+    need = service.need_for(need_id, current_user, owner=True)
     attachment = service.attachment_of(need, attachment_id)
     if NeedActionForm().validate_on_submit():
         attempt(
@@ -147,7 +147,7 @@ def remove_attachment(need_id, attachment_id):
 @login_required
 def attachment(need_id, attachment_id):
     """A need's attachment, for whoever may see the need, always as a download."""
-    item = service.attachment_of(service.need_for(need_id), attachment_id)
+    item = service.attachment_of(service.need_for(need_id, current_user), attachment_id)
     return uploads.send_stored(item.path, item.filename, item.mimetype)
 
 
@@ -158,7 +158,7 @@ def attachment(need_id, attachment_id):
 @role_required(Role.BRAND)
 def invite_search(need_id):
     """Find a verified firm by name to invite."""
-    need = service.need_for(need_id, owner=True)
+    need = service.need_for(need_id, current_user, owner=True)
     query = request.args.get("q", "")
     invited = {i.firm_id for i in service.invitations_of(need)}
     return render_template(
@@ -175,7 +175,7 @@ def invite_search(need_id):
 @role_required(Role.BRAND)
 def invite(need_id):
     """Invite a firm to quote (from the match list or a search by name)."""
-    need = service.need_for(need_id, owner=True)
+    need = service.need_for(need_id, current_user, owner=True)
     form = InviteForm()
     if form.validate_on_submit():
         firm = db.session.get(Firm, form.firm_id.data) or abort(404)

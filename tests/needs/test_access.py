@@ -123,3 +123,18 @@ def test_the_quote_comparison_is_for_the_brand_and_staff_and_stays_sealed_while_
     assert response.status_code == expected
     if expected == 302:
         assert response.headers["Location"].endswith(f"/needs/{need.id}")
+
+
+def test_need_for_judges_the_person_it_is_given_without_a_request(cast):
+    """The service takes the person and says `NotFound` (the page answers 404), so the API and
+    commands share the rule."""
+    from portal.denials import NotFound
+    from portal.needs import service
+
+    need = create_need(cast["brand"], visibility="invited")
+    assert service.need_for(need.id, cast["brand"], owner=True) == need
+    for who, owner in [("other_brand", False), ("rival", False), ("staff", True)]:
+        with pytest.raises(NotFound):
+            service.need_for(need.id, cast[who], owner=owner)
+    with pytest.raises(NotFound):
+        service.attachment_of(need, 999_999)
