@@ -45,14 +45,14 @@ def _render(firm, form=None, case_id=None, status=200):
 @login_required
 def show(firm_id):
     """The firm's incentive and import-licence standing as EDB decided it, and how to answer."""
-    return _render(suppliers.firm_for_member(firm_id))
+    return _render(suppliers.firm_for_member(firm_id, current_user))
 
 
 @bp.post("/firms/<int:firm_id>/standing/cases/<int:case_id>/respond")
 @login_required
 def respond(firm_id, case_id):
     """The firm's people answer the case behind a measure; the answer reaches staff in the case."""
-    firm = suppliers.firm_for_member(firm_id)
+    firm = suppliers.firm_for_member(firm_id, current_user)
     case = db.session.get(ComplianceCase, case_id)
     if case is None or case.firm_id != firm.id:
         abort(404)

@@ -136,7 +136,7 @@ def mine():
 def edit(firm_id=None, opportunity_id=None):
     """Write an opportunity (a draft until submitted), or change a draft or one sent back."""
     opportunity = rules.opportunity_for(opportunity_id, current_user, manage=True) if opportunity_id else None
-    firm = opportunity.firm if opportunity else suppliers.firm_for_member(firm_id)
+    firm = opportunity.firm if opportunity else suppliers.firm_for_member(firm_id, current_user)
     form = OpportunityForm(obj=opportunity)
     if request.method == "GET" and opportunity is not None:
         form.purpose.data = opportunity.purpose.value

@@ -9,12 +9,11 @@ import hashlib
 import secrets
 from datetime import timedelta
 
-from flask import abort
 from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from sqlalchemy import select
 
 from portal import audit, uploads
+from portal.denials import NotFound
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.mail import external_url, send_mail_to
@@ -78,31 +77,31 @@ def can_view(firm: Firm, user) -> bool:
     return firm.is_public or can_edit(firm, user) or (user is not None and user.is_authenticated and user.is_staff)
 
 
-def firm_for_member(firm_id: int, user=None, *, owner: bool = False, staff_too: bool = False) -> Firm:
-    """The firm if `user` belongs to it (as owner when asked, or is staff when allowed); 404 otherwise,
-    so another firm's ids reveal nothing."""
-    user = user or current_user
+def firm_for_member(firm_id: int, user, *, owner: bool = False, staff_too: bool = False) -> Firm:
+    """The firm if `user` belongs to it (as owner when asked, or is staff when allowed); `NotFound`
+    otherwise, so another firm's ids reveal nothing."""
     firm = db.session.get(Firm, firm_id)
     if firm is None:
-        abort(404)
+        raise NotFound()
     allowed = can_manage_members(firm, user) if owner else can_edit(firm, user)
     if not (allowed or (staff_too and user.is_authenticated and user.is_staff)):
-        abort(404)
+        raise NotFound()
     return firm
 
 
-def firm_for_viewer(firm_id: int, user=None) -> Firm:
+def firm_for_viewer(firm_id: int, user) -> Firm:
+    """The firm if `user` may see its listing (`can_view`); `NotFound` otherwise."""
     firm = db.session.get(Firm, firm_id)
-    if firm is None or not can_view(firm, user or current_user):
-        abort(404)
+    if firm is None or not can_view(firm, user):
+        raise NotFound()
     return firm
 
 
 def item_of(firm: Firm, model, item_id: int):
-    """A capability, certificate or photo of this firm; 404 for another firm's id."""
+    """A capability, certificate or photo of this firm; `NotFound` for another firm's id."""
     item = db.session.get(model, item_id)
     if item is None or item.firm_id != firm.id:
-        abort(404)
+        raise NotFound()
     return item
 
 

@@ -86,7 +86,7 @@ def profile(firm_id, slug=None):
     record = db.session.get(Firm, firm_id)
     if record is not None and record.merged_into_id and not (current_user.is_authenticated and current_user.is_staff):
         return redirect(url_for("suppliers.profile", firm_id=record.merged_into_id), 301)
-    firm = service.firm_for_viewer(firm_id)
+    firm = service.firm_for_viewer(firm_id, current_user)
     if slug != firm.slug:
         return redirect(url_for("suppliers.profile", firm_id=firm.id, slug=firm.slug), 301)
     return render_template(
@@ -102,7 +102,7 @@ def profile(firm_id, slug=None):
 @bp.route("/suppliers/<int:firm_id>/logo")
 def logo(firm_id):
     """The firm's logo, for anyone who may see the listing."""
-    firm = service.firm_for_viewer(firm_id)
+    firm = service.firm_for_viewer(firm_id, current_user)
     if not firm.logo_path:
         abort(404)
     return uploads.send_stored(firm.logo_path, "logo", _image_type(firm.logo_path), inline=True)
@@ -111,7 +111,7 @@ def logo(firm_id):
 @bp.route("/suppliers/<int:firm_id>/photos/<int:photo_id>")
 def photo(firm_id, photo_id):
     """A factory photo, for anyone who may see the listing."""
-    firm = service.firm_for_viewer(firm_id)
+    firm = service.firm_for_viewer(firm_id, current_user)
     item = service.item_of(firm, FirmPhoto, photo_id)
     return uploads.send_stored(item.path, item.filename, item.mimetype, inline=True)
 
@@ -185,7 +185,7 @@ def my_firm():
 @login_required
 def manage(firm_id):
     """The firm's workspace: state of the listing, what is missing, and every part to edit."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     checks = completeness(firm)
     return render_template(
         "suppliers/manage.html",
@@ -210,7 +210,7 @@ def _locked(error: service.ListingLocked, firm):
 
 def _delete_item(firm_id: int, model, item_id: int, remove, done: str, anchor: str):
     """The one way a firm's people delete a capability, certificate or photo (POST with CSRF)."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     item = service.item_of(firm, model, item_id)
     if ConfirmForm().validate_on_submit():
         try:
@@ -225,7 +225,7 @@ def _delete_item(firm_id: int, model, item_id: int, remove, done: str, anchor: s
 @login_required
 def edit_profile(firm_id):
     """Edit the firm's profile; a verified firm's identity changes wait for staff."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     form = FirmProfileForm(obj=firm)
     if request.method == "GET":
         form.export_markets.data = ", ".join(firm.export_markets or [])
@@ -256,7 +256,7 @@ def edit_profile(firm_id):
 @login_required
 def edit_capability(firm_id, capability_id=None):
     """Add or edit one component category the firm makes."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     capability = service.item_of(firm, Capability, capability_id) if capability_id else None
     form = CapabilityForm()
     if request.method == "GET" and capability is not None:
@@ -301,7 +301,7 @@ def delete_capability(firm_id, capability_id):
 @login_required
 def edit_certificate(firm_id, certificate_id=None):
     """Add or edit a certificate with its evidence file; any change sends it back to review."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     certificate = service.item_of(firm, Certificate, certificate_id) if certificate_id else None
     form = CertificateForm(obj=certificate, evidence_required=certificate is None or not certificate.evidence_path)
     if request.method == "GET" and certificate is not None:
@@ -332,7 +332,7 @@ def delete_certificate(firm_id, certificate_id):
 @login_required
 def evidence(firm_id, certificate_id):
     """The evidence file, only for the firm's people and EDB staff; always a download."""
-    firm = service.firm_for_member(firm_id, staff_too=True)
+    firm = service.firm_for_member(firm_id, current_user, staff_too=True)
     certificate = service.item_of(firm, Certificate, certificate_id)
     if not certificate.evidence_path:
         abort(404)
@@ -343,7 +343,7 @@ def evidence(firm_id, certificate_id):
 @login_required
 def upload_logo(firm_id):
     """Replace the firm's logo."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     form = LogoForm()
     if form.validate_on_submit():
         try:
@@ -360,7 +360,7 @@ def upload_logo(firm_id):
 @login_required
 def upload_photo(firm_id):
     """Add a factory or product photo."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     form = PhotoForm()
     if form.validate_on_submit():
         try:
@@ -384,7 +384,7 @@ def delete_photo(firm_id, photo_id):
 @login_required
 def submit(firm_id):
     """Send the listing to EDB staff for review."""
-    firm = service.firm_for_member(firm_id)
+    firm = service.firm_for_member(firm_id, current_user)
     if ConfirmForm().validate_on_submit():
         attempt(
             lambda: lifecycle.submit(firm, current_user),
@@ -398,7 +398,7 @@ def submit(firm_id):
 @login_required
 def colleagues(firm_id):
     """The firm's owners invite colleagues and remove them."""
-    firm = service.firm_for_member(firm_id, owner=True)
+    firm = service.firm_for_member(firm_id, current_user, owner=True)
     form = InviteColleagueForm()
     if form.validate_on_submit():
         try:
@@ -415,7 +415,7 @@ def colleagues(firm_id):
 @login_required
 def remove_colleague(firm_id, member_id):
     """Take a colleague off the firm's account."""
-    firm = service.firm_for_member(firm_id, owner=True)
+    firm = service.firm_for_member(firm_id, current_user, owner=True)
     member = service.item_of(firm, FirmMember, member_id)
     if ConfirmForm().validate_on_submit():
         attempt(lambda: service.remove_member(member, current_user), _("Colleague removed."), ValueError)

@@ -192,3 +192,25 @@ def test_my_firm_lists_the_firms_of_a_supplier_with_several(client, login, users
     assert response.status_code == 200
     body = response.get_data(as_text=True)
     assert "Apex Boards (Pvt) Ltd" in body and "Second Works (Pvt) Ltd" in body
+
+
+def test_the_firm_rules_judge_the_person_they_are_given_without_a_request(users):
+    """The service takes the person and says `NotFound` (the page answers 404): no request needed."""
+    from portal.denials import NotFound
+    from portal.suppliers import service
+
+    draft = make_firm("Draft Boards", owner=users["supplier"], status=ListingStatus.DRAFT)
+    other = make_firm("Other Boards", owner=make_user("supplier", email="other@boards.example"))
+    capability = make_capability(other, "pcba")
+    assert service.firm_for_member(draft.id, users["supplier"]) == draft
+    assert service.firm_for_viewer(draft.id, users["staff"]) == draft
+    assert service.firm_for_member(draft.id, users["staff"], staff_too=True) == draft
+    denied = [
+        lambda: service.firm_for_member(draft.id, users["staff"]),
+        lambda: service.firm_for_member(draft.id, users["brand"]),
+        lambda: service.firm_for_viewer(draft.id, users["brand"]),
+        lambda: service.item_of(draft, Capability, capability.id),
+    ]
+    for find in denied:
+        with pytest.raises(NotFound):
+            find()
