@@ -8,12 +8,12 @@ import csv
 import io
 from functools import partial
 
-from flask import abort
 from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from portal.accounts.models import Role
+from portal.denials import NotFound
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.needs import service as needs
@@ -62,10 +62,10 @@ def shortlists_of(user) -> list[Shortlist]:
 
 
 def shortlist_for(shortlist_id: int, user) -> Shortlist:
-    """The owner's shortlist; 404 for everyone else, so nobody learns it exists."""
+    """The owner's shortlist; `NotFound` for everyone else, so nobody learns it exists."""
     shortlist = db.session.get(Shortlist, shortlist_id)
     if shortlist is None or shortlist.owner_id != getattr(user, "id", None):
-        abort(404)
+        raise NotFound()
     return shortlist
 
 
@@ -142,7 +142,7 @@ def invite_all(shortlist: Shortlist, need: SourcingNeed, by) -> tuple[list[Firm]
     """Invite every firm on the list to quote on `need` through the need's own invitations.
     Returns (invited firms, [(firm, why not)]): one firm that cannot be invited stops no other."""
     if need.owner_id != by.id:
-        abort(404)
+        raise NotFound()
     invited, skipped = [], []
     with _transaction():
         for entry in list(shortlist.entries):

@@ -153,3 +153,16 @@ def test_only_public_firms_can_be_added(client, login):
     login("brand")
     hidden = make_firm("Draft Works", status="draft")
     assert add(client, hidden).status_code == 404
+
+
+def test_the_service_says_not_found_to_anyone_but_the_owner_without_a_request(client, login, users, firm):
+    from portal.denials import NotFound
+    from portal.shortlists import service
+
+    login("brand")
+    add(client, firm)
+    shortlist = only_list()
+    assert service.shortlist_for(shortlist.id, users["brand"]) == shortlist
+    for who in (make_user("brand", email="rival@example.com"), users["staff"], None):
+        with pytest.raises(NotFound):
+            service.shortlist_for(shortlist.id, who)
