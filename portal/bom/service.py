@@ -9,7 +9,6 @@ audit trail, which staff read: a plan is the brand's secret.
 from dataclasses import dataclass
 from decimal import Decimal
 
-from flask import abort
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -19,6 +18,7 @@ from portal.bom.models import BomLine, BomMapping, BomPlan, BomVersion, MappingS
 from portal.bom.reading import BomRow
 from portal.bom.supply import LineSupply, line_matches, supply_for  # noqa: F401  (the service's API)
 from portal.dashboard.schedule import targets as phase_targets
+from portal.denials import NotFound
 from portal.extensions import db
 from portal.i18n import N_, Refusal
 from portal.money.rates import RateBook, rates_on
@@ -49,18 +49,18 @@ def can_view(plan: BomPlan, user) -> bool:
 
 
 def plan_for(plan_id: int, user) -> BomPlan:
-    """The plan if `user` owns it; 404 otherwise, as for a plan that does not exist."""
+    """The plan if `user` owns it; `NotFound` otherwise, as for a plan that does not exist."""
     plan = db.session.get(BomPlan, plan_id)
     if plan is None or not can_view(plan, user):
-        abort(404)
+        raise NotFound()
     return plan
 
 
 def line_of(plan: BomPlan, line_id: int) -> BomLine:
-    """A line of the plan's working version; 404 for any other."""
+    """A line of the plan's working version; `NotFound` for any other."""
     line = db.session.get(BomLine, line_id)
     if line is None or line.version_id != plan.working.id:
-        abort(404)
+        raise NotFound()
     return line
 
 
@@ -262,7 +262,7 @@ def _normal(value):
 def version_of(plan: BomPlan, number: int) -> BomVersion:
     found = next((v for v in plan.versions if v.number == number), None)
     if found is None:
-        abort(404)
+        raise NotFound()
     return found
 
 

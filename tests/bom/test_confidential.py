@@ -160,3 +160,21 @@ def test_one_brand_with_three_accounts_counts_as_one_brand(client, login, users,
         client.post("/bom/new", data={"title": f"Same {n}", "pasted": BOM, "currency": "USD"})
     login("staff")
     assert 'data-testid="priorities-empty"' in _priorities(client)
+
+
+def test_the_service_says_not_found_to_anyone_but_the_owner_without_a_request(client, login, users):
+    from portal.bom import service
+    from portal.denials import NotFound
+
+    plan = _upload(client, login, "brand")
+    assert service.plan_for(plan.id, users["brand"]) == plan
+    rival = make_user("brand", email="rival@example.com")
+    denied = [
+        lambda: service.plan_for(plan.id, rival),
+        lambda: service.plan_for(plan.id, users["staff"]),
+        lambda: service.line_of(plan, 999_999),
+        lambda: service.version_of(plan, 99),
+    ]
+    for find in denied:
+        with pytest.raises(NotFound):
+            find()
