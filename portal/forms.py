@@ -37,19 +37,20 @@ class RowIdField(IntegerField):
             raise ValueError(self.message)
 
 
+def written_text(label, limit: int, missing=None, **kwargs) -> TextAreaField:
+    """A text area read without its outer spaces and refused past `limit` characters (the service's
+    own limit), and when empty if `missing` says what to write; the problem shows next to the field."""
+    required = [DataRequired(missing)] if missing else []
+    too_long = Length(max=limit, message=_l("Keep it to %(max)d characters."))
+    return TextAreaField(label, filters=[strip_filter], validators=[*required, too_long], **kwargs)
+
+
 class ThreadMessageForm(FlaskForm):
     """A message in a deal's private thread (an introduction's, an investment interest's), held to
-    the same rules the service applies (`portal.threads`) so the problem shows next to the field."""
+    the same rules the service applies (`portal.threads`)."""
 
     form_name = "message"
-    text = TextAreaField(
-        _l("Your message"),
-        filters=[strip_filter],
-        validators=[
-            DataRequired(_l("Write your message first.")),
-            Length(max=MESSAGE_MAX, message=_l("Keep it to %(max)d characters.")),
-        ],
-    )
+    text = written_text(_l("Your message"), MESSAGE_MAX, _l("Write your message first."))
     submit = SubmitField(_l("Send message"))
 
 

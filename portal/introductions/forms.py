@@ -3,10 +3,11 @@ introduction page has a `form_name`, also its field prefix, so several forms sha
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, RadioField, SelectField, SubmitField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, SelectField, SubmitField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 from wtforms.widgets import HiddenInput
 
+from portal.forms import written_text
 from portal.introductions.brokering import NOTE_MAX as BROKER_NOTE_MAX
 from portal.introductions.models import ACTIVE_STAGES, BROKER_OUTCOME_LABELS, OUTCOME_LABELS, Outcome, Stage
 from portal.introductions.service import REASON_MAX, REQUEST_MAX
@@ -22,22 +23,14 @@ def _version_field():
 
 def _reason_field(description):
     """An optional reason the other side reads, as long as the service allows."""
-    return TextAreaField(
-        _l("Reason (optional)"),
-        filters=[strip_filter],
-        validators=[Length(max=REASON_MAX, message=_l("Keep it to %(max)d characters."))],
-        description=description,
-    )
+    return written_text(_l("Reason (optional)"), REASON_MAX, description=description)
 
 
 class AskForm(FlaskForm):
-    message = TextAreaField(
+    message = written_text(
         _l("Message to the firm"),
-        filters=[strip_filter],
-        validators=[
-            DataRequired(_l("Write a short message to the firm.")),
-            Length(max=REQUEST_MAX, message=_l("Keep it to %(max)d characters.")),
-        ],
+        REQUEST_MAX,
+        _l("Write a short message to the firm."),
         description=_l(
             "Who you are and what you are looking for, in at most 1,000 characters. "
             "The firm sees your organisation and this message."
@@ -108,13 +101,10 @@ class BrokerForm(FlaskForm):
         choices=choices((o.value, label) for o, label in BROKER_OUTCOME_LABELS.items()),
         validators=[InputRequired(_l("Choose what came of it."))],
     )
-    note = TextAreaField(
+    note = written_text(
         _l("Note for the brand"),
-        filters=[strip_filter],
-        validators=[
-            DataRequired(_l("Write a note of what the firm said: the brand reads it.")),
-            Length(max=BROKER_NOTE_MAX, message=_l("Keep it to %(max)d characters.")),
-        ],
+        BROKER_NOTE_MAX,
+        _l("Write a note of what the firm said: the brand reads it."),
         description=_l("Who you spoke to and what they said; the brand reads this."),
     )
     submit = SubmitField(_l("Record the outcome"))

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, StopValidation, ValidationError
 
+from portal.forms import written_text
 from portal.investment.models import MAX_AMOUNT, DealStage, Instrument, Purpose, Stage
 from portal.needs.forms import CURRENCIES
 from portal.suppliers.forms import MultiCheckboxField
@@ -191,13 +192,10 @@ class InvestorProfileForm(FlaskForm):
 
 
 class InterestForm(FlaskForm):
-    message = TextAreaField(
+    message = written_text(
         _l("Message to the firm"),
-        filters=[strip_filter],
-        validators=[
-            DataRequired(_l("Introduce yourself and say what interests you in the opportunity.")),
-            Length(max=MESSAGE_MAX, message=_l("Keep it to %(max)d characters.")),
-        ],
+        MESSAGE_MAX,
+        _l("Introduce yourself and say what interests you in the opportunity."),
     )
     submit = SubmitField(_l("Express interest"))
 
