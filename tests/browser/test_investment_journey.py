@@ -117,3 +117,11 @@ def test_opportunity_from_posting_to_an_open_data_room(page, browser, live_serve
     moves.get_by_role("button", name="Move on to the NDA").click()
     expect(investor.get_by_text("The deal is now at: NDA.")).to_be_visible()
     expect(investor.get_by_test_id("deal-moves").get_by_role("button", name="Start due diligence")).to_be_visible()
+
+    # Both sides write in the private thread with the same form as an introduction's.
+    investor.get_by_label("Your message").fill("NDA signed; we return it today.")
+    investor.get_by_role("button", name="Send message").click()
+    expect(investor.get_by_test_id("message").last).to_contain_text("NDA signed; we return it today.")
+    page.reload()
+    expect(page.get_by_test_id("message")).to_have_count(2)
+    expect(page.get_by_test_id("message").last).to_contain_text("NDA signed; we return it today.")
