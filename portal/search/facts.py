@@ -41,14 +41,25 @@ class LRU(OrderedDict):
         super().__init__()
         self.size = size
 
+    def recall(self, key):
+        """The value kept for `key`, now the most recently used; None when none is kept."""
+        if key not in self:
+            return None
+        self.move_to_end(key)
+        return self[key]
+
     def get_or(self, key, make):
         if key in self:
             self.move_to_end(key)
             return self[key]
         value = self[key] = make()
-        if len(self) > self.size:
-            self.popitem(last=False)
+        self.trim()
         return value
+
+    def trim(self) -> None:
+        """Forget the least recently used beyond the size."""
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 class IndexFacts:

@@ -24,6 +24,9 @@ FIELD = "text"
 
 
 SCORE_CACHE_BYTES = 64 * 2**20  # per process; an array holds 4 bytes per document
+# Answers kept per process and reader (a page of ids, snippets and cards, the counts beside each
+# filter: a few KB each); a change to the index starts afresh.
+ANSWERS_KEPT = 1024
 
 
 class TermCache:
@@ -34,13 +37,22 @@ class TermCache:
     asked for yet costs a few milliseconds, not one Python step per posting.
     """
 
-    def __init__(self, reader, size: int, segments: postings.SegmentCache | None = None, bits_entries: int = 1024):
+    def __init__(
+        self,
+        reader,
+        size: int,
+        segments: postings.SegmentCache | None = None,
+        bits_entries: int = 1024,
+        answers_kept: int = ANSWERS_KEPT,
+    ):
         self.reader, self.size = reader, size
         self.segments = segments or postings.SegmentCache()
         self.bits = LRU(bits_entries)
         # A new query reads each term's postings for its bit set, then again for its scores: the
         # last few terms read are kept (at most 12 bytes a posting) so the second is free.
         self.read = LRU(32)
+        # Whole answers given on this reader (service.search), by words, filters and day.
+        self.answers = LRU(answers_kept)
         self.scores = LRU(max(16, SCORE_CACHE_BYTES // (4 * max(size, 1))))
         self._lengths: numpy.ndarray | None = None
         self._lock = threading.RLock()  # threaded servers share one cache per process
