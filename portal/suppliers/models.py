@@ -75,6 +75,17 @@ class ReviewStatus(enum.StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
 
+    @property
+    def label(self):
+        return REVIEW_STATUS_LABELS[self]
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.PENDING: _l("Awaiting EDB check"),
+    ReviewStatus.VERIFIED: _l("Verified by EDB"),
+    ReviewStatus.REJECTED: _l("Not accepted"),
+}
+
 
 class MemberRole(enum.StrEnum):
     OWNER = "owner"

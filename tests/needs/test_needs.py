@@ -150,7 +150,7 @@ def test_publish_close_and_cancel(client, login, db):
     db.session.expire_all()
     assert need.status == NeedStatus.CLOSED
     body = client.post(f"/needs/{need_id}/publish", data={"version": need.version}, follow_redirects=True)
-    assert "A closed need cannot be open." in body.get_data(as_text=True)
+    assert "This need is “Closed”; it cannot become “Open”." in body.get_data(as_text=True)
 
 
 def test_acting_on_a_need_someone_changed_meanwhile_is_refused_with_a_clear_message(client, login, db):
