@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import search, uploads
 from portal.access import role_required
@@ -116,6 +117,17 @@ def _facet_labels() -> dict[str, dict[str, str]]:
     return {"category": categories, "certification": certifications}
 
 
+# What a profile shows, read in a few statements rather than one per capability and certificate.
+PROFILE_READS = (
+    selectinload(Firm.capabilities).options(
+        joinedload(Capability.category), selectinload(Capability.processes), selectinload(Capability.tests_for)
+    ),
+    selectinload(Firm.certificates).joinedload(Certificate.type),
+    selectinload(Firm.photos),
+    selectinload(Firm.members),
+)
+
+
 @bp.route("/suppliers/<int:firm_id>")
 @bp.route("/suppliers/<int:firm_id>-<slug>")
 def profile(firm_id, slug=None):
@@ -123,7 +135,7 @@ def profile(firm_id, slug=None):
 
     A duplicate merged into another record sends its visitors (and old links) to the kept one.
     """
-    record = db.session.get(Firm, firm_id)
+    record = db.session.get(Firm, firm_id, options=PROFILE_READS)
     if record is not None and record.merged_into_id and not (current_user.is_authenticated and current_user.is_staff):
         return redirect(url_for("suppliers.profile", firm_id=record.merged_into_id), 301)
     firm = service.firm_for_viewer(firm_id)
