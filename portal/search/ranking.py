@@ -23,16 +23,17 @@ K1, B = 1.2, 0.75
 FIELD = "text"
 
 
-SCORE_CACHE_BYTES = 64 * 2**20  # per process; an array holds 4 bytes per document
+SCORE_CACHE_BYTES = 32 * 2**20  # per process; an array holds 4 bytes per document
 # Answers kept per process and reader (a page of ids, snippets and cards, the counts beside each
-# filter: a few KB each); a change to the index starts afresh.
-ANSWERS_KEPT = 1024
+# filter, and the directory's rendering of them: some 80 KB together); a change to the index
+# starts afresh. Within the 400 MB a worker may use at 100,000 firms, with the score arrays.
+ANSWERS_KEPT = 512
 
 
 class TermCache:
     """Per reader: postings of `text` terms as bit sets and BM25 arrays, least recently used out.
 
-    Score arrays are kept up to SCORE_CACHE_BYTES: some 1,600 at 10,000 firms, 190 at 100,000.
+    Score arrays are kept up to SCORE_CACHE_BYTES: some 800 at 10,000 firms, 80 at 100,000.
     A term's scores are computed over all its postings at once (numpy): a query of words no one
     asked for yet costs a few milliseconds, not one Python step per posting.
     """

@@ -105,10 +105,10 @@ def search(params: SearchParams) -> SearchResult:
         kept = terms.answers.recall(key)
     if kept is not None and all(map(operator.is_, kept[0], vocabularies)):
         return _without_hidden(kept[1])
-    answer = _answer(params, store, searcher, facts, terms, day)
+    answer = _to_keep(_answer(params, store, searcher, facts, terms, day))
     with _answers_lock:
         terms.answers.pop(key, None)
-        terms.answers[key] = (vocabularies, _to_keep(answer))
+        terms.answers[key] = (vocabularies, answer)
         terms.answers.trim()
     return answer
 
