@@ -79,7 +79,12 @@ def urdu_portal(app, db, users):
         capabilities=[{"category": "pcba", "capacity": 20000}],
         certificates=[{"type": "iso-9001"}],
     )
-    need = make_need(users["brand"], "pcba", title="Main boards for a feature phone")
+    need = make_need(
+        users["brand"],
+        "pcba",
+        title="Main boards for a feature phone",
+        description="Four-layer boards, 20,000 a month.",
+    )
     # The investor's matches page shows an opportunity with its reasons and misfits in words.
     make_opportunity(firm, categories=("pcba", "display-module"), instruments=("debt",))
     make_profile(users["investor"], categories=("pcba",), provinces=("Sindh",))
