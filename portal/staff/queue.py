@@ -28,7 +28,7 @@ class QueueKind:
     label: str
     model: type
     selects: Callable[["QueueFilters"], list]
-    anchor: Callable[[object], str | None] = lambda subject: None
+    anchor: Callable[[object], str] | None = None  # where on the firm's review page; None: the top
     endpoint: Callable[[object], tuple[str, dict]] | None = None
 
 
@@ -40,7 +40,7 @@ def offers(name: str, *, label: str, model: type, anchor=None, endpoint=None):
     register, the order of the page's kind filter)."""
 
     def register(selects):
-        _KINDS[name] = QueueKind(name, label, model, selects, anchor or (lambda subject: None), endpoint)
+        _KINDS[name] = QueueKind(name, label, model, selects, anchor, endpoint)
         return selects
 
     return register
@@ -124,7 +124,8 @@ class QueueItem:
     @property
     def anchor(self) -> str | None:
         """Where on the firm's review page the item is shown (the whole page for a listing)."""
-        return _KINDS[self.kind].anchor(self.subject)
+        anchor = _KINDS[self.kind].anchor
+        return anchor(self.subject) if anchor else None
 
     @property
     def link(self) -> tuple[str, dict]:
