@@ -17,10 +17,9 @@ from portal.needs.models import NeedStatus
 from portal.staff.imports import FileRefused, decode
 from portal.suppliers.models import ListingStatus
 from tests.conftest import PASSWORD
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 from tests.introductions.builders import make_introduction
 from tests.investment.builders import make_opportunity
-from tests.needs.conftest import create_need
 
 
 def text_of(response) -> str:
@@ -135,7 +134,7 @@ def test_writing_on_an_ended_introduction_is_refused_in_urdu(client, login, user
 
 
 def test_a_need_refused_a_move_names_its_statuses_in_urdu(client, login, users, urdu):
-    need = create_need(users["brand"], status=NeedStatus.CLOSED)
+    need = make_need(users["brand"], status=NeedStatus.CLOSED)
     login("brand")
     body = text_of(client.post(f"/needs/{need.id}/publish", data={"version": need.version}, follow_redirects=True))
     assert "یہ ضرورت “بند” ہے؛ اسے “کھلا” نہیں کیا جا سکتا۔" in body

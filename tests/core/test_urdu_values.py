@@ -20,14 +20,13 @@ from portal.investment.forms import STAGE_LABELS as VENTURE_STAGE_LABELS
 from portal.investment.models import DealStage, OpportunityStatus
 from portal.needs import models as needs
 from portal.needs.models import NeedStatus
-from portal.staff.queue_views import KIND_LABELS as QUEUE_KIND_LABELS
+from portal.staff.queue import kinds as queue_kinds
 from portal.suppliers import models as suppliers
 from portal.suppliers.models import ListingStatus, MemberRole
 from portal.timeutil import today
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need, make_quote
 from tests.introductions.builders import make_introduction
 from tests.investment.builders import make_interest, make_opportunity
-from tests.needs.conftest import create_need, create_quote
 
 LABELS = (
     ROLE_LABELS,
@@ -45,7 +44,6 @@ LABELS = (
     KIND_LABELS,
     OUTCOME_LABELS,
     *STATUS_LABELS.values(),
-    QUEUE_KIND_LABELS,
 )
 LATIN = {"NDA"}  # a label the trade writes in Latin script in Urdu too
 
@@ -55,7 +53,8 @@ def english_values(app) -> set[str]:
     Latin words the Urdu label itself keeps ("چھان بین (Due diligence)")."""
     words = set()
     with app.test_request_context():
-        for labels in (*LABELS, {member: member.label for member in MemberRole}):
+        queue = {name: kind.label for name, kind in queue_kinds().items()}
+        for labels in (*LABELS, queue, {member: member.label for member in MemberRole}):
             for value, label in labels.items():
                 with force_locale("en"):
                     english = {str(label), str(value).replace("_", " ")}
@@ -111,8 +110,8 @@ def portal_in_urdu(app, db, users):
         user.language = "ur"
     firm = make_firm("Lahore Boards (Pvt) Ltd", owner=users["supplier"], capabilities=[{"category": "battery"}])
     make_firm("Karachi Cells (Pvt) Ltd", status=ListingStatus.SUBMITTED, capabilities=[{"category": "battery"}])
-    need = create_need(users["brand"], status=NeedStatus.OPEN)
-    create_quote(need, firm)
+    need = make_need(users["brand"], status=NeedStatus.OPEN, certifications=("iso-9001",))
+    make_quote(need, firm)
     intro = make_introduction(users["brand"], firm, need=need, stage=Stage.IN_TALKS)
     opportunity = make_opportunity(firm, status=OpportunityStatus.PUBLISHED)
     interest = make_interest(opportunity, users["investor"], accepted=True, stage=DealStage.DUE_DILIGENCE)
