@@ -1,5 +1,6 @@
 """The EDB Supplier Portal: Flask application factory."""
 
+import importlib
 import os
 from pathlib import Path
 
@@ -19,6 +20,10 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 class InsecureConfiguration(RuntimeError):
     pass
+
+
+# The domains' modules offering items to the staff review queue: a new kind of item is one more here.
+REVIEW_QUEUE_OFFERS = ("portal.suppliers.review_queue", "portal.claims.review_queue", "portal.investment.review_queue")
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -152,3 +157,11 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(operations_bp)
     app.register_blueprint(bom_bp)
     app.register_blueprint(money_bp)
+    _offer_review_queue_items()
+
+
+def _offer_review_queue_items() -> None:
+    """Each domain offers its kinds of item to the staff review queue (`staff.queue.offers`) when its
+    module is imported, in the order the queue's kind filter lists them."""
+    for module in REVIEW_QUEUE_OFFERS:
+        importlib.import_module(module)

@@ -84,7 +84,9 @@ def create_user(email, role, full_name, organisation, password):
             )
     except accounts.AccountError as error:
         raise click.ClickException(str(error)) from error
-    click.echo(_("Created %(role)s account %(email)s (id %(id)s).", role=user.role.value, email=user.email, id=user.id))
+    click.echo(
+        _("Created the account %(email)s (id %(id)s): %(role)s.", role=user.role.label, email=user.email, id=user.id)
+    )
 
 
 def _account(email: str):
@@ -164,7 +166,7 @@ def taxonomy_check_units():
     one of the category's units on the capability's or need's form.
     """
     from portal.taxonomy.checks import units_to_fix
-    from portal.taxonomy.units import symbol
+    from portal.taxonomy.names import category_name, unit_name, unit_symbol
 
     found = units_to_fix()
     kinds = {"capability": N_("capability %(id)s"), "need": N_("need %(id)s")}
@@ -175,11 +177,11 @@ def taxonomy_check_units():
                 "%(item)s: %(owner)s, %(category)s, %(amount)s %(unit)s%(typed)s; choose one of: %(units)s",
                 item=_(kinds[item.kind], id=item.id),
                 owner=item.owner,
-                category=item.category,
+                category=_("%(name)s (%(slug)s)", name=category_name(item.category), slug=item.category),
                 amount=format_number(item.amount),
-                unit=symbol(item.unit),
+                unit=unit_symbol(item.unit),
                 typed=typed,
-                units=", ".join(item.allowed) or _("no unit listed for this category"),
+                units=", ".join(unit_name(unit) for unit in item.allowed) or _("no unit listed for this category"),
             )
         )
     if found:

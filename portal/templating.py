@@ -68,17 +68,6 @@ def _text_direction() -> str:
     return "rtl" if str(get_locale()).split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
 
 
-def _unit_symbol(unit: str | None) -> str:
-    """A unit as written after a number ("pcs", "m²"); one still to be chosen says so."""
-    from flask_babel import gettext
-
-    from portal.taxonomy.units import symbol
-
-    if unit is None:
-        return gettext("(unit not stated)")
-    return names.local_name("unit", unit, symbol(unit))
-
-
 CODE_SPAN = re.compile(r"`([^`]+)`")
 
 
@@ -95,7 +84,7 @@ def register(app: Flask) -> None:
     app.jinja_env.filters["translated"] = translated
     app.jinja_env.filters["code_spans"] = code_spans
     app.jinja_env.filters["province"] = names.province_name
-    app.jinja_env.filters["unit"] = _unit_symbol
+    app.jinja_env.filters["unit"] = names.unit_symbol
     app.jinja_env.filters["phase_name"] = lambda english, number: names.phase_name(number, english)
     app.jinja_env.filters["country"] = names.country_name
     app.jinja_env.filters["category_name"] = partial(names.name_from_english, "category")

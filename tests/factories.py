@@ -1,9 +1,10 @@
-"""Builders for firms, capabilities and certificates in a chosen state, for tests."""
+"""Builders for firms, capabilities, certificates and sourcing needs in a chosen state, for tests."""
 
 from datetime import timedelta
 from itertools import count
 
 from portal.extensions import db
+from portal.needs.models import NeedStatus, NeedVisibility, Quote, QuoteStatus, SourcingNeed
 from portal.suppliers.models import (
     Capability,
     Certificate,
@@ -14,7 +15,7 @@ from portal.suppliers.models import (
     ReviewStatus,
     slugify,
 )
-from portal.taxonomy.models import Process
+from portal.taxonomy.models import CertificationType, Process
 from portal.timeutil import today, utcnow
 
 _numbers = count(1)
@@ -92,3 +93,76 @@ def make_certificate(
     )
     db.session.add(certificate)
     return certificate
+
+
+def make_need(
+    owner,
+    category: str = "battery",
+    *,
+    title: str = "Packs",
+    status: NeedStatus | str = NeedStatus.OPEN,
+    visibility: NeedVisibility | str = NeedVisibility.OPEN,
+    quantity: int = 10_000,
+    days: int = 30,
+    certifications=(),
+    through_service: bool = False,
+    **fields,
+) -> SourcingNeed:
+    """A need of `owner` due in `days`; straight in the database, or `through_service` as the brand
+    would post and publish it (with its audit entry and the notices publishing sends)."""
+    status, visibility = NeedStatus(status), NeedVisibility(visibility)
+    facts = {
+        "title": title,
+        "category_slug": category,
+        "description": fields.pop("description", "1,800 mAh Li-ion packs."),
+        "quantity_per_month": quantity,
+        "deadline": fields.pop("deadline", today() + timedelta(days=days)),
+        "visibility": visibility,
+    }
+    if through_service:
+        return _posted_need(
+            owner, status, {"features": "", **facts, "certification_slugs": list(certifications), **fields}
+        )
+    need = SourcingNeed(
+        owner_id=owner.id,
+        organisation=fields.pop("organisation", owner.organisation),
+        status=status,
+        **facts,
+        **fields,
+    )
+    need.required_certifications = [db.session.get(CertificationType, slug) for slug in certifications]
+    db.session.add(need)
+    db.session.commit()
+    return need
+
+
+def _posted_need(owner, status: NeedStatus, data: dict) -> SourcingNeed:
+    from portal.needs import service
+
+    if status not in (NeedStatus.DRAFT, NeedStatus.OPEN):
+        raise ValueError(f"the service posts a need as a draft or publishes it, not {status}")
+    need = service.create_need(owner, {"currency": "USD", **data})
+    if status == NeedStatus.OPEN:
+        service.transition(need, "publish", owner)
+    return need
+
+
+def make_quote(need: SourcingNeed, firm: Firm, *, by=None, file=None, status=QuoteStatus.SENT, **fields) -> Quote:
+    """The firm's quote on the need: sent `by` a member through the quotes service (with an optional
+    `file`, a (bytes, name) pair), or else straight in the database in `status`."""
+    data = {
+        "unit_price": 2,
+        "currency": "USD",
+        "min_order_quantity": 1,
+        "lead_time_days": 1,
+        "valid_until": need.deadline,
+        **fields,
+    }
+    if by is not None:
+        from portal.needs import quotes
+
+        return quotes.send_quote(need, firm, {"notes": "", **data}, file, by)
+    quote = Quote(need_id=need.id, firm_id=firm.id, status=status, **data)
+    db.session.add(quote)
+    db.session.commit()
+    return quote

@@ -31,7 +31,7 @@ def require_token(roles: tuple[Role, ...], verified_email: bool = False):
         )
     if not user.has_role(*roles):
         raise Forbidden(
-            _("This operation is for %(roles)s accounts.", roles=" and ".join(Role(r).value for r in roles))
+            _("This operation is for these accounts: %(roles)s.", roles=", ".join(Role(r).label for r in roles))
         )
     if verified_email and verification.needs_verification(user):
         raise Forbidden(verification.standing(user))

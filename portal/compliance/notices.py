@@ -5,8 +5,11 @@ own pages take their words from here."""
 from dataclasses import dataclass
 from datetime import date
 
+from flask_babel import gettext
+
 from portal.compliance.models import FirmStanding
-from portal.i18n import N_
+from portal.formatting import format_date
+from portal.i18n import N_, Joined
 from portal.mail import portal_path
 from portal.notifications.service import notify_all
 from portal.suppliers.models import Firm
@@ -23,11 +26,12 @@ EXCLUDED = N_(
     "While this applies the firm is kept out of matching: brands' sourcing needs do not list it and it "
     "receives no new opportunities. Its listing stays visible in the directory."
 )
+# Each effect is read sentence by sentence in the reader's language (`{{ effect }}`, `.translated()`).
 EFFECTS = {
-    "withdrawn": N_("The firm no longer receives the policy's incentives.") + " " + EXCLUDED,
-    "suspended": N_("The firm may not import under its licence.") + " " + EXCLUDED,
-    "under_review": N_("EDB is looking into it; nothing changes for matching while the review lasts."),
-    "active": N_("The firm takes part in matching again, unless another measure still applies."),
+    "withdrawn": Joined([N_("The firm no longer receives the policy's incentives."), EXCLUDED]),
+    "suspended": Joined([N_("The firm may not import under its licence."), EXCLUDED]),
+    "under_review": Joined([N_("EDB is looking into it; nothing changes for matching while the review lasts.")]),
+    "active": Joined([N_("The firm takes part in matching again, unless another measure still applies.")]),
 }
 HOW_TO_RESPOND = N_(
     "Answer on your firm's compliance page with your explanation and the facts that support it; your "
@@ -45,7 +49,7 @@ class StandingNotice:
     since: date | None
     until: date | None
     reason: str
-    effect: str
+    effect: Joined
     case_id: int | None
 
 
@@ -74,14 +78,25 @@ def notices_for(standing: FirmStanding | None) -> list[StandingNotice]:
 
 
 def tell_firm(firm: Firm, measure: str, status: str, since: date, until: date | None, reason: str, key: str) -> None:
-    """A portal notice and an e-mail to each of the firm's people about a new status of one measure."""
-    dates = f"{N_('From')} {since.isoformat()}" + (f" {N_('until')} {until.isoformat()}" if until else "")
-    lines = [f"{N_('Decision')}: {DECISIONS[(measure, status)]} ({dates})."]
-    if reason:
-        lines.append(f"{N_('Reason')}: {reason}")
-    lines.append(f"{N_('Effect')}: {EFFECTS[status]}")
-    if status != "active":
-        lines.append(f"{N_('How to respond')}: {HOW_TO_RESPOND}")
-    subject = f"{firm.display_name}: {DECISIONS[(measure, status)].lower()}"
+    """A portal notice and an e-mail to each of the firm's people about a new status of one measure,
+    each written in that person's language."""
+    decision = DECISIONS[(measure, status)]
+
+    def subject() -> str:
+        return f"{firm.display_name}: {gettext(decision).lower()}"
+
+    def body() -> str:
+        dates = gettext("from %(date)s", date=format_date(since))
+        if until:
+            dates += " " + gettext("until %(date)s", date=format_date(until))
+        when = gettext("%(decision)s (%(dates)s).", decision=gettext(decision), dates=dates)
+        lines = [gettext("Decision") + ": " + when]
+        if reason:
+            lines.append(gettext("Reason") + ": " + reason)
+        lines.append(gettext("Effect") + ": " + EFFECTS[status].translated())
+        if status != "active":
+            lines.append(gettext("How to respond") + ": " + gettext(HOW_TO_RESPOND))
+        return "\n".join(lines)
+
     link = portal_path("standing.show", firm_id=firm.id)
-    notify_all([member.user for member in firm.members], "compliance_standing", key, subject, "\n".join(lines), link)
+    notify_all([member.user for member in firm.members], "compliance_standing", key, subject, body, link)

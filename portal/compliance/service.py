@@ -6,6 +6,7 @@ reviewer saw, so two reviewers never silently overwrite each other.
 from datetime import date
 from functools import partial
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, or_, select
 
 from portal import audit, uploads
@@ -296,7 +297,7 @@ def respond(case: ComplianceCase, text: str, by) -> CaseNote:
                 case.opened_by,
                 "compliance_response",
                 f"case:{case.id}:response:{note.id}",
-                f"{case.firm.display_name} responded in compliance case {case.id}",
+                _l("%(firm)s responded in compliance case %(id)s", firm=case.firm.display_name, id=case.id),
                 text[:500],
                 portal_path("compliance.case", case_id=case.id, _anchor="notes"),
             )

@@ -51,6 +51,21 @@ class OpportunityStatus(enum.StrEnum):
     CLOSED = "closed"
     WITHDRAWN = "withdrawn"
 
+    @property
+    def label(self):
+        return OPPORTUNITY_STATUS_LABELS[self]
+
+
+OPPORTUNITY_STATUS_LABELS = {
+    OpportunityStatus.DRAFT: _l("Draft"),
+    OpportunityStatus.SUBMITTED: _l("Waiting for EDB review"),
+    OpportunityStatus.PUBLISHED: _l("Published"),
+    OpportunityStatus.CHANGES_REQUESTED: _l("Changes requested"),
+    OpportunityStatus.REJECTED: _l("Not accepted"),
+    OpportunityStatus.CLOSED: _l("Closed"),
+    OpportunityStatus.WITHDRAWN: _l("Withdrawn"),
+}
+
 
 class DealStage(enum.StrEnum):
     """Where an investor's interest stands; `declined` ends it at any point."""

@@ -41,9 +41,7 @@ EDITABLE = {S.DRAFT, S.CHANGES_REQUESTED}
 
 
 def _refused(state: S, _target: S) -> InvestmentRefused:
-    return InvestmentRefused(
-        N_("This opportunity is %(status)s; that is no longer possible."), status=state.value.replace("_", " ")
-    )
+    return InvestmentRefused(N_("This opportunity is “%(status)s”; that is no longer possible."), status=state.label)
 
 
 OPPORTUNITY_STAGES = StageMachine("investment", TRANSITIONS, _refused)

@@ -27,7 +27,7 @@ from portal.investment.forms import (
     OpportunityForm,
     StageForm,
 )
-from portal.investment.models import DEAL_STAGE_LABELS, DealStage, OpportunityStatus
+from portal.investment.models import DEAL_STAGE_LABELS, DealStage
 from portal.matching.investment import money_span
 from portal.staff import queue
 from portal.staff.forms import ReviewDecisionForm
@@ -37,15 +37,6 @@ from portal.taxonomy import category_choices
 bp = Blueprint("investment", __name__, url_prefix="/investment")
 
 INVESTORS = (Role.INVESTOR, Role.BRAND)
-STATUS_LABELS = {
-    OpportunityStatus.DRAFT: _l("Draft"),
-    OpportunityStatus.SUBMITTED: _l("Waiting for EDB review"),
-    OpportunityStatus.PUBLISHED: _l("Published"),
-    OpportunityStatus.CHANGES_REQUESTED: _l("Changes requested"),
-    OpportunityStatus.REJECTED: _l("Not accepted"),
-    OpportunityStatus.CLOSED: _l("Closed"),
-    OpportunityStatus.WITHDRAWN: _l("Withdrawn"),
-}
 DONE = {
     "submit": _l("Submitted. EDB staff review opportunities before investors see them."),
     "close": _l("Closed: it no longer shows to investors; your threads stay open."),
@@ -64,7 +55,6 @@ def labels():
         "instrument_labels": INSTRUMENT_LABELS,
         "stage_labels": STAGE_LABELS,
         "deal_stage_labels": DEAL_STAGE_LABELS,
-        "status_labels": STATUS_LABELS,
         "can_see_data_room": rules.can_see_data_room,
         "money_span": money_span,
     }

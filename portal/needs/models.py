@@ -5,6 +5,7 @@ import enum
 from datetime import date, datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, Numeric, String, Table, Text, UniqueConstraint, and_
 from sqlalchemy.ext.hybrid import hybrid_method
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -25,6 +26,19 @@ class NeedStatus(enum.StrEnum):
     AWARDED = "awarded"
     CANCELLED = "cancelled"
 
+    @property
+    def label(self):
+        return NEED_STATUS_LABELS[self]
+
+
+NEED_STATUS_LABELS = {
+    NeedStatus.DRAFT: _l("Draft"),
+    NeedStatus.OPEN: _l("Open"),
+    NeedStatus.CLOSED: _l("Closed"),
+    NeedStatus.AWARDED: _l("Awarded"),
+    NeedStatus.CANCELLED: _l("Cancelled"),
+}
+
 
 class NeedVisibility(enum.StrEnum):
     OPEN = "open"  # every verified firm in the category
@@ -37,6 +51,19 @@ class QuoteStatus(enum.StrEnum):
     WITHDRAWN = "withdrawn"
     AWARDED = "awarded"
     NOT_SELECTED = "not_selected"
+
+    @property
+    def label(self):
+        return QUOTE_STATUS_LABELS[self]
+
+
+QUOTE_STATUS_LABELS = {
+    QuoteStatus.SENT: _l("Sent"),
+    QuoteStatus.REVISED: _l("Revised"),
+    QuoteStatus.WITHDRAWN: _l("Withdrawn"),
+    QuoteStatus.AWARDED: _l("Awarded"),
+    QuoteStatus.NOT_SELECTED: _l("Not selected"),
+}
 
 
 need_certification = Table(

@@ -58,7 +58,9 @@ class NeedChanged(NeedRefused):
 
 
 def _refused(state: NeedStatus, target: NeedStatus) -> NeedRefused:
-    return NeedRefused(N_("A %(state)s need cannot be %(target)s."), state=state.value, target=target.value)
+    return NeedRefused(
+        N_("This need is “%(state)s”; it cannot become “%(target)s”."), state=state.label, target=target.label
+    )
 
 
 NEED_STAGES = StageMachine("need", TRANSITIONS, _refused)

@@ -11,7 +11,9 @@ import math
 import threading
 from array import array
 from collections import OrderedDict
+from collections.abc import Callable, Hashable
 from datetime import date
+from typing import Any, TypeVar
 
 from portal.search.quantities import parse_stored
 from portal.suppliers.rules import certificate_counts
@@ -36,19 +38,36 @@ def is_member(view: bytes, doc: int) -> bool:
     return bool(view[doc >> 3] >> (doc & 7) & 1)
 
 
-class LRU(OrderedDict):
+V = TypeVar("V")
+
+
+class LRU(OrderedDict[Hashable, Any]):
+    """At most `size` entries, least recently used out; a key always maps to what its `make` makes,
+    so `get_or` returns that type."""
+
     def __init__(self, size: int):
         super().__init__()
         self.size = size
 
-    def get_or(self, key, make):
+    def recall(self, key: Hashable) -> Any:
+        """The value kept for `key`, now the most recently used; None when none is kept."""
+        if key not in self:
+            return None
+        self.move_to_end(key)
+        return self[key]
+
+    def get_or(self, key: Hashable, make: Callable[[], V]) -> V:
         if key in self:
             self.move_to_end(key)
             return self[key]
         value = self[key] = make()
-        if len(self) > self.size:
-            self.popitem(last=False)
+        self.trim()
         return value
+
+    def trim(self) -> None:
+        """Forget the least recently used beyond the size."""
+        while len(self) > self.size:
+            self.popitem(last=False)
 
 
 class IndexFacts:

@@ -10,37 +10,62 @@ import heapq
 import math
 import threading
 from array import array
+from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import date
+from typing import TYPE_CHECKING
 
 import numpy
-from whoosh import query as wq
+from whoosh.query.compound import And, AndMaybe, AndNot, CompoundQuery, Or
+from whoosh.query.positional import Phrase
+from whoosh.query.qcore import Query
+from whoosh.query.terms import Term
+from whoosh.query.wrappers import Not
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
 
 from portal.search import postings
 from portal.search.analysis import phrase_term, terms
-from portal.search.facts import LRU, as_text, bits_of, is_member, members
+from portal.search.facts import LRU, IndexFacts, as_text, bits_of, is_member, members
+
+if TYPE_CHECKING:
+    from portal.search.understanding import Part
 
 K1, B = 1.2, 0.75
 FIELD = "text"
 
 
-SCORE_CACHE_BYTES = 64 * 2**20  # per process; an array holds 4 bytes per document
+SCORE_CACHE_BYTES = 32 * 2**20  # per process; an array holds 4 bytes per document
+# Answers kept per process and reader (a page of ids, snippets and cards, the counts beside each
+# filter, and the directory's rendering of them: some 80 KB together); a change to the index
+# starts afresh. Within the 400 MB a worker may use at 100,000 firms, with the score arrays.
+ANSWERS_KEPT = 512
 
 
 class TermCache:
     """Per reader: postings of `text` terms as bit sets and BM25 arrays, least recently used out.
 
-    Score arrays are kept up to SCORE_CACHE_BYTES: some 1,600 at 10,000 firms, 190 at 100,000.
+    Score arrays are kept up to SCORE_CACHE_BYTES: some 800 at 10,000 firms, 80 at 100,000.
     A term's scores are computed over all its postings at once (numpy): a query of words no one
     asked for yet costs a few milliseconds, not one Python step per posting.
     """
 
-    def __init__(self, reader, size: int, segments: postings.SegmentCache | None = None, bits_entries: int = 1024):
+    def __init__(
+        self,
+        reader: IndexReader,
+        size: int,
+        segments: postings.SegmentCache | None = None,
+        bits_entries: int = 1024,
+        answers_kept: int = ANSWERS_KEPT,
+    ):
         self.reader, self.size = reader, size
         self.segments = segments or postings.SegmentCache()
         self.bits = LRU(bits_entries)
         # A new query reads each term's postings for its bit set, then again for its scores: the
         # last few terms read are kept (at most 12 bytes a posting) so the second is free.
         self.read = LRU(32)
+        # Whole answers given on this reader (service.search), by words, filters and day.
+        self.answers = LRU(answers_kept)
         self.scores = LRU(max(16, SCORE_CACHE_BYTES // (4 * max(size, 1))))
         self._lengths: numpy.ndarray | None = None
         self._lock = threading.RLock()  # threaded servers share one cache per process
@@ -68,7 +93,7 @@ class TermCache:
         return docs, idf * frequencies * (K1 + 1) / (frequencies + norm)
 
     def term_bits(self, term: str) -> int:
-        def make():
+        def make() -> int:
             having = numpy.zeros(self.size, bool)
             having[self._postings(term)[0]] = True
             return int.from_bytes(numpy.packbits(having, bitorder="little").tobytes(), "little")
@@ -76,17 +101,17 @@ class TermCache:
         with self._lock:
             return self.bits.get_or(term, make)
 
-    def phrase_bits(self, words: tuple[str, ...], searcher) -> int:
+    def phrase_bits(self, words: tuple[str, ...], searcher: Searcher) -> int:
         """Documents holding the words together (one word between them at most)."""
 
-        def make():
-            return bits_of(wq.Phrase(FIELD, list(words), slop=1).docs(searcher), self.size)
+        def make() -> int:
+            return bits_of(Phrase(FIELD, list(words), slop=1).docs(searcher), self.size)
 
         with self._lock:
             return self.bits.get_or(("phrase", words), make)
 
-    def term_scores(self, term: str) -> array:
-        def make():
+    def term_scores(self, term: str) -> "array[float]":
+        def make() -> "array[float]":
             scores = numpy.zeros(self.size, numpy.float32)
             docs, values = self._bm25(term)
             scores[docs] = values
@@ -100,7 +125,7 @@ class TermCache:
         one best-first order instead of one per term, so a word the thesaurus widens to twenty terms
         costs one cache entry and one list to walk, and scoring a document reads one number."""
 
-        def make():
+        def make() -> Weighted:
             combined = numpy.zeros(self.size, numpy.float64)
             having = numpy.zeros(self.size, bool)
             for term, share in shares:
@@ -118,53 +143,53 @@ class TermCache:
 
 @dataclass(frozen=True)
 class Weighted:
-    scores: array  # per document
-    order: array  # the documents with a score, best first: top-k walks stop after a few of them
+    scores: "array[float]"  # per document
+    order: "array[int]"  # the documents with a score, best first: top-k walks stop after a few of them
     shares: tuple[tuple[str, float], ...]
 
 
-def matches(node: wq.Query, cache: TermCache, searcher, live: int) -> int:
+def matches(node: Query, cache: TermCache, searcher: Searcher, live: int) -> int:
     """The bit set of documents a (parsed, expanded) query matches."""
-    if isinstance(node, wq.Term) and node.fieldname == FIELD:
+    if isinstance(node, Term) and node.fieldname == FIELD:
         return cache.term_bits(as_text(node.text))
-    if isinstance(node, wq.And):
+    if isinstance(node, And):
         result = live
         for child in node.subqueries:
             result &= matches(child, cache, searcher, live)
             if not result:
                 break
         return result
-    if isinstance(node, wq.Or):
+    if isinstance(node, Or):
         result = 0
         for child in node.subqueries:
             result |= matches(child, cache, searcher, live)
         return result & live
-    if isinstance(node, wq.Not):
+    if isinstance(node, Not):
         return live & ~matches(node.query, cache, searcher, live)
-    if isinstance(node, wq.AndNot):
+    if isinstance(node, AndNot):
         return matches(node.a, cache, searcher, live) & ~matches(node.b, cache, searcher, live)
-    if isinstance(node, wq.AndMaybe):
+    if isinstance(node, AndMaybe):
         return matches(node.a, cache, searcher, live)
     # Phrases people quoted, prefixes and the rest: let Whoosh find the documents.
     return bits_of(node.docs(searcher), cache.size) & live
 
 
-def scoring_terms(node: wq.Query) -> list[str]:
+def scoring_terms(node: Query) -> list[str]:
     """The terms whose scores add up to a document's relevance (not those under a NOT)."""
-    if isinstance(node, wq.Not):
+    if isinstance(node, Not):
         return []
-    if isinstance(node, wq.AndNot):
+    if isinstance(node, AndNot):
         return scoring_terms(node.a)
-    if isinstance(node, wq.AndMaybe):
+    if isinstance(node, AndMaybe):
         return scoring_terms(node.a) + scoring_terms(node.b)
-    if isinstance(node, wq.compound.CompoundQuery):
+    if isinstance(node, CompoundQuery):
         return [t for child in node.subqueries for t in scoring_terms(child)]
-    if isinstance(node, wq.Term) and node.fieldname == FIELD:
+    if isinstance(node, Term) and node.fieldname == FIELD:
         return [as_text(node.text)]
     return [as_text(word) for word in getattr(node, "words", ())]
 
 
-def top(node: wq.Query, found: int, cache: TermCache, count: int) -> list[tuple[int, float]]:
+def top(node: Query, found: int, cache: TermCache, count: int) -> list[tuple[int, float]]:
     """The `count` best (document, score) pairs among `found`, best first; ties by document number."""
     arrays = [cache.term_scores(t) for t in dict.fromkeys(scoring_terms(node))]
     if not arrays:
@@ -177,7 +202,7 @@ def top(node: wq.Query, found: int, cache: TermCache, count: int) -> list[tuple[
 _BITS = [tuple(i for i in range(8) if byte >> i & 1) for byte in range(256)]
 
 
-def iter_bits(bits: int):
+def iter_bits(bits: int) -> Iterator[int]:
     """Set bits in ascending order, a byte at a time (fast for sets of any density)."""
     data = bits.to_bytes((bits.bit_length() + 7) >> 3, "little")
     for index, byte in enumerate(data):
@@ -206,9 +231,10 @@ class PartMatch:
     loose: int = 0  # of `bits`, those having the part only through a related term: half its weight
 
 
-def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
+def part_match(part: "Part", facts: IndexFacts, cache: TermCache, searcher: Searcher, day: date) -> PartMatch:
     """The documents having `part` (see understanding.Part) and their scores."""
-    bits, shares, related = 0, [], 0
+    bits, related = 0, 0
+    shares: list[tuple[str, float]] = []
     for words in part.alternatives:
         found, scored = _alternative(words, cache, searcher)
         bits |= found
@@ -238,7 +264,7 @@ def part_match(part, facts, cache: TermCache, searcher, day) -> PartMatch:
     return PartMatch((bits | related) & facts.live, part.weight, scores, bonus, fits, related & ~bits & facts.live)
 
 
-def _alternative(words: tuple[str, ...], cache: TermCache, searcher) -> tuple[int, list[tuple[str, float]]]:
+def _alternative(words: tuple[str, ...], cache: TermCache, searcher: Searcher) -> tuple[int, list[tuple[str, float]]]:
     """The documents having one wording of a part, and the terms that score it with their shares."""
     if not words:
         return 0, []
@@ -250,14 +276,16 @@ def _alternative(words: tuple[str, ...], cache: TermCache, searcher) -> tuple[in
     return cache.phrase_bits(words, searcher), [(w, 1.0 / len(words)) for w in words]
 
 
-def _indexed(searcher) -> frozenset:
+def _indexed(searcher: Searcher) -> frozenset[str]:
     analyzer = searcher.schema["text"].analyzer
     return getattr(analyzer, "_phrase_terms", None) or _remember_phrase_terms(analyzer)
 
 
-def _remember_phrase_terms(analyzer) -> frozenset:
-    analyzer._phrase_terms = frozenset(phrase_term(p) for p in getattr(analyzer, "phrases", ())) or frozenset({""})
-    return analyzer._phrase_terms
+def _remember_phrase_terms(analyzer: object) -> frozenset[str]:
+    """Kept on the analyzer, which lives as long as the index's schema (whose phrases it knows)."""
+    known = frozenset(phrase_term(p) for p in getattr(analyzer, "phrases", ())) or frozenset({""})
+    analyzer._phrase_terms = known  # type: ignore[attr-defined]
+    return known
 
 
 def union(parts: list[PartMatch]) -> int:
@@ -318,13 +346,15 @@ def covering_top(parts: list[PartMatch], found: int, count: int) -> Ranking:
 
 
 WALK_FROM = 20  # a group this many times larger than the page wanted is walked best-first
+# A page entry of `_walk_top`: its order key, then the (score, document) pair.
+_Ranked = tuple[tuple[float, int], tuple[float, int]]
 
 
 def _order(pair: tuple[float, int]) -> tuple[float, int]:
     return (pair[0], -pair[1])
 
 
-def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer) -> list[tuple[float, int]]:
+def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer: "_Scorer") -> list[tuple[float, int]]:
     """The `wanted` best of a large group without scoring all of it (Fagin's threshold algorithm):
     walk each part's documents best first; stop once the page's worst score beats what any
     document not yet seen could reach (the parts' scores at the walk's depth, plus every facet
@@ -332,7 +362,8 @@ def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer) -> list[t
     """
     lists = [(p.scores.order, p.scores.scores) for p in parts if p.scores]
     extra = sum(p.bonus + (QUANTITY_SCORE if p.fits else 0.0) for p in parts)
-    view, seen, page = members(group, max(group.bit_length(), 1)), set(), []
+    view, seen = members(group, max(group.bit_length(), 1)), set()
+    page: list[_Ranked] = []
     depth, longest = 0, max((len(order) for order, _scores in lists), default=0)
     while depth < longest:
         threshold = extra
@@ -354,7 +385,7 @@ def _walk_top(parts: list[PartMatch], group: int, wanted: int, scorer) -> list[t
     return [pair for _key, pair in sorted(page, reverse=True)]
 
 
-def _keep(page: list, pair: tuple[float, int], wanted: int) -> None:
+def _keep(page: list[_Ranked], pair: tuple[float, int], wanted: int) -> None:
     """A min-heap of the best `wanted` (score, doc) pairs, ties to the lower document."""
     item = (_order(pair), pair)
     if len(page) < wanted:
@@ -383,9 +414,9 @@ def _size(part: PartMatch) -> int:
     return max(part.bits.bit_length(), 1)
 
 
-def highlight_terms(parts) -> frozenset:
+def highlight_terms(parts: "list[Part]") -> frozenset[str]:
     """The stemmed terms a snippet marks: every alternative's words, and a city's names."""
-    found = set()
+    found: set[str] = set()
     for part in parts:
         for words in (*part.alternatives, *part.related):
             found.update(words)

@@ -1,9 +1,14 @@
 """Searching firms: the one function the directory, the API and matching all call."""
 
 import math
-from dataclasses import dataclass, field
+import operator
+import threading
+from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from sqlalchemy import select
+
+from portal.extensions import db
 from portal.operations.metrics import SEARCH_SECONDS, timed
 from portal.search.cards import FirmCard, public_cards
 from portal.search.engine import index_corrector, vocabulary
@@ -13,6 +18,7 @@ from portal.search.query import has_syntax, indexed_phrases, parse, suggestion
 from portal.search.ranking import covering_top, highlight_terms, iter_bits, matches, part_match, top, union
 from portal.search.snippets import query_terms, snippet
 from portal.search.understanding import understand
+from portal.suppliers.models import Firm
 from portal.timeutil import today
 
 SORTS = ("relevance", "capacity", "name", "recent")
@@ -42,7 +48,7 @@ class Hit:
     snippet: str = ""
 
 
-@dataclass
+@dataclass(eq=False)  # one answer is one object: pages keep what they rendered of it by identity
 class SearchResult:
     hits: list[Hit]
     total: int
@@ -84,14 +90,57 @@ def search(params: SearchParams) -> SearchResult:
 
     Plain words rank firms by how much of the query they cover (see understanding.py); a query
     written with quotes or AND/OR/NOT keeps its exact meaning, every term required.
+
+    The answer is a function of the index as it is, the words and filters, and the day (which
+    certificates are valid): popular searches repeat, so answers are kept until the index
+    changes. Answers are shared: callers read them and never change them.
     """
-    per_page = max(1, min(params.per_page, MAX_PER_PAGE))
-    page = max(1, params.page)
     catch_up()
     store = open_store()
     searcher = store.searcher()
     facts, terms = store.facts(searcher)
     day = today()
+    key, vocabularies = (params, day), (thesaurus(), lexicon())  # staff may edit the thesaurus
+    with _answers_lock:
+        kept = terms.answers.recall(key)
+    if kept is not None and all(map(operator.is_, kept[0], vocabularies)):
+        return _without_hidden(kept[1])
+    answer = _to_keep(_answer(params, store, searcher, facts, terms, day))
+    with _answers_lock:
+        terms.answers.pop(key, None)
+        terms.answers[key] = (vocabularies, answer)
+        terms.answers.trim()
+    return answer
+
+
+_answers_lock = threading.Lock()
+
+
+def _to_keep(answer: SearchResult) -> SearchResult:
+    """The answer without the firms' texts its snippets were cut from (most of its size)."""
+    if answer.cards is None:
+        return answer
+    return replace(answer, cards={firm_id: replace(card, texts={}) for firm_id, card in answer.cards.items()})
+
+
+def _without_hidden(answer: SearchResult) -> SearchResult:
+    """A kept answer, less any firm hidden since it was given (suspended, say, while another
+    process was still applying that change to the index, as a fresh answer's cards check too)."""
+    ids = [hit.firm_id for hit in answer.hits]
+    if not ids or answer.cards is None:  # without cards, the caller reads them, public ones only
+        return answer
+    # Read as a column, not filtered on: see cards.py.
+    rows = db.session.execute(select(Firm.id, Firm.is_public).where(Firm.id.in_(ids)))
+    hidden = {firm_id for firm_id, public in rows if not public}
+    if not hidden:
+        return answer
+    cards = answer.cards and {firm_id: card for firm_id, card in answer.cards.items() if firm_id not in hidden}
+    return replace(answer, hits=[hit for hit in answer.hits if hit.firm_id not in hidden], cards=cards)
+
+
+def _answer(params: SearchParams, store, searcher, facts: IndexFacts, terms, day) -> SearchResult:
+    per_page = max(1, min(params.per_page, MAX_PER_PAGE))
+    page = max(1, params.page)
     allowed = _filters(facts, params, day)
     sort = params.sort if params.sort in SORTS else "relevance"
     start = (page - 1) * per_page

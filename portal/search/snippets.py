@@ -27,11 +27,12 @@ def snippet(texts: dict[str, str], terms, phrases: frozenset) -> str:
     return _marked(texts.get("capabilities") or "", texts.get("description") or "", frozenset(terms), phrases)
 
 
-@lru_cache(maxsize=2048)
+@lru_cache(maxsize=512)
 def _marked(capabilities: str, description: str, terms: frozenset, phrases: frozenset) -> str:
-    """Highlighting re-analyses the text and costs most of a results page, while popular searches
-    repeat: the result depends only on these arguments (the texts themselves, so an edit to a firm
-    is a new key), so it is kept for the next page that asks."""
+    """Highlighting re-analyses the text and costs most of a fresh answer. Whole answers are kept
+    (search.service), so this serves the same firm under the same words in another filter or
+    sort: the result depends only on these arguments (the texts themselves, so an edit to a firm
+    is a new key)."""
     analyzer = industry_analyzer(phrases)  # joins the same phrases the index does
     candidates = []  # (distinct terms hit, -position, text, hit spans)
     position = 0

@@ -668,9 +668,9 @@ class Importer:
             )
         if firm is not None and not self.as_staff and firm.status in (ListingStatus.VERIFIED, ListingStatus.REJECTED):
             return Phrase(
-                "'%(firm)s' is a %(status)s listing; only EDB staff imports may change it",
+                "'%(firm)s' is a listing marked “%(status)s”; only EDB staff imports may change it",
                 firm=firm.legal_name,
-                status=firm.status.value,
+                status=firm.status.label,
             )
         return None
 

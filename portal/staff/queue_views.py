@@ -1,29 +1,20 @@
 """The review queue page: everything waiting for staff, oldest first, with filters."""
 
 from flask import render_template, request
-from flask_babel import lazy_gettext as _l
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from portal.access import staff_required
 from portal.accounts import address_review
 from portal.extensions import db
 from portal.introductions.brokering import broker_queue
-from portal.staff.queue import queue_count, review_queue
+from portal.staff.queue import kinds, queue_count, review_queue
 from portal.staff.views import bp
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import ComponentCategory
 from portal.taxonomy.names import local_name
 
 PER_PAGE = 100
-
-KIND_LABELS = {
-    "listing": _l("New listing"),
-    "capability": _l("Capability"),
-    "certificate": _l("Certificate"),
-    "profile": _l("Identity change"),
-    "claim": _l("Claim"),
-    "investment": _l("Investment opportunity"),
-}
 
 
 @bp.route("/queue")
@@ -47,7 +38,7 @@ def queue():
         page=page,
         pages=pages,
         filters=filters,
-        kind_labels=KIND_LABELS,
+        kind_labels={name: _(kind.label) for name, kind in kinds().items()},
         categories=categories,
         category_names=dict(categories),
         provinces=PROVINCES,

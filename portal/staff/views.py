@@ -18,7 +18,7 @@ from portal.suppliers import lifecycle
 from portal.suppliers import service as suppliers_service
 from portal.suppliers.forms import FirmProfileForm
 from portal.suppliers.lifecycle import REASON_FIELDS
-from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus, ReviewStatus
+from portal.suppliers.models import Capability, Certificate, Firm, ListingStatus
 
 bp = Blueprint("staff", __name__, url_prefix="/staff")
 
@@ -192,7 +192,7 @@ def review_item(kind, item_id):
             review(item, current_user, approve, form.reason.data or "")
         except lifecycle.TransitionRefused as error:
             db.session.rollback()
-            if item.review_status == ReviewStatus.PENDING or getattr(item, "proposed", None) is not None:
+            if item.awaits_decision:
                 # Still undecided: the message goes next to the field, with what the reviewer typed.
                 return _review_page(item.firm, (kind, item.id, str(error), form.reason.data or ""), 422)
             flash(str(error), "danger")

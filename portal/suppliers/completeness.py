@@ -61,7 +61,7 @@ def completeness(firm: Firm) -> list[Check]:
     ]
     for capability in firm.capabilities:
         name = capability.category.label
-        if capability.review_status == ReviewStatus.REJECTED:
+        if capability.is_rejected:
             checks.append(
                 _rejected(capability, Phrase("Correct or remove the capability %(name)s EDB did not accept", name=name))
             )
@@ -103,7 +103,7 @@ def completeness(firm: Firm) -> list[Check]:
                 "certificates",
             )
         )
-        if certificate.review_status == ReviewStatus.REJECTED:
+        if certificate.is_rejected:
             checks.append(
                 _rejected(certificate, Phrase("Correct the %(name)s certificate EDB did not accept", name=name))
             )

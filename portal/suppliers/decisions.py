@@ -10,7 +10,7 @@ from flask_babel import gettext
 from portal.i18n import N_
 from portal.mail import portal_path
 from portal.notifications.service import notify_all
-from portal.suppliers.models import Firm, ListingStatus, ReviewStatus
+from portal.suppliers.models import Firm, ListingStatus
 
 NEXT_STEPS = {
     "listing.verified": N_("Brands can now find the listing; keep capacity and certificates up to date."),
@@ -80,7 +80,7 @@ def standing_decisions(firm: Firm) -> list[Decision]:
         for certificate in firm.certificates
     ]
     for item, name, verdict, kind, anchor in rejected_items:
-        if item.review_status == ReviewStatus.REJECTED:
+        if item.is_rejected:
             found.append(Decision(name, verdict, item.review_note, NEXT_STEPS[f"{kind}.rejected"], anchor))
     return found
 

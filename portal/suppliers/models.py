@@ -75,6 +75,17 @@ class ReviewStatus(enum.StrEnum):
     VERIFIED = "verified"
     REJECTED = "rejected"
 
+    @property
+    def label(self):
+        return REVIEW_STATUS_LABELS[self]
+
+
+REVIEW_STATUS_LABELS = {
+    ReviewStatus.PENDING: _l("Awaiting EDB check"),
+    ReviewStatus.VERIFIED: _l("Verified by EDB"),
+    ReviewStatus.REJECTED: _l("Not accepted"),
+}
+
 
 class MemberRole(enum.StrEnum):
     OWNER = "owner"
@@ -151,6 +162,12 @@ class Firm(db.Model):
         setattr(self, f"{name}_skeleton", skeleton(value or "")[:200])
         return value
 
+    @property
+    def is_verified(self) -> bool:
+        """Staff verified the listing (suspended or not): only such a listing can be suspended, and
+        its identity changes wait for staff."""
+        return self.status == ListingStatus.VERIFIED
+
     @hybrid_property
     def is_public(self) -> bool:
         """Only verified, unsuspended firms are shown in the directory, search, API and matches
@@ -199,7 +216,28 @@ capability_test = Table(
 )
 
 
-class Capability(db.Model):
+class StaffReviewed:
+    """What staff's verdict on a capability or certificate means, in one place for pages and SQL."""
+
+    @hybrid_property
+    def is_verified(self) -> bool:
+        """Staff checked what the firm states: only verified capabilities are shown to the public and
+        count in search, matching, introductions and the dashboard (one expression, also in SQL); a
+        certificate also needs to be unexpired to count (`Certificate.is_valid_on`)."""
+        return self.review_status == ReviewStatus.VERIFIED
+
+    @hybrid_property
+    def is_rejected(self) -> bool:
+        """Staff turned it down: the firm sees the reason and what to do next."""
+        return self.review_status == ReviewStatus.REJECTED
+
+    @property
+    def awaits_decision(self) -> bool:
+        """Staff have yet to decide on it."""
+        return self.review_status == ReviewStatus.PENDING
+
+
+class Capability(StaffReviewed, db.Model):
     """One component category a firm makes, with how much and how."""
 
     __tablename__ = "capability"
@@ -236,14 +274,13 @@ class Capability(db.Model):
         secondary=capability_test, order_by="CertificationType.name"
     )
 
-    @hybrid_property
-    def is_verified(self) -> bool:
-        """Staff checked what the firm states: only verified capabilities are shown to the public and
-        count in search, matching, introductions and the dashboard (one expression, also in SQL)."""
-        return self.review_status == ReviewStatus.VERIFIED
+    @property
+    def awaits_decision(self) -> bool:
+        """Staff have yet to decide on it: it is new, or an edit to a verified one is held for them."""
+        return self.review_status == ReviewStatus.PENDING or self.proposed is not None
 
 
-class Certificate(db.Model):
+class Certificate(StaffReviewed, db.Model):
     __tablename__ = "certificate"
     # "Does this firm hold this certificate valid on the day" is one index lookup (matching asks
     # it for every candidate); it also serves every lookup by firm.

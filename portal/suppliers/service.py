@@ -156,7 +156,7 @@ def update_profile(firm: Firm, data: dict, by) -> dict:
     changed = {name: value for name, value in data.items() if getattr(firm, name) != value}
     refuse_taken_names(changed, other_than=firm.id)
     held = {}
-    if firm.status == ListingStatus.VERIFIED:
+    if firm.is_verified:
         held = {name: value for name, value in changed.items() if name in IDENTITY_FIELDS}
     applied = {name: value for name, value in changed.items() if name not in held}
     before = audit.snapshot(firm, applied)

@@ -1,9 +1,14 @@
 """Supplier pages: the public directory, profiles and categories, and a firm's own listing pages."""
 
+import threading
+import weakref
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from markupsafe import Markup
+from sqlalchemy.orm import joinedload, selectinload
 
 from portal import search, uploads
 from portal.access import role_required
@@ -12,6 +17,7 @@ from portal.acting import attempt
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
+from portal.shortlists.views import shortlist_picker
 from portal.suppliers import directory, lifecycle, responsiveness, service
 from portal.suppliers import labs as lab_finder
 from portal.suppliers.completeness import completeness, completeness_score
@@ -26,7 +32,6 @@ from portal.suppliers.forms import (
 )
 from portal.suppliers.models import Capability, Certificate, Firm, FirmMember, FirmPhoto
 from portal.suppliers.names import NameTaken
-from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import CertificationType, ComponentCategory
 
 bp = Blueprint("suppliers", __name__)
@@ -45,35 +50,82 @@ def directory_page():
     """Find verified firms by words, component, province, certification and capacity."""
     params, _problems = directory.search_params(request.args)  # a page ignores what it cannot use
     result = search.search(params)
-    by_id = {hit.firm_id: hit for hit in result.hits}
-    firms = cards_in_order(list(by_id), result.cards)
-    base, args, labels = url_for("suppliers.directory_page"), request.args.to_dict(), _facet_labels()
+    args = request.args.to_dict()
     return render_template(
         "suppliers/directory.html",
         params=params,
         result=result,
-        firms=firms,
-        snippets={firm_id: Markup(hit.snippet) for firm_id, hit in by_id.items()},
-        facets={
-            name: directory.facet_links(base, args, name, result.facets.get(name, {}), labels.get(name, {}))
-            for name in ("category", "province", "certification", "market")
-        },
+        results=_results(result, params, args),
         # Filters the query's own words name ("ISO 9001", "KPK", "chargers"), one click away.
-        offered=[
-            (name, link)
-            for name, value in result.offered
-            if (count := result.facets.get(name, {}).get(value))
-            for link in directory.facet_links(base, args, name, {value: count}, labels.get(name, {}))
-        ],
+        offered=_offered(result, args),
         as_typed_href=url_for("suppliers.directory_page", **{**args, "as_typed": "1", "page": 1}),
-        provinces=PROVINCES,
     )
+
+
+# A results page's cards, filters and page links read the same for every reader of one language who
+# keeps no shortlists, for one answer and query string: popular searches are rendered once for each
+# change to the index (an answer lives as long as the index it came from; see search.service).
+_rendered: "weakref.WeakKeyDictionary[search.SearchResult, dict]" = weakref.WeakKeyDictionary()
+_rendered_lock = threading.Lock()
+
+
+def _results(result, params, args: dict) -> Markup:
+    if shortlist_picker() is not None:  # a brand's own shortlists beside each firm
+        return _render_results(result, params, args)
+    key = (str(get_locale()), tuple(request.args.items(multi=True)))
+    with _rendered_lock:
+        kept = _rendered.setdefault(result, {})
+        html = kept.get(key)
+    if html is None:
+        html = _render_results(result, params, args)
+        with _rendered_lock:
+            kept[key] = html
+    return html
+
+
+def _render_results(result, params, args: dict) -> Markup:
+    by_id = {hit.firm_id: hit for hit in result.hits}
+    base, labels = url_for("suppliers.directory_page"), _facet_labels()
+    return Markup(
+        render_template(
+            "suppliers/_results.html",
+            params=params,
+            result=result,
+            firms=cards_in_order(list(by_id), result.cards),
+            snippets={firm_id: Markup(hit.snippet) for firm_id, hit in by_id.items()},
+            facets={
+                name: directory.facet_links(base, args, name, result.facets.get(name, {}), labels.get(name, {}))
+                for name in ("category", "province", "certification", "market")
+            },
+        )
+    )
+
+
+def _offered(result, args: dict) -> list:
+    base, labels = url_for("suppliers.directory_page"), _facet_labels() if result.offered else {}
+    return [
+        (name, link)
+        for name, value in result.offered
+        if (count := result.facets.get(name, {}).get(value))
+        for link in directory.facet_links(base, args, name, {value: count}, labels.get(name, {}))
+    ]
 
 
 def _facet_labels() -> dict[str, dict[str, str]]:
     categories = dict(db.session.execute(db.select(ComponentCategory.slug, ComponentCategory.name)).all())
     certifications = dict(db.session.execute(db.select(CertificationType.slug, CertificationType.name)).all())
     return {"category": categories, "certification": certifications}
+
+
+# What a profile shows, read in a few statements rather than one per capability and certificate.
+PROFILE_READS = (
+    selectinload(Firm.capabilities).options(
+        joinedload(Capability.category), selectinload(Capability.processes), selectinload(Capability.tests_for)
+    ),
+    selectinload(Firm.certificates).joinedload(Certificate.type),
+    selectinload(Firm.photos),
+    selectinload(Firm.members),
+)
 
 
 @bp.route("/suppliers/<int:firm_id>")
@@ -83,7 +135,7 @@ def profile(firm_id, slug=None):
 
     A duplicate merged into another record sends its visitors (and old links) to the kept one.
     """
-    record = db.session.get(Firm, firm_id)
+    record = db.session.get(Firm, firm_id, options=PROFILE_READS)
     if record is not None and record.merged_into_id and not (current_user.is_authenticated and current_user.is_staff):
         return redirect(url_for("suppliers.profile", firm_id=record.merged_into_id), 301)
     firm = service.firm_for_viewer(firm_id, current_user)

@@ -81,6 +81,26 @@ def unit_name(unit: str) -> str:
     return local_name("unit", unit, unit) if unit else ""
 
 
+def unit_symbol(unit: str | None) -> str:
+    """A unit as written after a number ("pcs", "m²") in the reader's language; one still to be
+    chosen says so."""
+    from flask_babel import gettext
+
+    from portal.taxonomy.units import symbol
+
+    if unit is None:
+        return gettext("(unit not stated)")
+    return local_name("unit", unit, symbol(unit))
+
+
+def category_name(slug: str) -> str:
+    """A category known only by its slug, named in the reader's language (the slug if unknown)."""
+    from portal.taxonomy import category_rows
+
+    english = next((row["name"] for row in category_rows() if row["slug"] == slug), slug)
+    return local_name("category", slug, english)
+
+
 def phase_name(number: int, english: str) -> str:
     return local_name("phase", number, english)
 

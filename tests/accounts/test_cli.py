@@ -10,7 +10,8 @@ def test_create_user_makes_a_staff_account(app, db):
     assert result.exit_code == 0, result.output
     user = db.session.scalar(select(User).where(User.email == "officer@edb.example"))
     assert user.role == Role.STAFF
-    assert "Created staff account officer@edb.example" in result.output
+    assert "Created the account officer@edb.example" in result.output
+    assert "EDB staff" in result.output
 
 
 def test_create_user_asks_for_the_password_when_not_given(app, db):
@@ -98,5 +99,5 @@ def test_account_commands_report_in_urdu_when_asked(app, db):
         return result.output.replace("\u2068", "").replace("\u2069", "")
 
     assert weak.exit_code != 0 and "پاس ورڈ مسترد: کم از کم" in words(weak)
-    assert made.exit_code == 0 and "brand کا اکاؤنٹ a@example.com بنا دیا گیا" in words(made)
+    assert made.exit_code == 0 and "اکاؤنٹ a@example.com بنا دیا گیا" in words(made) and "عالمی برانڈ" in words(made)
     assert ghost.exit_code != 0 and "ghost@example.com کسی اکاؤنٹ کا پتا نہیں" in words(ghost)

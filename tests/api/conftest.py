@@ -1,7 +1,6 @@
 """API fixtures: a token per kind of caller, and a client that holds every answer to the document."""
 
-from datetime import timedelta
-from functools import partialmethod
+from functools import partial, partialmethod
 from urllib.parse import urlsplit
 
 import pytest
@@ -9,10 +8,8 @@ import schemathesis
 
 from portal.accounts.service import issue_token
 from portal.api.openapi import openapi_path
-from portal.needs.models import NeedStatus, NeedVisibility, SourcingNeed
-from portal.timeutil import today
 from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 # Who may call what: the people each test runs through.
 CALLERS = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")
@@ -91,32 +88,19 @@ def other_firm(people):
     )
 
 
-def make_need(owner, *, status=NeedStatus.OPEN, **fields) -> SourcingNeed:
-    from portal.needs import service
-
-    data = {
-        "title": "USB-C chargers",
-        "category_slug": "charger",
-        "description": "20 W PD chargers.",
-        "features": "",
-        "quantity_per_month": 50000,
-        "target_unit_price": None,
-        "currency": "USD",
-        "delivery_province": None,
-        "start_date": None,
-        "deadline": today() + timedelta(days=30),
-        "visibility": NeedVisibility.OPEN,
-        "certification_slugs": ["iso-9001"],
-        "process_slugs": [],
-        **fields,
-    }
-    need = service.create_need(owner, data)
-    if status != NeedStatus.DRAFT:
-        service.transition(need, "publish", owner)
-    return need
+# A brand's need for chargers to ISO 9001, posted and published through the needs service as on the API.
+post_charger_need = partial(
+    make_need,
+    category="charger",
+    title="USB-C chargers",
+    description="20 W PD chargers.",
+    quantity=50_000,
+    certifications=("iso-9001",),
+    through_service=True,
+)
 
 
 @pytest.fixture
 def need(people):
     """An open need of the 'brand' user."""
-    return make_need(people["brand"])
+    return post_charger_need(people["brand"])

@@ -81,3 +81,11 @@ def test_a_page_error_names_the_status_in_the_readers_language(client):
     text = page.get_data(as_text=True)
     assert "یہ پتا اس طرح کی درخواست نہیں لیتا۔" in text
     assert "The method is not allowed" not in text
+
+
+def test_a_refused_role_names_the_accounts_it_is_for_in_the_callers_language(client, tokens):
+    bearer = {"Authorization": f"Bearer {tokens['supplier']}"}
+    english = message_of(client.post("/api/v1/needs", headers={**bearer, "Accept-Language": "en"}))
+    urdu = message_of(client.post("/api/v1/needs", headers={**bearer, "Accept-Language": "ur"}))
+    assert "Global brand / sourcing manager" in english
+    assert "brand" not in urdu.lower() and "عالمی برانڈ" in urdu

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from portal.needs.models import NeedStatus
-from tests.api.conftest import make_need
+from tests.api.conftest import post_charger_need
 
 # Per operation and token, besides the examples and coverage phases (FUZZ_EXAMPLES_API for more).
 EXAMPLES_PER_OPERATION = int(os.environ.get("FUZZ_EXAMPLES_API", "25"))
@@ -22,9 +22,9 @@ pytestmark = pytest.mark.fuzz
 @pytest.fixture(params=["staff", "brand"])
 def api_schema(request, app, monkeypatch, tokens, people, firm, other_firm):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "1000000/minute")
-    make_need(people["brand"])
-    make_need(people["brand"], status=NeedStatus.DRAFT)
-    make_need(people["other_brand"])
+    post_charger_need(people["brand"])
+    post_charger_need(people["brand"], status=NeedStatus.DRAFT)
+    post_charger_need(people["other_brand"])
 
     def isolated(environ, start_response):
         """Each request in an app context of its own, as in production (fresh `g` and session)."""

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEntry
 from portal.needs.models import NeedStatus, SourcingNeed
 from portal.timeutil import today
-from tests.api.conftest import CALLERS, error_of, make_need
+from tests.api.conftest import CALLERS, error_of, post_charger_need
 from tests.factories import make_firm
 
 BODY = {
@@ -181,12 +181,12 @@ def test_a_supplier_without_a_verified_maker_of_the_category_cannot_read_a_need(
 
 @pytest.mark.parametrize(("who", "status"), [("brand", 200), ("staff", 200), ("supplier", 404), ("other_brand", 404)])
 def test_a_draft_is_for_its_owner_and_staff(api, people, who, status):
-    draft = make_need(people["brand"], status=NeedStatus.DRAFT)
+    draft = post_charger_need(people["brand"], status=NeedStatus.DRAFT)
     assert api.get(f"/api/v1/needs/{draft.id}", who).status_code == status
 
 
 def test_a_need_the_caller_may_not_see_answers_like_a_missing_one(api, people):
-    draft = make_need(people["brand"], status=NeedStatus.DRAFT)
+    draft = post_charger_need(people["brand"], status=NeedStatus.DRAFT)
     hidden, missing = api.get(f"/api/v1/needs/{draft.id}", "supplier"), api.get("/api/v1/needs/999999", "supplier")
     assert hidden.get_json() == missing.get_json()
     assert error_of(missing) == (404, "not_found")
@@ -225,7 +225,7 @@ def test_limit_cuts_the_list_but_not_the_total(api, need, chargers):
 
 
 def test_a_draft_has_matches_for_its_owner(api, people, chargers):
-    draft = make_need(people["brand"], status=NeedStatus.DRAFT)
+    draft = post_charger_need(people["brand"], status=NeedStatus.DRAFT)
     assert api.get(f"/api/v1/needs/{draft.id}/matches", "brand").get_json()["total"] == 2
 
 

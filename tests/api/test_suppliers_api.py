@@ -4,7 +4,7 @@ import pytest
 
 from portal.needs.models import NeedStatus, NeedVisibility
 from portal.suppliers.models import ListingStatus
-from tests.api.conftest import CALLERS, error_of, make_need
+from tests.api.conftest import CALLERS, error_of, post_charger_need
 from tests.factories import make_firm
 
 
@@ -100,12 +100,12 @@ def test_taxonomy_is_open_to_anyone(api):
 @pytest.fixture
 def needs(people):
     """Three open needs of two brands the 'supplier' firm qualifies for, and some it does not see."""
-    make_need(people["brand"], title="Small order", quantity_per_month=1000)
-    make_need(people["other_brand"], title="Huge order", quantity_per_month=900_000)
-    make_need(people["brand"], title="Middle order", quantity_per_month=120_000)
-    make_need(people["brand"], title="Draft order", status=NeedStatus.DRAFT)
-    make_need(people["brand"], title="Invited only", visibility=NeedVisibility.INVITED)
-    make_need(people["brand"], title="Batteries", category_slug="battery")
+    post_charger_need(people["brand"], title="Small order", quantity=1000)
+    post_charger_need(people["other_brand"], title="Huge order", quantity=900_000)
+    post_charger_need(people["brand"], title="Middle order", quantity=120_000)
+    post_charger_need(people["brand"], title="Draft order", status=NeedStatus.DRAFT)
+    post_charger_need(people["brand"], title="Invited only", visibility=NeedVisibility.INVITED)
+    post_charger_need(people["brand"], title="Batteries", category="battery")
 
 
 def titles(response) -> list[str]:

@@ -7,8 +7,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_firm_journey import sign_in
 from tests.conftest import PASSWORD, make_user
-from tests.factories import make_firm
-from tests.introductions.builders import make_need
+from tests.factories import make_firm, make_need
 
 
 def confirm_and_sign_in(page, outbox, email):

@@ -10,8 +10,7 @@ from portal.dashboard.snapshots import current_month, take_snapshot
 from portal.dashboard.views import CHARTED
 from tests.browser.test_firm_journey import sign_in
 from tests.conftest import make_user
-from tests.dashboard.builders import make_need
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 CHARTS = """
 Array.from(document.querySelectorAll("canvas[data-chart]")).map((canvas) => {

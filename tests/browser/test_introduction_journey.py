@@ -5,8 +5,7 @@ from playwright.sync_api import expect
 
 from tests.browser.test_firm_journey import sign_in
 from tests.conftest import make_user
-from tests.factories import make_firm
-from tests.introductions.builders import make_need
+from tests.factories import make_firm, make_need
 
 
 def test_brand_asks_firm_accepts_they_talk(page, browser, live_server):
@@ -19,7 +18,7 @@ def test_brand_asks_firm_accepts_they_talk(page, browser, live_server):
         capabilities=[{"category": "pcba", "capacity": 40000}],
     )
     brand = make_user("brand", email="hina@crescent.example", full_name="Hina Qureshi", organisation="Crescent Mobile")
-    make_need(brand, title="Main boards for the C2 feature phone")
+    make_need(brand, "pcba", title="Main boards for the C2 feature phone")
 
     # The brand finds the firm among its need's matches and asks.
     sign_in(page, "hina@crescent.example")

@@ -6,10 +6,8 @@ import re
 
 import pytest
 
-from portal.needs.models import NeedStatus
 from tests.conftest import PASSWORD
-from tests.factories import make_firm
-from tests.introductions.builders import make_need
+from tests.factories import make_firm, make_need
 from tests.investment.builders import make_opportunity, make_profile
 
 # Words that stay in Latin script in Urdu pages: the trade's terms, codes and the language switch.
@@ -81,7 +79,12 @@ def urdu_portal(app, db, users):
         capabilities=[{"category": "pcba", "capacity": 20000}],
         certificates=[{"type": "iso-9001"}],
     )
-    need = make_need(users["brand"], status=NeedStatus.OPEN)
+    need = make_need(
+        users["brand"],
+        "pcba",
+        title="Main boards for a feature phone",
+        description="Four-layer boards, 20,000 a month.",
+    )
     # The investor's matches page shows an opportunity with its reasons and misfits in words.
     make_opportunity(firm, categories=("pcba", "display-module"), instruments=("debt",))
     make_profile(users["investor"], categories=("pcba",), provinces=("Sindh",))

@@ -120,3 +120,16 @@ def test_reinstating_tells_the_firm_and_clears_its_pages(client, login, db, firm
 def test_setting_an_unchanged_active_status_tells_nobody(db, firm, case, users):
     service.set_standing(case, "licence", "active", today(), None, users["staff"], case.version)
     assert Notification.query.count() == 0
+
+
+def test_an_urdu_reader_is_told_of_the_decision_and_its_effect_in_urdu(client, login, db, firm, case, users, outbox):
+    users["supplier"].language = "ur"
+    _withdraw(case, users["staff"])
+    [notice] = Notification.query.filter_by(user_id=users["supplier"].id).all()
+    body = notice.body.replace("\u2068", "").replace("\u2069", "")
+    assert "فیصلہ" in body and "Export condition breached in 2026." in body
+    for english in ("Decision", "Incentives withdrawn", "kept out of matching", "How to respond", "From"):
+        assert english not in body and english not in notice.subject
+    login("supplier")
+    standing = client.get(f"/firms/{firm.id}/standing").text
+    assert "kept out of matching" not in standing and "no longer receives" not in standing

@@ -6,8 +6,7 @@ from sqlalchemy import func, select
 
 from portal.compliance.models import ComplianceCase
 from portal.needs.models import NeedInvitation
-from tests.factories import make_firm
-from tests.introductions.builders import make_need
+from tests.factories import make_firm, make_need
 
 BEYOND = ["99999999999999999999", "2147483648", "-5", "0", "1e3", "٣"]
 
@@ -25,7 +24,7 @@ def test_opening_a_case_against_an_impossible_firm_id_opens_nothing(client, logi
 
 @pytest.mark.parametrize("firm_id", BEYOND)
 def test_inviting_an_impossible_firm_id_invites_nobody(client, login, db, users, firm_id):
-    need = make_need(users["brand"])
+    need = make_need(users["brand"], "pcba")
     login("brand")
     response = client.post(f"/needs/{need.id}/invitations", data={"firm_id": firm_id})
     assert response.status_code in (302, 400, 404)

@@ -174,6 +174,16 @@ def test_restore_refuses_a_portal_holding_data_unless_forced(app, stocked, fresh
     assert every_row(fresh_portal) == every_row(app)
 
 
+def test_a_refused_restore_is_told_in_urdu_when_asked(app, stocked, tmp_path):
+    archive = tmp_path / "portal.tar.gz"
+    assert run(app, "backup", str(archive)).exit_code == 0
+    refused = run(app, "restore", "--language", "ur", str(archive))
+    assert refused.exit_code == 1
+    assert "اس پورٹل میں پہلے سے ڈیٹا موجود ہے" in refused.output and "--force" in refused.output
+    assert "قطاریں" in refused.output, "the tables holding rows are named in Urdu too"
+    assert "already holds data" not in refused.output and "rows in" not in refused.output
+
+
 def _rewrite(archive: Path, target: Path, change) -> None:
     """Copy the archive member by member, letting `change(name, data)` alter or drop (None) a member."""
     with tarfile.open(archive) as source, tarfile.open(target, "w:gz") as copy:

@@ -136,7 +136,7 @@ def test_rolled_back_action_sends_nothing(app, outbox):
 
 
 def test_a_need_titled_with_a_header_injection_is_published_and_its_mail_goes_out_clean(app, users, smtp, outbox):
-    from tests.api.conftest import make_need
+    from tests.api.conftest import post_charger_need
     from tests.factories import make_firm
 
     make_firm(
@@ -144,7 +144,7 @@ def test_a_need_titled_with_a_header_injection_is_published_and_its_mail_goes_ou
         capabilities=[{"category": "charger", "capacity": 80000}],
         certificates=[{"type": "iso-9001"}],
     )
-    need = make_need(users["brand"], title="x\r\nBcc: y@example.com")
+    need = post_charger_need(users["brand"], title="x\r\nBcc: y@example.com")
     assert need.status.value == "open"
     sent, failed = deliver_due()
     assert sent >= 1 and failed == 0

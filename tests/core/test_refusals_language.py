@@ -13,10 +13,11 @@ from portal.compliance.models import CaseKind, CaseStatus
 from portal.i18n import N_, Refusal
 from portal.introductions import service as introductions
 from portal.investment.models import OpportunityStatus
+from portal.needs.models import NeedStatus
 from portal.staff.imports import FileRefused, decode
 from portal.suppliers.models import ListingStatus
 from tests.conftest import PASSWORD
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 from tests.introductions.builders import make_introduction
 from tests.investment.builders import make_opportunity
 
@@ -130,3 +131,11 @@ def test_writing_on_an_ended_introduction_is_refused_in_urdu(client, login, user
     response = client.post(f"/introductions/{intro.id}/messages", data={"message-text": "Still there?"})
     body = text_of(client.get(response.headers["Location"]))
     assert "یہ تعارف ختم ہو گیا؛ اس کی گفتگو جوں کی توں محفوظ ہے۔" in body
+
+
+def test_a_need_refused_a_move_names_its_statuses_in_urdu(client, login, users, urdu):
+    need = make_need(users["brand"], status=NeedStatus.CLOSED)
+    login("brand")
+    body = text_of(client.post(f"/needs/{need.id}/publish", data={"version": need.version}, follow_redirects=True))
+    assert "یہ ضرورت “بند” ہے؛ اسے “کھلا” نہیں کیا جا سکتا۔" in body
+    assert "Closed" not in body and "“closed”" not in body

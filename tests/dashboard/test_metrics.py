@@ -9,8 +9,7 @@ from portal.dashboard import metrics
 from portal.needs.models import NeedStatus
 from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.timeutil import today, utcnow
-from tests.dashboard.builders import make_need
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 
 def figures(slug, **scope):

@@ -11,8 +11,7 @@ from sqlalchemy import select
 
 from portal.audit.models import AuditEntry
 from portal.taxonomy.models import ComponentCategory
-from tests.dashboard.builders import make_need
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 SECRET_FIRM = "Hidden Margin Chargers (Pvt) Ltd"
 

@@ -13,8 +13,7 @@ from portal.audit.models import AuditEntry
 from portal.dashboard.models import PhaseTarget
 from portal.dashboard.schedule import BEHIND, MET, NOT_STARTED, ON_TRACK, schedule_status
 from portal.timeutil import today
-from tests.dashboard.builders import make_need
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 START, DUE = date(2026, 1, 1), date(2026, 11, 28)  # 331 days
 

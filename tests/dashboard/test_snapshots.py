@@ -8,8 +8,7 @@ from portal.dashboard.snapshots import current_month
 from portal.suppliers.models import Capability
 from portal.taxonomy import PROVINCES
 from portal.taxonomy.models import ComponentCategory
-from tests.dashboard.builders import make_need
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 
 def run(app, *args):

@@ -18,8 +18,7 @@ import io
 import pytest
 
 from portal.dashboard import metrics
-from tests.dashboard.builders import make_need
-from tests.factories import make_firm
+from tests.factories import make_firm, make_need
 
 SUMS_OF_UNITS = ("46,100", "46100", "47,100", "47100", "87,100", "87100", "102,000", "102000")
 

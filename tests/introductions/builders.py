@@ -1,29 +1,8 @@
-"""Builders for sourcing needs and introductions in a chosen state, for the introduction tests."""
-
-from datetime import timedelta
+"""Builders for introductions in a chosen state, for the introduction tests."""
 
 from portal.extensions import db
 from portal.introductions import service
 from portal.introductions.models import Introduction, Outcome, Stage
-from portal.needs.models import NeedStatus, SourcingNeed
-from portal.timeutil import today
-
-
-def make_need(owner, category: str = "pcba", title: str = "Main boards for a feature phone", **fields) -> SourcingNeed:
-    need = SourcingNeed(
-        owner_id=owner.id,
-        organisation=owner.organisation,
-        title=title,
-        category_slug=category,
-        description=fields.pop("description", "Four-layer boards, 20,000 a month."),
-        quantity_per_month=fields.pop("quantity_per_month", 5000),
-        deadline=fields.pop("deadline", today() + timedelta(days=30)),
-        status=fields.pop("status", NeedStatus.OPEN),
-        **fields,
-    )
-    db.session.add(need)
-    db.session.commit()
-    return need
 
 
 def make_introduction(brand, firm, *, need=None, stage: Stage = Stage.REQUESTED, message: str = "We make phones."):

@@ -9,7 +9,8 @@ from portal.introductions import service
 from portal.introductions.models import Introduction, Stage, StageChange
 from portal.notifications.models import Notification
 from tests.conftest import make_user
-from tests.introductions.builders import make_introduction, make_need
+from tests.factories import make_need
+from tests.introductions.builders import make_introduction
 
 FIRM_CONTACTS = (
     "sales@lahoreboards.example.pk",
@@ -183,13 +184,13 @@ def test_the_contacts_rule_for_every_viewer(app, users, firm, colleague, other_b
 
 
 def test_the_linked_need_shows_only_to_those_who_may_see_it(client, login, users, firm):
-    draft = make_need(users["brand"], title="Secret draft boards", status="draft")
+    draft = make_need(users["brand"], "pcba", title="Secret draft boards", status="draft")
     intro = make_introduction(users["brand"], firm, need=draft)
     login("brand")
     assert "Secret draft boards" in page_of(client, intro)
     login("supplier")
     assert "Secret draft boards" not in page_of(client, intro)
-    open_need = make_need(make_user("brand", email="b2@example.com"), title="Open boards")
+    open_need = make_need(make_user("brand", email="b2@example.com"), "pcba", title="Open boards")
     other = make_introduction(db.session.get(type(users["brand"]), open_need.owner_id), firm, need=open_need)
     assert 'data-testid="intro-need"' in page_of(client, other)
 

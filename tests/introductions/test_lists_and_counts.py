@@ -5,8 +5,8 @@ import pytest
 from portal.introductions import service
 from portal.introductions.models import Stage
 from tests.conftest import make_user
-from tests.factories import make_firm
-from tests.introductions.builders import make_introduction, make_need
+from tests.factories import make_firm, make_need
+from tests.introductions.builders import make_introduction
 
 
 def rows(client, query="") -> list[str]:

@@ -8,8 +8,8 @@ from portal.extensions import db
 from portal.introductions.models import Introduction, Stage, StageChange
 from portal.notifications.models import Notification
 from portal.suppliers.models import ListingStatus
-from tests.factories import make_firm
-from tests.introductions.builders import make_introduction, make_need
+from tests.factories import make_firm, make_need
+from tests.introductions.builders import make_introduction
 
 MESSAGE = "We assemble 4G feature phones in Lahore and look for a local PCBA partner."
 
@@ -78,7 +78,7 @@ def test_a_second_request_gets_a_clear_message_and_a_link_to_the_open_one(client
 
 def test_each_need_gets_its_own_introduction_to_the_same_firm(client, login, users, firm):
     login("brand")
-    need = make_need(users["brand"])
+    need = make_need(users["brand"], "pcba")
     ask(client, firm)
     assert ask(client, firm, need=need).status_code == 302
     refused = ask(client, firm, need=need).get_data(as_text=True)
@@ -95,7 +95,7 @@ def test_after_a_decline_a_close_or_a_withdrawal_the_brand_may_ask_again(client,
 
 
 def test_a_match_row_on_the_brands_need_offers_the_button_linked_to_the_need(client, login, users, firm):
-    need = make_need(users["brand"])
+    need = make_need(users["brand"], "pcba")
     login("brand")
     page = client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert f'href="/introductions/ask/{firm.id}?need_id={need.id}"' in page
@@ -107,7 +107,7 @@ def test_a_match_row_on_the_brands_need_offers_the_button_linked_to_the_need(cli
 
 
 def test_a_brand_cannot_link_another_brands_need(client, login, firm, other_brand):
-    need = make_need(other_brand)
+    need = make_need(other_brand, "pcba")
     login("brand")
     assert ask(client, firm, need=need).status_code == 404
     assert stored() == []

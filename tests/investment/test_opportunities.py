@@ -258,7 +258,7 @@ def test_the_firm_closes_a_published_one_and_withdraws_a_submitted_one(client, l
     db.session.expire_all()
     assert (published.status, submitted.status) == (S.CLOSED, S.WITHDRAWN)
     body = page(client.post(f"/investment/{published.id}/submit", follow_redirects=True))
-    assert "This opportunity is closed; that is no longer possible." in body
+    assert "This opportunity is “Closed”; that is no longer possible." in body
     assert actions(published)[-1] == "investment.close" and actions(submitted)[-1] == "investment.withdraw"
     assert queue_count() == 0
 

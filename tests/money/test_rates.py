@@ -87,18 +87,19 @@ def test_staff_see_the_rates_with_their_source(client, login):
 
 def test_the_quote_comparison_orders_prices_in_one_currency_and_shows_the_original_beside(client, login, users):
     from portal.needs.models import NeedStatus
-    from tests.needs.conftest import battery_firm, create_need, create_quote
+    from tests.factories import make_need, make_quote
+    from tests.needs.conftest import battery_firm
 
     day = today().isoformat()
     load_rates(f"date,currency,pkr_per_unit\n{day},USD,280\n{day},CNY,40\n", "State Bank of Pakistan")
-    need = create_need(users["brand"], status=NeedStatus.CLOSED, certifications=(), currency="USD")
+    need = make_need(users["brand"], status=NeedStatus.CLOSED, certifications=(), currency="USD")
     need.closed_at = need.created_at
     db.session.commit()
     # 2.00 USD; 12.00 CNY = 480 PKR = 1.71 USD; 500 PKR = 1.79 USD; 9.00 EUR has no rate
-    create_quote(need, battery_firm("Dollar Cells"), unit_price=Decimal("2.00"))
-    create_quote(need, battery_firm("Yuan Cells"), unit_price=Decimal("12.00"), currency="CNY")
-    create_quote(need, battery_firm("Rupee Cells"), unit_price=Decimal("500"), currency="PKR")
-    create_quote(need, battery_firm("Euro Cells"), unit_price=Decimal("9.00"), currency="EUR")
+    make_quote(need, battery_firm("Dollar Cells"), unit_price=Decimal("2.00"))
+    make_quote(need, battery_firm("Yuan Cells"), unit_price=Decimal("12.00"), currency="CNY")
+    make_quote(need, battery_firm("Rupee Cells"), unit_price=Decimal("500"), currency="PKR")
+    make_quote(need, battery_firm("Euro Cells"), unit_price=Decimal("9.00"), currency="EUR")
     login("brand")
     page = client.get(f"/needs/{need.id}/quotes?sort=price").get_data(as_text=True)
     order = [page.index(name) for name in ("Yuan Cells", "Rupee Cells", "Dollar Cells", "Euro Cells")]

@@ -8,8 +8,7 @@ from portal.extensions import db
 from portal.needs.models import NeedInvitation, NeedStatus
 from portal.timeutil import today
 from tests.conftest import make_user
-from tests.factories import make_firm
-from tests.needs.conftest import create_need, create_quote
+from tests.factories import make_firm, make_need, make_quote
 
 WHO = ("brand", "other_brand", "supplier", "rival", "investor", "staff", "anonymous")
 
@@ -42,7 +41,7 @@ def _status(client, url):
     ],
 )
 def test_an_invited_only_need_is_seen_by_its_brand_staff_and_invited_firms(client, login, cast, who, expected):
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     _invite(need, cast["ravi"])
     _as(login, cast, who)
     assert _status(client, f"/needs/{need.id}") == expected
@@ -53,7 +52,7 @@ def test_an_invited_only_need_is_seen_by_its_brand_staff_and_invited_firms(clien
     [("brand", 200), ("other_brand", 404), ("supplier", 200), ("rival", 200), ("investor", 404), ("staff", 200)],
 )
 def test_an_open_need_is_seen_by_every_public_firm_making_its_category(client, login, cast, who, expected):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     _as(login, cast, who)
     assert _status(client, f"/needs/{need.id}") == expected
 
@@ -61,7 +60,7 @@ def test_an_open_need_is_seen_by_every_public_firm_making_its_category(client, l
 def test_suppliers_whose_firm_is_not_public_or_makes_something_else_do_not_see_an_open_need(client, login, cast, db):
     from portal.suppliers.models import ListingStatus
 
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     cables = make_user("supplier", email="cables@example.com")
     make_firm("Cable Co", owner=cables, capabilities=[{"category": "cable"}], certificates=[{"type": "iso-9001"}])
     draft = make_user("supplier", email="draft@example.com")
@@ -73,7 +72,7 @@ def test_suppliers_whose_firm_is_not_public_or_makes_something_else_do_not_see_a
 
 
 def test_a_draft_is_seen_only_by_its_brand_and_staff_even_by_invited_firms(client, login, cast):
-    need = create_need(cast["brand"], status=NeedStatus.DRAFT, visibility="invited")
+    need = make_need(cast["brand"], status=NeedStatus.DRAFT, visibility="invited")
     _invite(need, cast["ravi"])
     for who, expected in (("brand", 200), ("staff", 200), ("supplier", 404)):
         login(cast[who])
@@ -81,8 +80,8 @@ def test_a_draft_is_seen_only_by_its_brand_and_staff_even_by_invited_firms(clien
 
 
 def test_after_the_deadline_only_firms_involved_still_see_an_open_to_all_need(client, login, cast, db):
-    need = create_need(cast["brand"])
-    create_quote(need, cast["ravi"])
+    need = make_need(cast["brand"])
+    make_quote(need, cast["ravi"])
     need.deadline = today() - timedelta(days=1)
     db.session.commit()
     login(cast["supplier"])
@@ -104,7 +103,7 @@ def test_after_the_deadline_only_firms_involved_still_see_an_open_to_all_need(cl
     ],
 )
 def test_only_people_of_a_firm_the_need_is_open_to_reach_the_quote_form(client, login, cast, who, expected):
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     _invite(need, cast["ravi"])
     _as(login, cast, who)
     assert _status(client, f"/needs/{need.id}/quote") == expected
@@ -117,7 +116,7 @@ def test_only_people_of_a_firm_the_need_is_open_to_reach_the_quote_form(client, 
 def test_the_quote_comparison_is_for_the_brand_and_staff_and_stays_sealed_while_open(
     client, login, cast, who, expected
 ):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     _as(login, cast, who)
     response = client.get(f"/needs/{need.id}/quotes")
     assert response.status_code == expected
@@ -131,7 +130,7 @@ def test_need_for_judges_the_person_it_is_given_without_a_request(cast):
     from portal.denials import NotFound
     from portal.needs import service
 
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     assert service.need_for(need.id, cast["brand"], owner=True) == need
     for who, owner in [("other_brand", False), ("rival", False), ("staff", True)]:
         with pytest.raises(NotFound):

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.needs.models import NeedAttachment, NeedInvitation, NeedStatus, Quote, SourcingNeed
 from portal.timeutil import today
-from tests.factories import PDF_BYTES, PNG_BYTES
-from tests.needs.conftest import create_need
+from tests.factories import PDF_BYTES, PNG_BYTES, make_need
 from tests.needs.test_quotes import quote_form
 
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>"
@@ -40,7 +39,7 @@ def quote_with_file(client, need):
 
 
 def test_the_brand_attaches_a_drawing_that_whoever_sees_the_need_downloads(client, login, cast, app):
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
     db.session.commit()
     login(cast["brand"])
@@ -59,7 +58,7 @@ def test_the_brand_attaches_a_drawing_that_whoever_sees_the_need_downloads(clien
 
 
 def test_a_file_that_is_not_a_document_is_refused_with_a_message_and_nothing_is_kept(client, login, cast):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     login(cast["brand"])
     body = html.unescape(upload(client, need, HTML_AS_PDF, "spec.pdf").get_data(as_text=True))
     assert "Upload a PDF, PNG or JPEG file; this file is of another kind." in body
@@ -69,7 +68,7 @@ def test_a_file_that_is_not_a_document_is_refused_with_a_message_and_nothing_is_
 
 
 def test_attachments_change_only_while_the_need_is_a_draft_or_open(client, login, cast):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     login(cast["brand"])
     upload(client, need, PNG_BYTES, "outline.png")
     [item] = attachments()
@@ -90,7 +89,7 @@ def test_attachments_change_only_while_the_need_is_a_draft_or_open(client, login
 def test_adding_a_file_to_an_open_need_tells_invited_firms(client, login, cast):
     from portal.notifications.models import Notification
 
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
     db.session.commit()
     login(cast["brand"])
@@ -100,7 +99,7 @@ def test_adding_a_file_to_an_open_need_tells_invited_firms(client, login, cast):
 
 
 def test_a_file_sent_with_a_quote_stays_sealed_with_it(client, login, cast):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     login(cast["supplier"])
     quote, item = quote_with_file(client, need)
     assert item.quote_id == quote.id
@@ -118,7 +117,7 @@ def test_a_file_sent_with_a_quote_stays_sealed_with_it(client, login, cast):
 
 
 def test_a_bad_file_with_a_quote_refuses_the_quote_with_a_message(client, login, cast):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     login(cast["supplier"])
     data = {**quote_form(), "attachment": (io.BytesIO(HTML_AS_PDF), "offer.pdf")}
     response = client.post(f"/needs/{need.id}/quote", data=data, content_type="multipart/form-data")
@@ -129,7 +128,7 @@ def test_a_bad_file_with_a_quote_refuses_the_quote_with_a_message(client, login,
 
 
 def test_a_firm_removes_a_file_from_its_quote_before_the_deadline(client, login, cast):
-    need = create_need(cast["brand"])
+    need = make_need(cast["brand"])
     login(cast["supplier"])
     quote, item = quote_with_file(client, need)
     page = client.get(f"/needs/{need.id}/quote").get_data(as_text=True)

@@ -16,8 +16,7 @@ from portal.needs.matches import firm_facts, matches_for, need_facts
 from portal.suppliers.models import Capability, Firm, ListingStatus, ReviewStatus
 from portal.taxonomy.models import Process
 from portal.timeutil import today
-from tests.factories import make_firm
-from tests.needs.conftest import create_need
+from tests.factories import make_firm, make_need
 
 WORDS = ("USB-C output", "10,000 mAh power banks", "fast charging", "laser welding", "BMS testing", "plain packs")
 
@@ -83,11 +82,11 @@ def test_fast_ranking_agrees_with_the_pure_ranker(app, users, monkeypatch, whole
         ((), ("testing",), "fast charging"),
         (("iso-9001", "iec-62133"), (), ""),
     ):
-        need = create_need(
+        need = make_need(
             users["brand"],
             certifications=certifications,
             features=features,
-            quantity_per_month=12000,
+            quantity=12000,
             delivery_province="Punjab",
         )
         need.processes = [db.session.get(Process, slug) for slug in processes]
@@ -106,7 +105,7 @@ def test_an_expiring_certificate_drops_a_firm_on_the_day_it_expires(app, users):
     firm = make_firm(
         "Ravi Cells", capabilities=[{"category": "battery"}], certificates=[{"type": "iso-9001", "days_valid": 1}]
     )
-    need = create_need(users["brand"])
+    need = make_need(users["brand"], certifications=("iso-9001",))
     assert [m.firm_id for m in matches_for(need)[0]] == [firm.id]
     firm.certificates[0].expiry_date = today()
     db.session.commit()
@@ -129,7 +128,7 @@ def test_a_feature_in_the_brands_words_meets_the_firms_own(app, users):
         capabilities=[{"category": "battery", "capacity": 20000}],
         certificates=[{"type": "iso-9001"}],
     )
-    need = create_need(users["brand"], features="Li-Po 4000mAh", quantity_per_month=10000)
+    need = make_need(users["brand"], features="Li-Po 4000mAh", quantity=10000)
     matches, _near = matches_for(need)
     assert [m.name for m in matches][0] == "Tarang Battery Works"
     first = matches[0]

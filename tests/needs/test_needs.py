@@ -12,8 +12,7 @@ from portal.needs.models import NeedStatus, SourcingNeed
 from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.timeutil import today
 from tests.conftest import make_user
-from tests.factories import make_firm
-from tests.needs.conftest import create_need
+from tests.factories import make_firm, make_need
 
 FORM = {
     "title": "Li-ion packs for a feature phone",
@@ -150,7 +149,7 @@ def test_publish_close_and_cancel(client, login, db):
     db.session.expire_all()
     assert need.status == NeedStatus.CLOSED
     body = client.post(f"/needs/{need_id}/publish", data={"version": need.version}, follow_redirects=True)
-    assert "A closed need cannot be open." in body.get_data(as_text=True)
+    assert "This need is “Closed”; it cannot become “Open”." in body.get_data(as_text=True)
 
 
 def test_acting_on_a_need_someone_changed_meanwhile_is_refused_with_a_clear_message(client, login, db):
@@ -201,11 +200,11 @@ def test_a_supplier_sees_open_needs_it_qualifies_for_best_first(client, login, u
         capabilities=[{"category": "battery", "capacity": 30000}],
         certificates=[{"type": "iso-9001"}],
     )
-    create_need(users["brand"], title="Big packs", quantity_per_month=100000)
-    create_need(users["brand"], title="Small packs", quantity_per_month=5000)
-    create_need(users["brand"], title="Needs IEC 62133", certifications=("iec-62133",))
-    create_need(users["brand"], title="Cables", category="cable")
-    create_need(users["brand"], title="Invited only", visibility="invited")
+    make_need(users["brand"], title="Big packs", quantity=100000)
+    make_need(users["brand"], title="Small packs", quantity=5000)
+    make_need(users["brand"], title="Needs IEC 62133", certifications=("iec-62133",))
+    make_need(users["brand"], title="Cables", category="cable")
+    make_need(users["brand"], title="Invited only", visibility="invited")
     login("supplier")
     page = client.get("/needs/opportunities").get_data(as_text=True)
     assert page.index("Small packs") < page.index("Big packs")
@@ -221,7 +220,7 @@ def test_an_unverified_firm_is_told_why_it_sees_no_opportunities(client, login, 
     from portal.suppliers.models import ListingStatus
 
     make_firm("New Cells", owner=users["supplier"], status=ListingStatus.DRAFT, capabilities=[{"category": "battery"}])
-    create_need(users["brand"])
+    make_need(users["brand"])
     login("supplier")
     assert "is not verified yet" in client.get("/needs/opportunities").get_data(as_text=True)
 

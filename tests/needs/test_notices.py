@@ -11,8 +11,8 @@ from portal.needs.models import NeedInvitation, NeedStatus, SourcingNeed
 from portal.notifications.models import Notification
 from portal.timeutil import today
 from tests.conftest import make_user
-from tests.factories import make_firm
-from tests.needs.conftest import battery_firm, create_need, create_quote
+from tests.factories import make_firm, make_need, make_quote
+from tests.needs.conftest import battery_firm
 
 FORM = {
     "title": "Li-ion packs",
@@ -50,7 +50,7 @@ def test_publishing_an_open_need_tells_every_matching_firm_once_and_invited_firm
     db.session.add(FirmMember(firm_id=cast["quetta"].id, user_id=colleague.id))
     cables = make_user("supplier", email="cables@example.com")
     make_firm("Cable Co", owner=cables, capabilities=[{"category": "cable"}], certificates=[{"type": "iso-9001"}])
-    need = create_need(cast["brand"], status=NeedStatus.DRAFT)
+    need = make_need(cast["brand"], status=NeedStatus.DRAFT)
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
     db.session.commit()
     login(cast["brand"])
@@ -63,7 +63,7 @@ def test_publishing_an_open_need_tells_every_matching_firm_once_and_invited_firm
 
 
 def test_publishing_an_invited_only_need_tells_only_the_invited_firms(client, login, cast):
-    need = create_need(cast["brand"], status=NeedStatus.DRAFT, visibility="invited")
+    need = make_need(cast["brand"], status=NeedStatus.DRAFT, visibility="invited")
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
     db.session.commit()
     login(cast["brand"])
@@ -72,7 +72,7 @@ def test_publishing_an_invited_only_need_tells_only_the_invited_firms(client, lo
 
 
 def test_inviting_from_the_match_list_or_by_name_tells_the_firm_now_and_only_once(client, login, cast, outbox):
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     login(cast["brand"])
     page = html.unescape(client.get(f"/needs/{need.id}").get_data(as_text=True))
     assert 'Invite<span class="visually-hidden"> Ravi Cells</span>' in page, "an invite button on each match"
@@ -93,7 +93,7 @@ def test_a_hidden_firm_cannot_be_invited_or_found(client, login, cast):
     from portal.suppliers.models import ListingStatus
 
     hidden = make_firm("Hidden Cells", status=ListingStatus.DRAFT, capabilities=[{"category": "battery"}])
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     login(cast["brand"])
     assert "Hidden Cells" not in client.get(f"/needs/{need.id}/invite?q=hidden").get_data(as_text=True)
     response = client.post(f"/needs/{need.id}/invitations", data={"firm_id": hidden.id}, follow_redirects=True)
@@ -103,7 +103,7 @@ def test_a_hidden_firm_cannot_be_invited_or_found(client, login, cast):
 
 @pytest.mark.parametrize("firm_id", ["2147483648", "99999999999999999999"])
 def test_a_firm_number_no_firm_can_have_invites_nobody(client, login, cast, firm_id):
-    need = create_need(cast["brand"], visibility="invited")
+    need = make_need(cast["brand"], visibility="invited")
     login(cast["brand"])
     response = client.post(f"/needs/{need.id}/invitations", data={"firm_id": firm_id})
     assert response.status_code == 302
@@ -113,9 +113,9 @@ def test_a_firm_number_no_firm_can_have_invites_nobody(client, login, cast, firm
 def test_editing_an_open_need_tells_invited_and_quoting_firms_what_changed_once_per_edit(client, login, cast):
     bystander = make_user("supplier", email="bystander@example.com")
     battery_firm("Bystander Cells", owner=bystander)
-    need = create_need(cast["brand"], quantity_per_month=10000)
+    need = make_need(cast["brand"], quantity=10000)
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
-    create_quote(need, cast["quetta"])
+    make_quote(need, cast["quetta"])
     db.session.commit()
     login(cast["brand"])
     old_deadline, new_deadline = need.deadline, today() + timedelta(days=25)
@@ -134,7 +134,7 @@ def test_editing_an_open_need_tells_invited_and_quoting_firms_what_changed_once_
 
 
 def test_editing_a_draft_or_an_unchanged_save_tells_nobody(client, login, cast):
-    need = create_need(cast["brand"], status=NeedStatus.DRAFT, title="Packs")
+    need = make_need(cast["brand"], status=NeedStatus.DRAFT, title="Packs")
     db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
     db.session.commit()
     login(cast["brand"])
@@ -143,8 +143,8 @@ def test_editing_a_draft_or_an_unchanged_save_tells_nobody(client, login, cast):
 
 
 def test_closing_tells_the_brand_once_how_many_quotes_can_be_opened(client, login, cast):
-    need = create_need(cast["brand"])
-    create_quote(need, cast["ravi"])
+    need = make_need(cast["brand"])
+    make_quote(need, cast["ravi"])
     db.session.commit()
     login(cast["brand"])
     client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
@@ -153,8 +153,8 @@ def test_closing_tells_the_brand_once_how_many_quotes_can_be_opened(client, logi
 
 
 def test_close_due_needs_closes_past_deadlines_and_tells_each_brand_once(app, cast, outbox):
-    due = create_need(cast["brand"], title="Due packs")
-    later = create_need(cast["brand"], title="Later packs")
+    due = make_need(cast["brand"], title="Due packs")
+    later = make_need(cast["brand"], title="Later packs")
     db.session.get(SourcingNeed, due.id).deadline = today() - timedelta(days=2)
     db.session.commit()
     runner = app.test_cli_runner()

@@ -13,7 +13,7 @@ from portal.extensions import db
 from portal.needs.models import NeedInvitation, NeedStatus, Quote, QuoteStatus, SourcingNeed
 from portal.notifications.models import Notification
 from portal.timeutil import today
-from tests.needs.conftest import create_need
+from tests.factories import make_need
 
 
 def quote_form(**changes) -> dict:
@@ -49,7 +49,7 @@ def past_deadline(need) -> None:
 
 @pytest.fixture
 def need(cast):
-    return create_need(cast["brand"], title="Li-ion packs", currency="USD")
+    return make_need(cast["brand"], title="Li-ion packs", currency="USD")
 
 
 def test_a_firm_sends_a_sealed_quote_and_the_brand_and_staff_see_only_the_count(client, login, cast, need):

@@ -78,9 +78,9 @@ def test_outbox_lag_and_email_queue_are_read_at_each_scrape(client, db, monitori
 
 
 def test_matching_a_need_is_timed(client, login, users, monitoring):
-    from tests.needs.conftest import create_need
+    from tests.factories import make_need
 
-    need = create_need(users["brand"])
+    need = make_need(users["brand"])
     before = value(figures(client), "portal_matching_duration_seconds_count")
     login("brand")
     assert client.get(f"/needs/{need.id}").status_code == 200

@@ -6,7 +6,6 @@ world is in a state the portal itself can reach.
 
 import re
 from dataclasses import dataclass
-from datetime import timedelta
 from decimal import Decimal
 
 import pytest
@@ -22,18 +21,15 @@ from portal.compliance import service as compliance
 from portal.compliance.models import CaseKind
 from portal.extensions import db
 from portal.introductions import service as introductions
-from portal.needs import quotes
 from portal.needs import service as needs
-from portal.needs.models import NeedVisibility
 from portal.notifications.models import Notification
 from portal.shortlists import service as shortlists
 from portal.suppliers import merging
 from portal.suppliers.models import FirmMember, FirmPhoto, MemberRole
 from portal.suppliers.service import invite_colleague
-from portal.timeutil import today
 from portal.uploads import IMAGE_KINDS, store
 from tests.conftest import make_user
-from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
+from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_need, make_quote
 from tests.investment.builders import add_document, make_interest, make_opportunity, make_profile
 
 
@@ -49,36 +45,17 @@ class World:
     more_pages: tuple = ()  # pages the crawl opens besides one per route, for forms of other states
 
 
-def _need(brand, title: str, category: str):
-    """A published open-to-all need of `brand`, through the needs service."""
-    need = needs.create_need(
-        brand,
-        {
-            "title": title,
-            "category_slug": category,
-            "description": "1,800 mAh packs.",
-            "quantity_per_month": 20000,
-            "currency": "USD",
-            "delivery_province": "Punjab",
-            "deadline": today() + timedelta(days=30),
-            "visibility": NeedVisibility.OPEN,
-        },
-    )
-    needs.transition(need, "publish", brand)
-    return need
+# Needs of the world are posted and published through the needs service, as the brand would.
+PACKS = {"quantity": 20_000, "delivery_province": "Punjab", "through_service": True}
 
 
-def _quote(need, firm, by):
-    """The firm's sealed quote on the need, with a file, through the quotes service."""
-    data = {
-        "unit_price": Decimal("2.40"),
-        "currency": "USD",
-        "min_order_quantity": 5000,
-        "lead_time_days": 30,
-        "valid_until": need.deadline,
-        "notes": "Cells from our own line.",
-    }
-    return quotes.send_quote(need, firm, data, (PDF_BYTES, "quote.pdf"), by)
+# The firm's sealed quote, with a file, through the quotes service.
+CELLS = {
+    "unit_price": Decimal("2.40"),
+    "min_order_quantity": 5000,
+    "lead_time_days": 30,
+    "file": (PDF_BYTES, "quote.pdf"),
+}
 
 
 def _link_token(outbox, kind: str) -> str:
@@ -120,12 +97,12 @@ def world(app, users, outbox, mail_on) -> World:
 
     # Sourcing: an open need with a drawing, which the firm sees only through the category it makes;
     # another with the firm's sealed quote; a closed one whose quotes can be read.
-    need = _need(brand, "Li-ion packs", "battery")
+    need = make_need(brand, "battery", title="Li-ion packs", **PACKS)
     attachment = needs.add_attachment(need, (PDF_BYTES, "drawing.pdf"), brand)
-    quoted = _need(brand, "Power-bank cells", "battery")
-    quote = _quote(quoted, firm, supplier)
-    closed = _need(brand, "Spare packs", "battery")
-    _quote(closed, firm, supplier)
+    quoted = make_need(brand, "battery", title="Power-bank cells", **PACKS)
+    quote = make_quote(quoted, firm, by=supplier, notes="Cells from our own line.", **CELLS)
+    closed = make_need(brand, "battery", title="Spare packs", **PACKS)
+    make_quote(closed, firm, by=supplier, notes="Cells from our own line.", **CELLS)
     needs.transition(closed, "close", brand)
 
     # An introduction about the need, accepted: the thread and the stages are open.

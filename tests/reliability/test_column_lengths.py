@@ -32,7 +32,7 @@ def test_every_string_column_refuses_one_character_beyond_its_maximum_before_any
 
 
 def test_a_need_with_the_longest_title_is_published_with_its_notices(app, users):
-    from tests.api.conftest import make_need
+    from tests.api.conftest import post_charger_need
 
     make_firm(
         owner=users["supplier"],
@@ -40,7 +40,7 @@ def test_a_need_with_the_longest_title_is_published_with_its_notices(app, users)
         certificates=[{"type": "iso-9001"}],
     )
     users["brand"].organisation = "O" * 160
-    need = make_need(users["brand"], title="T" * 200)
+    need = post_charger_need(users["brand"], title="T" * 200)
     assert need.status.value == "open"
     [notice] = db.session.scalars(db.select(Notification))
     assert len(notice.subject) == 200 and notice.subject.endswith("…")

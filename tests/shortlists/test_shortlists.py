@@ -11,8 +11,8 @@ from portal.needs.models import NeedInvitation, NeedStatus
 from portal.notifications.models import Notification
 from portal.shortlists.models import Shortlist
 from tests.conftest import make_user
-from tests.factories import make_firm
-from tests.needs.conftest import battery_firm, create_need
+from tests.factories import make_firm, make_need
+from tests.needs.conftest import battery_firm
 
 
 @pytest.fixture
@@ -44,7 +44,7 @@ def test_a_brand_shortlists_a_firm_from_its_profile_and_finds_it_on_the_list(cli
 
 def test_the_add_form_appears_in_search_results_and_a_needs_matches(client, login, firm):
     brand = login("brand")
-    need = create_need(brand, certifications=())
+    need = make_need(brand, certifications=())
     assert 'action="/shortlists/add"' in client.get(f"/needs/{need.id}").get_data(as_text=True)
     assert 'action="/shortlists/add"' in client.get("/categories/battery").get_data(as_text=True)
 
@@ -94,7 +94,7 @@ def test_deleting_asks_first(client, login, firm):
 def test_inviting_the_whole_list_to_a_need_invites_each_public_firm(client, login, firm):
     brand = login("brand")
     other = battery_firm("Ravi Power", owner=make_user("supplier", email="ravi@example.com"))
-    need = create_need(brand, certifications=())
+    need = make_need(brand, certifications=())
     add(client, firm)
     shortlist = only_list()
     add(client, other, shortlist_id=shortlist.id)
@@ -110,7 +110,7 @@ def test_inviting_the_whole_list_to_a_need_invites_each_public_firm(client, logi
 
 def test_a_closed_need_cannot_be_chosen(client, login, firm):
     brand = login("brand")
-    need = create_need(brand, status=NeedStatus.CLOSED, certifications=())
+    need = make_need(brand, status=NeedStatus.CLOSED, certifications=())
     add(client, firm)
     response = client.post(f"/shortlists/{only_list().id}/invite", data={"need_id": need.id})
     assert response.status_code == 422 and db.session.scalar(select(NeedInvitation)) is None

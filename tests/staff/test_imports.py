@@ -238,7 +238,7 @@ def test_a_non_staff_import_cannot_change_a_verified_listing(app, db):
     report = run_import(supplier_csv(row(employees="1")), as_staff=False)
 
     assert [str(p) for p in report.refused] == [
-        "line 2: 'Indus Circuits (Pvt) Ltd' is a verified listing; only EDB staff imports may change it"
+        "line 2: 'Indus Circuits (Pvt) Ltd' is a listing marked “Verified”; only EDB staff imports may change it"
     ]
 
 

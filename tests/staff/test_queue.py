@@ -10,7 +10,7 @@ from portal.audit.models import AuditEntry
 from portal.staff import queue
 from portal.staff.queue import queue_count, review_queue
 from portal.suppliers import service
-from portal.suppliers.models import ListingStatus, ReviewStatus
+from portal.suppliers.models import Firm, ListingStatus, ReviewStatus
 from portal.timeutil import utcnow
 from tests.conftest import make_user
 from tests.factories import make_firm
@@ -127,6 +127,46 @@ def test_queue_page_lists_items_with_age_and_links_to_each_item(client, login, w
     assert f'href="/staff/firms/{waiting["profile"].id}#profile-changes"' in body
     assert f'href="/staff/firms/{waiting["listing"].id}"' in body
     assert body.index("Margalla Plastics") < body.index("Ravi Circuits") < body.index("Indus Cells")
+
+
+def test_the_kind_filter_lists_what_each_domain_offers_in_order(client, login, waiting):
+    login("staff")
+    body = client.get("/staff/queue").get_data(as_text=True)
+    offered = {
+        "listing": "New listing",
+        "capability": "Capability",
+        "certificate": "Certificate",
+        "profile": "Identity change",
+        "claim": "Claim",
+        "investment": "Investment opportunity",
+    }
+    assert list(queue.kinds()) == list(offered)
+    positions = [body.index(f'<option value="{kind}">{label}</option>') for kind, label in offered.items()]
+    assert positions == sorted(positions)
+
+
+def test_a_kind_a_domain_offers_joins_the_queue_its_order_and_its_count(client, login, waiting, monkeypatch):
+    monkeypatch.setattr(queue, "_KINDS", dict(queue._KINDS))
+    draft = make_firm("Quetta Drafts (Pvt) Ltd", status=S.DRAFT, created_at=_ago(7))
+
+    @queue.offers("draft", label="Draft listing", model=Firm)
+    def drafts(filters):
+        since = Firm.created_at
+        return [
+            select(*queue.queue_row("draft", Firm.id, Firm.id, since, None, Firm.province)).where(
+                Firm.status == S.DRAFT, *filters.of_firm()
+            )
+        ]
+
+    items = review_queue()
+    assert [(i.kind, i.firm.legal_name) for i in items][:2] == [
+        ("certificate", "Margalla Plastics (Pvt) Ltd"),
+        ("draft", draft.legal_name),
+    ]
+    assert queue_count() == 5 and queue_count(kind="draft") == 1
+    login("staff")
+    body = client.get("/staff/queue?kind=draft").get_data(as_text=True)
+    assert "1 item waiting" in body and '<option value="draft" selected>Draft listing</option>' in body
 
 
 def test_queue_page_filters_come_from_the_query_string(client, login, waiting):

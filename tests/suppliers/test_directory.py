@@ -598,3 +598,23 @@ def test_a_large_result_count_is_written_with_thousands_separators(client, app, 
 
     monkeypatch.setattr(views.search, "search", lambda params: SearchResult(hits=[], total=12_345, page=1, per_page=20))
     assert result_count(client.get("/suppliers/?q=moulding")) == "12,345 verified firms"
+
+
+def test_results_kept_for_a_popular_search_follow_the_reader_and_the_firms(client, login, db):
+    """A results page is rendered once per answer for readers without shortlists; each reader still
+    gets their language, a brand its shortlist buttons, and a change to a firm shows at once."""
+    firm = make_firm("Ravi Keypads Ltd", capabilities=[{"category": "charger"}], description="Silicone keypads")
+    english = client.get("/suppliers/?q=keypads", headers={"Accept-Language": "en"})
+    urdu = client.get("/suppliers/?q=keypads", headers={"Accept-Language": "ur"})
+    assert names(english) == names(urdu) == ["Ravi Keypads Ltd"]
+    assert "Filters and sorting" in english.get_data(as_text=True)
+    assert "Filters and sorting" not in urdu.get_data(as_text=True)
+    assert 'data-testid="shortlist-add"' not in english.get_data(as_text=True)
+    page_two = client.get("/suppliers/?q=keypads&sort=name", headers={"Accept-Language": "en"})
+    assert 'value="name" selected' in page_two.get_data(as_text=True), "each query string is its own page"
+
+    firm.trade_name = "Ravi Rubber"
+    db.session.commit()
+    assert names(client.get("/suppliers/?q=keypads", headers={"Accept-Language": "en"})) == ["Ravi Rubber"]
+    login("brand")
+    assert 'data-testid="shortlist-add"' in client.get("/suppliers/?q=keypads").get_data(as_text=True)

@@ -12,8 +12,8 @@ from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.suppliers.reminders import send_reminders
 from portal.taxonomy.models import CertificationType
 from portal.timeutil import today
-from tests.factories import make_capability, make_certificate, make_firm
-from tests.needs.conftest import battery_firm, create_need
+from tests.factories import make_capability, make_certificate, make_firm, make_need
+from tests.needs.conftest import battery_firm
 
 
 def lab(name, city, province, tests=("iec-62133",), review=ReviewStatus.VERIFIED, **fields):
@@ -79,7 +79,7 @@ def test_a_lab_names_what_it_tests_for_and_only_a_lab_may(client, login, users):
 
 def test_a_firm_a_certificate_away_from_a_need_sees_the_labs_that_test_for_it(client, login, users, labs):
     battery_firm("Ravi Cells", owner=users["supplier"], city="Lahore", province="Punjab")
-    need = create_need(users["brand"], title="Power-bank packs", certifications=("iso-9001", "iec-62133"))
+    need = make_need(users["brand"], title="Power-bank packs", certifications=("iso-9001", "iec-62133"))
     login("supplier")
     page = text(client.get("/needs/opportunities"))
     near = page.split('data-testid="near-miss"')[1]
@@ -90,7 +90,7 @@ def test_a_firm_a_certificate_away_from_a_need_sees_the_labs_that_test_for_it(cl
 
 def test_the_brand_sees_the_lab_link_beside_each_near_miss(client, login, users, labs):
     ravi = battery_firm("Ravi Cells", city="Lahore", province="Punjab")
-    need = create_need(users["brand"], title="Power-bank packs", certifications=("iso-9001", "iec-62133"))
+    need = make_need(users["brand"], title="Power-bank packs", certifications=("iso-9001", "iec-62133"))
     login("brand")
     near = text(client.get(f"/needs/{need.id}")).split('data-testid="near-misses"')[1].split("</ul>")[0]
     assert "Ravi Cells" in near and f"/labs/iec-62133?near={ravi.id}" in near
@@ -119,9 +119,9 @@ def test_the_expiry_reminder_names_where_to_get_tested(app, users, outbox, labs)
 
 
 def test_staff_see_the_certifications_brands_demand_that_no_lab_tests_for(client, login, users, labs):
-    create_need(users["brand"], title="Packs", certifications=("iec-62133", "un-38-3"))
-    create_need(users["brand"], title="More packs", certifications=("un-38-3",))
-    create_need(users["brand"], title="Closed", certifications=("pta-type-approval",), days=-2)
+    make_need(users["brand"], title="Packs", certifications=("iec-62133", "un-38-3"))
+    make_need(users["brand"], title="More packs", certifications=("un-38-3",))
+    make_need(users["brand"], title="Closed", certifications=("pta-type-approval",), days=-2)
     assert [(row.certification.slug, row.open_needs) for row in untested_demand()] == [("un-38-3", 2)]
     login("staff")
     table = text(client.get("/staff/dashboard")).split('data-testid="table-untested"')[1].split("</table>")[0]

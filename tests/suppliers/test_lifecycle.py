@@ -250,3 +250,28 @@ def test_profile_changes_decided_on_a_stale_page_are_refused(client, login, user
     assert "Someone else changed this listing" in body
     db.session.expire_all()
     assert firm.city == "Lahore"
+
+
+def test_the_review_page_offers_decisions_only_on_what_awaits_one(client, login, users, db):
+    firm = make_firm(
+        "Indus Boards",
+        owner=users["supplier"],
+        capabilities=[{"category": "pcba"}, {"category": "charger", "review": ReviewStatus.PENDING}],
+        certificates=[{"type": "iso-9001"}, {"type": "iec-62133", "review": ReviewStatus.REJECTED}],
+    )
+    verified, pending = firm.capabilities
+    login("staff")
+    page = client.get(f"/staff/firms/{firm.id}").get_data(as_text=True)
+    assert f"/staff/capabilities/{pending.id}/review" in page
+    assert f"/staff/capabilities/{verified.id}/review" not in page
+    assert "/staff/certificates/" not in page, "verified and rejected certificates are decided"
+    assert "Suspend listing" in page
+
+    verified.proposed = {"monthly_capacity": 5000}  # an edit held for staff awaits a decision again
+    db.session.commit()
+    assert f"/staff/capabilities/{verified.id}/review" in client.get(f"/staff/firms/{firm.id}").get_data(as_text=True)
+
+
+def test_only_a_verified_listing_can_be_suspended_from_the_review_page(client, login, draft):
+    login("staff")
+    assert "Suspend listing" not in client.get(f"/staff/firms/{draft.id}").get_data(as_text=True)

@@ -10,7 +10,6 @@ from sqlalchemy import select
 from portal.extensions import db
 from portal.introductions import service as introductions
 from portal.introductions.models import Introduction, Stage
-from portal.needs import quotes
 from portal.needs import service as needs
 from portal.needs.models import NeedInvitation, NeedStatus
 from portal.needs.service import matches_for
@@ -18,7 +17,8 @@ from portal.suppliers import responsiveness
 from portal.suppliers.models import FirmResponsiveness
 from portal.suppliers.responsiveness import NEVER, Request, measure
 from portal.timeutil import today, utcnow
-from tests.needs.conftest import battery_firm, create_need
+from tests.factories import make_need, make_quote
+from tests.needs.conftest import battery_firm
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 
@@ -101,31 +101,20 @@ def test_introductions_invitations_and_a_missed_deadline_make_the_median(app, us
     _introduction(brand, ravi, 60, answered_after=1)  # 1 day
     _introduction(brand, ravi, 50, answered_after=6)  # 6 days
     _introduction(brand, ravi, 5)  # still within its 30 days: not counted
-    quoted = create_need(brand, title="Quoted", days=10)
-    missed = create_need(brand, title="Missed", days=-3, status=NeedStatus.CLOSED)
-    declined = create_need(brand, title="Declined", days=10)
-    draft = create_need(brand, title="Draft", days=10, status=NeedStatus.DRAFT)
+    quoted = make_need(brand, title="Quoted", days=10)
+    missed = make_need(brand, title="Missed", days=-3, status=NeedStatus.CLOSED)
+    declined = make_need(brand, title="Declined", days=10)
+    draft = make_need(brand, title="Draft", days=10, status=NeedStatus.DRAFT)
     for need, days_ago in ((quoted, 8), (missed, 20), (declined, 9), (draft, 40)):
         db.session.add(NeedInvitation(need_id=need.id, firm_id=ravi.id, invited_at=utcnow() - timedelta(days=days_ago)))
     db.session.commit()
     # The invitation to quote, 8 days ago: quoted now (8 days). Declined 9 days ago: now (9 days).
-    quotes.send_quote(quoted, ravi, _quote(quoted), None, users["supplier"])
+    make_quote(quoted, ravi, by=users["supplier"], unit_price=Decimal("2.5"), min_order_quantity=100, lead_time_days=20)
     needs.decline_invitation(declined, ravi, users["supplier"])
     # 1, 6, 8, 9, never (the missed deadline): the middle is 8
     row = db.session.get(FirmResponsiveness, ravi.id)
     assert (row.counted, row.median_days, row.unanswered_mostly) == (5, pytest.approx(8, abs=0.01), False)
     assert responsiveness.days_of(ravi.id) == pytest.approx(8, abs=0.01)
-
-
-def _quote(need):
-    return {
-        "unit_price": Decimal("2.5"),
-        "currency": "USD",
-        "min_order_quantity": 100,
-        "lead_time_days": 20,
-        "valid_until": need.deadline,
-        "notes": "",
-    }
 
 
 def test_answering_an_introduction_works_the_figure_out_again_at_once(app, users, ravi):
@@ -172,7 +161,7 @@ def test_matching_ranks_the_quick_firm_above_the_unjudged_one_and_explains_both(
     for days_ago in (50, 40, 30):
         _introduction(users["brand"], ravi, days_ago, answered_after=0.5)
     app.test_cli_runner().invoke(args=["responsiveness", "refresh"])
-    need = create_need(users["brand"], title="Packs", days=20)
+    need = make_need(users["brand"], title="Packs", days=20)
     matches, _ = matches_for(need)
     assert [m.firm_id for m in matches] == [ravi.id, quetta.id]
     assert "usually answers within a day" in matches[0].reasons
@@ -181,7 +170,7 @@ def test_matching_ranks_the_quick_firm_above_the_unjudged_one_and_explains_both(
 
 
 def test_a_firm_says_it_will_not_quote_and_the_invitation_leaves_its_opportunities(app, client, login, users, ravi):
-    need = create_need(users["brand"], title="Packs for a tablet", days=20, visibility="invited")
+    need = make_need(users["brand"], title="Packs for a tablet", days=20, visibility="invited")
     db.session.add(NeedInvitation(need_id=need.id, firm_id=ravi.id, invited_at=utcnow() - timedelta(days=2)))
     db.session.commit()
     login("supplier")

@@ -108,7 +108,7 @@ def test_check_units_lists_what_staff_must_fix_and_fails_until_fixed(app, db, us
     result = runner.invoke(args=["taxonomy", "check-units"])
     assert result.exit_code == 1
     assert result.output.splitlines() == [
-        f'capability {battery.id}: Chenab Cells (Pvt) Ltd, battery, 5,000 (unit not stated) (typed "pcs"); '
+        f'capability {battery.id}: Chenab Cells (Pvt) Ltd, Lithium-ion cells and battery packs (battery), 5,000 (unit not stated) (typed "pcs"); '
         "choose one of: cells, packs",
         "1 to fix; until then their figures are counted apart.",
     ]
@@ -120,3 +120,15 @@ def test_check_units_lists_what_staff_must_fix_and_fails_until_fixed(app, db, us
         0,
         "Every capability and need is counted in one of its category's units.",
     )
+
+
+def test_check_units_names_the_category_in_urdu_with_its_slug_for_staff(app, db):
+    make_firm("Chenab Cells (Pvt) Ltd", capabilities=[{"category": "battery", "capacity": 5_000}])
+    db.session.execute(Capability.__table__.update().values(capacity_unit=null()))
+    db.session.commit()
+
+    result = app.test_cli_runner().invoke(args=["taxonomy", "check-units", "--language", "ur"])
+    report = result.output.replace("\u2068", "").replace("\u2069", "")
+    assert result.exit_code == 1
+    assert "لیتھیم آئن سیل اور بیٹری پیک (battery)" in report
+    assert "battery packs" not in report and "unit not stated" not in report
