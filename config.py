@@ -40,6 +40,9 @@ class Config:
     PORTAL_INDEX_DIR = os.environ.get("PORTAL_INDEX_DIR", str(INSTANCE_DIR / "index"))
     # `search-index sync` removes applied index-outbox rows older than this.
     SEARCH_OUTBOX_KEEP_DAYS = 7
+    # Answers are kept until the index changes (popular searches repeat); the search benchmarks
+    # turn this off to time the engine itself.
+    SEARCH_KEEPS_ANSWERS = True
     UPLOAD_DIR = os.environ.get("UPLOAD_DIR", str(INSTANCE_DIR / "uploads"))
     # Where new uploads go: "disk" (UPLOAD_DIR, one machine) or "database" (shared by every host).
     UPLOAD_STORAGE = os.environ.get("UPLOAD_STORAGE", "disk").strip().lower()

@@ -6,6 +6,7 @@ import threading
 from dataclasses import dataclass, field, replace
 from typing import NamedTuple
 
+from flask import current_app
 from sqlalchemy import select
 
 from portal.extensions import db
@@ -101,15 +102,17 @@ def search(params: SearchParams) -> SearchResult:
     facts, terms = store.facts(searcher)
     day = today()
     key, vocabularies = (params, day), (thesaurus(), lexicon())  # staff may edit the thesaurus
+    keeps = current_app.config.get("SEARCH_KEEPS_ANSWERS", True)
     with _answers_lock:
-        kept = terms.answers.recall(key)
+        kept = terms.answers.recall(key) if keeps else None
     if kept is not None and all(map(operator.is_, kept[0], vocabularies)):
         return _without_hidden(kept[1])
     answer = _to_keep(_answer(params, store, searcher, facts, terms, day))
-    with _answers_lock:
-        terms.answers.pop(key, None)
-        terms.answers[key] = (vocabularies, answer)
-        terms.answers.trim()
+    if keeps:
+        with _answers_lock:
+            terms.answers.pop(key, None)
+            terms.answers[key] = (vocabularies, answer)
+            terms.answers.trim()
     return answer
 
 

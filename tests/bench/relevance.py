@@ -55,6 +55,7 @@ def relevance_benchmark(run: Run) -> list[Figure]:
                 "SQLALCHEMY_DATABASE_URI": f"sqlite:///{Path(base) / 'relevance.db'}",
                 "PORTAL_INDEX_DIR": index_dir,
                 "UPLOAD_DIR": str(Path(base) / "uploads"),
+                "SEARCH_KEEPS_ANSWERS": False,  # each timed query is answered afresh
             }
         )
         try:

@@ -68,11 +68,19 @@ def search_benchmark(run: Run) -> list[Figure]:
 
     if one_query().total == 0:
         raise RuntimeError("the first benchmark query found nothing: the corpus and the queries disagree")
-    query_samples = measure(one_query, SAMPLES, warmup=len(QUERIES))
-    facet_samples = measure(one_browse, SAMPLES // 2, warmup=len(PROVINCES))
+    # The queries repeat: timed with kept answers off, each is answered afresh by the engine; then
+    # once more as the portal serves them, answers kept (a popular search asked again).
+    run.app.config["SEARCH_KEEPS_ANSWERS"] = False
+    try:
+        query_samples = measure(one_query, SAMPLES, warmup=len(QUERIES))
+        facet_samples = measure(one_browse, SAMPLES // 2, warmup=len(PROVINCES))
+    finally:
+        run.app.config["SEARCH_KEEPS_ANSWERS"] = True
+    kept_samples = measure(one_query, SAMPLES, warmup=len(QUERIES))
     return [
         Figure("worker_rss_mb", _worker_rss_mb(), "MB"),
         Figure("search_p50_ms", percentile(query_samples, 50), "ms"),
         Figure("search_p95_ms", percentile(query_samples, 95), "ms"),
         Figure("search_facets_p95_ms", percentile(facet_samples, 95), "ms"),
+        Figure("search_kept_p95_ms", percentile(kept_samples, 95), "ms"),
     ]
