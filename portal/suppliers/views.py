@@ -17,6 +17,7 @@ from portal.acting import attempt
 from portal.extensions import db
 from portal.forms import ConfirmForm
 from portal.search.cards import cards_in_order
+from portal.search.facts import LRU
 from portal.shortlists.views import shortlist_picker
 from portal.suppliers import directory, lifecycle, responsiveness, service
 from portal.suppliers import labs as lab_finder
@@ -65,7 +66,8 @@ def directory_page():
 # A results page's cards, filters and page links read the same for every reader of one language who
 # keeps no shortlists, for one answer and query string: popular searches are rendered once for each
 # change to the index (an answer lives as long as the index it came from; see search.service).
-_rendered: "weakref.WeakKeyDictionary[search.SearchResult, dict]" = weakref.WeakKeyDictionary()
+_rendered: "weakref.WeakKeyDictionary[search.SearchResult, LRU]" = weakref.WeakKeyDictionary()
+RENDERINGS_PER_ANSWER = 4
 _rendered_lock = threading.Lock()
 
 
@@ -74,12 +76,15 @@ def _results(result, params, args: dict) -> Markup:
         return _render_results(result, params, args)
     key = (str(get_locale()), tuple(request.args.items(multi=True)))
     with _rendered_lock:
-        kept = _rendered.setdefault(result, {})
-        html = kept.get(key)
+        # A few per answer: links keep whatever else the query string holds, so made-up
+        # parameters must not grow it without end.
+        kept = _rendered.setdefault(result, LRU(RENDERINGS_PER_ANSWER))
+        html = kept.recall(key)
     if html is None:
         html = _render_results(result, params, args)
         with _rendered_lock:
             kept[key] = html
+            kept.trim()
     return html
 
 

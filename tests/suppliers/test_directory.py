@@ -618,3 +618,12 @@ def test_results_kept_for_a_popular_search_follow_the_reader_and_the_firms(clien
     assert names(client.get("/suppliers/?q=keypads", headers={"Accept-Language": "en"})) == ["Ravi Rubber"]
     login("brand")
     assert 'data-testid="shortlist-add"' in client.get("/suppliers/?q=keypads").get_data(as_text=True)
+
+
+def test_made_up_parameters_do_not_grow_the_kept_results_without_end(client):
+    from portal.suppliers import views
+
+    make_firm("Ravi Keypads Ltd", capabilities=[{"category": "charger"}], description="Silicone keypads")
+    for n in range(12):
+        assert names(client.get(f"/suppliers/?q=keypads&junk={n}")) == ["Ravi Keypads Ltd"]
+    assert max(len(kept) for kept in views._rendered.values()) <= views.RENDERINGS_PER_ANSWER
