@@ -13,6 +13,7 @@ from decimal import Decimal
 from sqlalchemy import func, select
 
 from portal.accounts.models import User
+from portal.demo.datafiles import read_table
 from portal.extensions import db
 from portal.introductions import service as introductions
 from portal.introductions.models import Introduction, Stage
@@ -41,28 +42,8 @@ class NeedPlan:
     quoted: bool = False  # two firms quote, the brand closes and awards one
 
 
-NEEDS = (
-    NeedPlan("brand@demo.edb.example", "20 W USB-C PD chargers for a 4G feature phone", "charger", 40_000,
-             "Wall chargers with USB-C PD 3.0, EU and UK plugs, in the brand's retail packaging.",
-             "USB-C PD 3.0\nEU and UK plug variants", ("iso-9001",), "Punjab"),
-    NeedPlan("brand@demo.edb.example", "Four-layer bare boards for feature-phone mainboards", "pcb-bare", 60_000,
-             "FR-4, four layers, ENIG finish, panelised for SMT.", "four-layer\nENIG finish", ("iso-9001",)),
-    NeedPlan("brand@demo.edb.example", "1,800 mAh Li-ion packs with BMS", "battery", 30_000,
-             "Li-ion packs with protection board, UN 38.3 tested for air freight.", "BMS\n1,800 mAh",
-             ("iec-62133", "un-38-3"), days=30),
-    NeedPlan("brand@demo.edb.example", "5 W travel chargers for an entry feature phone", "charger", 25_000,
-             "Micro-USB travel chargers with fixed cable, Pakistani plug, in bulk packs.", "fixed cable\n5 W",
-             days=14, quoted=True),
-    NeedPlan("brand@demo.edb.example", "Injection-moulded back covers, matte black", "housing-plastic", 25_000,
-             "PC/ABS back covers with matte texture and printed logo.", "matte texture\nPC/ABS"),
-    NeedPlan("sourcing@orchidmobile.example", "Retail boxes for a smartphone launch", "packaging", 50_000,
-             "Rigid two-piece boxes with inserts, FSC board, four-colour print.", "rigid box\nFSC board"),
-    NeedPlan("procurement@zephyrion.example", "Display modules, 6.5 inch HD+", "display-module", 20_000,
-             "IPS LCD modules with touch panel laminated.", "6.5 inch\nin-cell touch", ("iso-9001", "rohs"),
-             days=28),
-    NeedPlan("j.ekberg@nordlys.example", "USB-C data cables, 1 m, braided", "cable", 80_000,
-             "USB 2.0 data and 3 A charging, braided jacket, 10,000 bend cycles.", "braided\n3 A", ("rohs",)),
-)  # fmt: skip
+# The brands' sourcing needs (data/needs.json), in the order they are posted.
+NEEDS = tuple(NeedPlan(**row | {"certifications": tuple(row.get("certifications", ()))}) for row in read_table("needs"))
 
 
 def seed_activity() -> list[str]:
