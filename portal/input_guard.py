@@ -1,4 +1,4 @@
-"""Refuse, or read as absent, input that no database column can hold, before any view sees it.
+r"""Refuse, or read as absent, input that no database column can hold, before any view sees it.
 
 PostgreSQL text cannot contain the NUL character (0x00): a form field, query parameter or JSON
 string carrying one would fail the INSERT and answer 500. No person types it, so the request is
@@ -9,7 +9,7 @@ Every request is a `PortalRequest`, so what any view reads is already bounded:
 - `request.args.get(name, type=int)` (and `type=date.fromisoformat`) gives the default for a
   number beyond the row-id range or a date without a day on either side of it, as it does for
   text that is no number, so no query can overflow an integer column, an OFFSET or a date sum;
-- a JSON body holding a lone surrogate (`"\\ud800"`, half of a character no encoder can write)
+- a JSON body holding a lone surrogate (`"\ud800"`, half of a character no encoder can write)
   is refused with 400 wherever it is read, the API included.
 """
 

@@ -294,7 +294,7 @@ def _stage_choices(item):
 
 def _offered_moves(item) -> list[tuple[DealStage, str, str | None]]:
     """The buttons this side sees now: the next step, then ending the talks, each named as a verb,
-    with what it does when it cannot be undone. (The service still accepts skipping a step.)"""
+    with what it does when it cannot be undone. The service still accepts skipping a step."""
     moves = rules.moves_for(item, current_user)
     forward = [s for s in moves if s != DealStage.DECLINED][:1]
     side = "firm" if rules.is_member(item.opportunity, current_user) else "investor"

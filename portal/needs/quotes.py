@@ -83,8 +83,8 @@ def quote_problems(data: dict, need: SourcingNeed, day: date | None = None) -> d
 
 
 def quote_refusal(need: SourcingNeed, firm: Firm, day: date | None = None) -> NeedRefused | None:
-    """Why `firm` cannot send or change a quote on the need now; None when it can. (Whether the
-    firm sees the need at all is `service.viewing_firms`: a firm that does not gets a 404.)"""
+    """Why `firm` cannot send or change a quote on the need now; None when it can. Whether the
+    firm sees the need at all is `service.viewing_firms`: a firm that does not gets a 404."""
     if not is_accepting_quotes(need, day):
         if effective_status(need, day) == NeedStatus.CLOSED:
             return NeedRefused(N_("Quotes for this need closed on %(date)s."), date=need.deadline.isoformat())

@@ -259,7 +259,6 @@ def check(progress=None) -> Drift:
 
 def init_app(app) -> None:
     """Apply the outbox after each request that committed changes, and once at the first request."""
-
     from portal.operations.health import is_operations_request
 
     @app.before_request

@@ -80,7 +80,6 @@ class TermCache:
 
     def _postings(self, term: str) -> tuple[numpy.ndarray, numpy.ndarray]:
         """Documents and weights; a weight sums the section weights of each occurrence."""
-
         return self.read.get_or(term, lambda: postings.read(self.reader, FIELD, term, self.segments))
 
     def _bm25(self, term: str) -> tuple[numpy.ndarray, numpy.ndarray]:

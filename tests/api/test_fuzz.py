@@ -60,8 +60,8 @@ def _resolve(document: dict, schema: dict) -> dict:
 
 
 def test_every_text_property_refuses_a_lone_surrogate_and_every_number_a_64_bit_overflow(api, need):
-    """Shapes a generator drawing valid Unicode never makes: JSON text with half a character
-    ("\\ud800") in each string property of each body (400), and query numbers beyond 64 bits (422)."""
+    r"""Shapes a generator drawing valid Unicode never makes: JSON text with half a character
+    ("\ud800") in each string property of each body (400), and query numbers beyond 64 bits (422)."""
     for template, operations in api.document["paths"].items():
         path = template.replace("{", "").replace("}", "")
         for name in ("need_id", "firm_id", "id"):

@@ -1,5 +1,5 @@
 """Imports replaced: staff load yearly imports per HS code; each category sets a year of its local
-capacity against them in the same unit. Answers by hand:
+capacity against them in the same unit. The answers, worked out by hand, follow.
 
 - chargers (HS 8504.40): 2025 imports 12,000,000 pieces worth USD 30,000,000 (a 2024 line is older
   and not shown). Local: 250,000 pieces a month, 3,000,000 a year: 25% of imports.
