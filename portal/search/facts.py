@@ -60,14 +60,15 @@ class LRU(OrderedDict[Hashable, Any]):
         if key in self:
             self.move_to_end(key)
             return self[key]
-        value = self[key] = make()
-        self.trim()
-        return value
+        return self.put(key, make())
 
-    def trim(self) -> None:
-        """Forget the least recently used beyond the size."""
+    def put(self, key: Hashable, value: V) -> V:
+        """Keep `value` as the most recently used, forgetting the least recently used beyond the size."""
+        self[key] = value
+        self.move_to_end(key)
         while len(self) > self.size:
             self.popitem(last=False)
+        return value
 
 
 class IndexFacts:

@@ -102,7 +102,7 @@ def search(params: SearchParams) -> SearchResult:
     facts, terms = store.facts(searcher)
     day = today()
     key, vocabularies = (params, day), (thesaurus(), lexicon())  # staff may edit the thesaurus
-    keeps = current_app.config.get("SEARCH_KEEPS_ANSWERS", True)
+    keeps = current_app.config["SEARCH_KEEPS_ANSWERS"]
     with _answers_lock:
         kept = terms.answers.recall(key) if keeps else None
     if kept is not None and all(map(operator.is_, kept[0], vocabularies)):
@@ -110,9 +110,7 @@ def search(params: SearchParams) -> SearchResult:
     answer = _to_keep(_answer(params, store, searcher, facts, terms, day))
     if keeps:
         with _answers_lock:
-            terms.answers.pop(key, None)
-            terms.answers[key] = (vocabularies, answer)
-            terms.answers.trim()
+            terms.answers.put(key, (vocabularies, answer))
     return answer
 
 
@@ -128,16 +126,17 @@ def _to_keep(answer: SearchResult) -> SearchResult:
 
 def _without_hidden(answer: SearchResult) -> SearchResult:
     """A kept answer, less any firm hidden since it was given (suspended, say, while another
-    process was still applying that change to the index, as a fresh answer's cards check too)."""
+    process was still applying that change to the index, as a fresh answer's cards check too).
+    Pages keep what they rendered of an answer, so this holds for answers without cards too."""
     ids = [hit.firm_id for hit in answer.hits]
-    if not ids or answer.cards is None:  # without cards, the caller reads them, public ones only
+    if not ids:
         return answer
     # Read as a column, not filtered on: see cards.py.
     rows = db.session.execute(select(Firm.id, Firm.is_public).where(Firm.id.in_(ids)))
     hidden = {firm_id for firm_id, public in rows if not public}
     if not hidden:
         return answer
-    cards = answer.cards and {firm_id: card for firm_id, card in answer.cards.items() if firm_id not in hidden}
+    cards = None if answer.cards is None else {i: card for i, card in answer.cards.items() if i not in hidden}
     return replace(answer, hits=[hit for hit in answer.hits if hit.firm_id not in hidden], cards=cards)
 
 

@@ -83,8 +83,7 @@ def _results(result, params, args: dict) -> Markup:
     if html is None:
         html = _render_results(result, params, args)
         with _rendered_lock:
-            kept[key] = html
-            kept.trim()
+            kept.put(key, html)
     return html
 
 

@@ -36,6 +36,7 @@ def test_a_firm_suspended_while_the_index_lags_is_left_out_of_a_kept_answer(app,
     ravi = make_firm("Ravi Keypads Ltd", description="Silicone keypads for feature phones")
     make_firm("Chenab Rubber Works", description="Rubber keypads and gaskets")
     assert len(found("keypads")) == 2
+    assert len(search.search(SearchParams(province="Punjab", sort="name")).hits) == 2
     # Another process holds the index writer: this one searches the index as it is.
     monkeypatch.setattr(indexing, "catch_up", lambda: None)
     monkeypatch.setattr("portal.search.service.catch_up", lambda: None)
@@ -44,6 +45,8 @@ def test_a_firm_suspended_while_the_index_lags_is_left_out_of_a_kept_answer(app,
     ravi.suspended = True
     db.session.commit()
     assert found("keypads") == ["Chenab Rubber Works"]
+    browsing = search.search(SearchParams(province="Punjab", sort="name"))  # no words: no cards
+    assert ravi.id not in [hit.firm_id for hit in browsing.hits]
 
 
 def test_a_certificate_expiring_tomorrow_is_not_held_then(app, monkeypatch):
