@@ -10,9 +10,12 @@ when the index gains a segment.
 import math
 import threading
 from array import array
+from bisect import bisect_right
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import date
+from functools import reduce
+from operator import or_
 from typing import Any, TypeVar
 
 from portal.search.quantities import parse_stored
@@ -163,21 +166,30 @@ class IndexFacts:
         amounts = self.capacities[doc]
         return amounts.get(category, 0) if category else max(amounts.values(), default=0)
 
+    def _amounts(self, category: str | None):
+        """(document, capacity) for every document, in one pass (a band or range is made of all)."""
+        if category:
+            return ((doc, amounts.get(category, 0)) for doc, amounts in enumerate(self.capacities))
+        return ((doc, max(amounts.values(), default=0)) for doc, amounts in enumerate(self.capacities))
+
     def capacity_between(self, category: str | None, low: int | None, high: int | None) -> int:
         def make():
             low_, high_ = low or 0, high if high is not None else math.inf
-            found = (d for d in range(self.size) if low_ <= self.capacity(d, category) <= high_)
+            found = (doc for doc, amount in self._amounts(category) if low_ <= amount <= high_)
             return bits_of(found, self.size) & self.live
 
         return self._derive(("capacity", category, low, high), make)
 
     def capacity_bands(self, category: str | None) -> dict[str, int]:
         def make():
-            bands: dict[str, list[int]] = {label: [] for _low, _high, label in CAPACITY_BANDS}
-            for doc in range(self.size):
-                amount = self.capacity(doc, category)
-                bands[next(label for low, high, label in CAPACITY_BANDS if low <= amount < high)].append(doc)
-            return {label: bits_of(found, self.size) & self.live for label, found in bands.items()}
+            lows = [low for low, _high, _label in CAPACITY_BANDS]
+            found: list[list[int]] = [[] for _ in lows]
+            for doc, amount in self._amounts(category):
+                if amount >= lows[1]:  # the first band (most firms, stating nothing) is what is left
+                    found[bisect_right(lows, amount) - 1].append(doc)
+            bands = [bits_of(docs, self.size) & self.live for docs in found]
+            bands[0] = self.live & ~reduce(or_, bands[1:], 0)
+            return {label: docs for (_low, _high, label), docs in zip(CAPACITY_BANDS, bands, strict=True)}
 
         return self._derive(("bands", category), make)
 

@@ -1,0 +1,47 @@
+"""Capacity bands and ranges, made in one pass over an index's documents: each firm in the band
+its stated monthly capacity falls in (for one component, or its largest), deleted documents in none."""
+
+import threading
+
+from portal.search.facts import CAPACITY_BANDS, LRU, IndexFacts, bits_of
+
+# Per document: monthly capacity per category. Document 5 is deleted.
+CAPACITIES = [
+    {},
+    {"battery": 9_999},
+    {"battery": 10_000, "charger": 2_000_000},
+    {"charger": 999_999},
+    {"battery": 1_000_000},
+    {"battery": 500_000},
+    {"charger": 0},
+]
+
+
+def facts() -> IndexFacts:
+    made = object.__new__(IndexFacts)  # the tables alone, without an index behind them
+    made.size, made.capacities = len(CAPACITIES), CAPACITIES
+    made.live = bits_of([0, 1, 2, 3, 4, 6], made.size)
+    made._lock, made._derived = threading.RLock(), LRU(16)
+    return made
+
+
+def docs(bits: int) -> list[int]:
+    return [doc for doc in range(len(CAPACITIES)) if bits >> doc & 1]
+
+
+def test_each_live_firm_falls_in_the_band_of_its_capacity():
+    bands = {label: docs(bits) for label, bits in facts().capacity_bands("battery").items()}
+    assert list(bands) == [label for _low, _high, label in CAPACITY_BANDS]
+    assert bands == {"under 10k": [0, 1, 3, 6], "10k–100k": [2], "100k–1M": [], "1M and more": [4]}
+
+
+def test_without_a_component_the_largest_capacity_counts():
+    bands = {label: docs(bits) for label, bits in facts().capacity_bands(None).items()}
+    assert bands == {"under 10k": [0, 1, 6], "10k–100k": [], "100k–1M": [3], "1M and more": [2, 4]}
+
+
+def test_ranges_include_their_ends_and_leave_out_deleted_documents():
+    table = facts()
+    assert docs(table.capacity_between("battery", 10_000, 1_000_000)) == [2, 4]
+    assert docs(table.capacity_between(None, 1_000_000, None)) == [2, 4]
+    assert docs(table.capacity_between("charger", None, 0)) == [0, 1, 4, 6]
