@@ -4,9 +4,10 @@ import re
 from functools import partial
 
 from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask_babel import get_locale, get_translations
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
+from jinja2 import pass_context
 from markupsafe import Markup, escape
 
 from portal.accounts.models import Role
@@ -76,7 +77,34 @@ def code_spans(text) -> Markup:
     return Markup(CODE_SPAN.sub(lambda found: f"<code>{found[1]}</code>", str(escape(text or ""))))
 
 
+# The catalogue a rendering speaks, put in its context when it starts (see `_page_gettext`).
+CATALOGUE = "_page_catalogue"
+
+
+def _catalogue(context):
+    """Flask-Babel finds the catalogue anew for every message through several context look-ups
+    (some 30 µs), and a page says dozens; a rendering finds it once. Macros imported without
+    context have no rendering's variables and find it the long way."""
+    return context.get(CATALOGUE) or get_translations()
+
+
+@pass_context
+def _page_gettext(context, message: str, **variables):
+    """`_()` and `gettext()` in templates, as Jinja's own: escaped values, always a format string."""
+    text = _catalogue(context).ugettext(message)
+    if context.eval_ctx.autoescape:
+        text = Markup(text)
+    return text % variables if variables or "%" in text else text
+
+
+@pass_context
+def _page_ngettext(context, singular: str, plural: str, number: int) -> str:
+    return _catalogue(context).ungettext(singular, plural, number)
+
+
 def register(app: Flask) -> None:
+    app.jinja_env.install_gettext_callables(gettext=_page_gettext, ngettext=_page_ngettext, newstyle=True)
+    app.jinja_env.globals.update({"_": _page_gettext, "gettext": _page_gettext})
     app.jinja_env.filters["date"] = format_datetime
     app.jinja_env.filters["number"] = format_number
     app.jinja_env.filters["money"] = format_money
@@ -100,6 +128,7 @@ def register(app: Flask) -> None:
     @app.context_processor
     def portal_context():
         return {
+            CATALOGUE: get_translations(),
             "navigation": _navigation(),
             "Role": Role,
             "text_direction": _text_direction(),

@@ -74,3 +74,20 @@ def test_sign_up_keeps_the_language_the_person_signed_up_in(client):
         headers={"Accept-Language": "ur"},
     )
     assert db.session.scalar(db.select(User.language).where(User.email == "new@brand.example")) == "ur"
+
+
+def test_templates_speak_the_language_of_their_rendering(app):
+    """A page finds its catalogue once; a message written inside it in another language (an
+    e-mail in the recipient's) and macros imported without the page's variables still speak theirs."""
+    from flask import render_template_string
+    from flask_babel import force_locale
+
+    macro = app.jinja_env.from_string("{% macro about() %}{{ _('About') }}{% endmacro %}")
+    page = "{{ _('Suppliers') }}|{{ ngettext('%(num)d day', '%(num)d days', 3) }}|{{ _('confidence %(n)s%%', n=80) }}"
+    with app.test_request_context("/", headers={"Accept-Language": "ur"}):
+        assert render_template_string(page) == "سپلائرز|⁨3⁩ دن|اعتماد ⁨80⁩%"
+        assert str(macro.module.about()) == "تعارف"
+        with force_locale("en"):
+            assert render_template_string(page) == "Suppliers|3 days|confidence 80%"
+            assert str(macro.module.about()) == "About"
+        assert render_template_string("{{ _('<b>%(name)s</b>', name='<i>') }}") == "<b>&lt;i&gt;</b>"
