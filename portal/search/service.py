@@ -4,10 +4,11 @@ import math
 import operator
 import threading
 from dataclasses import dataclass, field, replace
+from functools import cache
 from typing import NamedTuple
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from portal.extensions import db
 from portal.operations.metrics import SEARCH_SECONDS, timed
@@ -131,13 +132,19 @@ def _without_hidden(answer: SearchResult) -> SearchResult:
     ids = [hit.firm_id for hit in answer.hits]
     if not ids:
         return answer
-    # Read as a column, not filtered on: see cards.py.
-    rows = db.session.execute(select(Firm.id, Firm.is_public).where(Firm.id.in_(ids)))
+    rows = db.session.execute(_publicness(), {"ids": ids})
     hidden = {firm_id for firm_id, public in rows if not public}
     if not hidden:
         return answer
     cards = None if answer.cards is None else {i: card for i, card in answer.cards.items() if i not in hidden}
     return replace(answer, hits=[hit for hit in answer.hits if hit.firm_id not in hidden], cards=cards)
+
+
+@cache
+def _publicness():
+    """Which of some firms are public, read as a column rather than filtered on (see cards.py);
+    built once, since a kept answer is checked on every page that shows it."""
+    return select(Firm.id, Firm.is_public).where(Firm.id.in_(bindparam("ids", expanding=True)))
 
 
 def _answer(params: SearchParams, store, searcher, facts: IndexFacts, terms, day) -> SearchResult:

@@ -6,6 +6,7 @@ never shows even before the index catches up.
 """
 
 from dataclasses import dataclass
+from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import and_, exists, func, select
@@ -32,20 +33,23 @@ def _whole_number(raw: str | None, name: str, problems: dict, minimum: int = 0) 
     return int(cleaned)
 
 
-def _known(raw: str | None, allowed, name: str, problems: dict) -> str | None:
+def _known(raw: str | None, is_known, name: str, problems: dict) -> str | None:
     if not raw:
         return None
-    if raw not in allowed:
+    if not is_known(raw):
         problems[name] = f"Unknown {name.replace('_', ' ')} '{raw}'."
         return None
     return raw
 
 
+def _exists(model, slug: str) -> bool:
+    """Only a filter that is there is looked up (most searches have none)."""
+    return len(slug) <= model.__table__.c.slug.type.length and db.session.get(model, slug) is not None
+
+
 def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchParams, dict[str, str]]:
     """SearchParams from query-string arguments, and a message per argument that was not usable."""
     problems: dict[str, str] = {}
-    categories = set(db.session.scalars(select(ComponentCategory.slug)))
-    certifications = set(db.session.scalars(select(CertificationType.slug)))
     per_page = _whole_number(args.get("per_page"), "per_page", problems, minimum=1) or default_per_page
     if per_page > MAX_PER_PAGE:
         problems["per_page"] = f"At most {MAX_PER_PAGE} per page."
@@ -60,9 +64,9 @@ def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchPara
         sort = "relevance"
     params = SearchParams(
         q=q,
-        category=_known(args.get("category"), categories, "category", problems),
-        province=_known(args.get("province"), PROVINCES, "province", problems),
-        certification=_known(args.get("certification"), certifications, "certification", problems),
+        category=_known(args.get("category"), partial(_exists, ComponentCategory), "category", problems),
+        province=_known(args.get("province"), PROVINCES.__contains__, "province", problems),
+        certification=_known(args.get("certification"), partial(_exists, CertificationType), "certification", problems),
         min_capacity=_whole_number(args.get("min_capacity"), "min_capacity", problems),
         max_capacity=_whole_number(args.get("max_capacity"), "max_capacity", problems),
         market=(args.get("market") or "").strip() or None,

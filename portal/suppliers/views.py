@@ -33,6 +33,7 @@ from portal.suppliers.forms import (
 )
 from portal.suppliers.models import Capability, Certificate, Firm, FirmMember, FirmPhoto
 from portal.suppliers.names import NameTaken
+from portal.taxonomy import english_names
 from portal.taxonomy.models import CertificationType, ComponentCategory
 
 bp = Blueprint("suppliers", __name__)
@@ -89,7 +90,7 @@ def _results(result, params, args: dict) -> Markup:
 
 def _render_results(result, params, args: dict) -> Markup:
     by_id = {hit.firm_id: hit for hit in result.hits}
-    base, labels = url_for("suppliers.directory_page"), _facet_labels()
+    base, labels = url_for("suppliers.directory_page"), english_names()
     return Markup(
         render_template(
             "suppliers/_results.html",
@@ -106,19 +107,13 @@ def _render_results(result, params, args: dict) -> Markup:
 
 
 def _offered(result, args: dict) -> list:
-    base, labels = url_for("suppliers.directory_page"), _facet_labels() if result.offered else {}
+    base, labels = url_for("suppliers.directory_page"), english_names() if result.offered else {}
     return [
         (name, link)
         for name, value in result.offered
         if (count := result.facets.get(name, {}).get(value))
         for link in directory.facet_links(base, args, name, {value: count}, labels.get(name, {}))
     ]
-
-
-def _facet_labels() -> dict[str, dict[str, str]]:
-    categories = dict(db.session.execute(db.select(ComponentCategory.slug, ComponentCategory.name)).all())
-    certifications = dict(db.session.execute(db.select(CertificationType.slug, CertificationType.name)).all())
-    return {"category": categories, "certification": certifications}
 
 
 # What a profile shows, read in a few statements rather than one per capability and certificate.
@@ -149,7 +144,7 @@ def profile(firm_id, slug=None):
         "suppliers/profile.html",
         firm=firm,
         capabilities=directory.public_capabilities(firm),
-        certificates=[c for c in firm.certificates if c.review_status.value == "verified"],
+        certificates=[c for c in firm.certificates if c.is_verified],
         is_member=service.can_edit(firm, current_user),
         answers=responsiveness.in_words(responsiveness.days_of(firm.id)),
     )

@@ -55,6 +55,16 @@ def unit_rows():
     return _rows("units.csv")
 
 
+@cache
+def english_names() -> dict[str, dict[str, str]]:
+    """Slug to English name of each category and certification, as the files (and so the
+    database, which `sync_taxonomy` fills from them) hold them: read once, for busy pages."""
+    return {
+        "category": {row["slug"]: row["name"] for row in category_rows()},
+        "certification": {row["slug"]: row["name"] for row in certification_rows()},
+    }
+
+
 def sync_taxonomy(session=None) -> None:
     """Insert or update every taxonomy row from the CSV files; keeps staff-edited phases."""
     session = session or db.session

@@ -627,3 +627,42 @@ def test_made_up_parameters_do_not_grow_the_kept_results_without_end(client):
     for n in range(12):
         assert names(client.get(f"/suppliers/?q=keypads&junk={n}")) == ["Ravi Keypads Ltd"]
     assert max(len(kept) for kept in views._rendered.values()) <= views.RENDERINGS_PER_ANSWER
+
+
+@pytest.fixture
+def statements(db):
+    """The SQL statements the pages run while the test reads them."""
+    from sqlalchemy import event
+
+    seen: list[str] = []
+
+    def before(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", before)
+    yield seen
+    event.remove(db.engine, "before_cursor_execute", before)
+
+
+def test_the_busiest_pages_read_little_for_a_visitor(client, db, statements):
+    """A kept search asks only whether the index is current and its firms still public, and a
+    filter is looked up only when given; a profile reads the same few statements however much
+    the firm lists."""
+    firm = make_firm(
+        "Ravi Keypads Ltd",
+        capabilities=[{"category": "charger"}, {"category": "battery"}, {"category": "pcb-flex"}],
+        description="Silicone keypads",
+    )
+    client.get("/suppliers/?q=keypads")
+    statements.clear()
+    assert names(client.get("/suppliers/?q=keypads")) == ["Ravi Keypads Ltd"]  # the index moved on
+    statements.clear()
+    assert names(client.get("/suppliers/?q=keypads")) == ["Ravi Keypads Ltd"]
+    assert len(statements) == 2, statements
+    assert not any("component_category" in s or "certification_type" in s for s in statements)
+    assert names(client.get("/suppliers/?q=keypads&category=charger")) == ["Ravi Keypads Ltd"]
+    path = f"/suppliers/{firm.id}-{firm.slug}"
+    db.session.remove()  # a visitor's request starts with nothing read
+    statements.clear()
+    assert client.get(path).status_code == 200
+    assert len(statements) == 8, "\n".join(s[:90] for s in statements)
