@@ -136,6 +136,16 @@ class Introduction(db.Model):
     def is_active(self) -> bool:
         return self.stage in ACTIVE_STAGES
 
+    @property
+    def is_declined(self) -> bool:
+        """The firm (or EDB staff, brokering for it) said no: final, and no contact details were shared."""
+        return self.stage == Stage.DECLINED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """The brand took the request back before the firm answered: final, like a decline."""
+        return self.stage == Stage.WITHDRAWN
+
     @hybrid_property
     def was_accepted(self) -> bool:
         """The firm answered and did not decline; a withdrawal is no answer. Queries use the same rule."""
@@ -149,7 +159,7 @@ class Introduction(db.Model):
     @property
     def withdrawn_at(self) -> datetime | None:
         """When the brand withdrew the request: the last step of its history, withdrawal being final."""
-        if self.stage != Stage.WITHDRAWN:
+        if not self.is_withdrawn:
             return None
         return self.stage_changes[-1].at
 
