@@ -30,6 +30,21 @@ class NeedStatus(enum.StrEnum):
     def label(self):
         return NEED_STATUS_LABELS[self]
 
+    @property
+    def is_draft(self) -> bool:
+        """Not published: only its owner (and staff) see it."""
+        return self == NeedStatus.DRAFT
+
+    @property
+    def is_before_close(self) -> bool:
+        """A draft, or taking quotes: the brand may still change it and its quotes stay sealed."""
+        return self in (NeedStatus.DRAFT, NeedStatus.OPEN)
+
+    @property
+    def is_awarded(self) -> bool:
+        """The brand chose among the quotes: the award is final."""
+        return self == NeedStatus.AWARDED
+
 
 NEED_STATUS_LABELS = {
     NeedStatus.DRAFT: _l("Draft"),
@@ -123,6 +138,11 @@ class SourcingNeed(db.Model):
     __mapper_args__ = {"version_id_col": version}
 
     @property
+    def is_invited_only(self) -> bool:
+        """Only the firms the brand invited see it; otherwise every verified firm in its category."""
+        return self.visibility == NeedVisibility.INVITED
+
+    @property
     def feature_list(self) -> list[str]:
         return [line.strip() for line in (self.features or "").splitlines() if line.strip()]
 
@@ -195,6 +215,11 @@ class Quote(db.Model):
     def is_live(self) -> bool:
         """Counted and compared: every quote except a withdrawn one."""
         return self.status != QuoteStatus.WITHDRAWN
+
+    @property
+    def is_decided(self) -> bool:
+        """The need was awarded: this quote was chosen or not selected."""
+        return self.status in (QuoteStatus.AWARDED, QuoteStatus.NOT_SELECTED)
 
 
 class NeedAttachment(db.Model):
