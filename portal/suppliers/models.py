@@ -58,6 +58,21 @@ class ListingStatus(enum.StrEnum):
     def label(self) -> str:
         return str(LISTING_STATUS_LABELS[self])
 
+    @property
+    def is_draft(self) -> bool:
+        """Not sent to EDB yet: only the firm's people see it."""
+        return self == ListingStatus.DRAFT
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Sent to EDB staff, who verify it, ask for changes or reject it."""
+        return self == ListingStatus.SUBMITTED
+
+    @property
+    def asks_for_changes(self) -> bool:
+        """Staff sent it back with a reason per field; the firm edits and submits it again."""
+        return self == ListingStatus.CHANGES_REQUESTED
+
 
 LISTING_STATUS_LABELS = {
     ListingStatus.DRAFT: _l("Draft"),
