@@ -321,6 +321,11 @@ class Certificate(StaffReviewed, db.Model):
     firm: Mapped[Firm] = relationship(back_populates="certificates")
     type: Mapped[CertificationType] = relationship()
 
+    @property
+    def needs_note_to_verify(self) -> bool:
+        """No evidence file came with it: staff verify it only with a note of how they checked it."""
+        return not self.evidence_path
+
     @hybrid_method
     def is_valid_on(self, on: date | None = None) -> bool:
         """A certificate counts once staff verified it and while its expiry date is after the day."""
