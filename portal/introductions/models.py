@@ -30,6 +30,11 @@ class Stage(enum.StrEnum):
     def label(self) -> str:
         return STAGE_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return STAGE_BADGES[self]
+
 
 class Outcome(enum.StrEnum):
     ORDER_WON = "order_won"
@@ -70,6 +75,16 @@ STAGE_LABELS = {
     Stage.CLOSED: _l("Closed"),
     Stage.DECLINED: _l("Declined"),
     Stage.WITHDRAWN: _l("Withdrawn"),
+}
+STAGE_BADGES = {
+    Stage.REQUESTED: "warning",
+    Stage.INTRODUCED: "info",
+    Stage.IN_TALKS: "primary",
+    Stage.SAMPLES: "primary",
+    Stage.ORDER_PLACED: "success",
+    Stage.CLOSED: "secondary",
+    Stage.DECLINED: "danger",
+    Stage.WITHDRAWN: "secondary",
 }
 OUTCOME_LABELS = {Outcome.ORDER_WON: _l("Order won"), Outcome.NO_DEAL: _l("No deal")}
 

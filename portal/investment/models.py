@@ -56,6 +56,11 @@ class OpportunityStatus(enum.StrEnum):
         return OPPORTUNITY_STATUS_LABELS[self]
 
     @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return OPPORTUNITY_STATUS_BADGES[self]
+
+    @property
     def is_published(self) -> bool:
         """Staff approved it; investors find it while its firm is listed (`rules.is_listed`)."""
         return self == OpportunityStatus.PUBLISHED
@@ -74,6 +79,15 @@ OPPORTUNITY_STATUS_LABELS = {
     OpportunityStatus.REJECTED: _l("Not accepted"),
     OpportunityStatus.CLOSED: _l("Closed"),
     OpportunityStatus.WITHDRAWN: _l("Withdrawn"),
+}
+OPPORTUNITY_STATUS_BADGES = {
+    OpportunityStatus.DRAFT: "secondary",
+    OpportunityStatus.SUBMITTED: "info",
+    OpportunityStatus.PUBLISHED: "success",
+    OpportunityStatus.CHANGES_REQUESTED: "warning",
+    OpportunityStatus.REJECTED: "danger",
+    OpportunityStatus.CLOSED: "dark",
+    OpportunityStatus.WITHDRAWN: "dark",
 }
 
 

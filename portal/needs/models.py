@@ -31,6 +31,11 @@ class NeedStatus(enum.StrEnum):
         return NEED_STATUS_LABELS[self]
 
     @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return NEED_STATUS_BADGES[self]
+
+    @property
     def is_draft(self) -> bool:
         """Not published: only its owner (and staff) see it."""
         return self == NeedStatus.DRAFT
@@ -53,6 +58,13 @@ NEED_STATUS_LABELS = {
     NeedStatus.AWARDED: _l("Awarded"),
     NeedStatus.CANCELLED: _l("Cancelled"),
 }
+NEED_STATUS_BADGES = {
+    NeedStatus.DRAFT: "secondary",
+    NeedStatus.OPEN: "success",
+    NeedStatus.CLOSED: "info",
+    NeedStatus.AWARDED: "primary",
+    NeedStatus.CANCELLED: "dark",
+}
 
 
 class NeedVisibility(enum.StrEnum):
@@ -71,6 +83,11 @@ class QuoteStatus(enum.StrEnum):
     def label(self):
         return QUOTE_STATUS_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return QUOTE_STATUS_BADGES[self]
+
 
 QUOTE_STATUS_LABELS = {
     QuoteStatus.SENT: _l("Sent"),
@@ -78,6 +95,13 @@ QUOTE_STATUS_LABELS = {
     QuoteStatus.WITHDRAWN: _l("Withdrawn"),
     QuoteStatus.AWARDED: _l("Awarded"),
     QuoteStatus.NOT_SELECTED: _l("Not selected"),
+}
+QUOTE_STATUS_BADGES = {
+    QuoteStatus.SENT: "info",
+    QuoteStatus.REVISED: "info",
+    QuoteStatus.WITHDRAWN: "secondary",
+    QuoteStatus.AWARDED: "success",
+    QuoteStatus.NOT_SELECTED: "dark",
 }
 
 

@@ -59,6 +59,11 @@ class ListingStatus(enum.StrEnum):
         return str(LISTING_STATUS_LABELS[self])
 
     @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return LISTING_STATUS_BADGES[self]
+
+    @property
     def is_draft(self) -> bool:
         """Not sent to EDB yet: only the firm's people see it."""
         return self == ListingStatus.DRAFT
@@ -81,6 +86,13 @@ LISTING_STATUS_LABELS = {
     ListingStatus.VERIFIED: _l("Verified"),
     ListingStatus.REJECTED: _l("Rejected"),
 }
+LISTING_STATUS_BADGES = {
+    ListingStatus.DRAFT: "secondary",
+    ListingStatus.SUBMITTED: "info",
+    ListingStatus.CHANGES_REQUESTED: "warning",
+    ListingStatus.VERIFIED: "success",
+    ListingStatus.REJECTED: "danger",
+}
 
 
 class ReviewStatus(enum.StrEnum):
@@ -94,11 +106,21 @@ class ReviewStatus(enum.StrEnum):
     def label(self):
         return REVIEW_STATUS_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return REVIEW_STATUS_BADGES[self]
+
 
 REVIEW_STATUS_LABELS = {
     ReviewStatus.PENDING: _l("Awaiting EDB check"),
     ReviewStatus.VERIFIED: _l("Verified by EDB"),
     ReviewStatus.REJECTED: _l("Not accepted"),
+}
+REVIEW_STATUS_BADGES = {
+    ReviewStatus.PENDING: "warning",
+    ReviewStatus.VERIFIED: "success",
+    ReviewStatus.REJECTED: "danger",
 }
 
 

@@ -13,7 +13,7 @@ from portal.introductions.models import Introduction, Stage
 from portal.investment.models import DealStage, Interest, OpportunityStatus
 from portal.needs.models import NeedStatus, NeedVisibility, Quote, QuoteStatus, SourcingNeed
 from portal.needs.service import owner_acts
-from portal.suppliers.models import Certificate, ListingStatus
+from portal.suppliers.models import Certificate, ListingStatus, ReviewStatus
 from portal.timeutil import today, utcnow
 
 
@@ -38,6 +38,25 @@ from portal.timeutil import today, utcnow
 )
 def test_a_standing_status_says_whether_a_measure_applies_and_its_colour(status, active, under_review, badge):
     assert (status.is_active, status.is_under_review, status.badge) == (active, under_review, badge)
+
+
+BADGED = (
+    Stage,
+    ListingStatus,
+    ReviewStatus,
+    NeedStatus,
+    QuoteStatus,
+    OpportunityStatus,
+    IncentiveStatus,
+    LicenceStatus,
+)
+
+
+@pytest.mark.parametrize("statuses", BADGED, ids=[s.__name__ for s in BADGED])
+def test_every_status_shown_as_a_badge_has_a_colour(statuses):
+    colours = {"primary", "secondary", "success", "danger", "warning", "info", "light", "dark"}
+    assert {status: status.badge for status in statuses}.keys() == set(statuses)
+    assert {status.badge for status in statuses} <= colours
 
 
 def _need(status: NeedStatus, deadline_in_days: int = 5) -> SourcingNeed:

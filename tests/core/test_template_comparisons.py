@@ -12,6 +12,8 @@ TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 COMPARISON = re.compile(
     r"(?:\.value|\b(?:status|stage|state|current|kind|role|visibility|mapping_source))"
     r"\s*(?:==|!=|\bnot in\b|\bin\b)\s*[\'\"(\[]"
+    # ... or looked up in a dictionary the template writes out by value: `styles[state.value]`.
+    r"|\[[\w.]+\.value\]"
 )
 # Comparisons allowed: a filter form marking the option the person chose as `selected`; the
 # value is the submitted query string, not a stored status (introductions' "Open" option is a
@@ -48,8 +50,10 @@ def test_the_check_finds_a_literal_comparison(tmp_path):
     (tmp_path / "needs").mkdir()
     (tmp_path / "needs" / "show.html").write_text(
         "<p>\n{% if need.status.value == 'open' %}x{% endif %}\n{% if notice.status == 'under_review' %}y{% endif %}\n"
+        '<span class="badge text-bg-{{ styles[need.status.value] }}">\n'
     )
     assert [entry.split(": ")[0] for entry in literal_comparisons(tmp_path)] == [
         "templates/needs/show.html:2",
         "templates/needs/show.html:3",
+        "templates/needs/show.html:4",
     ]
