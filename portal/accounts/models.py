@@ -79,6 +79,11 @@ class User(UserMixin, db.Model):
     def is_staff(self) -> bool:
         return self.role == Role.STAFF
 
+    @property
+    def is_supplier(self) -> bool:
+        """Someone from a local firm: runs listings, claims them and quotes on needs."""
+        return self.role == Role.SUPPLIER
+
     def get_id(self) -> str:
         # The session generation and a piece of the password hash: raising the one or changing the
         # other ends every session and remember-me cookie made before.

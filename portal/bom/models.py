@@ -4,6 +4,7 @@ import enum
 from datetime import datetime
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import DateTime, Float, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -20,6 +21,24 @@ class MappingSource(enum.StrEnum):
     CONFIRMED = "confirmed"  # the brand confirmed the reading
     CORRECTED = "corrected"  # the brand chose another category
     NONE = "none"  # nothing in the words names a category
+
+    @property
+    def is_read_from_words(self) -> bool:
+        """The portal read the category from the words: shown with its confidence and evidence."""
+        return self == MappingSource.UNDERSTOOD
+
+    @property
+    def label(self) -> str:
+        """Where a category not read from the words came from, as the brand reads it."""
+        return str(MAPPING_SOURCE_LABELS[self])
+
+
+MAPPING_SOURCE_LABELS = {
+    MappingSource.GIVEN: _l("named in the file"),
+    MappingSource.REMEMBERED: _l("as you chose before"),
+    MappingSource.CONFIRMED: _l("confirmed"),
+    MappingSource.CORRECTED: _l("chosen by you"),
+}
 
 
 class BomPlan(db.Model):

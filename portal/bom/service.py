@@ -6,9 +6,11 @@ for a plan that does not exist. Nothing here tells a firm anything, and nothing 
 audit trail, which staff read: a plan is the brand's secret.
 """
 
+import enum
 from dataclasses import dataclass
 from decimal import Decimal
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -215,12 +217,36 @@ def save_version(plan: BomPlan, note: str, expected_version: int | None = None) 
     return saved
 
 
+class ChangeKind(enum.StrEnum):
+    """How a line differs between two versions of a plan."""
+
+    ADDED = "added"
+    REMOVED = "removed"
+    CHANGED = "changed"  # the line is in both; `LineChange.changes` says which fields differ
+
+    @property
+    def label(self) -> str:
+        return str(CHANGE_KIND_LABELS[self])
+
+
+CHANGE_KIND_LABELS = {
+    ChangeKind.ADDED: _l("added"),
+    ChangeKind.REMOVED: _l("removed"),
+    ChangeKind.CHANGED: _l("changed"),
+}
+
+
 @dataclass(frozen=True)
 class LineChange:
     reference: str
     description: str
-    kind: str  # "added", "removed", "changed"
+    kind: ChangeKind
     changes: tuple[tuple[str, object, object], ...] = ()  # (field, before, after)
+
+    @property
+    def is_whole_line(self) -> bool:
+        """The line was added or removed as a whole: its kind's label says all there is to say."""
+        return self.kind != ChangeKind.CHANGED
 
 
 COMPARED = ("description", "specification", "quantity_per_device", "unit_cost", "currency", "devices_per_month", "category_slug")  # fmt: skip
@@ -239,7 +265,7 @@ def compare(earlier: BomVersion, later: BomVersion) -> list[LineChange]:
     for key, line in after.items():
         old = before.get(key)
         if old is None:
-            changes.append(LineChange(line.reference, line.description, "added"))
+            changes.append(LineChange(line.reference, line.description, ChangeKind.ADDED))
             continue
         differ = tuple(
             (name, _normal(getattr(old, name)), _normal(getattr(line, name)))
@@ -247,9 +273,11 @@ def compare(earlier: BomVersion, later: BomVersion) -> list[LineChange]:
             if _normal(getattr(old, name)) != _normal(getattr(line, name))
         )
         if differ:
-            changes.append(LineChange(line.reference, line.description, "changed", differ))
+            changes.append(LineChange(line.reference, line.description, ChangeKind.CHANGED, differ))
     changes += [
-        LineChange(line.reference, line.description, "removed") for key, line in before.items() if key not in after
+        LineChange(line.reference, line.description, ChangeKind.REMOVED)
+        for key, line in before.items()
+        if key not in after
     ]
     return changes
 

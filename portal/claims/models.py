@@ -59,3 +59,27 @@ class FirmClaim(db.Model):
     @property
     def is_open(self) -> bool:
         return self.status in OPEN_STATUSES
+
+    @property
+    def is_by_email(self) -> bool:
+        """The evidence is an address on the firm's website domain (otherwise a document)."""
+        return self.method == ClaimMethod.EMAIL
+
+    @property
+    def is_awaiting_email(self) -> bool:
+        """The link sent to the address has not been followed yet: staff cannot decide it yet."""
+        return self.status == ClaimStatus.AWAITING_EMAIL
+
+    @property
+    def is_awaiting_decision(self) -> bool:
+        """The evidence is complete and staff have not approved or rejected it yet."""
+        return self.status == ClaimStatus.PENDING
+
+    @property
+    def is_approved(self) -> bool:
+        """Staff approved it: the claimant runs the listing."""
+        return self.status == ClaimStatus.APPROVED
+
+    @property
+    def is_rejected(self) -> bool:
+        return self.status == ClaimStatus.REJECTED

@@ -190,7 +190,7 @@ def start_claim(firm: Firm, user, *, method: ClaimMethod, position: str, note: s
 def claim_for_token(token: str) -> FirmClaim | None:
     """The claim a confirmation link belongs to, if it still waits for it and is recent enough."""
     claim = db.session.scalar(select(FirmClaim).where(FirmClaim.email_token_hash == _token_hash(token)))
-    if claim is None or claim.status != ClaimStatus.AWAITING_EMAIL:
+    if claim is None or not claim.is_awaiting_email:
         return None
     return claim if utcnow() - as_utc(claim.created_at) <= timedelta(days=CONFIRMATION_DAYS) else None
 
@@ -217,7 +217,7 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
     Approving closes every other open claim on the firm, since a firm has one first owner.
     """
     check_version(claim, expected_version, ClaimChanged)
-    if claim.status != ClaimStatus.PENDING:
+    if not claim.is_awaiting_decision:
         raise ClaimRefused(N_("This claim is not waiting for a decision."))
     reason = (reason or "").strip()
     if not approve and not reason:
@@ -245,7 +245,7 @@ def decide(claim: FirmClaim, by, *, approve: bool, reason: str, expected_version
 def _tell_claimant(claim: FirmClaim) -> None:
     """A portal notice and an e-mail: approved (with the way to the listing), or the reason and what next."""
     firm = claim.firm
-    if claim.status == ClaimStatus.APPROVED:
+    if claim.is_approved:
         subject = _l("You now run the listing of %(firm)s", firm=firm.display_name)
         body = _l("EDB staff approved your claim. Complete the listing and keep it up to date.")
         link = portal_path("suppliers.manage", firm_id=firm.id)

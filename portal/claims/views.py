@@ -9,7 +9,7 @@ from portal.access import staff_required, unconfirmed_refusal
 from portal.acting import attempt
 from portal.claims import service
 from portal.claims.forms import STATUS_LABELS, ClaimForm
-from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
+from portal.claims.models import ClaimMethod, FirmClaim
 from portal.extensions import db
 from portal.forms import ConfirmForm, confirmed
 from portal.staff.forms import ReviewDecisionForm
@@ -48,10 +48,10 @@ def claim(firm_id):
         except service.ClaimRefused as error:
             form.email.errors.append(str(error))
         else:
-            if started.status == ClaimStatus.AWAITING_EMAIL:
+            if started.is_awaiting_email:
                 flash(_("We sent a link to %(email)s. Open it to send your claim to EDB staff.", email=started.email),
                       "success")  # fmt: skip
-            elif started.method == ClaimMethod.EMAIL:
+            elif started.is_by_email:
                 flash(_("Your claim is with EDB staff. This portal does not send e-mail, so they check with the firm "
                         "that %(email)s is its address. Their decision will appear here and in your notifications.",
                         email=started.email), "success")  # fmt: skip
@@ -112,7 +112,7 @@ def decide(claim_id):
             db.session.rollback()
             flash(str(error), "danger")
         else:
-            flash(_("Claim approved: the claimant now runs the listing.") if claim.status == ClaimStatus.APPROVED
+            flash(_("Claim approved: the claimant now runs the listing.") if claim.is_approved
                   else _("Claim rejected; the claimant is told why."), "success")  # fmt: skip
     return redirect(url_for("staff.review_firm", firm_id=claim.firm_id, _anchor=f"claim-{claim.id}"))
 

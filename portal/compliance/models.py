@@ -3,6 +3,7 @@
 import enum
 from datetime import date, datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Date, DateTime, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -22,6 +23,13 @@ class CaseStatus(enum.StrEnum):
     OPEN = "open"
     CLOSED = "closed"
 
+    @property
+    def label(self) -> str:
+        return str(CASE_STATUS_LABELS[self])
+
+
+CASE_STATUS_LABELS = {CaseStatus.OPEN: _l("Open"), CaseStatus.CLOSED: _l("Closed")}
+
 
 class CaseOutcome(enum.StrEnum):
     NO_VIOLATION = "no_violation"
@@ -32,13 +40,34 @@ class CaseOutcome(enum.StrEnum):
     OTHER = "other"
 
 
-class IncentiveStatus(enum.StrEnum):
+class MeasureStatus(enum.StrEnum):
+    """What the incentive and the licence statuses share: active, under review, or the measure
+    applied (withdrawn or suspended). Each subclass names its members `ACTIVE` and `UNDER_REVIEW`."""
+
+    @property
+    def is_active(self) -> bool:
+        """No EDB measure applies: the firm has its incentives or may import under its licence."""
+        return self is type(self).ACTIVE
+
+    @property
+    def is_under_review(self) -> bool:
+        """EDB is looking into it; nothing changes for matching meanwhile."""
+        return self is type(self).UNDER_REVIEW
+
+    @property
+    def badge(self) -> str:
+        """The colour a badge or notice of this status takes: green active, amber under review,
+        red when the measure applies."""
+        return "success" if self.is_active else "warning" if self.is_under_review else "danger"
+
+
+class IncentiveStatus(MeasureStatus):
     ACTIVE = "active"
     UNDER_REVIEW = "under_review"
     WITHDRAWN = "withdrawn"
 
 
-class LicenceStatus(enum.StrEnum):
+class LicenceStatus(MeasureStatus):
     ACTIVE = "active"
     UNDER_REVIEW = "under_review"
     SUSPENDED = "suspended"

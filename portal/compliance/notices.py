@@ -7,7 +7,7 @@ from datetime import date
 
 from flask_babel import gettext
 
-from portal.compliance.models import FirmStanding
+from portal.compliance.models import FirmStanding, MeasureStatus
 from portal.formatting import format_date
 from portal.i18n import N_, Joined
 from portal.mail import portal_path
@@ -44,7 +44,7 @@ class StandingNotice:
     """One measure that is not active for the firm, as the firm reads it."""
 
     measure: str
-    status: str
+    status: MeasureStatus
     decision: str
     since: date | None
     until: date | None
@@ -59,8 +59,8 @@ def notices_for(standing: FirmStanding | None) -> list[StandingNotice]:
         return []
     found = []
     for measure in ("incentive", "licence"):
-        status = getattr(standing, f"{measure}_status").value
-        if status == "active":
+        status = getattr(standing, f"{measure}_status")
+        if status.is_active:
             continue
         found.append(
             StandingNotice(
@@ -77,7 +77,9 @@ def notices_for(standing: FirmStanding | None) -> list[StandingNotice]:
     return found
 
 
-def tell_firm(firm: Firm, measure: str, status: str, since: date, until: date | None, reason: str, key: str) -> None:
+def tell_firm(
+    firm: Firm, measure: str, status: MeasureStatus, since: date, until: date | None, reason: str, key: str
+) -> None:
     """A portal notice and an e-mail to each of the firm's people about a new status of one measure,
     each written in that person's language."""
     decision = DECISIONS[(measure, status)]
@@ -94,7 +96,7 @@ def tell_firm(firm: Firm, measure: str, status: str, since: date, until: date | 
         if reason:
             lines.append(gettext("Reason") + ": " + reason)
         lines.append(gettext("Effect") + ": " + EFFECTS[status].translated())
-        if status != "active":
+        if not status.is_active:
             lines.append(gettext("How to respond") + ": " + gettext(HOW_TO_RESPOND))
         return "\n".join(lines)
 

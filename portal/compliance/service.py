@@ -273,7 +273,7 @@ def set_standing(
         )
         if status != was or status != MEASURES[measure].ACTIVE:
             notices.tell_firm(
-                case.firm, measure, status.value, since, until, note, f"standing:{case.firm_id}:{entry.sequence}"
+                case.firm, measure, status, since, until, note, f"standing:{case.firm_id}:{entry.sequence}"
             )
     return standing
 

@@ -30,6 +30,11 @@ class Stage(enum.StrEnum):
     def label(self) -> str:
         return STAGE_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return STAGE_BADGES[self]
+
 
 class Outcome(enum.StrEnum):
     ORDER_WON = "order_won"
@@ -70,6 +75,16 @@ STAGE_LABELS = {
     Stage.CLOSED: _l("Closed"),
     Stage.DECLINED: _l("Declined"),
     Stage.WITHDRAWN: _l("Withdrawn"),
+}
+STAGE_BADGES = {
+    Stage.REQUESTED: "warning",
+    Stage.INTRODUCED: "info",
+    Stage.IN_TALKS: "primary",
+    Stage.SAMPLES: "primary",
+    Stage.ORDER_PLACED: "success",
+    Stage.CLOSED: "secondary",
+    Stage.DECLINED: "danger",
+    Stage.WITHDRAWN: "secondary",
 }
 OUTCOME_LABELS = {Outcome.ORDER_WON: _l("Order won"), Outcome.NO_DEAL: _l("No deal")}
 
@@ -136,6 +151,16 @@ class Introduction(db.Model):
     def is_active(self) -> bool:
         return self.stage in ACTIVE_STAGES
 
+    @property
+    def is_declined(self) -> bool:
+        """The firm (or EDB staff, brokering for it) said no: final, and no contact details were shared."""
+        return self.stage == Stage.DECLINED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        """The brand took the request back before the firm answered: final, like a decline."""
+        return self.stage == Stage.WITHDRAWN
+
     @hybrid_property
     def was_accepted(self) -> bool:
         """The firm answered and did not decline; a withdrawal is no answer. Queries use the same rule."""
@@ -149,7 +174,7 @@ class Introduction(db.Model):
     @property
     def withdrawn_at(self) -> datetime | None:
         """When the brand withdrew the request: the last step of its history, withdrawal being final."""
-        if self.stage != Stage.WITHDRAWN:
+        if not self.is_withdrawn:
             return None
         return self.stage_changes[-1].at
 

@@ -415,7 +415,7 @@ def _answer(intro: Introduction, by, expected_version: int | None, to_stage: Sta
     if not is_firm_side(intro, by):
         raise NotAllowed()
     check_version(intro, expected_version, IntroductionChanged)
-    if intro.stage == Stage.WITHDRAWN:
+    if intro.is_withdrawn:
         raise IntroductionRefused(N_("The brand withdrew this request, so it can no longer be answered."))
     if not intro.is_pending:
         raise IntroductionRefused(N_("This request was already answered."))
@@ -454,7 +454,7 @@ def withdraw(intro: Introduction, by, reason: str = "", expected_version: int | 
         raise NotAllowed()
     reason = _optional_reason(reason)
     check_version(intro, expected_version, IntroductionChanged)
-    if intro.stage == Stage.WITHDRAWN:
+    if intro.is_withdrawn:
         raise IntroductionRefused(N_("You already withdrew this request."))
     if not intro.is_pending:
         raise IntroductionRefused(N_("The firm already answered this request, so it can no longer be withdrawn."))

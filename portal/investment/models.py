@@ -55,6 +55,21 @@ class OpportunityStatus(enum.StrEnum):
     def label(self):
         return OPPORTUNITY_STATUS_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return OPPORTUNITY_STATUS_BADGES[self]
+
+    @property
+    def is_published(self) -> bool:
+        """Staff approved it; investors find it while its firm is listed (`rules.is_listed`)."""
+        return self == OpportunityStatus.PUBLISHED
+
+    @property
+    def was_sent_back(self) -> bool:
+        """Staff asked for changes or did not accept it: the firm reads their reason."""
+        return self in (OpportunityStatus.CHANGES_REQUESTED, OpportunityStatus.REJECTED)
+
 
 OPPORTUNITY_STATUS_LABELS = {
     OpportunityStatus.DRAFT: _l("Draft"),
@@ -64,6 +79,15 @@ OPPORTUNITY_STATUS_LABELS = {
     OpportunityStatus.REJECTED: _l("Not accepted"),
     OpportunityStatus.CLOSED: _l("Closed"),
     OpportunityStatus.WITHDRAWN: _l("Withdrawn"),
+}
+OPPORTUNITY_STATUS_BADGES = {
+    OpportunityStatus.DRAFT: "secondary",
+    OpportunityStatus.SUBMITTED: "info",
+    OpportunityStatus.PUBLISHED: "success",
+    OpportunityStatus.CHANGES_REQUESTED: "warning",
+    OpportunityStatus.REJECTED: "danger",
+    OpportunityStatus.CLOSED: "dark",
+    OpportunityStatus.WITHDRAWN: "dark",
 }
 
 
@@ -76,6 +100,16 @@ class DealStage(enum.StrEnum):
     TERM_SHEET = "term_sheet"
     CLOSED = "closed"
     DECLINED = "declined"
+
+    @property
+    def is_closed(self) -> bool:
+        """The deal was closed as agreed: only the amount committed can still be recorded."""
+        return self == DealStage.CLOSED
+
+    @property
+    def is_declined(self) -> bool:
+        """Either side ended the talks: final, and the data room and contacts close again."""
+        return self == DealStage.DECLINED
 
 
 DEAL_STAGE_LABELS = {
@@ -210,9 +244,14 @@ class Interest(db.Model):
         return self.accepted_at is not None
 
     @property
+    def awaits_firm_answer(self) -> bool:
+        """The investor expressed interest and the firm has neither accepted nor declined it yet."""
+        return not self.accepted and self.stage == DealStage.INTEREST
+
+    @property
     def firm_consented(self) -> bool:
         """The firm accepted and the deal was not declined since: what opens data room and contacts."""
-        return self.accepted and self.stage != DealStage.DECLINED
+        return self.accepted and not self.stage.is_declined
 
     @property
     def is_open(self) -> bool:

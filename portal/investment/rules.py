@@ -136,7 +136,7 @@ def can_see_interest(interest: Interest, user) -> bool:
 
 def can_decide_interest(interest: Interest, user) -> bool:
     """The firm accepts or declines an interest once."""
-    return is_member(interest.opportunity, user) and not interest.accepted and interest.stage == DealStage.INTEREST
+    return is_member(interest.opportunity, user) and interest.awaits_firm_answer
 
 
 def next_stages(interest: Interest) -> list[DealStage]:
@@ -164,7 +164,7 @@ def can_move_stage(interest: Interest, user) -> bool:
 
 def can_record_commitment(interest: Interest, user) -> bool:
     """The firm says how much was committed once the deal is closed."""
-    return is_member(interest.opportunity, user) and interest.stage == DealStage.CLOSED
+    return is_member(interest.opportunity, user) and interest.stage.is_closed
 
 
 def opportunity_for(opportunity_id: int, user, *, manage: bool = False) -> Opportunity:

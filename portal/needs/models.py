@@ -30,6 +30,26 @@ class NeedStatus(enum.StrEnum):
     def label(self):
         return NEED_STATUS_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return NEED_STATUS_BADGES[self]
+
+    @property
+    def is_draft(self) -> bool:
+        """Not published: only its owner (and staff) see it."""
+        return self == NeedStatus.DRAFT
+
+    @property
+    def is_before_close(self) -> bool:
+        """A draft, or taking quotes: the brand may still change it and its quotes stay sealed."""
+        return self in (NeedStatus.DRAFT, NeedStatus.OPEN)
+
+    @property
+    def is_awarded(self) -> bool:
+        """The brand chose among the quotes: the award is final."""
+        return self == NeedStatus.AWARDED
+
 
 NEED_STATUS_LABELS = {
     NeedStatus.DRAFT: _l("Draft"),
@@ -37,6 +57,13 @@ NEED_STATUS_LABELS = {
     NeedStatus.CLOSED: _l("Closed"),
     NeedStatus.AWARDED: _l("Awarded"),
     NeedStatus.CANCELLED: _l("Cancelled"),
+}
+NEED_STATUS_BADGES = {
+    NeedStatus.DRAFT: "secondary",
+    NeedStatus.OPEN: "success",
+    NeedStatus.CLOSED: "info",
+    NeedStatus.AWARDED: "primary",
+    NeedStatus.CANCELLED: "dark",
 }
 
 
@@ -56,6 +83,11 @@ class QuoteStatus(enum.StrEnum):
     def label(self):
         return QUOTE_STATUS_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return QUOTE_STATUS_BADGES[self]
+
 
 QUOTE_STATUS_LABELS = {
     QuoteStatus.SENT: _l("Sent"),
@@ -63,6 +95,13 @@ QUOTE_STATUS_LABELS = {
     QuoteStatus.WITHDRAWN: _l("Withdrawn"),
     QuoteStatus.AWARDED: _l("Awarded"),
     QuoteStatus.NOT_SELECTED: _l("Not selected"),
+}
+QUOTE_STATUS_BADGES = {
+    QuoteStatus.SENT: "info",
+    QuoteStatus.REVISED: "info",
+    QuoteStatus.WITHDRAWN: "secondary",
+    QuoteStatus.AWARDED: "success",
+    QuoteStatus.NOT_SELECTED: "dark",
 }
 
 
@@ -121,6 +160,11 @@ class SourcingNeed(db.Model):
     )
 
     __mapper_args__ = {"version_id_col": version}
+
+    @property
+    def is_invited_only(self) -> bool:
+        """Only the firms the brand invited see it; otherwise every verified firm in its category."""
+        return self.visibility == NeedVisibility.INVITED
 
     @property
     def feature_list(self) -> list[str]:
@@ -195,6 +239,11 @@ class Quote(db.Model):
     def is_live(self) -> bool:
         """Counted and compared: every quote except a withdrawn one."""
         return self.status != QuoteStatus.WITHDRAWN
+
+    @property
+    def is_decided(self) -> bool:
+        """The need was awarded: this quote was chosen or not selected."""
+        return self.status in (QuoteStatus.AWARDED, QuoteStatus.NOT_SELECTED)
 
 
 class NeedAttachment(db.Model):

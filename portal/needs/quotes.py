@@ -185,7 +185,7 @@ def revise_quote(quote: Quote, data: dict, upload, by, expected_version: int | N
 def withdraw_quote(quote: Quote, by, expected_version: int | None = None) -> None:
     check_version(quote, expected_version, QuoteChanged)
     _refuse_unless_open_to(quote.need, quote.firm)
-    if quote.status == QuoteStatus.WITHDRAWN:
+    if not quote.is_live:
         raise NeedRefused(N_("This quote is already withdrawn."))
     before = {"status": quote.status}
     with transaction(conflict=QuoteChanged):

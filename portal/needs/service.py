@@ -161,7 +161,7 @@ def needs_of(user) -> list[SourcingNeed]:
 
 def is_editable(need: SourcingNeed, day: date | None = None) -> bool:
     """The brand changes a need, its attachments and invitations while it is a draft or takes quotes."""
-    return effective_status(need, day) in (NeedStatus.DRAFT, NeedStatus.OPEN)
+    return effective_status(need, day).is_before_close
 
 
 def _check_editable(need: SourcingNeed) -> None:
@@ -238,12 +238,23 @@ def update_need(need: SourcingNeed, data: dict, by, expected_version: int | None
                 _announce(need)
 
 
+def _state_for(need: SourcingNeed, action: str) -> NeedStatus:
+    """The state `action` is read against: the effective one, except that closing a need past its
+    deadline only writes the close down."""
+    if action == "close" and need.status == NeedStatus.OPEN:
+        return NeedStatus.OPEN
+    return effective_status(need)
+
+
+def owner_acts(need: SourcingNeed) -> set[str]:
+    """The acts (publish, close, cancel) that apply to the need as it is: the buttons its owner sees."""
+    return {action for action in TRANSITIONS if action in NEED_STAGES.allowed(_state_for(need, action))}
+
+
 def transition(need: SourcingNeed, action: str, by, expected_version: int | None = None) -> None:
     """Publish, close or cancel; publishing tells the firms it concerns, closing tells the brand."""
     check_version(need, expected_version, NeedChanged)
-    current = effective_status(need)
-    if action == "close" and need.status == NeedStatus.OPEN:
-        current = NeedStatus.OPEN  # closing one past its deadline only writes the close down
+    current = _state_for(need, action)
     NEED_STAGES.check(action, current)
     if action == "publish" and need.deadline <= today():
         raise NeedRefused(N_("Set a quote deadline after today before publishing."))

@@ -68,6 +68,7 @@ def show(need_id):
         "state": service.effective_status(need),
         "accepting": service.is_accepting_quotes(need),
         "editable": service.is_editable(need),
+        "acts": service.owner_acts(need),
         "attachment_form": AttachmentForm(formdata=None),
         "owner": service.owns(need, current_user),
     }

@@ -22,7 +22,8 @@ from portal.timeutil import as_utc, utcnow
 @dataclass(frozen=True)
 class QueueKind:
     """A kind of item a domain puts in the queue: its label (an `N_` message), the model of its
-    subjects, the SELECTs that find them, and where on the page each is decided."""
+    subjects, the SELECTs that find them, where on the page each is decided, and the partial that
+    describes one item in the queue's table (given `item`, a `QueueItem`)."""
 
     name: str
     label: str
@@ -30,17 +31,20 @@ class QueueKind:
     selects: Callable[["QueueFilters"], list]
     anchor: Callable[[object], str] | None = None  # where on the firm's review page; None: the top
     endpoint: Callable[[object], tuple[str, dict]] | None = None
+    description: str = ""  # a template; `staff/queue/_<name>.html` unless the offer names another
 
 
 _KINDS: dict[str, QueueKind] = {}
 
 
-def offers(name: str, *, label: str, model: type, anchor=None, endpoint=None):
+def offers(name: str, *, label: str, model: type, anchor=None, endpoint=None, description: str | None = None):
     """Register the decorated `selects(filters)` as the SELECTs of kind `name` (in the order domains
-    register, the order of the page's kind filter)."""
+    register, the order of the page's kind filter). Its items are described on the queue page by
+    the template `description`, `staff/queue/_<name>.html` by default."""
 
     def register(selects):
-        _KINDS[name] = QueueKind(name, label, model, selects, anchor, endpoint)
+        template = description or f"staff/queue/_{name}.html"
+        _KINDS[name] = QueueKind(name, label, model, selects, anchor, endpoint, template)
         return selects
 
     return register
@@ -126,6 +130,11 @@ class QueueItem:
         """Where on the firm's review page the item is shown (the whole page for a listing)."""
         anchor = _KINDS[self.kind].anchor
         return anchor(self.subject) if anchor else None
+
+    @property
+    def description(self) -> str:
+        """The template that describes the item in the queue's table, as its kind offers it."""
+        return _KINDS[self.kind].description
 
     @property
     def link(self) -> tuple[str, dict]:

@@ -277,7 +277,7 @@ def review_certificate(certificate: Certificate, by, approve: bool, reason: str 
         )
     if not approve and not reason:
         raise TransitionRefused(N_("Give the reason for rejecting the certificate; the firm will read it."))
-    if approve and not certificate.evidence_path and not reason:
+    if approve and certificate.needs_note_to_verify and not reason:
         raise TransitionRefused(
             N_(
                 "There is no evidence file: say how the certificate was checked "

@@ -58,6 +58,26 @@ class ListingStatus(enum.StrEnum):
     def label(self) -> str:
         return str(LISTING_STATUS_LABELS[self])
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return LISTING_STATUS_BADGES[self]
+
+    @property
+    def is_draft(self) -> bool:
+        """Not sent to EDB yet: only the firm's people see it."""
+        return self == ListingStatus.DRAFT
+
+    @property
+    def is_awaiting_review(self) -> bool:
+        """Sent to EDB staff, who verify it, ask for changes or reject it."""
+        return self == ListingStatus.SUBMITTED
+
+    @property
+    def asks_for_changes(self) -> bool:
+        """Staff sent it back with a reason per field; the firm edits and submits it again."""
+        return self == ListingStatus.CHANGES_REQUESTED
+
 
 LISTING_STATUS_LABELS = {
     ListingStatus.DRAFT: _l("Draft"),
@@ -65,6 +85,13 @@ LISTING_STATUS_LABELS = {
     ListingStatus.CHANGES_REQUESTED: _l("Changes requested"),
     ListingStatus.VERIFIED: _l("Verified"),
     ListingStatus.REJECTED: _l("Rejected"),
+}
+LISTING_STATUS_BADGES = {
+    ListingStatus.DRAFT: "secondary",
+    ListingStatus.SUBMITTED: "info",
+    ListingStatus.CHANGES_REQUESTED: "warning",
+    ListingStatus.VERIFIED: "success",
+    ListingStatus.REJECTED: "danger",
 }
 
 
@@ -79,11 +106,21 @@ class ReviewStatus(enum.StrEnum):
     def label(self):
         return REVIEW_STATUS_LABELS[self]
 
+    @property
+    def badge(self) -> str:
+        """The colour of this status's badge (a Bootstrap colour name)."""
+        return REVIEW_STATUS_BADGES[self]
+
 
 REVIEW_STATUS_LABELS = {
     ReviewStatus.PENDING: _l("Awaiting EDB check"),
     ReviewStatus.VERIFIED: _l("Verified by EDB"),
     ReviewStatus.REJECTED: _l("Not accepted"),
+}
+REVIEW_STATUS_BADGES = {
+    ReviewStatus.PENDING: "warning",
+    ReviewStatus.VERIFIED: "success",
+    ReviewStatus.REJECTED: "danger",
 }
 
 
@@ -305,6 +342,11 @@ class Certificate(StaffReviewed, db.Model):
 
     firm: Mapped[Firm] = relationship(back_populates="certificates")
     type: Mapped[CertificationType] = relationship()
+
+    @property
+    def needs_note_to_verify(self) -> bool:
+        """No evidence file came with it: staff verify it only with a note of how they checked it."""
+        return not self.evidence_path
 
     @hybrid_method
     def is_valid_on(self, on: date | None = None) -> bool:
