@@ -8,7 +8,10 @@ when the index gains a segment.
 """
 
 import math
+import os
+import pickle
 import threading
+import time
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
@@ -16,6 +19,7 @@ from collections.abc import Callable, Hashable
 from datetime import date
 from functools import reduce
 from operator import or_
+from pathlib import Path
 from typing import Any, TypeVar
 
 from portal.search.quantities import parse_stored
@@ -77,15 +81,17 @@ class LRU(OrderedDict[Hashable, Any]):
 class IndexFacts:
     """Bit sets and sort orders for one reader (one index generation)."""
 
-    def __init__(self, reader, segment_cache: dict):
+    def __init__(self, reader, segment_cache: dict, folder: Path | None = None):
         self.reader_id = id(reader)
         self.size = reader.doc_count_all()
         parts, self.segments = [], {}
         for leaf, _offset in reader.leaf_readers():
             segment = leaf.segment()
             key = segment.segment_id() if segment is not None else id(leaf)
-            self.segments[key] = segment_cache.get(key) or _decode_segment(leaf)
+            self.segments[key] = segment_cache.get(key) or _segment_columns(leaf, key, folder)
             parts.append(self.segments[key])
+        if folder is not None:
+            _forget_other_segments(folder, set(self.segments))
         column = {name: [v for part in parts for v in part[name]] for name in SEGMENT_COLUMNS}
         self.firm_ids = array("q", (v or 0 for v in column["firm_ids"]))
         self.live = bits_of(reader.all_doc_ids(), self.size)
@@ -242,6 +248,50 @@ SEGMENT_COLUMNS = (
     "verified",
     "specs",
 )
+
+
+# Decoded columns are kept beside the index, one file per segment: decoding a large segment's
+# columns takes seconds of a worker's first search, and every worker on the host (and the next
+# start) would do it again. Raise the format when `_decode_segment` changes what it returns.
+COLUMNS_FORMAT = 1
+COLUMNS_FILE = "columns-{}.pickle"  # by segment id
+KEEP_OTHERS_SECONDS = 600  # another process may be reading a newer segment's file
+
+
+def _segment_columns(leaf, key, folder: Path | None) -> dict:
+    """A segment's decoded columns: from the file kept beside the index, else decoded (and kept)."""
+    if folder is None or not isinstance(key, str):
+        return _decode_segment(leaf)
+    path = folder / COLUMNS_FILE.format(key)
+    try:
+        with path.open("rb") as handle:
+            # The index folder is trusted as code already: Whoosh unpickles its schema from it.
+            kept = pickle.load(handle)  # noqa: S301
+        if kept["format"] == COLUMNS_FORMAT and len(kept["columns"]["firm_ids"]) == leaf.doc_count_all():
+            return kept["columns"]
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, KeyError, TypeError, ValueError):
+        pass  # missing, half-written by a process that died, or of an older format: decode again
+    columns = _decode_segment(leaf)
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+    try:
+        with temporary.open("wb") as handle:
+            pickle.dump({"format": COLUMNS_FORMAT, "columns": columns}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+    except OSError:  # a read-only or full disk costs only the time to decode again
+        temporary.unlink(missing_ok=True)
+    return columns
+
+
+def _forget_other_segments(folder: Path, keys: set) -> None:
+    """Remove the kept columns of segments merged away (a while ago, so no reader still wants them)."""
+    now = time.time()
+    for path in folder.glob(COLUMNS_FILE.format("*")):
+        key = path.name.removeprefix("columns-").removesuffix(".pickle")
+        try:
+            if key not in keys and now - path.stat().st_mtime > KEEP_OTHERS_SECONDS:
+                path.unlink()
+        except OSError:
+            pass  # another process removed it first
 
 
 def _decode_segment(reader) -> dict:
