@@ -117,13 +117,15 @@ def _offered(result, args: dict) -> list:
 
 
 # What a profile shows, read in a few statements rather than one per capability and certificate.
+# Photos and members (short lists with nothing below them) come with the firm's own row: each
+# statement saved is about 0.7 ms of the page's CPU, and profiles are much of what visitors read.
 PROFILE_READS = (
     selectinload(Firm.capabilities).options(
         joinedload(Capability.category), selectinload(Capability.processes), selectinload(Capability.tests_for)
     ),
     selectinload(Firm.certificates).joinedload(Certificate.type),
-    selectinload(Firm.photos),
-    selectinload(Firm.members),
+    joinedload(Firm.photos),
+    joinedload(Firm.members),
 )
 
 
