@@ -185,6 +185,8 @@ class Firm(db.Model):
     certificates: Mapped[list["Certificate"]] = relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Certificate.id"
     )
+    # Read with the firm on its profile; written only by `portal.suppliers.responsiveness`.
+    responsiveness: Mapped["FirmResponsiveness | None"] = relationship(viewonly=True)
 
     __mapper_args__ = {"version_id_col": version}
     # The public-listing test (verified and not suspended) runs on nearly every page.

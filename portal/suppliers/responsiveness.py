@@ -107,7 +107,11 @@ def days_for_matching(median_days: float | None, counted: int | None, unanswered
 
 def days_of(firm_id: int) -> float | None:
     """One firm's stored figure, as matching weighs it."""
-    row = db.session.get(FirmResponsiveness, firm_id)
+    return days_in(db.session.get(FirmResponsiveness, firm_id))
+
+
+def days_in(row: FirmResponsiveness | None) -> float | None:
+    """`days_of` for a figure already read (a profile reads it with the firm)."""
     return None if row is None else days_for_matching(row.median_days, row.counted, row.unanswered_mostly)
 
 
