@@ -5,7 +5,7 @@ import pytest
 
 from portal.accounts.models import User
 from portal.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def signed_in(app, email="brand@example.com", remember=True):
@@ -67,7 +67,7 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(app, users):
 
 
 def test_staff_deactivation_ends_the_accounts_sessions_at_once(app, users, outbox):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     colleague = make_user("staff", email="leaving@example.com")
     their_browser, cookies = signed_in(app, email="leaving@example.com")

@@ -8,8 +8,7 @@ import schemathesis
 
 from portal.accounts.service import issue_token
 from portal.api.openapi import openapi_path
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need
+from tests.factories import make_firm, make_need, make_user
 
 # Who may call what: the people each test runs through.
 CALLERS = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")

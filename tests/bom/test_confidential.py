@@ -12,8 +12,7 @@ from portal.bom.models import BomPlan
 from portal.extensions import db
 from portal.mail import OutgoingEmail
 from portal.notifications.models import Notification
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 SECRET = "Zircon-X7 titanium frame"
 BOM = (

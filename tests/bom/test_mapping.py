@@ -59,7 +59,7 @@ def _upload(client, title: str, text: str):
 
 
 def test_a_correction_is_remembered_for_the_brands_next_bom_but_not_for_another_brand(client, login, users):
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     login("brand")
     plan = _upload(client, "Model A", bom_csv(LINES[:40]))

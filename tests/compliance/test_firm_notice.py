@@ -9,8 +9,7 @@ from portal.compliance import service
 from portal.compliance.models import CaseKind
 from portal.notifications.models import Notification
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 
 @pytest.fixture

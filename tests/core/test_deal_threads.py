@@ -15,8 +15,7 @@ from portal.investment import deals as investment
 from portal.investment.models import DealStage, InterestMessage
 from portal.notifications.models import Notification
 from portal.threads import MESSAGE_MAX
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 from tests.introductions.builders import make_introduction
 from tests.investment.builders import make_interest, make_opportunity
 

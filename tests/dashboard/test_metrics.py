@@ -175,7 +175,7 @@ def test_need_funnel_from_published_to_awarded(users):
 def test_introductions_and_their_outcomes_per_category(users):
     from portal.introductions import service as introductions
     from portal.introductions.models import Outcome, Stage
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     owner = make_user("supplier", email="owner@ravi.example.pk")
     firm = charger(owner=owner, province="Punjab")

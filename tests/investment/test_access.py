@@ -5,8 +5,7 @@ import pytest
 
 from portal import uploads
 from portal.investment.models import DealStage, OpportunityStatus
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, make_firm
+from tests.factories import PDF_BYTES, make_firm, make_user
 from tests.investment.builders import add_document, make_interest, make_opportunity, make_profile
 
 VISITORS = ("anonymous", "other_supplier", "other_investor", "brand", "staff", "owner", "consented_investor")

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEntry
 from portal.investment import deals, figures, rules
 from portal.investment.models import DealStage, Interest, InterestMessage, InterestStageChange, OpportunityStatus
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 from tests.investment.builders import M, make_interest, make_opportunity
 
 D = DealStage

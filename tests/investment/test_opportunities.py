@@ -17,8 +17,7 @@ from portal.investment.models import Opportunity, OpportunityDocument, Opportuni
 from portal.staff.queue import queue_count, review_queue
 from portal.suppliers.models import FirmMember, ListingStatus
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
+from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_user
 from tests.investment.builders import make_opportunity
 
 S = OpportunityStatus

@@ -2,8 +2,7 @@
 
 import pytest
 
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 
 def battery_firm(name, owner=None, **fields):

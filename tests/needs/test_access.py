@@ -7,8 +7,7 @@ import pytest
 from portal.extensions import db
 from portal.needs.models import NeedInvitation, NeedStatus
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need, make_quote
+from tests.factories import make_firm, make_need, make_quote, make_user
 
 WHO = ("brand", "other_brand", "supplier", "rival", "investor", "staff", "anonymous")
 

@@ -11,8 +11,7 @@ from portal.compliance.models import FirmStanding
 from portal.needs.models import NeedStatus, SourcingNeed
 from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need
+from tests.factories import make_firm, make_need, make_user
 
 FORM = {
     "title": "Li-ion packs for a feature phone",

@@ -10,8 +10,7 @@ from portal.extensions import db
 from portal.needs.models import NeedInvitation, NeedStatus, SourcingNeed
 from portal.notifications.models import Notification
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need, make_quote
+from tests.factories import make_firm, make_need, make_quote, make_user
 from tests.needs.conftest import battery_firm
 
 FORM = {

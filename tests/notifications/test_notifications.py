@@ -7,7 +7,7 @@ from portal.extensions import db
 from portal.notifications import notify
 from portal.notifications.models import Notification
 from portal.notifications.service import KINDS, UnknownKind, notify_all, set_email_kinds, unread_count
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 def _notices(user):

@@ -4,8 +4,7 @@ import pytest
 
 from portal.cli import index_sync_job
 from portal.jobs import exclusive
-from tests.conftest import make_user
-from tests.factories import make_certificate, make_firm
+from tests.factories import make_certificate, make_firm, make_user
 
 JOBS = {
     "send-reminders": ["send-reminders"],

@@ -28,8 +28,7 @@ from portal.suppliers import merging
 from portal.suppliers.models import FirmMember, FirmPhoto, MemberRole
 from portal.suppliers.service import invite_colleague
 from portal.uploads import IMAGE_KINDS, store
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_need, make_quote
+from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_need, make_quote, make_user
 from tests.investment.builders import add_document, make_interest, make_opportunity, make_profile
 
 

@@ -10,8 +10,7 @@ from portal.extensions import db
 from portal.needs.models import NeedInvitation, NeedStatus
 from portal.notifications.models import Notification
 from portal.shortlists.models import Shortlist
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need
+from tests.factories import make_firm, make_need, make_user
 from tests.needs.conftest import battery_firm
 
 

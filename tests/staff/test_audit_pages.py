@@ -12,8 +12,7 @@ from sqlalchemy import update
 from portal import audit
 from portal.audit.models import AuditEntry
 from portal.timeutil import utcnow
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from portal.staff.queue import queue_count, review_queue
 from portal.suppliers import service
 from portal.suppliers.models import Firm, ListingStatus, ReviewStatus
 from portal.timeutil import utcnow
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 S, R = ListingStatus, ReviewStatus
 

@@ -5,8 +5,7 @@ from sqlalchemy import func, select
 
 from portal.accounts.models import Role
 from portal.suppliers.models import Capability, Certificate, FirmPhoto, ListingStatus
-from tests.conftest import make_user
-from tests.factories import make_capability, make_certificate, make_firm
+from tests.factories import make_capability, make_certificate, make_firm, make_user
 
 # (method, URL template); {firm}, {capability}, {certificate} and {photo} are filled in per test.
 FIRM_PAGES = [

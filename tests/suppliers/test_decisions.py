@@ -8,8 +8,7 @@ from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
 from portal.notifications.models import Notification
 from portal.suppliers import lifecycle
 from portal.suppliers.models import ListingStatus, ReviewStatus
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 
 def _notices(user):

@@ -9,8 +9,7 @@ from portal.accounts.models import Role
 from portal.suppliers.models import FirmMember, MemberRole, ReviewStatus
 from portal.suppliers.reminders import send_reminders
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, make_certificate, make_firm
+from tests.factories import PDF_BYTES, make_certificate, make_firm, make_user
 
 KIND = "certificate_expiry"
 

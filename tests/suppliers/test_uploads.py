@@ -15,8 +15,7 @@ from portal.accounts.models import Role
 from portal.suppliers.models import Certificate, FirmMember, FirmPhoto, ListingStatus, MemberRole
 from portal.timeutil import today
 from portal.uploads import IMAGE_KINDS, MB, UploadRejected, check_upload
-from tests.conftest import make_user
-from tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_certificate, make_firm
+from tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_certificate, make_firm, make_user
 
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
