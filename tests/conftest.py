@@ -221,23 +221,29 @@ def cast_firms() -> dict:
 
 
 @pytest.fixture
-def cast(app, cast_firms) -> Cast:
-    """The people of the test (see `Cast`)."""
+def _cast(app, cast_firms) -> Cast:
     return Cast(cast_firms)
 
 
 @pytest.fixture
-def users(cast) -> dict[str, User]:
-    """The cast's four role people keyed by role name, for tests that go through the roles."""
-    return cast.by_role()
+def cast(_cast) -> Cast:
+    """The people of the test (see `Cast`). A domain's conftest may override it to bring people on stage
+    before its tests act; `users` and `login` reach the same cast without doing so."""
+    return _cast
 
 
 @pytest.fixture
-def login(client, cast):
+def users(_cast) -> dict[str, User]:
+    """The cast's four role people keyed by role name, for tests that go through the roles."""
+    return _cast.by_role()
+
+
+@pytest.fixture
+def login(client, _cast):
     """`login("brand")` signs the client in as that person of the cast (or as a given User) and returns them."""
 
     def _login(who: str | User) -> User:
-        user = getattr(cast, who) if isinstance(who, str) else who
+        user = getattr(_cast, who) if isinstance(who, str) else who
         assert isinstance(user, User), f"{who!r} is no person of the cast"
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
