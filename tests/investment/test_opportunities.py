@@ -267,7 +267,7 @@ def test_a_second_reviewer_is_refused_with_a_clear_message(client, login, db, fi
     seen = opportunity.version
     login("staff")
     client.post(f"/investment/{opportunity.id}/review/approve", data={"version": seen})
-    login(make_user("staff", email="second@edb.example"))
+    login("other_staff")
     body = page(
         client.post(
             f"/investment/{opportunity.id}/review/reject",
