@@ -182,7 +182,7 @@ class Cast:
     @cached_property
     def other_firm(self) -> Firm:
         """A verified firm of another line and city, no part of the supplier's."""
-        owner = make_user(Role.SUPPLIER, "other-supplier@example.com", full_name="Karachi Owner")
+        owner = make_user(Role.SUPPLIER, "other-supplier@example.com", full_name="Bilal Ahmed")
         return make_firm(owner=owner, **self._firms["other_firm"])
 
     @cached_property
@@ -197,7 +197,9 @@ class Cast:
 
     @cached_property
     def other_investor(self) -> User:
-        return make_user(Role.INVESTOR, "other-investor@example.com", full_name="Rival Fund")
+        return make_user(
+            Role.INVESTOR, "other-investor@example.com", full_name="Zara Hussain", organisation="Rival Fund"
+        )
 
     @cached_property
     def other_staff(self) -> User:
