@@ -1,6 +1,12 @@
-"""Shared fixtures: the app, a fresh database per test, a client, one user per role, `login`."""
+"""Shared fixtures: the app, a fresh database per test, a client, the cast of people, `login`.
+
+People come from the cast (`cast.supplier`, `cast.colleague`, `cast.other_brand`, ...: see `Cast`);
+records from the builders in `tests/factories.py`. A domain's conftest says what the cast's two firms
+make (`cast_firms`) rather than building people of its own.
+"""
 
 import os
+from functools import cached_property
 
 import pytest
 from flask.testing import FlaskClient
@@ -8,15 +14,16 @@ from sqlalchemy import create_engine, make_url, text
 
 from portal import create_app
 from portal.accounts.models import Role, User
-from portal.accounts.passwords import hash_password
+from portal.accounts.service import issue_token
 from portal.catalogue import compile_if_stale
 from portal.extensions import db as _db
 from portal.extensions import limiter
 from portal.search.engine import forget_store
+from portal.suppliers.models import Firm, FirmMember, MemberRole
 from portal.taxonomy import sync_taxonomy
-from portal.timeutil import utcnow
+from tests.factories import PASSWORD, make_firm, make_user
 
-PASSWORD = "correct horse battery staple"
+__all__ = ["PASSWORD", "make_user"]  # imported from here by the browser tests
 
 
 class IsolatedClient(FlaskClient):
@@ -102,35 +109,144 @@ def client(app):
     return app.test_client()
 
 
-def make_user(role: Role | str = Role.SUPPLIER, email: str | None = None, password: str = PASSWORD, **fields) -> User:
-    role = Role(role)
-    user = User(
-        email=email or f"{role.value}@example.com",
-        password_hash=hash_password(password),
-        full_name=fields.pop("full_name", f"Test {role.value.title()}"),
-        organisation=fields.pop("organisation", f"{role.value.title()} Org"),
-        role=role,
-        # Verified unless the test asks for a newly signed-up account (`email_verified_at=None`).
-        email_verified_at=fields.pop("email_verified_at", utcnow()),
-        **fields,
-    )
-    _db.session.add(user)
-    _db.session.commit()
-    return user
+# What the supplier's and the other supplier's firms are (keyword arguments of make_firm), unless a
+# domain's conftest says otherwise through the `cast_firms` fixture.
+LAHORE_BOARDS = {
+    "name": "Lahore Boards (Pvt) Ltd",
+    "contact_email": "sales@lahoreboards.example.pk",
+    "phone": "+92 42 3575 1200",
+    "website": "https://lahoreboards.example.pk",
+    "address": "Plot 12, Sundar Industrial Estate",
+    "capabilities": [{"category": "pcba", "capacity": 20000}],
+}
+KARACHI_CABLES = {
+    "name": "Karachi Cables",
+    "city": "Karachi",
+    "province": "Sindh",
+    "capabilities": [{"category": "cable"}],
+}
+
+
+class Cast:
+    """The people tests meet, one of each kind, with fixed names so a test can speak of them.
+
+    The four role people (`supplier`, `brand`, `investor`, `staff`) are there from the start, made in
+    that order, because the portal acts on "every staff member" or "each investor". The others, the
+    supplier's `firm` and their API tokens join the first time a test names them, so a test pays only
+    for the people it meets; name someone before the act that concerns them (a fixture's
+    `cast.enter(...)` does it at set-up), or a notice they should not get proves nothing.
+    """
+
+    def __init__(self, firms: dict):
+        self._firms = firms
+        self._tokens: dict[str, str] = {}
+        self.enter(*(role.value for role in Role))
+
+    def enter(self, *names: str) -> "Cast":
+        """Brings the named people (or firms) on stage now."""
+        for name in names:
+            getattr(self, name)
+        return self
+
+    @cached_property
+    def supplier(self) -> User:
+        """Owner of `firm`."""
+        return make_user(Role.SUPPLIER)
+
+    @cached_property
+    def brand(self) -> User:
+        return make_user(Role.BRAND)
+
+    @cached_property
+    def investor(self) -> User:
+        return make_user(Role.INVESTOR)
+
+    @cached_property
+    def staff(self) -> User:
+        """EDB staff."""
+        return make_user(Role.STAFF)
+
+    @cached_property
+    def firm(self) -> Firm:
+        """The supplier's verified firm."""
+        return make_firm(owner=self.supplier, **self._firms["firm"])
+
+    @cached_property
+    def colleague(self) -> User:
+        """The second person of the supplier's firm, an editor."""
+        user = make_user(Role.SUPPLIER, "colleague@example.com", full_name="Sana Iqbal")
+        _db.session.add(FirmMember(firm=self.firm, user=user, role=MemberRole.EDITOR))
+        _db.session.commit()
+        return user
+
+    @cached_property
+    def other_firm(self) -> Firm:
+        """A verified firm of another line and city, no part of the supplier's."""
+        owner = make_user(Role.SUPPLIER, "other-supplier@example.com", full_name="Bilal Ahmed")
+        return make_firm(owner=owner, **self._firms["other_firm"])
+
+    @cached_property
+    def other_supplier(self) -> User:
+        """Owner of `other_firm`: the two come together."""
+        return self.other_firm.members[0].user
+
+    @cached_property
+    def other_brand(self) -> User:
+        """A brand of another organisation, who must not see the brand's needs and introductions."""
+        return make_user(Role.BRAND, "other-brand@example.com", full_name="Rival Buyer", organisation="Rival Phones")
+
+    @cached_property
+    def other_investor(self) -> User:
+        return make_user(
+            Role.INVESTOR, "other-investor@example.com", full_name="Zara Hussain", organisation="Rival Fund"
+        )
+
+    @cached_property
+    def other_staff(self) -> User:
+        """A second EDB staff member."""
+        return make_user(Role.STAFF, "other-staff@edb.example", full_name="Kamran Ali")
+
+    def token(self, name: str) -> str:
+        """The named person's API token (the plain text a caller sends), issued on first use."""
+        if name not in self._tokens:
+            self._tokens[name] = issue_token(getattr(self, name), "tests")[1]
+        return self._tokens[name]
+
+    def by_role(self) -> dict[str, User]:
+        return {role.value: getattr(self, role.value) for role in Role}
 
 
 @pytest.fixture
-def users(app) -> dict[str, User]:
-    """One user per role, keyed by role name."""
-    return {role.value: make_user(role) for role in Role}
+def cast_firms() -> dict:
+    """What the cast's `firm` and `other_firm` make: a domain's conftest overrides this for its own line."""
+    return {"firm": LAHORE_BOARDS, "other_firm": KARACHI_CABLES}
 
 
 @pytest.fixture
-def login(client, users):
-    """`login("brand")` signs the client in as that role's user (or as a given User) and returns it."""
+def _cast(app, cast_firms) -> Cast:
+    return Cast(cast_firms)
+
+
+@pytest.fixture
+def cast(_cast) -> Cast:
+    """The people of the test (see `Cast`). A domain's conftest may override it to bring people on stage
+    before its tests act; `users` and `login` reach the same cast without doing so."""
+    return _cast
+
+
+@pytest.fixture
+def users(_cast) -> dict[str, User]:
+    """The cast's four role people keyed by role name, for tests that go through the roles."""
+    return _cast.by_role()
+
+
+@pytest.fixture
+def login(client, _cast):
+    """`login("brand")` signs the client in as that person of the cast (or as a given User) and returns them."""
 
     def _login(who: str | User) -> User:
-        user = users[who] if isinstance(who, str) else who
+        user = getattr(_cast, who) if isinstance(who, str) else who
+        assert isinstance(user, User), f"{who!r} is no person of the cast"
         with client.session_transaction() as session:
             session["_user_id"] = user.get_id()
             session["_fresh"] = True

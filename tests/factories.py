@@ -1,8 +1,12 @@
-"""Builders for firms, capabilities, certificates and sourcing needs in a chosen state, for tests."""
+"""Builders for people, firms, capabilities, certificates, sourcing needs and quotes in a chosen state, for
+tests: one factory per model. The people a test meets come from the `cast` fixture (tests/conftest.py),
+which builds them with `make_user`."""
 
 from datetime import timedelta
 from itertools import count
 
+from portal.accounts.models import Role, User
+from portal.accounts.passwords import hash_password
 from portal.extensions import db
 from portal.needs.models import NeedStatus, NeedVisibility, Quote, QuoteStatus, SourcingNeed
 from portal.suppliers.models import (
@@ -20,9 +24,29 @@ from portal.timeutil import today, utcnow
 
 _numbers = count(1)
 
+PASSWORD = "correct horse battery staple"
+
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
+
+
+def make_user(role: Role | str = Role.SUPPLIER, email: str | None = None, password: str = PASSWORD, **fields) -> User:
+    """An account of `role`, its address confirmed unless the test asks for a newly signed-up one
+    (`email_verified_at=None`)."""
+    role = Role(role)
+    user = User(
+        email=email or f"{role.value}@example.com",
+        password_hash=hash_password(password),
+        full_name=fields.pop("full_name", f"Test {role.value.title()}"),
+        organisation=fields.pop("organisation", f"{role.value.title()} Org"),
+        role=role,
+        email_verified_at=fields.pop("email_verified_at", utcnow()),
+        **fields,
+    )
+    db.session.add(user)
+    db.session.commit()
+    return user
 
 
 def make_firm(

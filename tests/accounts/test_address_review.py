@@ -16,8 +16,7 @@ from portal.mail import send_mail
 from portal.needs.models import SourcingNeed
 from portal.notifications.models import Notification
 from portal.timeutil import as_utc, utcnow
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 from tests.needs.test_needs import FORM, post_need
 
 

@@ -9,8 +9,7 @@ from sqlalchemy import select
 from portal.accounts import verification
 from portal.accounts.models import User
 from portal.needs.models import SourcingNeed
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 NEW = {
     "role": "brand",

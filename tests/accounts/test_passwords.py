@@ -1,7 +1,7 @@
 import re
 from urllib.parse import urlsplit
 
-from tests.conftest import PASSWORD, make_user
+from tests.factories import PASSWORD, make_user
 
 NEW = "a brand new long password"
 

@@ -5,7 +5,7 @@ import pytest
 
 from portal.accounts.models import User
 from portal.extensions import db
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def signed_in(app, email="brand@example.com", remember=True):
@@ -66,11 +66,9 @@ def test_sign_out_everywhere_ends_every_session_of_the_account(app, users):
     assert is_signed_in(again)
 
 
-def test_staff_deactivation_ends_the_accounts_sessions_at_once(app, users, outbox):
-    from tests.conftest import make_user
-
-    colleague = make_user("staff", email="leaving@example.com")
-    their_browser, cookies = signed_in(app, email="leaving@example.com")
+def test_staff_deactivation_ends_the_accounts_sessions_at_once(app, users, cast, outbox):
+    colleague = cast.other_staff
+    their_browser, cookies = signed_in(app, email=colleague.email)
     staff, _ = signed_in(app, email="staff@example.com")
     page = staff.get("/staff/people").get_data(as_text=True)
     assert f"/staff/people/{colleague.id}/deactivate" in page
@@ -80,7 +78,7 @@ def test_staff_deactivation_ends_the_accounts_sessions_at_once(app, users, outbo
     db.session.expire_all()
     assert not db.session.get(User, colleague.id).is_active
     assert "Deactivated" in staff.get("/staff/people").get_data(as_text=True)
-    assert signed_in_fails(app, "leaving@example.com")
+    assert signed_in_fails(app, colleague.email)
 
 
 def signed_in_fails(app, email) -> bool:

@@ -3,7 +3,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 
 def test_sign_in_with_right_password_redirects_home_and_shows_user(client, users):

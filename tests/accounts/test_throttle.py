@@ -7,7 +7,8 @@ from sqlalchemy import update
 
 from portal import create_app
 from portal.accounts.models import SignInAttempt
-from tests.conftest import PASSWORD, IsolatedClient
+from tests.conftest import IsolatedClient
+from tests.factories import PASSWORD
 
 
 def fail(client, email="brand@example.com", times=1):

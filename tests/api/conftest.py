@@ -1,4 +1,5 @@
-"""API fixtures: a token per kind of caller, and a client that holds every answer to the document."""
+"""API fixtures: the cast's firms as charger makers, and a client that calls as anyone in the cast and holds every
+answer to the document."""
 
 from functools import partial, partialmethod
 from urllib.parse import urlsplit
@@ -6,42 +7,45 @@ from urllib.parse import urlsplit
 import pytest
 import schemathesis
 
-from portal.accounts.service import issue_token
 from portal.api.openapi import openapi_path
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need
+from tests.factories import make_need
 
 # Who may call what: the people each test runs through.
 CALLERS = ("anonymous", "supplier", "other_supplier", "brand", "other_brand", "investor", "staff")
 
 
 @pytest.fixture
-def people(users) -> dict:
-    """The users fixture's one person per role, plus a second supplier and a second brand."""
+def cast_firms() -> dict:
+    """The supplier's Ravi Power and the other supplier's Indus Adapters: two verified charger makers to ISO 9001."""
     return {
-        **users,
-        "other_supplier": make_user("supplier", "other-supplier@example.com"),
-        "other_brand": make_user("brand", "other-brand@example.com", organisation="Other Brand Org"),
+        "firm": {
+            "name": "Ravi Power (Pvt) Ltd",
+            "capabilities": [{"category": "charger", "capacity": 80000, "is_main_line": True, "lead_time_days": 10}],
+            "certificates": [{"type": "iso-9001"}],
+        },
+        "other_firm": {
+            "name": "Indus Adapters",
+            "city": "Karachi",
+            "province": "Sindh",
+            "capabilities": [{"category": "charger", "capacity": 20000}],
+            "certificates": [{"type": "iso-9001"}],
+        },
     }
 
 
-@pytest.fixture
-def tokens(people) -> dict:
-    return {name: issue_token(user, "tests")[1] for name, user in people.items()}
-
-
 class Api:
-    """Calls the API as one of `CALLERS` and checks each answer against the OpenAPI document."""
+    """Calls the API as one of `CALLERS` (with their token from the cast) and checks each answer against
+    the OpenAPI document."""
 
-    def __init__(self, app, client, tokens):
-        self.app, self.client, self.tokens = app, client, tokens
+    def __init__(self, app, client, cast):
+        self.app, self.client, self.cast = app, client, cast
         self.document = client.get("/api/v1/openapi.json").get_json()
         self.schema = schemathesis.openapi.from_dict(self.document)
 
     def call(self, method: str, path: str, who: str = "anonymous", **kwargs):
         headers = dict(kwargs.pop("headers", {}))
         if who != "anonymous":
-            headers["Authorization"] = f"Bearer {self.tokens[who]}"
+            headers["Authorization"] = f"Bearer {self.cast.token(who)}"
         response = self.client.open(path, method=method, headers=headers, **kwargs)
         self.check(method, path, response)
         return response
@@ -57,8 +61,8 @@ class Api:
 
 
 @pytest.fixture
-def api(app, client, tokens) -> Api:
-    return Api(app, client, tokens)
+def api(app, client, cast) -> Api:
+    return Api(app, client, cast)
 
 
 def error_of(response) -> tuple[int, str]:
@@ -66,26 +70,13 @@ def error_of(response) -> tuple[int, str]:
 
 
 @pytest.fixture
-def firm(people):
-    """A verified charger maker whose people are the 'supplier' user."""
-    return make_firm(
-        "Ravi Power (Pvt) Ltd",
-        owner=people["supplier"],
-        capabilities=[{"category": "charger", "capacity": 80000, "is_main_line": True, "lead_time_days": 10}],
-        certificates=[{"type": "iso-9001"}],
-    )
+def firm(cast):
+    return cast.firm
 
 
 @pytest.fixture
-def other_firm(people):
-    return make_firm(
-        "Indus Adapters",
-        owner=people["other_supplier"],
-        city="Karachi",
-        province="Sindh",
-        capabilities=[{"category": "charger", "capacity": 20000}],
-        certificates=[{"type": "iso-9001"}],
-    )
+def other_firm(cast):
+    return cast.other_firm
 
 
 # A brand's need for chargers to ISO 9001, posted and published through the needs service as on the API.
@@ -101,6 +92,6 @@ post_charger_need = partial(
 
 
 @pytest.fixture
-def need(people):
-    """An open need of the 'brand' user."""
-    return post_charger_need(people["brand"])
+def need(cast):
+    """An open need of the cast's brand."""
+    return post_charger_need(cast.brand)

@@ -34,12 +34,12 @@ def reads_urdu(text: str) -> bool:
     ],
     ids=["missing-firm", "missing-need", "unknown-address", "wrong-method", "no-token", "wrong-role", "bad-query"],
 )
-def test_errors_answer_in_the_accept_language_with_the_same_code(client, tokens, method, path, who, code):
+def test_errors_answer_in_the_accept_language_with_the_same_code(client, cast, method, path, who, code):
     answers = {}
     for language in ("en", "ur"):
         headers = {"Accept-Language": language}
         if who != "anonymous":
-            headers["Authorization"] = f"Bearer {tokens[who]}"
+            headers["Authorization"] = f"Bearer {cast.token(who)}"
         answers[language] = client.open(path, method=method, headers=headers)
     english, urdu = answers["en"], answers["ur"]
     assert error_of(english) == error_of(urdu) == (english.status_code, code)
@@ -47,10 +47,10 @@ def test_errors_answer_in_the_accept_language_with_the_same_code(client, tokens,
     assert reads_urdu(message_of(urdu)), message_of(urdu)
 
 
-def test_a_token_owner_who_chose_urdu_reads_errors_in_urdu_unless_the_call_asks_otherwise(client, people, tokens):
-    people["brand"].language = "ur"
+def test_a_token_owner_who_chose_urdu_reads_errors_in_urdu_unless_the_call_asks_otherwise(client, cast):
+    cast.brand.language = "ur"
     db.session.commit()
-    bearer = {"Authorization": f"Bearer {tokens['brand']}"}
+    bearer = {"Authorization": f"Bearer {cast.token('brand')}"}
 
     stored = client.get("/api/v1/needs/99999", headers=bearer)
     asked = client.get("/api/v1/needs/99999", headers={**bearer, "Accept-Language": "en"})
@@ -63,8 +63,8 @@ def test_a_token_owner_who_chose_urdu_reads_errors_in_urdu_unless_the_call_asks_
     assert message_of(asked) == ("Nothing is found at this address; it may be mistyped, moved, or not yours to see.")
 
 
-def test_field_messages_of_a_refused_need_follow_the_language_too(client, tokens):
-    bearer = {"Authorization": f"Bearer {tokens['brand']}", "Accept-Language": "ur"}
+def test_field_messages_of_a_refused_need_follow_the_language_too(client, cast):
+    bearer = {"Authorization": f"Bearer {cast.token('brand')}", "Accept-Language": "ur"}
 
     response = client.post("/api/v1/needs", json={"title": "Chargers"}, headers=bearer)
 
@@ -83,8 +83,8 @@ def test_a_page_error_names_the_status_in_the_readers_language(client):
     assert "The method is not allowed" not in text
 
 
-def test_a_refused_role_names_the_accounts_it_is_for_in_the_callers_language(client, tokens):
-    bearer = {"Authorization": f"Bearer {tokens['supplier']}"}
+def test_a_refused_role_names_the_accounts_it_is_for_in_the_callers_language(client, cast):
+    bearer = {"Authorization": f"Bearer {cast.token('supplier')}"}
     english = message_of(client.post("/api/v1/needs", headers={**bearer, "Accept-Language": "en"}))
     urdu = message_of(client.post("/api/v1/needs", headers={**bearer, "Accept-Language": "ur"}))
     assert "Global brand / sourcing manager" in english

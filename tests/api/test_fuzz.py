@@ -20,11 +20,11 @@ pytestmark = pytest.mark.fuzz
 
 
 @pytest.fixture(params=["staff", "brand"])
-def api_schema(request, app, monkeypatch, tokens, people, firm, other_firm):
+def api_schema(request, app, monkeypatch, cast, firm, other_firm):
     monkeypatch.setitem(app.config, "API_RATE_LIMIT", "1000000/minute")
-    post_charger_need(people["brand"])
-    post_charger_need(people["brand"], status=NeedStatus.DRAFT)
-    post_charger_need(people["other_brand"])
+    post_charger_need(cast.brand)
+    post_charger_need(cast.brand, status=NeedStatus.DRAFT)
+    post_charger_need(cast.other_brand)
 
     def isolated(environ, start_response):
         """Each request in an app context of its own, as in production (fresh `g` and session)."""
@@ -32,7 +32,7 @@ def api_schema(request, app, monkeypatch, tokens, people, firm, other_firm):
             return app(environ, start_response)
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", isolated)
-    schema.config.update(headers={"Authorization": f"Bearer {tokens[request.param]}"})
+    schema.config.update(headers={"Authorization": f"Bearer {cast.token(request.param)}"})
     return schema
 
 

@@ -24,7 +24,7 @@ BODY = {
 }
 
 
-def test_a_brand_creates_a_draft_need_and_is_told_where_it_lives(api, db, people):
+def test_a_brand_creates_a_draft_need_and_is_told_where_it_lives(api, db, cast):
     response = api.post("/api/v1/needs", "brand", json=BODY)
     assert response.status_code == 201
     data = response.get_json()
@@ -33,7 +33,7 @@ def test_a_brand_creates_a_draft_need_and_is_told_where_it_lives(api, db, people
     assert (data["status"], data["visibility"], data["organisation"]) == ("draft", "open", "Brand Org")
     db.session.expire_all()
     stored = db.session.get(SourcingNeed, data["id"])
-    assert (stored.owner_id, stored.currency, stored.delivery_province) == (people["brand"].id, "USD", "Punjab")
+    assert (stored.owner_id, stored.currency, stored.delivery_province) == (cast.brand.id, "USD", "Punjab")
     assert [c.slug for c in stored.required_certifications] == ["iso-9001"]
     assert db.session.scalar(select(AuditEntry.action).where(AuditEntry.subject_id == stored.id)) == "need.created"
     assert api.get(response.headers["Location"], "brand").get_json() == data
@@ -74,8 +74,9 @@ def test_a_session_cookie_is_not_enough(api, login):
     assert api.post("/api/v1/needs", json=BODY).status_code == 401
 
 
-def test_a_revoked_token_is_refused(api, db, people):
-    for token in people["brand"].tokens:
+def test_a_revoked_token_is_refused(api, db, cast):
+    cast.token("brand")
+    for token in cast.brand.tokens:
         token.revoked_at = token.created_at
     db.session.commit()
     assert api.post("/api/v1/needs", "brand", json=BODY).status_code == 401
@@ -180,13 +181,13 @@ def test_a_supplier_without_a_verified_maker_of_the_category_cannot_read_a_need(
 
 
 @pytest.mark.parametrize(("who", "status"), [("brand", 200), ("staff", 200), ("supplier", 404), ("other_brand", 404)])
-def test_a_draft_is_for_its_owner_and_staff(api, people, who, status):
-    draft = post_charger_need(people["brand"], status=NeedStatus.DRAFT)
+def test_a_draft_is_for_its_owner_and_staff(api, cast, who, status):
+    draft = post_charger_need(cast.brand, status=NeedStatus.DRAFT)
     assert api.get(f"/api/v1/needs/{draft.id}", who).status_code == status
 
 
-def test_a_need_the_caller_may_not_see_answers_like_a_missing_one(api, people):
-    draft = post_charger_need(people["brand"], status=NeedStatus.DRAFT)
+def test_a_need_the_caller_may_not_see_answers_like_a_missing_one(api, cast):
+    draft = post_charger_need(cast.brand, status=NeedStatus.DRAFT)
     hidden, missing = api.get(f"/api/v1/needs/{draft.id}", "supplier"), api.get("/api/v1/needs/999999", "supplier")
     assert hidden.get_json() == missing.get_json()
     assert error_of(missing) == (404, "not_found")
@@ -195,8 +196,8 @@ def test_a_need_the_caller_may_not_see_answers_like_a_missing_one(api, people):
 @pytest.mark.parametrize(
     "path", ["/api/v1/needs/0", "/api/v1/needs/-1", "/api/v1/needs/abc", "/api/v1/needs/99999999999999999999"]
 )
-def test_ids_out_of_range_are_404(api, client, tokens, path):
-    response = client.get(path, headers={"Authorization": f"Bearer {tokens['brand']}"})
+def test_ids_out_of_range_are_404(api, client, cast, path):
+    response = client.get(path, headers={"Authorization": f"Bearer {cast.token('brand')}"})
     assert error_of(response) == (404, "not_found")
 
 
@@ -224,8 +225,8 @@ def test_limit_cuts_the_list_but_not_the_total(api, need, chargers):
     assert ([m["name"] for m in data["items"]], data["total"], data["limit"]) == (["Ravi Power (Pvt) Ltd"], 2, 1)
 
 
-def test_a_draft_has_matches_for_its_owner(api, people, chargers):
-    draft = post_charger_need(people["brand"], status=NeedStatus.DRAFT)
+def test_a_draft_has_matches_for_its_owner(api, cast, chargers):
+    draft = post_charger_need(cast.brand, status=NeedStatus.DRAFT)
     assert api.get(f"/api/v1/needs/{draft.id}/matches", "brand").get_json()["total"] == 2
 
 
@@ -270,7 +271,7 @@ def test_a_write_that_loses_a_race_is_409(api, monkeypatch, db):
     assert error_of(response) == (409, "conflict")
 
 
-def test_a_needs_unit_is_one_of_its_categorys_and_may_be_left_out_for_the_usual_one(api, db, people):
+def test_a_needs_unit_is_one_of_its_categorys_and_may_be_left_out_for_the_usual_one(api, db, cast):
     assert api.post("/api/v1/needs", "brand", json=BODY).get_json()["quantity_unit"] == "pieces"
     boards = {**BODY, "category": "pcb-bare", "quantity_unit": "m2"}
     assert api.post("/api/v1/needs", "brand", json=boards).get_json()["quantity_unit"] == "m2"
@@ -282,8 +283,8 @@ def test_a_needs_unit_is_one_of_its_categorys_and_may_be_left_out_for_the_usual_
     }
 
 
-def test_match_reasons_answer_in_the_callers_language(api, need, chargers, people, db):
-    people["brand"].language = "ur"
+def test_match_reasons_answer_in_the_callers_language(api, need, chargers, cast, db):
+    cast.brand.language = "ur"
     db.session.commit()
     path = f"/api/v1/needs/{need.id}/matches"
 

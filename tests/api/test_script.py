@@ -5,7 +5,7 @@ from urllib.parse import urlsplit
 from tests.factories import make_firm
 
 
-def test_a_script_using_only_the_document_creates_a_need_and_reads_its_matches(client, tokens):
+def test_a_script_using_only_the_document_creates_a_need_and_reads_its_matches(client, cast):
     make_firm(
         "Ravi Power", capabilities=[{"category": "charger", "capacity": 90000}], certificates=[{"type": "iso-9001"}]
     )
@@ -14,7 +14,7 @@ def test_a_script_using_only_the_document_creates_a_need_and_reads_its_matches(c
     operations = {
         op["operationId"]: (method, path, op) for path, item in document["paths"].items() for method, op in item.items()
     }
-    headers = {"Authorization": f"Bearer {tokens['brand']}"}
+    headers = {"Authorization": f"Bearer {cast.token('brand')}"}
 
     method, path, create = operations["create_need"]
     example = create["requestBody"]["content"]["application/json"]["example"]

@@ -98,14 +98,14 @@ def test_taxonomy_is_open_to_anyone(api):
 
 
 @pytest.fixture
-def needs(people):
+def needs(cast):
     """Three open needs of two brands the 'supplier' firm qualifies for, and some it does not see."""
-    post_charger_need(people["brand"], title="Small order", quantity=1000)
-    post_charger_need(people["other_brand"], title="Huge order", quantity=900_000)
-    post_charger_need(people["brand"], title="Middle order", quantity=120_000)
-    post_charger_need(people["brand"], title="Draft order", status=NeedStatus.DRAFT)
-    post_charger_need(people["brand"], title="Invited only", visibility=NeedVisibility.INVITED)
-    post_charger_need(people["brand"], title="Batteries", category="battery")
+    post_charger_need(cast.brand, title="Small order", quantity=1000)
+    post_charger_need(cast.other_brand, title="Huge order", quantity=900_000)
+    post_charger_need(cast.brand, title="Middle order", quantity=120_000)
+    post_charger_need(cast.brand, title="Draft order", status=NeedStatus.DRAFT)
+    post_charger_need(cast.brand, title="Invited only", visibility=NeedVisibility.INVITED)
+    post_charger_need(cast.brand, title="Batteries", category="battery")
 
 
 def titles(response) -> list[str]:

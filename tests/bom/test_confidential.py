@@ -12,8 +12,7 @@ from portal.bom.models import BomPlan
 from portal.extensions import db
 from portal.mail import OutgoingEmail
 from portal.notifications.models import Notification
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 SECRET = "Zircon-X7 titanium frame"
 BOM = (
@@ -46,15 +45,19 @@ def _sign_in_as(client, user):
         session["_fresh"] = True
 
 
-def test_nobody_but_the_owner_reaches_a_plan(client, login, users, supplier_firm):
+def test_nobody_but_the_owner_reaches_a_plan(client, login, users, cast, supplier_firm):
     plan = _upload(client, login, "brand")
     line = plan.working.lines[0]
     pages = [f"/bom/{plan.id}", f"/bom/{plan.id}/lines/{line.id}", f"/bom/{plan.id}/lines/{line.id}/edit",
              f"/bom/{plan.id}/compare", f"/bom/{plan.id}/revise"]  # fmt: skip
     actions = [f"/bom/{plan.id}/lines/{line.id}/category", f"/bom/{plan.id}/lines/{line.id}/confirm",
                f"/bom/{plan.id}/needs", f"/bom/{plan.id}/versions", f"/bom/{plan.id}/lines/{line.id}/invite"]  # fmt: skip
-    rival = make_user("brand", email="rival@example.com", organisation="Rival Mobile")
-    for who, expected in ((rival, 404), (users["supplier"], 403), (users["investor"], 403), (users["staff"], 403)):
+    for who, expected in (
+        (cast.other_brand, 404),
+        (users["supplier"], 403),
+        (users["investor"], 403),
+        (users["staff"], 403),
+    ):
         _sign_in_as(client, who)
         for path in pages:
             response = client.get(path)
@@ -72,7 +75,7 @@ def test_nobody_but_the_owner_reaches_a_plan(client, login, users, supplier_firm
     assert line.category_slug != "packaging" and line.need_id is None
 
 
-def test_the_api_offers_no_way_to_a_plan_or_its_drafts(client, login, users, supplier_firm):
+def test_the_api_offers_no_way_to_a_plan_or_its_drafts(client, login, users, cast, supplier_firm):
     plan = _upload(client, login, "brand")
     client.post(f"/bom/{plan.id}/needs", data={"lines": [line.id for line in plan.working.lines[1:]]})
     assert not [
@@ -83,7 +86,7 @@ def test_the_api_offers_no_way_to_a_plan_or_its_drafts(client, login, users, sup
     db.session.expire_all()
     need_ids = [line.need_id for line in db.session.get(BomPlan, plan.id).working.lines if line.need_id]
     assert len(need_ids) == 2
-    for who, role in ((users["supplier"], "supplier"), (make_user("brand", email="rival@example.com"), "brand")):
+    for who, role in ((users["supplier"], "supplier"), (cast.other_brand, "brand")):
         token = issue_token(who, "attacker")[1]
         headers = {"Authorization": f"Bearer {token}"}
         for need_id in need_ids:
@@ -162,15 +165,14 @@ def test_one_brand_with_three_accounts_counts_as_one_brand(client, login, users,
     assert 'data-testid="priorities-empty"' in _priorities(client)
 
 
-def test_the_service_says_not_found_to_anyone_but_the_owner_without_a_request(client, login, users):
+def test_the_service_says_not_found_to_anyone_but_the_owner_without_a_request(client, login, users, cast):
     from portal.bom import service
     from portal.denials import NotFound
 
     plan = _upload(client, login, "brand")
     assert service.plan_for(plan.id, users["brand"]) == plan
-    rival = make_user("brand", email="rival@example.com")
     denied = [
-        lambda: service.plan_for(plan.id, rival),
+        lambda: service.plan_for(plan.id, cast.other_brand),
         lambda: service.plan_for(plan.id, users["staff"]),
         lambda: service.line_of(plan, 999_999),
         lambda: service.version_of(plan, 99),

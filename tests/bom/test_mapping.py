@@ -59,8 +59,6 @@ def _upload(client, title: str, text: str):
 
 
 def test_a_correction_is_remembered_for_the_brands_next_bom_but_not_for_another_brand(client, login, users):
-    from tests.conftest import make_user
-
     login("brand")
     plan = _upload(client, "Model A", bom_csv(LINES[:40]))
     screws = next(line for line in plan.working.lines if line.reference == "36")
@@ -82,7 +80,7 @@ def test_a_correction_is_remembered_for_the_brands_next_bom_but_not_for_another_
     page = client.get(f"/bom/{again.id}").get_data(as_text=True)
     assert "as you chose before" in page
 
-    login(make_user("brand", email="rival@example.com"))
+    login("other_brand")
     rival = _upload(
         client, "Rival", "part description,quantity per device,planned devices per month\nScrews M1.4x3,10,5000\n"
     )

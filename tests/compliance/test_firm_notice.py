@@ -9,7 +9,6 @@ from portal.compliance import service
 from portal.compliance.models import CaseKind
 from portal.notifications.models import Notification
 from portal.timeutil import today
-from tests.conftest import make_user
 from tests.factories import make_firm
 
 
@@ -92,8 +91,7 @@ def test_the_firms_response_reaches_staff_in_the_case(client, login, db, firm, c
 
 def test_only_the_firms_people_may_respond_and_only_while_the_case_is_open(client, login, db, firm, case, users):
     _withdraw(case, users["staff"])
-    outsider = make_user("supplier", email="other@example.com")
-    login(outsider)
+    login("other_supplier")
     assert client.get(f"/firms/{firm.id}/standing").status_code == 404
     assert client.post(f"/firms/{firm.id}/standing/cases/{case.id}/respond", data={"text": "x"}).status_code == 404
     other_case = service.open_case(make_firm("Other Ltd"), CaseKind.LICENCE_BREACH, "Doubts.", users["staff"])

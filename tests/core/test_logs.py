@@ -13,8 +13,7 @@ from portal import create_app, logs
 from portal.accounts.models import Role, User
 from portal.suppliers import lifecycle
 from portal.suppliers.models import ListingStatus
-from tests.conftest import PASSWORD
-from tests.factories import make_firm
+from tests.factories import PASSWORD, make_firm
 
 NEW_PASSWORD = "a brand new long passphrase 2026"
 

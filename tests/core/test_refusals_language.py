@@ -16,8 +16,7 @@ from portal.investment.models import OpportunityStatus
 from portal.needs.models import NeedStatus
 from portal.staff.imports import FileRefused, decode
 from portal.suppliers.models import ListingStatus
-from tests.conftest import PASSWORD
-from tests.factories import make_firm, make_need
+from tests.factories import PASSWORD, make_firm, make_need
 from tests.introductions.builders import make_introduction
 from tests.investment.builders import make_opportunity
 

@@ -172,10 +172,10 @@ def test_need_funnel_from_published_to_awarded(users):
     assert [count for *_, count in metrics.need_funnel(metrics.scope_for(province="Sindh"))] == [1, 1, 1]
 
 
-def test_introductions_and_their_outcomes_per_category(users):
+def test_introductions_and_their_outcomes_per_category(users, cast):
     from portal.introductions import service as introductions
     from portal.introductions.models import Outcome, Stage
-    from tests.conftest import make_user
+    from tests.factories import make_user
 
     owner = make_user("supplier", email="owner@ravi.example.pk")
     firm = charger(owner=owner, province="Punjab")
@@ -184,8 +184,7 @@ def test_introductions_and_their_outcomes_per_category(users):
     introductions.accept(won, owner)
     introductions.move_stage(won, owner, Stage.ORDER_PLACED)  # in talks and samples skipped
     introductions.move_stage(won, owner, Stage.CLOSED, Outcome.ORDER_WON)
-    other_brand = make_user("brand", email="buyer@orchid.example")
-    introductions.request_introduction(other_brand, firm, "Also chargers.")  # no need: the firm's categories
+    introductions.request_introduction(cast.other_brand, firm, "Also chargers.")  # no need: the firm's categories
 
     row = figures("charger")
     assert (row["introductions"], row["introductions_accepted"], row["orders_placed"]) == (2, 1, 1)

@@ -4,8 +4,7 @@ import pytest
 
 from portal.introductions import service
 from portal.introductions.models import Stage
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need
+from tests.factories import make_firm, make_need, make_user
 from tests.introductions.builders import make_introduction
 
 
@@ -15,14 +14,11 @@ def rows(client, query="") -> list[str]:
 
 
 @pytest.fixture
-def several(users, firm, other_brand, other_supplier):
-    from portal.suppliers import service as suppliers
-
-    karachi = suppliers.firms_of(other_supplier)[0]
+def several(users, firm, cast):
     make_introduction(users["brand"], firm, stage=Stage.IN_TALKS)
-    make_introduction(users["brand"], karachi)
-    make_introduction(other_brand, firm, stage=Stage.DECLINED)
-    return firm, karachi
+    make_introduction(users["brand"], cast.other_firm)
+    make_introduction(cast.other_brand, firm, stage=Stage.DECLINED)
+    return firm, cast.other_firm
 
 
 def test_each_side_lists_its_own_newest_first_and_staff_list_all(client, login, several, other_supplier):
@@ -31,7 +27,7 @@ def test_each_side_lists_its_own_newest_first_and_staff_list_all(client, login, 
     login("supplier")
     page = client.get("/introductions/").text
     assert rows(client) == ["Lahore Boards (Pvt) Ltd", "Lahore Boards (Pvt) Ltd"]
-    assert "Rival Phones" in page and "Brand Org" in page
+    assert "Rival Phones" in page and "Brand Org" in page  # the organisations of the cast's two brands
     login(other_supplier)
     assert rows(client) == ["Karachi Cables"]
     login("staff")

@@ -18,7 +18,7 @@ from tests.introductions.builders import make_introduction, reloaded
 
 REASON = "Our launch moved to next year."
 BRAND_CONTACTS = ("Test Brand", "brand@example.com")
-FIRM_CONTACTS = ("sales@lahoreboards.example.pk", "+92 42 3575 1200", "sana@lahoreboards.example.pk")
+FIRM_CONTACTS = ("sales@lahoreboards.example.pk", "+92 42 3575 1200", "colleague@example.com")
 
 
 @pytest.fixture

@@ -5,7 +5,6 @@ import pytest
 
 from portal import uploads
 from portal.investment.models import DealStage, OpportunityStatus
-from tests.conftest import make_user
 from tests.factories import PDF_BYTES, make_firm
 from tests.investment.builders import add_document, make_interest, make_opportunity, make_profile
 
@@ -13,31 +12,29 @@ VISITORS = ("anonymous", "other_supplier", "other_investor", "brand", "staff", "
 
 
 @pytest.fixture
-def world(app, users):
+def world(app, cast):
     """A published opportunity with a data-room file, one investor the firm accepted, and everyone else."""
-    owner = users["supplier"]
+    owner = cast.supplier
     firm = make_firm(
         "Indus Displays (Pvt) Ltd",
         owner=owner,
         phone="+92 42 5550101",
         contact_email="invest@indusdisplays.example",
     )
-    other_supplier = make_user("supplier", email="other@ravi.example")
-    make_firm("Ravi Circuits (Pvt) Ltd", owner=other_supplier)
+    other_supplier = cast.other_supplier  # with a firm of their own
     published = make_opportunity(firm)
     draft = make_opportunity(firm, "Camera line", status=OpportunityStatus.DRAFT)
     stored = uploads.store(PDF_BYTES, "plan.pdf")
     document = add_document(published, stored.path)
-    consented = users["investor"]
+    consented = cast.investor
     make_profile(consented)
     interest = make_interest(published, consented, accepted=True)
-    other_investor = make_user("investor", email="rival@fund.example")
     people = {
         "anonymous": None,
         "other_supplier": other_supplier,
-        "other_investor": other_investor,
-        "brand": users["brand"],
-        "staff": users["staff"],
+        "other_investor": cast.other_investor,
+        "brand": cast.brand,
+        "staff": cast.staff,
         "owner": owner,
         "consented_investor": consented,
     }

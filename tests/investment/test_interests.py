@@ -10,8 +10,7 @@ from sqlalchemy import select
 from portal.audit.models import AuditEntry
 from portal.investment import deals, figures, rules
 from portal.investment.models import DealStage, Interest, InterestMessage, InterestStageChange, OpportunityStatus
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 from tests.investment.builders import M, make_interest, make_opportunity
 
 D = DealStage
@@ -64,10 +63,10 @@ def test_interest_in_an_unlisted_opportunity_is_refused(client, login, db, users
 
 
 def test_accepting_opens_the_data_room_and_contact_to_that_investor_alone(
-    client, login, db, outbox, opportunity, users
+    client, login, db, outbox, opportunity, users, cast
 ):
     interest = make_interest(opportunity, users["investor"])
-    rival = make_user("investor", email="rival@fund.example")
+    rival = cast.other_investor
     make_interest(opportunity, rival)
     login("supplier")
     client.post(f"/investment/interests/{interest.id}/accept")

@@ -17,8 +17,7 @@ from portal.investment.models import Opportunity, OpportunityDocument, Opportuni
 from portal.staff.queue import queue_count, review_queue
 from portal.suppliers.models import FirmMember, ListingStatus
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, PNG_BYTES, make_firm
+from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_user
 from tests.investment.builders import make_opportunity
 
 S = OpportunityStatus
@@ -268,7 +267,7 @@ def test_a_second_reviewer_is_refused_with_a_clear_message(client, login, db, fi
     seen = opportunity.version
     login("staff")
     client.post(f"/investment/{opportunity.id}/review/approve", data={"version": seen})
-    login(make_user("staff", email="second@edb.example"))
+    login("other_staff")
     body = page(
         client.post(
             f"/investment/{opportunity.id}/review/reject",

@@ -10,8 +10,7 @@ from sqlalchemy import select
 from portal.compliance.models import FirmStanding, IncentiveStatus
 from portal.investment.models import InvestorProfile, OpportunityStatus, Purpose
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 from tests.investment.builders import M, make_opportunity, make_profile
 
 

@@ -1,30 +1,33 @@
-"""Needs, firms and people for the sourcing-need tests."""
+"""The cast's firms as the sourcing-need tests want them: two battery-pack makers to ISO 9001."""
 
 import pytest
 
-from tests.conftest import make_user
 from tests.factories import make_firm
 
 
+def battery_line(capacity: int = 30000) -> dict:
+    """What a battery-pack maker to ISO 9001 offers, as keyword arguments of make_firm."""
+    return {
+        "capabilities": [{"category": "battery", "capacity": capacity, "lead_time_days": 14}],
+        "certificates": [{"type": "iso-9001"}],
+    }
+
+
 def battery_firm(name, owner=None, **fields):
-    return make_firm(
-        name,
-        owner=owner,
-        capabilities=[{"category": "battery", "capacity": fields.pop("capacity", 30000), "lead_time_days": 14}],
-        certificates=[{"type": "iso-9001"}],
-        **fields,
-    )
+    return make_firm(name, owner=owner, **battery_line(fields.pop("capacity", 30000)), **fields)
 
 
 @pytest.fixture
-def cast(app, users):
-    """Everyone a need concerns: its brand, another brand, an invited firm's person (`supplier`),
-    a supplier whose firm also qualifies but is not invited (`rival`), an investor, staff."""
-    rival = make_user("supplier", email="rival@example.com", full_name="Rival Person")
+def cast_firms() -> dict:
+    """The supplier's Ravi Cells, which needs invite, and the other supplier's Quetta Packs, which also qualifies."""
     return {
-        **users,
-        "rival": rival,
-        "other_brand": make_user("brand", email="other@brand.example", organisation="Other Phones"),
-        "ravi": battery_firm("Ravi Cells", owner=users["supplier"]),
-        "quetta": battery_firm("Quetta Packs", owner=rival, province="Balochistan", city="Quetta"),
+        "firm": {"name": "Ravi Cells", **battery_line()},
+        "other_firm": {"name": "Quetta Packs", "province": "Balochistan", "city": "Quetta", **battery_line()},
     }
+
+
+@pytest.fixture
+def cast(cast):
+    """Everyone a need concerns on stage before a test acts (publishing tells every qualifying firm):
+    its brand, another brand, both firms and their people, an investor, staff."""
+    return cast.enter("firm", "other_firm", "other_brand")

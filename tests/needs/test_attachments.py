@@ -39,17 +39,23 @@ def quote_with_file(client, need):
 
 
 def test_the_brand_attaches_a_drawing_that_whoever_sees_the_need_downloads(client, login, cast, app):
-    need = make_need(cast["brand"], visibility="invited")
-    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
+    need = make_need(cast.brand, visibility="invited")
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast.firm.id))
     db.session.commit()
-    login(cast["brand"])
+    login("brand")
     assert "File attached." in upload(client, need).get_data(as_text=True)
     [item] = attachments()
     assert item.filename == "drawing.pdf" and item.quote_id is None
     assert (Path(app.config["UPLOAD_DIR"]) / item.path).read_bytes() == PDF_BYTES
     url = f"/needs/{need.id}/attachments/{item.id}"
-    for who, expected in (("brand", 200), ("supplier", 200), ("staff", 200), ("rival", 404), ("other_brand", 404)):
-        login(cast[who])
+    for who, expected in (
+        ("brand", 200),
+        ("supplier", 200),
+        ("staff", 200),
+        ("other_supplier", 404),
+        ("other_brand", 404),
+    ):
+        login(who)
         response = client.get(url)
         assert response.status_code == expected, who
         if expected == 200:
@@ -58,8 +64,8 @@ def test_the_brand_attaches_a_drawing_that_whoever_sees_the_need_downloads(clien
 
 
 def test_a_file_that_is_not_a_document_is_refused_with_a_message_and_nothing_is_kept(client, login, cast):
-    need = make_need(cast["brand"])
-    login(cast["brand"])
+    need = make_need(cast.brand)
+    login("brand")
     body = html.unescape(upload(client, need, HTML_AS_PDF, "spec.pdf").get_data(as_text=True))
     assert "Upload a PDF, PNG or JPEG file; this file is of another kind." in body
     body = html.unescape(upload(client, need, b"", "empty.pdf").get_data(as_text=True))
@@ -68,8 +74,8 @@ def test_a_file_that_is_not_a_document_is_refused_with_a_message_and_nothing_is_
 
 
 def test_attachments_change_only_while_the_need_is_a_draft_or_open(client, login, cast):
-    need = make_need(cast["brand"])
-    login(cast["brand"])
+    need = make_need(cast.brand)
+    login("brand")
     upload(client, need, PNG_BYTES, "outline.png")
     [item] = attachments()
     db.session.get(SourcingNeed, need.id).deadline = today() - timedelta(days=1)
@@ -89,36 +95,36 @@ def test_attachments_change_only_while_the_need_is_a_draft_or_open(client, login
 def test_adding_a_file_to_an_open_need_tells_invited_firms(client, login, cast):
     from portal.notifications.models import Notification
 
-    need = make_need(cast["brand"])
-    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
+    need = make_need(cast.brand)
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast.firm.id))
     db.session.commit()
-    login(cast["brand"])
+    login("brand")
     upload(client, need, name="rev-b.pdf")
     [notice] = db.session.scalars(select(Notification).where(Notification.kind == "need_changed"))
-    assert notice.user_id == cast["supplier"].id and "Attachment added: rev-b.pdf" in notice.body
+    assert notice.user_id == cast.supplier.id and "Attachment added: rev-b.pdf" in notice.body
 
 
 def test_a_file_sent_with_a_quote_stays_sealed_with_it(client, login, cast):
-    need = make_need(cast["brand"])
-    login(cast["supplier"])
+    need = make_need(cast.brand)
+    login("supplier")
     quote, item = quote_with_file(client, need)
     assert item.quote_id == quote.id
     url = f"/needs/{need.id}/quotes/{quote.id}/attachments/{item.id}"
     assert client.get(url).status_code == 200, "its own firm"
-    for who in ("brand", "staff", "rival"):
-        login(cast[who])
+    for who in ("brand", "staff", "other_supplier"):
+        login(who)
         assert client.get(url).status_code == 404, who
-    login(cast["brand"])
+    login("brand")
     client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     assert client.get(url).data == PDF_BYTES
     assert "offer.pdf" in client.get(f"/needs/{need.id}/quotes").get_data(as_text=True)
-    login(cast["rival"])
+    login("other_supplier")
     assert client.get(url).status_code == 404
 
 
 def test_a_bad_file_with_a_quote_refuses_the_quote_with_a_message(client, login, cast):
-    need = make_need(cast["brand"])
-    login(cast["supplier"])
+    need = make_need(cast.brand)
+    login("supplier")
     data = {**quote_form(), "attachment": (io.BytesIO(HTML_AS_PDF), "offer.pdf")}
     response = client.post(f"/needs/{need.id}/quote", data=data, content_type="multipart/form-data")
     assert "Upload a PDF, PNG or JPEG file; this file is of another kind." in html.unescape(
@@ -128,8 +134,8 @@ def test_a_bad_file_with_a_quote_refuses_the_quote_with_a_message(client, login,
 
 
 def test_a_firm_removes_a_file_from_its_quote_before_the_deadline(client, login, cast):
-    need = make_need(cast["brand"])
-    login(cast["supplier"])
+    need = make_need(cast.brand)
+    login("supplier")
     quote, item = quote_with_file(client, need)
     page = client.get(f"/needs/{need.id}/quote").get_data(as_text=True)
     assert f"/needs/{need.id}/quote/attachments/{item.id}/delete" in page

@@ -11,7 +11,6 @@ from portal.compliance.models import FirmStanding
 from portal.needs.models import NeedStatus, SourcingNeed
 from portal.suppliers.models import ListingStatus, ReviewStatus
 from portal.timeutil import today
-from tests.conftest import make_user
 from tests.factories import make_firm, make_need
 
 FORM = {
@@ -166,8 +165,7 @@ def test_only_the_owner_changes_a_need_and_others_see_it_as_its_visibility_says(
     login("brand")
     need_url = post_need(client).headers["Location"]
     need_id = int(need_url.rstrip("/").split("/")[-1])
-    other_brand = make_user("brand", email="other@brand.example")
-    login(other_brand)
+    login("other_brand")
     assert client.get(f"/needs/{need_id}").status_code == 404
     assert client.get(f"/needs/{need_id}/edit").status_code == 404
     assert client.post(f"/needs/{need_id}/publish").status_code == 404

@@ -49,18 +49,18 @@ def past_deadline(need) -> None:
 
 @pytest.fixture
 def need(cast):
-    return make_need(cast["brand"], title="Li-ion packs", currency="USD")
+    return make_need(cast.brand, title="Li-ion packs", currency="USD")
 
 
 def test_a_firm_sends_a_sealed_quote_and_the_brand_and_staff_see_only_the_count(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     response = send(client, need)
     assert response.status_code == 302
     [quote] = quotes_of(need)
-    assert (quote.firm_id, quote.unit_price, quote.status) == (cast["ravi"].id, Decimal("2.35"), QuoteStatus.SENT)
+    assert (quote.firm_id, quote.unit_price, quote.status) == (cast.firm.id, Decimal("2.35"), QuoteStatus.SENT)
     assert "2.35" in text(client.get(f"/needs/{need.id}")), "the firm sees its own quote"
     for who in ("brand", "staff"):
-        login(cast[who])
+        login(who)
         page = text(client.get(f"/needs/{need.id}"))
         assert "1 quote received" in page
         assert "2.35" not in page and "FOB Lahore" not in page
@@ -70,29 +70,29 @@ def test_a_firm_sends_a_sealed_quote_and_the_brand_and_staff_see_only_the_count(
 
 
 def test_quotes_open_once_the_brand_closes_the_need(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need)
-    login(cast["brand"])
+    login("brand")
     client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     page = text(client.get(f"/needs/{need.id}/quotes"))
     assert "Ravi Cells" in page and "2.35" in page and "FOB Lahore" in page
     assert "/ 100" in page, "the firm's match score is shown beside its quote"
-    login(cast["staff"])
+    login("staff")
     assert "2.35" in text(client.get(f"/needs/{need.id}/quotes")), "staff may read them once unsealed"
 
 
 def test_quotes_open_after_the_deadline_even_if_the_closing_command_never_ran(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need)
     past_deadline(need)
-    login(cast["brand"])
+    login("brand")
     page = text(client.get(f"/needs/{need.id}"))
     assert 'data-testid="need-status">Closed' in page
     assert "2.35" in text(client.get(f"/needs/{need.id}/quotes"))
 
 
 def test_one_quote_per_firm_a_second_is_refused_with_a_message(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need)
     second = send(client, need, unit_price="1.99")
     assert "already sent a quote on this need; revise it instead" in text(client.get(second.headers["Location"]))
@@ -103,16 +103,16 @@ def test_the_database_refuses_a_second_quote_of_a_firm_too(app, cast, need):
     from sqlalchemy.exc import IntegrityError
 
     fields = {"unit_price": 1, "currency": "USD", "min_order_quantity": 1, "lead_time_days": 1}
-    db.session.add(Quote(need_id=need.id, firm_id=cast["ravi"].id, valid_until=need.deadline, **fields))
+    db.session.add(Quote(need_id=need.id, firm_id=cast.firm.id, valid_until=need.deadline, **fields))
     db.session.commit()
-    db.session.add(Quote(need_id=need.id, firm_id=cast["ravi"].id, valid_until=need.deadline, **fields))
+    db.session.add(Quote(need_id=need.id, firm_id=cast.firm.id, valid_until=need.deadline, **fields))
     with pytest.raises(IntegrityError):
         db.session.commit()
     db.session.rollback()
 
 
 def test_a_firm_revises_and_withdraws_its_quote_before_the_deadline(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need)
     [quote] = quotes_of(need)
     response = send(client, need, unit_price="2.10", lead_time_days="14", version=quote.version)
@@ -123,15 +123,15 @@ def test_a_firm_revises_and_withdraws_its_quote_before_the_deadline(client, logi
     assert "changed by a colleague meanwhile" in text(client.get(stale.headers["Location"]))
     client.post(f"/needs/{need.id}/quote/withdraw", data={"version": quote.version})
     assert quotes_of(need)[0].status == QuoteStatus.WITHDRAWN
-    login(cast["brand"])
+    login("brand")
     assert "0 quotes received" in text(client.get(f"/needs/{need.id}"))
-    login(cast["supplier"])
+    login("supplier")
     send(client, need, version=quotes_of(need)[0].version)
     assert quotes_of(need)[0].status == QuoteStatus.REVISED, "sent again before the deadline"
 
 
 def test_after_the_deadline_quotes_cannot_be_sent_revised_or_withdrawn(client, login, cast, need):
-    login(cast["rival"])
+    login("other_supplier")
     send(client, need)
     [quote] = quotes_of(need)
     past_deadline(need)
@@ -139,7 +139,7 @@ def test_after_the_deadline_quotes_cannot_be_sent_revised_or_withdrawn(client, l
     assert f"Quotes for this need closed on {(today() - timedelta(days=1)).isoformat()}." in body
     client.post(f"/needs/{need.id}/quote/withdraw", data={"version": quote.version})
     assert [(q.unit_price, q.status) for q in quotes_of(need)] == [(Decimal("2.35"), QuoteStatus.SENT)]
-    login(cast["supplier"])
+    login("supplier")
     assert "Quotes for this need closed" in text(send(client, need))
     assert len(quotes_of(need)) == 1
 
@@ -147,9 +147,9 @@ def test_after_the_deadline_quotes_cannot_be_sent_revised_or_withdrawn(client, l
 def test_a_closed_need_takes_no_quote(client, login, cast, need):
     db.session.get(SourcingNeed, need.id).status = NeedStatus.CLOSED
     db.session.commit()
-    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast.firm.id))
     db.session.commit()
-    login(cast["supplier"])
+    login("supplier")
     assert "Quotes for this need closed" in text(send(client, need))
     assert quotes_of(need) == []
 
@@ -170,7 +170,7 @@ def test_a_closed_need_takes_no_quote(client, login, cast, need):
     ],
 )
 def test_quote_fields_are_checked_with_messages_beside_them(client, login, cast, need, field, value, message):
-    login(cast["supplier"])
+    login("supplier")
     response = send(client, need, **{field: value})
     assert response.status_code == 200
     assert message in text(response)
@@ -180,25 +180,25 @@ def test_quote_fields_are_checked_with_messages_beside_them(client, login, cast,
 def test_a_firm_excluded_by_compliance_cannot_quote(client, login, cast, need):
     db.session.add(
         FirmStanding(
-            firm_id=cast["ravi"].id,
+            firm_id=cast.firm.id,
             incentive_status=IncentiveStatus.WITHDRAWN,
             incentive_since=today() - timedelta(days=1),
         )
     )
-    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["ravi"].id))
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast.firm.id))
     db.session.commit()
-    login(cast["supplier"])
+    login("supplier")
     assert "Your firm cannot quote at the moment" in text(send(client, need))
     assert quotes_of(need) == []
 
 
 def test_no_firm_sees_who_else_was_invited_or_quoted(client, login, cast, need):
-    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast["quetta"].id))
+    db.session.add(NeedInvitation(need_id=need.id, firm_id=cast.other_firm.id))
     db.session.commit()
-    login(cast["rival"])
+    login("other_supplier")
     send(client, need, unit_price="7.77")
     [rival_quote] = quotes_of(need)
-    login(cast["supplier"])
+    login("supplier")
     send(client, need, unit_price="2.35")
     page = text(client.get(f"/needs/{need.id}")) + text(client.get("/needs/opportunities"))
     page += text(client.get(f"/needs/{need.id}/quote"))
@@ -207,11 +207,11 @@ def test_no_firm_sees_who_else_was_invited_or_quoted(client, login, cast, need):
 
 
 def _award_setup(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need, unit_price="2.35", lead_time_days="30")
-    login(cast["rival"])
+    login("other_supplier")
     send(client, need, unit_price="1.90", lead_time_days="45")
-    login(cast["brand"])
+    login("brand")
     client.post(f"/needs/{need.id}/close", data={"understood": "yes", "version": need.version})
     return {q.firm_id: q for q in quotes_of(need)}
 
@@ -227,7 +227,7 @@ def test_the_brand_compares_quotes_sorted_by_price_or_lead_time(client, login, c
 
 def test_award_marks_quotes_tells_each_firm_its_outcome_and_is_audited(client, login, cast, need, outbox):
     quotes = _award_setup(client, login, cast, need)
-    winner = quotes[cast["ravi"].id]
+    winner = quotes[cast.firm.id]
     need = db.session.get(SourcingNeed, need.id)
     response = client.post(
         f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version, "quotes": [winner.id]}
@@ -236,27 +236,27 @@ def test_award_marks_quotes_tells_each_firm_its_outcome_and_is_audited(client, l
     db.session.expire_all()
     assert db.session.get(SourcingNeed, need.id).status == NeedStatus.AWARDED
     assert {q.firm_id: q.status for q in quotes_of(need)} == {
-        cast["ravi"].id: QuoteStatus.AWARDED,
-        cast["quetta"].id: QuoteStatus.NOT_SELECTED,
+        cast.firm.id: QuoteStatus.AWARDED,
+        cast.other_firm.id: QuoteStatus.NOT_SELECTED,
     }
     told = {n.user_id: n for n in db.session.scalars(select(Notification).where(Notification.kind == "need_awarded"))}
-    assert told[cast["supplier"].id].subject == "Your quote was selected: Li-ion packs"
-    assert told[cast["rival"].id].subject == "Your quote was not selected: Li-ion packs"
+    assert told[cast.supplier.id].subject == "Your quote was selected: Li-ion packs"
+    assert told[cast.other_supplier.id].subject == "Your quote was not selected: Li-ion packs"
     assert all("Ravi" not in n.body and "Quetta" not in n.body for n in told.values())
     assert len(outbox("need_awarded")) == 2
     actions = set(db.session.scalars(select(AuditEntry.action)))
     assert {"need.awarded", "quote.awarded", "quote.not_selected"} <= actions
-    login(cast["rival"])
+    login("other_supplier")
     assert "Not selected" in text(client.get("/needs/opportunities"))
-    login(cast["supplier"])
+    login("supplier")
     assert "Awarded" in text(client.get("/needs/opportunities"))
 
 
 def test_award_is_refused_before_close_twice_or_on_a_stale_page(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need)
     [quote] = quotes_of(need)
-    login(cast["brand"])
+    login("brand")
     early = client.post(
         f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version, "quotes": [quote.id]}
     )
@@ -286,7 +286,7 @@ def test_award_is_refused_before_close_twice_or_on_a_stale_page(client, login, c
 def test_only_the_owner_awards(client, login, cast, need, who, status):
     """Another brand learns nothing of the need (404); other roles may not award at all (403)."""
     past_deadline(need)
-    login(cast[who])
+    login(who)
     assert (
         client.post(f"/needs/{need.id}/award", data={"understood": "yes", "version": need.version}).status_code
         == status
@@ -295,7 +295,7 @@ def test_only_the_owner_awards(client, login, cast, need, who, status):
 
 def test_staff_reading_the_audit_trail_see_no_quote_values_until_the_need_closes(client, login, cast, need):
     """The trail keeps what the quote said, but its page and CSV show it only once the need closed."""
-    login(cast["supplier"])
+    login("supplier")
     send(client, need, unit_price="7.77", notes="Secret terms: FOB Karachi.")
     send(client, need, unit_price="6.66", lead_time_days="99")  # a revision
     login("staff")
@@ -313,9 +313,9 @@ def test_staff_reading_the_audit_trail_see_no_quote_values_until_the_need_closes
 
 
 def test_closing_and_awarding_ask_first_and_do_nothing_unconfirmed(client, login, cast, need):
-    login(cast["supplier"])
+    login("supplier")
     send(client, need)
-    login(cast["brand"])
+    login("brand")
     page = text(client.get(f"/needs/{need.id}"))
     assert "I understand: no firm can send or change a quote any more" in page
     refused = client.post(f"/needs/{need.id}/close", data={"version": need.version})
@@ -334,7 +334,7 @@ def test_closing_and_awarding_ask_first_and_do_nothing_unconfirmed(client, login
 def test_the_comparison_links_each_firm_and_shows_the_quoted_lead_time_only(client, login, cast, need):
     quotes = _award_setup(client, login, cast, need)
     page = text(client.get(f"/needs/{need.id}/quotes"))
-    assert f'href="/suppliers/{cast["ravi"].id}"' in page
+    assert f'href="/suppliers/{cast.firm.id}"' in page
     assert "45 days" in page and "30 days" in page
     assert "lead time 14 days" not in page  # the listing's own lead time is not set beside the quote's
     assert len(quotes) == 2

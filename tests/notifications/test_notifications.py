@@ -7,7 +7,6 @@ from portal.extensions import db
 from portal.notifications import notify
 from portal.notifications.models import Notification
 from portal.notifications.service import KINDS, UnknownKind, notify_all, set_email_kinds, unread_count
-from tests.conftest import make_user
 
 
 def _notices(user):
@@ -108,8 +107,8 @@ def test_pages_need_a_signed_in_user(client):
     assert client.get("/notifications/email").status_code == 302
 
 
-def test_a_rolled_back_action_leaves_no_notice_and_no_mail(app, outbox):
-    user = make_user("brand")
+def test_a_rolled_back_action_leaves_no_notice_and_no_mail(app, cast, outbox):
+    user = cast.brand
     notify(user, "intro_answer", "a", "Never happened")
     db.session.rollback()
     assert _notices(user) == [] and outbox() == []

@@ -4,7 +4,6 @@ import pytest
 
 from portal.cli import index_sync_job
 from portal.jobs import exclusive
-from tests.conftest import make_user
 from tests.factories import make_certificate, make_firm
 
 JOBS = {
@@ -29,8 +28,8 @@ def test_second_start_of_a_running_job_says_so_and_exits_0(app, label):
     assert "is already running (on this host or another); this start does nothing." in result.output
 
 
-def test_a_start_that_finds_the_job_running_sends_nothing_and_the_next_start_does(app, db, outbox):
-    firm = make_firm("Apex Boards (Pvt) Ltd", owner=make_user("supplier"))
+def test_a_start_that_finds_the_job_running_sends_nothing_and_the_next_start_does(app, db, cast, outbox):
+    firm = make_firm("Apex Boards (Pvt) Ltd", owner=cast.supplier)
     make_certificate(firm, "iso-9001", days_valid=30)
     db.session.commit()
     runner = app.test_cli_runner()

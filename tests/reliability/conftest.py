@@ -1,4 +1,4 @@
-"""Objects every route can point at, and a user per role, for the access table and the form fuzz.
+"""Objects every route can point at, and the cast signed in as each role, for the access table and the form fuzz.
 
 Each feature's objects are made through its own services (or the builders its tests use), so the
 world is in a state the portal itself can reach.
@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import select
 
 from portal.accounts import verification
-from portal.accounts.service import issue_token, make_reset_token
+from portal.accounts.service import make_reset_token
 from portal.bom import service as bom
 from portal.bom.reading import BomRow
 from portal.claims import service as claims
@@ -25,20 +25,21 @@ from portal.needs import service as needs
 from portal.notifications.models import Notification
 from portal.shortlists import service as shortlists
 from portal.suppliers import merging
-from portal.suppliers.models import FirmMember, FirmPhoto, MemberRole
+from portal.suppliers.models import FirmPhoto, MemberRole
 from portal.suppliers.service import invite_colleague
 from portal.uploads import IMAGE_KINDS, store
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_need, make_quote
+from tests.conftest import Cast
+from tests.factories import PDF_BYTES, PNG_BYTES, make_firm, make_need, make_quote, make_user
 from tests.investment.builders import add_document, make_interest, make_opportunity, make_profile
 
 
 @dataclass
 class World:
-    """The objects URL arguments point at, and a signed-in user per role."""
+    """The objects URL arguments point at, and the cast whose people sign in as each role."""
 
-    users: dict
-    tokens: dict  # role -> plain API token, for the /api/ routes (the API ignores sessions)
+    cast: (
+        Cast  # a role's person is `getattr(cast, role)`, their API token `cast.token(role)` (the API ignores sessions)
+    )
     values: dict  # URL argument name -> value
     by_endpoint: dict  # endpoint -> {argument: value} where the name alone is ambiguous
     query: dict  # endpoint -> query string
@@ -64,32 +65,38 @@ def _link_token(outbox, kind: str) -> str:
 
 
 @pytest.fixture
-def world(app, users, outbox, mail_on) -> World:
-    supplier, brand, staff = users["supplier"], users["brand"], users["staff"]
-    people = {
-        **{role: users[role] for role in ("supplier", "brand", "investor", "staff")},
-        "other_supplier": make_user("supplier", email="other-supplier@example.com"),
-        "other_brand": make_user("brand", email="other-brand@example.com"),
+def cast_firms() -> dict:
+    """The supplier's firm makes boards and battery packs to ISO 9001; the other supplier's is public but makes
+    housings, so it is not shown the brand's battery need."""
+    return {
+        "firm": {
+            "name": "Access Circuits (Pvt) Ltd",
+            "capabilities": [{"category": "pcba"}, {"category": "battery"}],
+            "certificates": [{"type": "iso-9001"}],
+        },
+        "other_firm": {"name": "Other Supplier Works", "capabilities": [{"category": "housing-plastic"}]},
     }
-    # The other supplier's firm is public but makes housings: it is not shown the brand's battery need.
-    make_firm("Other Supplier Works", owner=people["other_supplier"], capabilities=[{"category": "housing-plastic"}])
-    firm = make_firm(
-        "Access Circuits (Pvt) Ltd",
-        owner=supplier,
-        capabilities=[{"category": "pcba"}, {"category": "battery"}],
-        certificates=[{"type": "iso-9001"}],
-    )
-    colleague = make_user("supplier", email="colleague@example.com")
+
+
+# The people who sign in as a role in the access table and the form fuzz.
+PEOPLE = ("supplier", "brand", "investor", "staff", "other_supplier", "other_brand")
+
+
+@pytest.fixture
+def world(app, cast, outbox, mail_on) -> World:
+    supplier, brand, staff = cast.supplier, cast.brand, cast.staff
+    for name in PEOPLE:  # the API ignores sessions: each calls it with a token of their own
+        cast.token(name)
+    firm, colleague = cast.firm, cast.colleague
     evidence, logo = store(PDF_BYTES, "iso.pdf"), store(PNG_BYTES, "logo.png", kinds=IMAGE_KINDS)
-    member = FirmMember(firm_id=firm.id, user_id=colleague.id, role=MemberRole.EDITOR)
+    member = next(m for m in firm.members if m.user == colleague)
     photo = FirmPhoto(firm_id=firm.id, path=logo.path, filename="line.png", mimetype="image/png")
-    db.session.add_all([member, photo])
+    db.session.add(photo)
     certificate = firm.certificates[0]
     certificate.evidence_path, certificate.evidence_filename = evidence.path, evidence.filename
     certificate.evidence_mimetype = evidence.mimetype
     firm.logo_path = logo.path
     db.session.commit()
-    tokens = {role: issue_token(user, "CI") for role, user in people.items()}
     case = compliance.open_case(firm, CaseKind.FALSE_CERTIFICATE, "Certificate doubts.", staff)
     document = compliance.attach_document(case, (PDF_BYTES, "visit.pdf"), "", staff, case.version)
     invite_colleague(firm, "invitee@example.com", MemberRole.EDITOR, supplier)
@@ -117,8 +124,8 @@ def world(app, users, outbox, mail_on) -> World:
     # Investment: a published opportunity with a data-room file, and the investor's accepted interest.
     opportunity = make_opportunity(firm, categories=("pcba",))
     plan = add_document(opportunity, store(PDF_BYTES, "plan.pdf").path)
-    make_profile(people["investor"], categories=("pcba",))
-    interest = make_interest(opportunity, people["investor"], accepted=True)
+    make_profile(cast.investor, categories=("pcba",))
+    interest = make_interest(opportunity, cast.investor, accepted=True)
 
     # Claims: an unowned duplicate of the firm, claimed by the supplier with a document and by the
     # other supplier with an address on its domain (mail is on: the link is not opened yet).
@@ -128,7 +135,7 @@ def world(app, users, outbox, mail_on) -> World:
         document=(PDF_BYTES, "registration.pdf"),
     )  # fmt: skip
     claims.start_claim(
-        duplicate, people["other_supplier"], method=ClaimMethod.EMAIL, position="Sales", note="",
+        duplicate, cast.other_supplier, method=ClaimMethod.EMAIL, position="Sales", note="",
         email="sales@accesscircuits.example.pk",
     )  # fmt: skip
     confirmation = _link_token(outbox, "claim")
@@ -151,8 +158,7 @@ def world(app, users, outbox, mail_on) -> World:
     shortlist = shortlists.create(brand, "Battery packs")
     shortlists.add(shortlist, firm)
     return World(
-        users=people,
-        tokens={role: plain for role, (_token, plain) in tokens.items()},
+        cast=cast,
         values={
             "firm_id": firm.id,
             "other_id": duplicate.id,
@@ -161,7 +167,7 @@ def world(app, users, outbox, mail_on) -> World:
             "certificate_id": certificate.id,
             "photo_id": photo.id,
             "member_id": member.id,
-            "token_id": tokens["supplier"][0].id,
+            "token_id": supplier.tokens[0].id,
             "need_id": need.id,
             "attachment_id": attachment.id,
             "quote_id": quote.id,
@@ -206,7 +212,7 @@ def world(app, users, outbox, mail_on) -> World:
             "investment.decide": {"action": "approve"},
             "investment.document": {"document_id": plan.id},
             "investment.delete_document": {"document_id": plan.id},
-            "staff.deactivate_account": {"user_id": make_user("staff", email="leaving@example.com").id},
+            "staff.deactivate_account": {"user_id": cast.other_staff.id},
             "staff.review_address": {
                 "user_id": make_user("brand", email="waiting@example.com", email_verified_at=None).id
             },

@@ -293,10 +293,10 @@ def _wrong_answers(app, world, key) -> str | None:
     for role in _acting_last(TABLE[key]):
         client, headers = app.test_client(), {}
         if role != "anonymous" and api:
-            headers["Authorization"] = f"Bearer {world.tokens[role]}"
+            headers["Authorization"] = f"Bearer {world.cast.token(role)}"
         elif role != "anonymous":
             with client.session_transaction() as session:
-                session["_user_id"] = world.users[role].get_id()
+                session["_user_id"] = getattr(world.cast, role).get_id()
                 session["_fresh"] = True
         body = {"json": {}} if api and method == "POST" else {}
         found[role] = answer(client.open(url, method=method, headers=headers, **body))

@@ -301,7 +301,7 @@ def test_no_form_answers_500_to_hostile_input(app, world, csrf_checked, role):
 
     def sign_in():
         if role != "anonymous":
-            user = world.users[role]
+            user = getattr(world.cast, role)
             db.session.refresh(user)  # a fuzzed password change gives the session a new id
             with client.session_transaction() as session:
                 session["_user_id"] = user.get_id()

@@ -10,14 +10,13 @@ from portal.extensions import db
 from portal.needs.models import NeedInvitation, NeedStatus
 from portal.notifications.models import Notification
 from portal.shortlists.models import Shortlist
-from tests.conftest import make_user
-from tests.factories import make_firm, make_need
+from tests.factories import make_firm, make_need, make_user
 from tests.needs.conftest import battery_firm
 
 
 @pytest.fixture
-def firm(app):
-    return battery_firm("Indus Cells (Pvt) Ltd", owner=make_user("supplier", email="owner@induscells.example.pk"))
+def firm(users):
+    return battery_firm("Indus Cells (Pvt) Ltd", owner=users["supplier"])
 
 
 def add(client, firm, **form):
@@ -128,17 +127,12 @@ def test_the_csv_lists_firms_and_notes_with_formulas_disarmed(client, login, fir
     assert response.mimetype == "text/csv"
 
 
-@pytest.mark.parametrize("who", ["other_brand", "staff", "firm_owner"])
+@pytest.mark.parametrize("who", ["other_brand", "staff", "supplier"])
 def test_nobody_else_sees_a_brands_shortlist(client, login, firm, who):
     login("brand")
     add(client, firm)
     shortlist_id = only_list().id
-    people = {
-        "other_brand": make_user("brand", email="rival@example.com"),
-        "staff": make_user("staff", email="edb@example.com"),
-        "firm_owner": firm.members[0].user,
-    }
-    login(people[who])
+    login(who)
     assert client.get(f"/shortlists/{shortlist_id}").status_code in (403, 404)
     assert client.get(f"/shortlists/{shortlist_id}.csv").status_code in (403, 404)
 
@@ -155,14 +149,14 @@ def test_only_public_firms_can_be_added(client, login):
     assert add(client, hidden).status_code == 404
 
 
-def test_the_service_says_not_found_to_anyone_but_the_owner_without_a_request(client, login, users, firm):
+def test_the_service_says_not_found_to_anyone_but_the_owner_without_a_request(client, login, cast, firm):
     from portal.denials import NotFound
     from portal.shortlists import service
 
     login("brand")
     add(client, firm)
     shortlist = only_list()
-    assert service.shortlist_for(shortlist.id, users["brand"]) == shortlist
-    for who in (make_user("brand", email="rival@example.com"), users["staff"], None):
+    assert service.shortlist_for(shortlist.id, cast.brand) == shortlist
+    for who in (cast.other_brand, cast.staff, None):
         with pytest.raises(NotFound):
             service.shortlist_for(shortlist.id, who)

@@ -12,20 +12,18 @@ from sqlalchemy import update
 from portal import audit
 from portal.audit.models import AuditEntry
 from portal.timeutil import utcnow
-from tests.conftest import make_user
 from tests.factories import make_firm
 
 
 @pytest.fixture
-def trail(users, db):
+def trail(cast, db):
     """Entries on two firms by two people; the oldest is dated ten days back."""
     ravi = make_firm("Ravi Circuits (Pvt) Ltd", trade_name="RaviTech")
     indus = make_firm("Indus Cells (Pvt) Ltd")
-    other_staff = make_user("staff", email="auditor@edb.example")
     audit.record(
         "firm.submit",
         ravi,
-        actor=users["supplier"],
+        actor=cast.supplier,
         before={"status": "draft"},
         after={"status": "submitted"},
         firm_id=ravi.id,
@@ -33,7 +31,7 @@ def trail(users, db):
     audit.record(
         "firm.verify",
         ravi,
-        actor=users["staff"],
+        actor=cast.staff,
         before={"status": "submitted"},
         after={"status": "verified"},
         firm_id=ravi.id,
@@ -41,7 +39,7 @@ def trail(users, db):
     audit.record(
         "firm.suspended",
         indus,
-        actor=other_staff,
+        actor=cast.other_staff,
         before={"suspended": False},
         after={"suspended": True},
         note="Fake",
@@ -62,7 +60,7 @@ def test_newest_first_with_who_what_and_the_change(client, login, trail):
     login("staff")
     body = client.get("/staff/audit").get_data(as_text=True)
     assert _sequences(body) == [3, 2, 1]
-    assert "auditor@edb.example" in body and "firm.suspended" in body
+    assert "other-staff@edb.example" in body and "firm.suspended" in body
     assert 'suspended</span>: false <span class="dir-arrow">→</span> true' in body
     assert 'status</span>: submitted <span class="dir-arrow">→</span> verified' in body
     assert "Note: Fake" in body
@@ -77,7 +75,7 @@ def test_newest_first_with_who_what_and_the_change(client, login, trail):
         ("firm=ravitech", [2, 1]),  # trade name, any case
         ("firm=indus+cells", [3]),
         ("firm=nobody", []),
-        ("user=auditor@", [3]),
+        ("user=other-staff@", [3]),
         ("user=STAFF@example.com", [2]),
         ("action=firm.verify", [2]),
         ("from={today}", [3, 2]),

@@ -13,8 +13,7 @@ from portal.extensions import db
 from portal.staff.queue import review_queue
 from portal.suppliers.models import FirmMember, MemberRole
 from portal.timeutil import utcnow
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, make_firm
+from tests.factories import PDF_BYTES, make_firm, make_user
 
 
 @pytest.fixture

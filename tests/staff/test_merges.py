@@ -9,8 +9,7 @@ from portal.audit.models import AuditEntry
 from portal.extensions import db
 from portal.suppliers import merging
 from portal.suppliers.models import Capability, Certificate, Firm, FirmMember
-from tests.conftest import make_user
-from tests.factories import make_capability, make_certificate, make_firm
+from tests.factories import make_capability, make_certificate, make_firm, make_user
 
 
 @pytest.fixture

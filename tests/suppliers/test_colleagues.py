@@ -10,8 +10,7 @@ from sqlalchemy import select
 from portal.accounts.models import Role
 from portal.suppliers.models import FirmInvitation, FirmMember, MemberRole
 from portal.timeutil import utcnow
-from tests.conftest import make_user
-from tests.factories import make_firm
+from tests.factories import make_firm, make_user
 
 JOIN_LINK = re.compile(r"https?://[^\s]+(/firms/join/[A-Za-z0-9_-]+)")
 

@@ -8,7 +8,6 @@ from portal.claims.models import ClaimMethod, ClaimStatus, FirmClaim
 from portal.notifications.models import Notification
 from portal.suppliers import lifecycle
 from portal.suppliers.models import ListingStatus, ReviewStatus
-from tests.conftest import make_user
 from tests.factories import make_firm
 
 
@@ -168,8 +167,8 @@ def test_a_certificate_with_evidence_is_verified_without_a_note(client, login, u
     assert firm.certificates[0].is_valid_on()
 
 
-def test_only_the_firms_people_are_told(client, login, users, db):
-    outsider = make_user("supplier", email="other@example.com")
+def test_only_the_firms_people_are_told(client, login, users, cast, db):
+    outsider = cast.other_supplier
     firm = make_firm(owner=users["supplier"], certificates=[{"type": "rohs", "review": ReviewStatus.PENDING}])
     lifecycle.review_certificate(firm.certificates[0], users["staff"], False, "Wrong firm name.")
     assert _notices(outsider) == [] and len(_notices(users["supplier"])) == 1

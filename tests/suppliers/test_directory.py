@@ -9,8 +9,7 @@ import pytest
 from portal.accounts.models import Role
 from portal.suppliers.models import FirmMember, ListingStatus, MemberRole, ReviewStatus
 from portal.timeutil import utcnow
-from tests.conftest import make_user
-from tests.factories import make_capability, make_firm
+from tests.factories import make_capability, make_firm, make_user
 
 CARD = re.compile(r'data-testid="firm-card">(.*?)</article>', re.S)
 CARD_NAME = re.compile(r'<h[23] class="h5 mb-1"><a href="[^"]*">([^<]*)</a>')

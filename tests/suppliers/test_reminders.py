@@ -9,8 +9,7 @@ from portal.accounts.models import Role
 from portal.suppliers.models import FirmMember, MemberRole, ReviewStatus
 from portal.suppliers.reminders import send_reminders
 from portal.timeutil import today
-from tests.conftest import make_user
-from tests.factories import PDF_BYTES, make_certificate, make_firm
+from tests.factories import PDF_BYTES, make_certificate, make_firm, make_user
 
 KIND = "certificate_expiry"
 
@@ -161,14 +160,13 @@ def test_each_certificate_is_reminded_separately(app, db, firm, outbox):
     assert "ISO 9001" in subjects[1] and "30 days" in subjects[1]
 
 
-def test_only_the_firms_own_people_are_reminded(app, db, firm, users, outbox):
-    other = make_user(Role.SUPPLIER, email="other@example.com")
-    make_firm("Other Works (Pvt) Ltd", owner=other)
+def test_only_the_firms_own_people_are_reminded(app, db, firm, users, cast, outbox):
+    other = cast.other_supplier  # with a firm of their own
     certificate(db, firm, 30)
 
     send_reminders(on=today())
 
-    assert "other@example.com" not in {m.recipient for m in outbox(KIND)}
+    assert other.email not in {m.recipient for m in outbox(KIND)}
     assert "brand@example.com" not in {m.recipient for m in outbox(KIND)}
 
 

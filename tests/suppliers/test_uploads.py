@@ -15,8 +15,7 @@ from portal.accounts.models import Role
 from portal.suppliers.models import Certificate, FirmMember, FirmPhoto, ListingStatus, MemberRole
 from portal.timeutil import today
 from portal.uploads import IMAGE_KINDS, MB, UploadRejected, check_upload
-from tests.conftest import make_user
-from tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_certificate, make_firm
+from tests.factories import JPEG_BYTES, PDF_BYTES, PNG_BYTES, make_certificate, make_firm, make_user
 
 HTML_AS_PDF = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
 
@@ -273,12 +272,7 @@ def test_evidence_downloads_for_the_firm_and_staff_as_an_attachment(
 
 @pytest.mark.parametrize("who", ["brand", "investor", "other_supplier"])
 def test_evidence_is_404_for_people_outside_the_firm(client, app, users, login, firm, evidence_certificate, who):
-    if who == "other_supplier":
-        other = make_user(Role.SUPPLIER, email="other@example.com")
-        make_firm("Other Works (Pvt) Ltd", owner=other)
-        login(other)
-    else:
-        login(who)
+    login(who)
 
     response = client.get(f"/firms/{firm.id}/certificates/{evidence_certificate.id}/evidence")
 
@@ -305,10 +299,9 @@ def test_evidence_sends_anonymous_visitors_to_sign_in(client, app, firm, evidenc
 
 
 def test_evidence_of_another_firms_certificate_is_404_even_for_a_member(
-    client, app, db, users, login, firm, evidence_certificate
+    client, app, db, users, cast, login, firm, evidence_certificate
 ):
-    other = make_user(Role.SUPPLIER, email="other@example.com")
-    other_firm = make_firm("Other Works (Pvt) Ltd", owner=other)
+    other_firm = cast.other_firm
     login("supplier")
 
     # The member's own firm id with the other firm's certificate id, and the other way round.
