@@ -12,9 +12,8 @@ import re
 from whoosh import columns, fields
 
 from portal.search.analysis import SPELLING, industry_analyzer, section
+from portal.search.indexed_firms import IndexedFirm
 from portal.search.quantities import stated_quantities
-from portal.suppliers.models import Firm, ReviewStatus
-from portal.suppliers.rules import certificate_can_count
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -27,13 +26,9 @@ SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
 FIELD_WEIGHTS = {"name": 3, "capabilities": 2, "description": 1, "city": 1}
 
 
-def firm_texts(firm: Firm) -> dict[str, str]:
+def firm_texts(firm: IndexedFirm) -> dict[str, str]:
     """The searchable parts of a firm, in the words the firm wrote (also used for snippets)."""
-    capabilities = [
-        (c.category.name, [p.name for p in c.processes], c.equipment, c.materials, c.notes)
-        for c in firm.capabilities
-        if c.is_verified
-    ]
+    capabilities = [(c.category_name, c.processes, c.equipment, c.materials, c.notes) for c in firm.capabilities]
     return searchable_texts(firm.trade_name, firm.legal_name, firm.description, firm.city, capabilities)
 
 
@@ -100,15 +95,11 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
     )
 
 
-def firm_document(firm: Firm, texts: dict[str, str] | None = None) -> dict:
+def firm_document(firm: IndexedFirm, texts: dict[str, str] | None = None) -> dict:
     """The index document of a public firm (callers index only firms with `is_public`);
     `texts` are its `firm_texts`, when the caller has them already."""
-    capabilities = [c for c in firm.capabilities if c.is_verified]
-    certificates = sorted(
-        f"{c.type_slug}:{c.expiry_date.isoformat()}"
-        for c in firm.certificates
-        if certificate_can_count(c.review_status == ReviewStatus.VERIFIED, c.expiry_date)
-    )
+    capabilities = firm.capabilities
+    certificates = sorted(f"{slug}:{expiry.isoformat()}" for slug, expiry in firm.certificates)
     texts = texts or firm_texts(firm)
     markets = sorted(firm.export_markets or [])
     document = {
