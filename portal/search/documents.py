@@ -54,6 +54,20 @@ def searchable_texts(trade_name, legal_name, description, city, capabilities) ->
     }
 
 
+class IndustryText(fields.TEXT):
+    """The searched text: stored with positions (for quoted phrases) as `fields.TEXT` stores it, its
+    postings gathered by the analyzer in one pass instead of a Token per word through Whoosh's format."""
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str) or not hasattr(self.analyzer, "postings"):
+            return super().index(value, **kwargs)
+        boost, encode = self.format.field_boost, self.format.encode
+        return [
+            (term.encode("utf-8"), len(positions), weight * boost, encode(positions))
+            for term, (positions, weight) in self.analyzer.postings(value).items()
+        ]
+
+
 class TextColumn(fields.COLUMN):
     """A per-document text value read in bulk, never searched: no postings to write or merge."""
 
@@ -82,7 +96,7 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         firm=NumberColumn(),
-        text=fields.TEXT(analyzer=text),
+        text=IndustryText(analyzer=text),
         province=TextColumn(),
         categories=TextColumn(),
         capacities=TextColumn(),
