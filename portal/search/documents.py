@@ -11,7 +11,7 @@ import re
 
 from whoosh import columns, fields
 
-from portal.search.analysis import SPELLING, industry_analyzer, section
+from portal.search.analysis import MAX_REMEMBERED_STEMS, SPELLING, industry_analyzer, section
 from portal.search.indexed_firms import IndexedFirm
 from portal.search.quantities import stated_quantities
 
@@ -56,16 +56,44 @@ def searchable_texts(trade_name, legal_name, description, city, capabilities) ->
 
 class IndustryText(fields.TEXT):
     """The searched text: stored with positions (for quoted phrases) as `fields.TEXT` stores it, its
-    postings gathered by the analyzer in one pass instead of a Token per word through Whoosh's format."""
+    postings gathered by the analyzer in one pass instead of a Token per word through Whoosh's format.
+
+    A rebuild holds every posting in memory until its segment is written: postings of one term share
+    its bytes, and those at one position (most of them) share their encoded value.
+    """
 
     def index(self, value, **kwargs):
         if kwargs or not isinstance(value, str) or not hasattr(self.analyzer, "postings"):
             return super().index(value, **kwargs)
-        boost, encode = self.format.field_boost, self.format.encode
+        boost = self.format.field_boost
         return [
-            (term.encode("utf-8"), len(positions), weight * boost, encode(positions))
+            (
+                _shared(_TERMS, term, str.encode),
+                len(positions),
+                weight * boost,
+                self._encoded(positions),
+            )
             for term, (positions, weight) in self.analyzer.postings(value).items()
         ]
+
+    def _encoded(self, positions: list[int]) -> bytes:
+        if len(positions) > 1:
+            return self.format.encode(positions)
+        return _shared(_ONE_POSITION, positions[0], lambda position: self.format.encode([position]))
+
+
+_TERMS: dict[str, bytes] = {}
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def _shared(kept: dict, key, make):
+    """One object per key, so the postings a rebuild holds share it (at most MAX_REMEMBERED_STEMS kept)."""
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= MAX_REMEMBERED_STEMS:
+            kept.clear()
+        found = kept[key] = make(key)
+    return found
 
 
 class TextColumn(fields.COLUMN):
