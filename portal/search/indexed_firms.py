@@ -44,32 +44,20 @@ class IndexedFirm(NamedTuple):
     certificates: tuple[tuple[str, date], ...]  # (certification slug, expiry) of those that can count
 
 
-@cache
-def _statements():
-    """The four queries, built once."""
+def firms_statement(*columns):
+    """The firms `ids` with `columns` and whether each is public: read as a column, not filtered on
+    (given the rule's three conditions, SQLite would scan its index of live firms instead of
+    looking up the ids)."""
     ids = bindparam("ids", expanding=True)
-    firms = select(
-        Firm.id,
-        Firm.trade_name,
-        Firm.legal_name,
-        Firm.description,
-        Firm.city,
-        Firm.province,
-        Firm.export_markets,
-        Firm.verified_at,
-        Firm.is_public.label("public"),
-    ).where(Firm.id.in_(ids))
+    return select(Firm.id, *columns, Firm.is_public.label("public")).where(Firm.id.in_(ids))
+
+
+def capability_statements(*columns):
+    """Verified capabilities of the firms `ids` (id, firm, category name and `columns`, in the firm's
+    order), and the process names of the capabilities `ids`, in name order: for the index and cards."""
+    ids = bindparam("ids", expanding=True)
     capabilities = (
-        select(
-            Capability.id,
-            Capability.firm_id,
-            Capability.category_slug,
-            ComponentCategory.name,
-            Capability.equipment,
-            Capability.materials,
-            Capability.notes,
-            Capability.monthly_capacity,
-        )
+        select(Capability.id, Capability.firm_id, ComponentCategory.name, *columns)
         .join(ComponentCategory)
         .where(Capability.firm_id.in_(ids), Capability.is_verified)
         .order_by(Capability.id)
@@ -79,6 +67,38 @@ def _statements():
         .join(Process)
         .where(capability_process.c.capability_id.in_(ids))
         .order_by(Process.name)
+    )
+    return capabilities, processes
+
+
+def processes_of(processes_query, capabilities) -> dict[int, list[str]]:
+    """Process names by capability id, for the rows of a capabilities query."""
+    found = defaultdict(list)
+    if capabilities:
+        for capability_id, name in db.session.execute(processes_query, {"ids": [c.id for c in capabilities]}):
+            found[capability_id].append(name)
+    return found
+
+
+@cache
+def _statements():
+    """The four queries, built once."""
+    ids = bindparam("ids", expanding=True)
+    firms = firms_statement(
+        Firm.trade_name,
+        Firm.legal_name,
+        Firm.description,
+        Firm.city,
+        Firm.province,
+        Firm.export_markets,
+        Firm.verified_at,
+    )
+    capabilities, processes = capability_statements(
+        Capability.category_slug,
+        Capability.equipment,
+        Capability.materials,
+        Capability.notes,
+        Capability.monthly_capacity,
     )
     certificates = select(
         Certificate.firm_id, Certificate.type_slug, Certificate.review_status, Certificate.expiry_date
@@ -95,12 +115,9 @@ def load_firms(firm_ids) -> dict[int, IndexedFirm]:
     execute = db.session.execute
     rows = execute(firms_query, {"ids": firm_ids}).all()
     capabilities = execute(capabilities_query, {"ids": firm_ids}).all()
-    processes = defaultdict(list)
-    if capabilities:
-        for capability_id, name in execute(processes_query, {"ids": [c.id for c in capabilities]}):
-            processes[capability_id].append(name)
+    processes = processes_of(processes_query, capabilities)
     capabilities_of = defaultdict(list)
-    for capability_id, firm_id, slug, name, equipment, materials, notes, capacity in capabilities:
+    for capability_id, firm_id, name, slug, equipment, materials, notes, capacity in capabilities:
         capabilities_of[firm_id].append(
             IndexedCapability(slug, name, tuple(processes[capability_id]), equipment, materials, notes, capacity)
         )
