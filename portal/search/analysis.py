@@ -97,9 +97,10 @@ class IndustryAnalyzer(Tokenizer):
         # Every beginning of a phrase: most words begin none, and a run stops growing at the first miss.
         self._prefixes = frozenset(p[:n] for p in phrases for n in range(1, len(p) + 1))
         self._stems: dict[str, str] = {}
+        self._words_seen: dict[str, tuple[str, bool]] = {}
 
     def __getstate__(self):
-        # The analyzer is pickled into the index's schema: leave the stem cache out.
+        # The analyzer is pickled into the index's schema: leave the caches out.
         return {"stem": self.stem, "phrases": self.phrases}
 
     def __setstate__(self, state):
@@ -127,36 +128,72 @@ class IndustryAnalyzer(Tokenizer):
             token.pos, token.startchar, token.endchar = start_pos, start_char, start_char + len(value)
             yield token
             return
-        words = []  # (term, stopped, match, weight) for every word kept
-        for weight, part, offset in _sections(value):
-            for match in TOKEN.finditer(part):
-                word = term_text(match).lower()
-                stopped = self.stem and word in STOP_WORDS
-                if not (stopped and removestops):
-                    words.append((word if stopped else self._term(word), stopped, _Span(match, offset), weight))
-        for index, (text, stopped, match, weight) in enumerate(words):
+        words = self._words(value, removestops)
+        for index, (text, stopped, match, offset, weight) in enumerate(words):
             token.text, token.boost, token.stopped = text, weight, stopped
             if keeporiginal:
                 token.original = match.group(0)
             if positions:
                 token.pos = start_pos + index
             if chars:
-                token.startchar, token.endchar = start_char + match.start(), start_char + match.end()
+                token.startchar, token.endchar = start_char + offset + match.start(), start_char + offset + match.end()
             yield token
-            key = (text,)
+            for phrase, last in self._phrases_from(words, index):
+                token.text, token.stopped, token.boost = phrase, False, weight
+                if positions:
+                    token.pos = start_pos + index
+                if chars:
+                    token.startchar = start_char + offset + match.start()
+                    token.endchar = start_char + last[3] + last[2].end()
+                yield token
+
+    def postings(self, value: str) -> dict[str, tuple[list[int], float]]:
+        """Each term of an indexed text with its positions and summed weight: what `__call__` yields
+        for indexing, gathered without a Token per word (indexing a rebuild's firms spends its time here)."""
+        found: dict[str, tuple[list[int], float]] = {}
+        words = self._words(value, True)
+        for index, (text, _stopped, _match, _offset, weight) in enumerate(words):
+            _add_posting(found, text, index, weight)
+            if (text,) in self._prefixes:
+                for phrase, _last in self._phrases_from(words, index):
+                    _add_posting(found, phrase, index, weight)
+        return found
+
+    def _words(self, value: str, removestops: bool) -> list:
+        """(term, stopped, match, section offset, weight) of every word kept, in order."""
+        words = []
+        known = self._words_seen
+        for weight, part, offset in _sections(value):
+            for match in TOKEN.finditer(part):
+                seen = known.get(match.group())
+                if seen is None:
+                    seen = self._word(match)
+                term, stopped = seen
+                if not (stopped and removestops):
+                    words.append((term, stopped, match, offset, weight))
+        return words
+
+    def _word(self, match: re.Match) -> tuple[str, bool]:
+        """(term, is a stop word) of a word as written; remembered, as a text repeats its words."""
+        word = term_text(match).lower()
+        stopped = self.stem and word in STOP_WORDS
+        seen = (word if stopped else self._term(word), stopped)
+        if len(self._words_seen) >= MAX_REMEMBERED_STEMS:
+            self._words_seen.clear()
+        self._words_seen[match.group()] = seen
+        return seen
+
+    def _phrases_from(self, words: list, index: int):
+        """(phrase term, its last word) of each thesaurus phrase beginning at `words[index]`."""
+        key = (words[index][0],)
+        if key not in self._prefixes:
+            return
+        for following in words[index + 1 : index + self.longest]:
+            key += (following[0],)
             if key not in self._prefixes:
-                continue
-            for following in words[index + 1 : index + self.longest]:
-                key += (following[0],)
-                if key not in self._prefixes:
-                    break
-                if key in self.phrases:
-                    token.text, token.stopped, token.boost = phrase_term(key), False, weight
-                    if positions:
-                        token.pos = start_pos + index
-                    if chars:
-                        token.startchar, token.endchar = start_char + match.start(), start_char + following[2].end()
-                    yield token
+                return
+            if key in self.phrases:
+                yield phrase_term(key), following
 
     def __eq__(self, other):
         return type(other) is type(self) and (other.stem, other.phrases) == (self.stem, self.phrases)
@@ -165,22 +202,13 @@ class IndustryAnalyzer(Tokenizer):
         return hash((type(self), self.stem, len(self.phrases)))
 
 
-class _Span:
-    """A regex match's text and position, shifted to the whole value's offsets."""
-
-    __slots__ = ("_match", "_offset")
-
-    def __init__(self, match, offset):
-        self._match, self._offset = match, offset
-
-    def group(self, index=0):
-        return self._match.group(index)
-
-    def start(self):
-        return self._match.start() + self._offset
-
-    def end(self):
-        return self._match.end() + self._offset
+def _add_posting(found: dict, term: str, position: int, weight: float) -> None:
+    held = found.get(term)
+    if held is None:
+        found[term] = ([position], weight)
+    else:
+        held[0].append(position)
+        found[term] = (held[0], held[1] + weight)
 
 
 def _sections(value: str):

@@ -11,10 +11,9 @@ import re
 
 from whoosh import columns, fields
 
-from portal.search.analysis import SPELLING, industry_analyzer, section
+from portal.search.analysis import MAX_REMEMBERED_STEMS, SPELLING, industry_analyzer, section
+from portal.search.indexed_firms import IndexedFirm
 from portal.search.quantities import stated_quantities
-from portal.suppliers.models import Firm, ReviewStatus
-from portal.suppliers.rules import certificate_can_count
 
 SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
 
@@ -27,13 +26,9 @@ SPELLING_WORD = re.compile(r"[^\W\d_]{4,}")
 FIELD_WEIGHTS = {"name": 3, "capabilities": 2, "description": 1, "city": 1}
 
 
-def firm_texts(firm: Firm) -> dict[str, str]:
+def firm_texts(firm: IndexedFirm) -> dict[str, str]:
     """The searchable parts of a firm, in the words the firm wrote (also used for snippets)."""
-    capabilities = [
-        (c.category.name, [p.name for p in c.processes], c.equipment, c.materials, c.notes)
-        for c in firm.capabilities
-        if c.is_verified
-    ]
+    capabilities = [(c.category_name, c.processes, c.equipment, c.materials, c.notes) for c in firm.capabilities]
     return searchable_texts(firm.trade_name, firm.legal_name, firm.description, firm.city, capabilities)
 
 
@@ -57,6 +52,48 @@ def searchable_texts(trade_name, legal_name, description, city, capabilities) ->
         "description": description or "",
         "city": city,
     }
+
+
+class IndustryText(fields.TEXT):
+    """The searched text: stored with positions (for quoted phrases) as `fields.TEXT` stores it, its
+    postings gathered by the analyzer in one pass instead of a Token per word through Whoosh's format.
+
+    A rebuild holds every posting in memory until its segment is written: postings of one term share
+    its bytes, and those at one position (most of them) share their encoded value.
+    """
+
+    def index(self, value, **kwargs):
+        if kwargs or not isinstance(value, str) or not hasattr(self.analyzer, "postings"):
+            return super().index(value, **kwargs)
+        boost = self.format.field_boost
+        return [
+            (
+                _shared(_TERMS, term, str.encode),
+                len(positions),
+                weight * boost,
+                self._encoded(positions),
+            )
+            for term, (positions, weight) in self.analyzer.postings(value).items()
+        ]
+
+    def _encoded(self, positions: list[int]) -> bytes:
+        if len(positions) > 1:
+            return self.format.encode(positions)
+        return _shared(_ONE_POSITION, positions[0], lambda position: self.format.encode([position]))
+
+
+_TERMS: dict[str, bytes] = {}
+_ONE_POSITION: dict[int, bytes] = {}
+
+
+def _shared(kept: dict, key, make):
+    """One object per key, so the postings a rebuild holds share it (at most MAX_REMEMBERED_STEMS kept)."""
+    found = kept.get(key)
+    if found is None:
+        if len(kept) >= MAX_REMEMBERED_STEMS:
+            kept.clear()
+        found = kept[key] = make(key)
+    return found
 
 
 class TextColumn(fields.COLUMN):
@@ -87,7 +124,7 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
     return fields.Schema(
         key=fields.ID(stored=True, unique=True),
         firm=NumberColumn(),
-        text=fields.TEXT(analyzer=text),
+        text=IndustryText(analyzer=text),
         province=TextColumn(),
         categories=TextColumn(),
         capacities=TextColumn(),
@@ -100,15 +137,11 @@ def build_schema(phrases: frozenset = frozenset()) -> fields.Schema:
     )
 
 
-def firm_document(firm: Firm, texts: dict[str, str] | None = None) -> dict:
+def firm_document(firm: IndexedFirm, texts: dict[str, str] | None = None) -> dict:
     """The index document of a public firm (callers index only firms with `is_public`);
     `texts` are its `firm_texts`, when the caller has them already."""
-    capabilities = [c for c in firm.capabilities if c.is_verified]
-    certificates = sorted(
-        f"{c.type_slug}:{c.expiry_date.isoformat()}"
-        for c in firm.certificates
-        if certificate_can_count(c.review_status == ReviewStatus.VERIFIED, c.expiry_date)
-    )
+    capabilities = firm.capabilities
+    certificates = sorted(f"{slug}:{expiry.isoformat()}" for slug, expiry in firm.certificates)
     texts = texts or firm_texts(firm)
     markets = sorted(firm.export_markets or [])
     document = {

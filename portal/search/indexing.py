@@ -11,17 +11,17 @@ from pathlib import Path
 
 from flask import current_app, has_request_context
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
 from whoosh import index as whoosh_index
 
 from portal.extensions import db
 from portal.search import replicas
 from portal.search.documents import firm_document, firm_texts, spelling_words
 from portal.search.engine import IndexBusy, Mark, add_words, read_mark, store_for, write_mark
+from portal.search.indexed_firms import IndexedFirm, load_firms
 from portal.search.lexicon import Lexicon, current_lexicon
 from portal.search.outbox import SearchOutbox
 from portal.search.thesaurus import DEFAULT_FILE, current_thesaurus
-from portal.suppliers.models import Capability, Certificate, Firm
+from portal.suppliers.models import Firm
 from portal.timeutil import as_utc, utcnow
 
 log = logging.getLogger(__name__)
@@ -48,20 +48,7 @@ def open_store():
     return store
 
 
-def load_firms(firm_ids) -> dict[int, Firm]:
-    query = (
-        select(Firm)
-        .where(Firm.id.in_(firm_ids))
-        .options(
-            selectinload(Firm.capabilities).selectinload(Capability.category),
-            selectinload(Firm.capabilities).selectinload(Capability.processes),
-            selectinload(Firm.certificates).joinedload(Certificate.type),
-        )
-    )
-    return {firm.id: firm for firm in db.session.scalars(query)}
-
-
-def _write(writer, firm_ids, firms: dict[int, Firm], words: set) -> None:
+def _write(writer, firm_ids, firms: dict[int, IndexedFirm], words: set) -> None:
     known = set(writer.schema.names())  # a generation built before a field was added lacks it until rebuilt
     for firm_id in firm_ids:
         firm = firms.get(firm_id)

@@ -49,8 +49,12 @@ SINGLE = re.compile(rf"(?P<value>{_NUMBER}){_JOIN}{_UNIT}(?![\w])", re.IGNORECAS
 LIST = re.compile(rf"(?P<values>(?:\d+(?:\.\d+)?\s?/\s?)+\d+(?:\.\d+)?){_JOIN}{_UNIT}(?![\w])", re.IGNORECASE)
 # "up to 65W", "max 65W": before a number, the range starts at nothing
 UP_TO_BEFORE = re.compile(r"(?:\bup\s+to|\bupto|\bmax(?:imum)?|\bunder)\s+$", re.IGNORECASE)
-STARTS = re.compile(r"(?<![\w.,])\d")
-WORD_STARTS = re.compile(rf"\b(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE)
+# A digit not after a letter, digit, point or comma; a number word at a word's start. Each tests
+# the cheap thing first (a digit; one of the words' first letters), as both scan every character.
+STARTS = re.compile(r"\d(?<![\w.,]\d)")
+WORD_STARTS = re.compile(
+    rf"\b(?=[{''.join(sorted({word[0] for word in NUMBER_WORDS}))}])(?:{'|'.join(NUMBER_WORDS)})\b", re.IGNORECASE
+)
 
 
 class Quantity(NamedTuple):

@@ -1,6 +1,10 @@
 """How text becomes terms: the same for profiles and queries, phrases included."""
 
-from portal.search.analysis import IndustryAnalyzer, industry_analyzer, terms
+import pytest
+from whoosh import formats
+
+from portal.search.analysis import IndustryAnalyzer, industry_analyzer, section, terms
+from portal.search.documents import build_schema
 
 
 def tokens(analyzer, text):
@@ -28,3 +32,19 @@ def test_one_analyzer_per_phrase_set_keeps_its_stems():
     phrases = frozenset({("inject", "mold")})
     assert industry_analyzer(phrases) is industry_analyzer(phrases)
     assert industry_analyzer(phrases) is not industry_analyzer(frozenset())
+
+
+WEIGHED_TEXTS = {
+    "sections": f"{section(3)}Ravi Moulders{section(2)}Injection moulding: the moulds, 2 layers{section(1)}Moulds",
+    "stop-words-and-numbers": "We make 10,000 mAh and 5W-65W chargers for the phones of the phones, two-layer boards",
+    "urdu": section(1) + "بیٹری اور چارجر، بيٹری",
+    "unmarked": "surface mount surface mount injection moulding machines",
+}
+
+
+@pytest.mark.parametrize("text", WEIGHED_TEXTS.values(), ids=list(WEIGHED_TEXTS))
+def test_the_indexed_text_holds_the_postings_whoosh_would_write_from_the_analyzer(text):
+    phrases = frozenset({("inject", "mold"), ("inject", "mold", "machin"), ("surfac", "mount")})
+    field = build_schema(phrases)["text"]
+    expected = formats.Positions().word_values(text, field.analyzer, mode="index")
+    assert sorted(field.index(text)) == sorted((term.encode(), *rest) for term, *rest in expected)

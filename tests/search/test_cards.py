@@ -1,8 +1,8 @@
 """Result cards: what a list of firms shows of each, read as rows."""
 
-from portal.extensions import db
 from portal.search.cards import cards_in_order, public_cards
 from portal.search.documents import firm_texts
+from portal.search.indexed_firms import load_firms
 from portal.suppliers.models import ReviewStatus
 from tests.factories import make_firm
 
@@ -46,8 +46,7 @@ def test_card_texts_are_the_texts_the_index_holds(app):
             {"category": "pcba", "review": ReviewStatus.REJECTED, "notes": "not shown"},
         ],
     )
-    db.session.expire_all()
-    assert public_cards([firm.id])[firm.id].texts == firm_texts(db.session.get(type(firm), firm.id))
+    assert public_cards([firm.id])[firm.id].texts == firm_texts(load_firms([firm.id])[firm.id])
 
 
 def test_cards_keep_the_order_asked_and_leave_out_firms_no_longer_public(app):

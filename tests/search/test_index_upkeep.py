@@ -18,6 +18,7 @@ from portal.search import indexing
 from portal.search.engine import Mark, read_mark, store_for
 from portal.search.outbox import SearchOutbox
 from portal.search.service import SearchParams
+from portal.suppliers.models import ReviewStatus
 from portal.timeutil import utcnow
 from tests.factories import make_firm
 
@@ -137,6 +138,50 @@ def test_rebuild_killed_midway_leaves_the_old_index_working(app, db, tmp_path, p
     generations = sorted(p.name for p in Path(index_dir).glob("gen-*"))
     assert len(generations) <= 2, "the abandoned generation is cleaned up"
     assert search.check().clean
+
+
+def test_a_rebuild_in_two_processes_indexes_every_firm_as_sync_indexed_it(app, db, monkeypatch):
+    make_firm(
+        "Ravi Moulders (Pvt) Ltd",
+        trade_name="Ravi Moulders",
+        description="Injection moulding of 5W-65W charger housings; two-layer boards and 10,000 mAh packs.",
+        capabilities=[
+            {"category": "housing-plastic", "processes": ["injection-molding", "cell-assembly"], "materials": "ABS"},
+            {"category": "pcba", "review": ReviewStatus.REJECTED, "notes": "not indexed"},
+        ],
+        certificates=[{"type": "iso-9001"}, {"type": "rohs", "review": ReviewStatus.PENDING}],
+    )
+    make_firm("Kasur Cables", city="Kasur", description="USB-C cables, 18/25/33W", export_markets=["AE", "DE"])
+    make_firm("چارجر والے", description="بیٹری اور چارجر", capabilities=[{"category": "charger"}])
+    make_firm("Hidden Moulders", suspended=True, capabilities=[{"category": "housing-plastic"}])
+    search.sync()
+    kept_in_step = _index_contents(app)
+    monkeypatch.setattr(indexing, "PARALLEL_FROM", 1)
+    search.rebuild()
+    assert _index_contents(app) == kept_in_step
+    assert len(kept_in_step[0]) == 3
+
+
+def _index_contents(app):
+    """Every indexed firm's stored fields and columns, and every term's postings, by firm."""
+    reader = store_for(app.config["PORTAL_INDEX_DIR"]).searcher().reader()
+    firms, keys = {}, {}
+    for leaf, offset in reader.leaf_readers():
+        columns = {name: list(leaf.column_reader(name)) for name in leaf.schema.names() if leaf.has_column(name)}
+        for doc in range(leaf.doc_count_all()):
+            if not leaf.is_deleted(doc):
+                stored = leaf.stored_fields(doc)
+                keys[doc + offset] = stored["key"]
+                firms[stored["key"]] = (stored, {name: values[doc] for name, values in columns.items()})
+    postings = {}
+    for field, term in reader.all_terms():
+        matcher = reader.postings(field, term)
+        found = []
+        while matcher.is_active():
+            found.append((keys[matcher.id()], matcher.weight(), matcher.value()))
+            matcher.next()
+        postings[field, term] = sorted(found)
+    return firms, postings
 
 
 def _processes_running(script: Path, wait: float = 5.0) -> list[int]:
