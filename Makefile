@@ -9,6 +9,11 @@ SIZE ?=
 PYTEST_ARGS ?=
 # The suite runs on this many processes (pytest-xdist; an idle one takes tests queued for a busy one); 0 runs it in this one.
 PYTEST_WORKERS ?= 2
+# `make test` measures which lines and branches of portal/ the suite runs (pytest-cov; settings and the
+# floor in pyproject's [tool.coverage]) and prints the total; COVERAGE=0 leaves it out. The floor holds
+# for the whole suite only: with PYTEST_ARGS the run picks a part of it, so its figure is shown, not held.
+COVERAGE ?= 1
+COVERAGE_ARGS := $(if $(filter 1,$(COVERAGE)),--cov $(if $(PYTEST_ARGS),--cov-fail-under=0),)
 
 .PHONY: run test bench install install-test browser lint clean translations catalogue
 
@@ -52,7 +57,7 @@ run: install
 	$(FLASK) run --host $(HOST) --port $(PORT)
 
 test: install-test browser
-	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(PYTEST_ARGS); status=$$?; \
+	$(PY) -m pytest -n $(PYTEST_WORKERS) --dist worksteal $(COVERAGE_ARGS) $(PYTEST_ARGS); status=$$?; \
 	  if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; fi; exit $$status
 
 bench: install-test
@@ -64,4 +69,4 @@ lint: install-test
 	$(VENV)/bin/mypy
 
 clean:
-	rm -rf $(VENV) .pytest_cache
+	rm -rf $(VENV) .pytest_cache .coverage .coverage.* htmlcov

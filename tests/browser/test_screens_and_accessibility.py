@@ -118,12 +118,20 @@ def _no_overflow_and_no_serious_violation(page, role, name, size):
     return found
 
 
-def test_every_main_page_fits_a_phone_and_passes_axe_at_both_widths(browser, live_server, demo):
+def test_the_demo_pages_fit_a_phone_pass_axe_and_show_the_focus_and_the_staff_bar(browser, live_server, page, demo):
+    """One seeding of the demo data (seconds, and the same pages) for every check below that only reads it."""
+    _every_main_page_fits_a_phone_and_passes_axe_at_both_widths(browser, live_server, demo)
+    _search_results_come_before_the_folded_filters_on_a_phone(page)
+    _the_focus_ring_reaches_three_to_one_on_the_bar_the_page_and_form_fields(page)
+    _the_staff_menu_keeps_sign_out_on_the_bar_at_1280(page)  # signs in, so last
+
+
+def _every_main_page_fits_a_phone_and_passes_axe_at_both_widths(browser, live_server, demo):
     problems = _visit_every_page(browser, live_server, demo, _no_overflow_and_no_serious_violation)
     assert not problems, "\n".join(problems)
 
 
-def test_search_results_come_before_the_folded_filters_on_a_phone(page, demo):
+def _search_results_come_before_the_folded_filters_on_a_phone(page):
     page.set_viewport_size(PHONE)
     page.goto("/suppliers/?q=battery")
     toggle = page.get_by_test_id("filters-toggle")
@@ -137,7 +145,7 @@ def test_search_results_come_before_the_folded_filters_on_a_phone(page, demo):
     expect(page.get_by_label("Sort by")).to_be_visible()  # beside the results on a wide screen
 
 
-def test_the_staff_menu_keeps_sign_out_on_the_bar_at_1280(page, demo):
+def _the_staff_menu_keeps_sign_out_on_the_bar_at_1280(page):
     page.set_viewport_size(WIDE)
     sign_in(page, "staff")
     sign_out = page.get_by_role("button", name="Sign out")
@@ -170,7 +178,7 @@ FOCUS_CONTRAST = r"""() => {
 }"""
 
 
-def test_the_focus_ring_reaches_three_to_one_on_the_bar_the_page_and_form_fields(page, demo):
+def _the_focus_ring_reaches_three_to_one_on_the_bar_the_page_and_form_fields(page):
     page.set_viewport_size(WIDE)
     page.goto("/")
     rings = []
