@@ -10,7 +10,7 @@ from functools import cached_property
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, make_url, text
+from sqlalchemy import create_engine, event, make_url, text
 
 from portal import create_app
 from portal.accounts.models import Role, User
@@ -267,6 +267,19 @@ def outbox(app):
         return list(_db.session.scalars(query))
 
     return _outbox
+
+
+@pytest.fixture
+def statements(app):
+    """The SQL statements the database receives while the test runs, in order."""
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args):
+        seen.append(statement)
+
+    event.listen(_db.engine, "before_cursor_execute", record)
+    yield seen
+    event.remove(_db.engine, "before_cursor_execute", record)
 
 
 @pytest.fixture

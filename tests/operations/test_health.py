@@ -1,23 +1,6 @@
 """Liveness and readiness, as a load balancer asks them."""
 
-import pytest
-from sqlalchemy import event
-
 from portal import create_app
-from portal.extensions import db
-
-
-@pytest.fixture
-def statements(app):
-    """The SQL statements the database receives while the test runs."""
-    seen = []
-
-    def record(conn, cursor, statement, *args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", record)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", record)
 
 
 def test_liveness_answers_without_asking_the_database(app, client, statements):

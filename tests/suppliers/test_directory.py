@@ -628,21 +628,6 @@ def test_made_up_parameters_do_not_grow_the_kept_results_without_end(client):
     assert max(len(kept) for kept in views._rendered.values()) <= views.RENDERINGS_PER_ANSWER
 
 
-@pytest.fixture
-def statements(db):
-    """The SQL statements the pages run while the test reads them."""
-    from sqlalchemy import event
-
-    seen: list[str] = []
-
-    def before(_conn, _cursor, statement, *_args):
-        seen.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    yield seen
-    event.remove(db.engine, "before_cursor_execute", before)
-
-
 def test_the_busiest_pages_read_little_for_a_visitor(client, db, statements):
     """A kept search asks only whether the index is current and its firms still public, and a
     filter is looked up only when given; a profile reads the same few statements however much
