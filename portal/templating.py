@@ -103,6 +103,8 @@ def _page_ngettext(context, singular: str, plural: str, number: int) -> str:
 
 
 def register(app: Flask) -> None:
+    # Jinja's own wrapper stays for plurals (it fills `num`); `_()` and `gettext()`, said dozens of
+    # times a page, are one call that does the wrapper's escaping and formatting itself.
     app.jinja_env.install_gettext_callables(gettext=_page_gettext, ngettext=_page_ngettext, newstyle=True)
     app.jinja_env.globals.update({"_": _page_gettext, "gettext": _page_gettext})
     app.jinja_env.filters["date"] = format_datetime
