@@ -138,6 +138,8 @@ class IndustryAnalyzer(Tokenizer):
             if chars:
                 token.startchar, token.endchar = start_char + offset + match.start(), start_char + offset + match.end()
             yield token
+            if (text,) not in self._prefixes:
+                continue
             for phrase, last in self._phrases_from(words, index):
                 token.text, token.stopped, token.boost = phrase, False, weight
                 if positions:
@@ -158,6 +160,23 @@ class IndustryAnalyzer(Tokenizer):
                 for phrase, _last in self._phrases_from(words, index):
                     _add_posting(found, phrase, index, weight)
         return found
+
+    def spans(self, value: str, wanted: frozenset) -> tuple[list[tuple[int, int]], set[str]]:
+        """Where the terms in `wanted` (words or thesaurus phrases) occur in a text, as (start, end)
+        characters, and which of them did: what `__call__(chars=True)` says of them, without a Token
+        per word (highlighting a fresh answer's snippets spends its time here)."""
+        spans, hit = [], set()
+        words = self._words(value, True)
+        for index, (text, _stopped, match, offset, _weight) in enumerate(words):
+            if text in wanted:
+                spans.append((offset + match.start(), offset + match.end()))
+                hit.add(text)
+            if (text,) in self._prefixes:
+                for phrase, last in self._phrases_from(words, index):
+                    if phrase in wanted:
+                        spans.append((offset + match.start(), last[3] + last[2].end()))
+                        hit.add(phrase)
+        return spans, hit
 
     def _words(self, value: str, removestops: bool) -> list:
         """(term, stopped, match, section offset, weight) of every word kept, in order."""

@@ -38,11 +38,7 @@ def _marked(capabilities: str, description: str, terms: frozenset, phrases: froz
     position = 0
     for text in (capabilities, description):
         for unit in _units(text):
-            spans, hit = [], set()
-            for token in analyzer(unit, chars=True):
-                if token.text in terms:
-                    spans.append((token.startchar, token.endchar))
-                    hit.add(token.text)
+            spans, hit = analyzer.spans(unit, terms)
             if spans:
                 candidates.append((len(hit), -position, unit, spans))
             position += 1

@@ -48,3 +48,16 @@ def test_the_indexed_text_holds_the_postings_whoosh_would_write_from_the_analyze
     field = build_schema(phrases)["text"]
     expected = formats.Positions().word_values(text, field.analyzer, mode="index")
     assert sorted(field.index(text)) == sorted((term.encode(), *rest) for term, *rest in expected)
+
+
+@pytest.mark.parametrize("text", WEIGHED_TEXTS.values(), ids=list(WEIGHED_TEXTS))
+def test_highlighting_marks_the_spans_the_analyzer_gives_the_wanted_terms(text):
+    analyzer = IndustryAnalyzer(
+        phrases=frozenset({("inject", "mold"), ("inject", "mold", "machin"), ("surfac", "mount")})
+    )
+    wanted = frozenset({"inject_mold", "inject_mold_machin", "surfac_mount", "mold", "10000mah", "2layer", "بیٹری"})
+    marked = [(t.startchar, t.endchar, t.text) for t in analyzer(text, chars=True) if t.text in wanted]
+    spans, hit = analyzer.spans(text, wanted)
+    assert spans == [(start, end) for start, end, _ in marked]
+    assert hit == {term for _, _, term in marked}
+    assert spans  # each text holds one of them
