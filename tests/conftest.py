@@ -11,6 +11,7 @@ from functools import cached_property
 import pytest
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy.engine import Engine
 
 from portal import create_app
 from portal.accounts.models import Role, User
@@ -49,6 +50,14 @@ def _worker_database(url: str) -> str:
             connection.execute(text(f'CREATE DATABASE "{name}"'))
     engine.dispose()
     return base.set(database=name).render_as_string(hide_password=False)
+
+
+@event.listens_for(Engine, "connect")
+def _no_waiting_for_the_disk(dbapi_connection, connection_record):
+    """A test's database lives for one test: its commits need not wait for the disk (the portal's
+    own settings, extensions._tune_sqlite, keep every commit on disk)."""
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 @pytest.fixture(scope="session")

@@ -3,7 +3,10 @@ tests: one factory per model. The people a test meets come from the `cast` fixtu
 which builds them with `make_user`."""
 
 from datetime import timedelta
+from functools import cache
 from itertools import count
+
+from flask import current_app
 
 from portal.accounts.models import Role, User
 from portal.accounts.passwords import hash_password
@@ -31,13 +34,19 @@ PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
 
+@cache
+def _hashed(password: str, method: str) -> str:
+    """Hashing is slow on purpose; the suite makes thousands of people with a handful of passwords."""
+    return hash_password(password)
+
+
 def make_user(role: Role | str = Role.SUPPLIER, email: str | None = None, password: str = PASSWORD, **fields) -> User:
     """An account of `role`, its address confirmed unless the test asks for a newly signed-up one
     (`email_verified_at=None`)."""
     role = Role(role)
     user = User(
         email=email or f"{role.value}@example.com",
-        password_hash=hash_password(password),
+        password_hash=_hashed(password, current_app.config["PASSWORD_HASH_METHOD"]),
         full_name=fields.pop("full_name", f"Test {role.value.title()}"),
         organisation=fields.pop("organisation", f"{role.value.title()} Org"),
         role=role,
