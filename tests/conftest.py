@@ -10,7 +10,7 @@ from functools import cached_property
 
 import pytest
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, event, make_url, text
+from sqlalchemy import create_engine, event, literal, make_url, select, text, union_all
 from sqlalchemy.engine import Engine
 
 from portal import create_app
@@ -81,13 +81,22 @@ def _app(tmp_path_factory):
 
 
 def _empty_all_tables() -> None:
+    """Deletes the rows a test left, children first, from the tables that hold any (found in one
+    statement: a test fills a handful of some eighty), and on PostgreSQL starts every sequence used
+    again at 1, as a fresh database would. TRUNCATE of every table cost PostgreSQL 60 ms a test."""
     tables = list(reversed(_db.metadata.sorted_tables))
-    if _db.engine.dialect.name == "postgresql":
-        names = ", ".join(f'"{t.name}"' for t in tables)
-        _db.session.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
-    else:
-        for table in tables:
+    probe = union_all(*(select(literal(number)).where(select(table).exists()) for number, table in enumerate(tables)))
+    filled = set(_db.session.scalars(probe))
+    for number, table in enumerate(tables):
+        if number in filled:
             _db.session.execute(table.delete())
+    if _db.engine.dialect.name == "postgresql":
+        _db.session.execute(
+            text(
+                "SELECT setval(format('%I.%I', schemaname, sequencename)::regclass, 1, false)"
+                " FROM pg_sequences WHERE last_value IS NOT NULL"
+            )
+        )
     _db.session.commit()
 
 
