@@ -6,7 +6,6 @@ never shows even before the index catches up.
 """
 
 from dataclasses import dataclass
-from functools import partial
 from urllib.parse import urlencode
 
 from sqlalchemy import and_, exists, func, select
@@ -16,8 +15,8 @@ from portal.extensions import db
 from portal.search import SearchParams
 from portal.search.service import MAX_PER_PAGE, SORTS
 from portal.suppliers.models import Capability, Certificate, Firm
-from portal.taxonomy import PROVINCES
-from portal.taxonomy.models import CertificationType, ComponentCategory
+from portal.taxonomy import PROVINCES, english_names
+from portal.taxonomy.models import ComponentCategory
 
 PER_PAGE = 20
 MAX_QUERY_LENGTH = 500
@@ -42,9 +41,10 @@ def _known(raw: str | None, is_known, name: str, problems: dict) -> str | None:
     return raw
 
 
-def _exists(model, slug: str) -> bool:
-    """Only a filter that is there is looked up (most searches have none)."""
-    return len(slug) <= model.__table__.c.slug.type.length and db.session.get(model, slug) is not None
+def _named(facet: str):
+    """Whether a slug names a category or certification: the taxonomy files, from which
+    sync_taxonomy fills the database, answer without a statement on every filtered search."""
+    return english_names()[facet].__contains__
 
 
 def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchParams, dict[str, str]]:
@@ -64,9 +64,9 @@ def search_params(args, *, default_per_page: int = PER_PAGE) -> tuple[SearchPara
         sort = "relevance"
     params = SearchParams(
         q=q,
-        category=_known(args.get("category"), partial(_exists, ComponentCategory), "category", problems),
+        category=_known(args.get("category"), _named("category"), "category", problems),
         province=_known(args.get("province"), PROVINCES.__contains__, "province", problems),
-        certification=_known(args.get("certification"), partial(_exists, CertificationType), "certification", problems),
+        certification=_known(args.get("certification"), _named("certification"), "certification", problems),
         min_capacity=_whole_number(args.get("min_capacity"), "min_capacity", problems),
         max_capacity=_whole_number(args.get("max_capacity"), "max_capacity", problems),
         market=(args.get("market") or "").strip() or None,
