@@ -36,7 +36,9 @@ JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
 
 @cache
 def _hashed(password: str, method: str) -> str:
-    """Hashing is slow on purpose; the suite makes thousands of people with a handful of passwords."""
+    """Hashing is slow on purpose; the suite makes thousands of people with a handful of passwords.
+    The app's hash method is part of the key (hash_password reads it), so a test that sets another
+    gets hashes of that method."""
     return hash_password(password)
 
 
