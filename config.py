@@ -40,6 +40,10 @@ class Config:
     PORTAL_INDEX_DIR = os.environ.get("PORTAL_INDEX_DIR", str(INSTANCE_DIR / "index"))
     # `search-index sync` removes applied index-outbox rows older than this.
     SEARCH_OUTBOX_KEEP_DAYS = 7
+    # A search asks the database whether other hosts changed firms at most this often per process
+    # (a question per search was a tenth of a kept answer's time); this host's own changes are
+    # applied by the request that commits them, so only other hosts' changes wait, this long at most.
+    SEARCH_CATCH_UP_SECONDS = float(os.environ.get("SEARCH_CATCH_UP_SECONDS", "0.25"))
     # Answers are kept until the index changes (popular searches repeat); the search benchmarks
     # turn this off to time the engine itself.
     SEARCH_KEEPS_ANSWERS = True
@@ -122,6 +126,7 @@ class DevelopmentConfig(Config):
 class TestingConfig(Config):
     TESTING = True
     DASHBOARD_REFRESH_SECONDS = 0  # tests change data and read the figures at once
+    SEARCH_CATCH_UP_SECONDS = 0  # tests write outbox rows as another host would and search at once
     SECRET_KEY = "testing-secret-key"
     AUDIT_KEY = "testing-audit-key"
     SQLALCHEMY_DATABASE_URI = database_url("sqlite://")

@@ -8,6 +8,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
+from time import monotonic
 
 from flask import current_app, has_request_context
 from sqlalchemy import func, select
@@ -60,10 +61,19 @@ def _write(writer, firm_ids, firms: dict[int, IndexedFirm], words: set) -> None:
             writer.delete_by_term("key", str(firm_id))
 
 
+# When each index root (one per app, tests have several) last asked the outbox, in this process.
+_asked_at: dict[Path, float] = {}
+
+
 def catch_up() -> None:
     """Before a search: if the outbox holds rows this index has not applied, apply them now,
-    unless another process is writing (then search the index as it is; that writer catches up)."""
+    unless another process is writing (then search the index as it is; that writer catches up).
+    Asked at most every SEARCH_CATCH_UP_SECONDS (see config.py)."""
     store = open_store()
+    now, every = monotonic(), current_app.config["SEARCH_CATCH_UP_SECONDS"]
+    if every and now - _asked_at.get(store.root, -every) < every:
+        return
+    _asked_at[store.root] = now
     mark = read_mark(store.current_path())
     oldest, newest = replicas.outbox_span()
     if replicas.fell_behind(mark, oldest) or (not newest and replicas.never_built(store, mark, oldest)):

@@ -167,3 +167,18 @@ def test_a_search_that_would_wait_too_long_for_the_build_gets_503_then_results(a
     assert replicas._catching_up.acquire(timeout=30)
     replicas._catching_up.release()
     assert "Slow Build Speakers" in client.get("/suppliers/?q=speakers").get_data(as_text=True)
+
+
+def test_a_host_asks_for_other_hosts_changes_at_most_every_quarter_second(app, db, host, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(indexing, "monotonic", lambda: clock[0])
+    monkeypatch.setitem(app.config, "SEARCH_CATCH_UP_SECONDS", 0.25)
+    make_firm("Sialkot Keypads", description="Keypads.")
+    host("a")
+    assert found("keypads") == 1
+    make_firm("Gujranwala Keypads", description="Keypads.")  # committed through another host: in the outbox
+
+    clock[0] += 0.2
+    assert found("keypads") == 1
+    clock[0] += 0.1
+    assert found("keypads") == 2
