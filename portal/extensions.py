@@ -30,6 +30,15 @@ migrate = Migrate()
 login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
+
+
+def read(statement, params: dict | None = None):
+    """Run a Core SELECT on the request's connection, past the ORM's execution path (about 0.14 ms
+    a statement here, which the busiest pages paid several times over). Nothing is flushed first:
+    for reads of pages and searches, which have nothing pending."""
+    return db.session.connection().execute(statement, params or {})
+
+
 # Limits are declared where they apply (the JSON API); pages are not limited.
 limiter = Limiter(key_func=get_remote_address)
 

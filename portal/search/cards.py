@@ -12,7 +12,7 @@ from functools import cache
 
 from sqlalchemy import bindparam, select
 
-from portal.extensions import db
+from portal.extensions import read
 from portal.search.documents import searchable_texts
 from portal.search.indexed_firms import capability_statements, firms_statement, processes_of
 from portal.suppliers.models import Capability, Certificate, Firm
@@ -72,13 +72,13 @@ def public_cards(firm_ids: list[int], day: date | None = None) -> dict[int, Firm
     if not firm_ids:
         return {}
     firms_query, capabilities_query, processes_query, certificates_query = _statements()
-    firms = [firm for firm in db.session.execute(firms_query, {"ids": list(firm_ids)}) if firm.public]
+    firms = [firm for firm in read(firms_query, {"ids": list(firm_ids)}) if firm.public]
     ids = [firm.id for firm in firms]
     if not ids:
         return {}
-    capabilities = db.session.execute(capabilities_query, {"ids": ids}).all()
+    capabilities = read(capabilities_query, {"ids": ids}).all()
     processes = processes_of(processes_query, capabilities)
-    certificates = db.session.execute(certificates_query, {"ids": ids, "day": day or today()}).all()
+    certificates = read(certificates_query, {"ids": ids, "day": day or today()}).all()
     capabilities_of, certificates_of = defaultdict(list), defaultdict(list)
     for capability in capabilities:
         capabilities_of[capability.firm_id].append(capability)

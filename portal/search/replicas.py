@@ -20,7 +20,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Mapped, mapped_column
 from werkzeug.exceptions import ServiceUnavailable
 
-from portal.extensions import db
+from portal.extensions import db, read
 from portal.search.engine import Mark, read_mark
 from portal.search.outbox import SearchOutbox
 from portal.timeutil import utcnow
@@ -61,7 +61,7 @@ def replica_name() -> str:
 
 def outbox_span() -> tuple[int | None, int]:
     """The oldest and newest outbox ids (None and 0 for an empty outbox), in one query."""
-    oldest, newest = db.session.execute(select(func.min(SearchOutbox.id), func.max(SearchOutbox.id))).one()
+    oldest, newest = read(select(func.min(SearchOutbox.id), func.max(SearchOutbox.id))).one()
     return oldest, newest or 0
 
 

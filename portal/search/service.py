@@ -10,7 +10,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import bindparam, select
 
-from portal.extensions import db
+from portal.extensions import read
 from portal.operations.metrics import SEARCH_SECONDS, timed
 from portal.search.cards import FirmCard, public_cards
 from portal.search.engine import index_corrector, vocabulary
@@ -132,7 +132,7 @@ def _without_hidden(answer: SearchResult) -> SearchResult:
     ids = [hit.firm_id for hit in answer.hits]
     if not ids:
         return answer
-    rows = db.session.execute(_publicness(), {"ids": ids})
+    rows = read(_publicness(), {"ids": ids})
     hidden = {firm_id for firm_id, public in rows if not public}
     if not hidden:
         return answer

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from portal.extensions import db, enum_type
 from portal.lookalikes import skeleton
-from portal.suppliers.rules import certificate_counts
+from portal.suppliers.rules import certificate_counts, days_until
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
 from portal.taxonomy.units import usual_unit_of_row
 from portal.timeutil import today, utcnow
@@ -361,9 +361,7 @@ class Certificate(StaffReviewed, db.Model):
         return and_(cls.review_status == ReviewStatus.VERIFIED, cls.expiry_date > (today() if on is None else on))
 
     def days_to_expiry(self, on: date | None = None) -> int | None:
-        if self.expiry_date is None:
-            return None
-        return (self.expiry_date - (on or today())).days
+        return days_until(self.expiry_date, on)
 
 
 class FirmResponsiveness(db.Model):

@@ -8,8 +8,9 @@ import pytest
 
 from portal.accounts.models import Role
 from portal.suppliers.models import FirmMember, ListingStatus, MemberRole, ReviewStatus
+from portal.taxonomy.models import CertificationType
 from portal.timeutil import utcnow
-from tests.factories import make_capability, make_firm, make_user
+from tests.factories import make_capability, make_certificate, make_firm, make_user
 
 CARD = re.compile(r'data-testid="firm-card">(.*?)</article>', re.S)
 CARD_NAME = re.compile(r'<h[23] class="h5 mb-1"><a href="[^"]*">([^<]*)</a>')
@@ -360,6 +361,29 @@ def test_public_profile_is_visible_to_anonymous_visitors(client, app):
     assert "Preview: this listing is not public yet." not in body
 
 
+def test_a_profile_shows_verified_lines_only_with_their_processes_tests_and_certificates(client, db):
+    firm = make_firm("Apex Boards (Pvt) Ltd")
+    make_capability(firm, "pcba", capacity=25_000, processes=["tht", "smt"], is_main_line=True, lead_time_days=21)
+    lab = make_capability(firm, "testing-lab", capacity=40)
+    lab.tests_for = [db.session.get(CertificationType, slug) for slug in ("un-38-3", "iec-62133")]
+    make_capability(firm, "battery", capacity=9_000, review=ReviewStatus.PENDING)
+    make_certificate(firm, "iso-9001", days_valid=30)
+    make_certificate(firm, "iatf-16949", review=ReviewStatus.REJECTED)
+    db.session.commit()
+
+    english = client.get(f"/suppliers/{firm.id}-{firm.slug}", headers={"Accept-Language": "en"}).text
+    urdu = client.get(f"/suppliers/{firm.id}-{firm.slug}", headers={"Accept-Language": "ur"}).text
+
+    lines = re.findall(r'<h3 class="h6"><a href="/categories/([a-z-]+)"', english)
+    assert lines == ["pcba", "testing-lab"]  # in the order added; the unchecked battery line is not shown
+    assert "25,000 boards" in english and "21 days" in english and "Main line" in english
+    assert "Surface-mount assembly (SMT), Through-hole assembly" in english  # by name
+    assert re.search(r'data-testid="tests-for">IEC 62133[^<]*, UN 38\.3', english)
+    assert "ISO 9001" in english and "expires in 30 days" in english
+    assert "IATF" not in english
+    assert "سرفیس ماؤنٹ اسمبلی (SMT)، تھرو ہول اسمبلی" in urdu  # the reader's names, the reader's comma
+
+
 @pytest.mark.parametrize("suffix", ["", "-wrong-slug", "-apex"])
 def test_profile_with_a_wrong_or_missing_slug_redirects_permanently_to_the_canonical_url(client, app, suffix):
     firm = make_firm("Apex Boards (Pvt) Ltd")
@@ -649,4 +673,6 @@ def test_the_busiest_pages_read_little_for_a_visitor(client, db, statements):
     db.session.remove()  # a visitor's request starts with nothing read
     statements.clear()
     assert client.get(path).status_code == 200
-    assert len(statements) == 5, "\n".join(s[:90] for s in statements)
+    # The firm with its photos, members and answering figure; its verified capabilities, their
+    # processes and tests, and its verified certificates.
+    assert len(statements) == 4, "\n".join(s[:90] for s in statements)
