@@ -65,15 +65,26 @@ def _write(writer, firm_ids, firms: dict[int, IndexedFirm], words: set) -> None:
 _asked_at: dict[Path, float] = {}
 
 
+def clock() -> float:
+    """When the database is asked (monotonic seconds), for `asked_lately`."""
+    return monotonic()
+
+
+def asked_lately(asked_at: float | None) -> bool:
+    """Whether the database was asked recently enough (SEARCH_CATCH_UP_SECONDS, see config.py) that
+    a search need not ask again whether firms changed."""
+    every = current_app.config["SEARCH_CATCH_UP_SECONDS"]
+    return bool(every) and asked_at is not None and clock() - asked_at < every
+
+
 def catch_up() -> None:
     """Before a search: if the outbox holds rows this index has not applied, apply them now,
     unless another process is writing (then search the index as it is; that writer catches up).
-    Asked at most every SEARCH_CATCH_UP_SECONDS (see config.py)."""
+    Asked at most every SEARCH_CATCH_UP_SECONDS."""
     store = open_store()
-    now, every = monotonic(), current_app.config["SEARCH_CATCH_UP_SECONDS"]
-    if every and now - _asked_at.get(store.root, -every) < every:
+    if asked_lately(_asked_at.get(store.root)):
         return
-    _asked_at[store.root] = now
+    _asked_at[store.root] = clock()
     mark = read_mark(store.current_path())
     oldest, newest = replicas.outbox_span()
     if replicas.fell_behind(mark, oldest) or (not newest and replicas.never_built(store, mark, oldest)):

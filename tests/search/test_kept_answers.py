@@ -49,6 +49,25 @@ def test_a_firm_suspended_while_the_index_lags_is_left_out_of_a_kept_answer(app,
     assert ravi.id not in [hit.firm_id for hit in browsing.hits]
 
 
+def test_a_kept_answer_asks_whether_its_firms_are_still_public_at_most_every_quarter_second(app, monkeypatch):
+    clock = [1000.0]
+    monkeypatch.setattr(indexing, "monotonic", lambda: clock[0])
+    monkeypatch.setitem(app.config, "SEARCH_CATCH_UP_SECONDS", 0.25)
+    ravi = make_firm("Ravi Keypads Ltd", description="Silicone keypads for feature phones")
+    make_firm("Chenab Rubber Works", description="Rubber keypads and gaskets")
+    assert len(found("keypads")) == 2
+    monkeypatch.setattr(indexing, "sync", lambda *args, **kwargs: 0)  # the index writer is busy elsewhere
+    ravi.suspended = True
+    db.session.commit()
+
+    clock[0] += 0.2
+    assert len(found("keypads")) == 2
+    clock[0] += 0.1
+    assert found("keypads") == ["Chenab Rubber Works"]
+    clock[0] += 0.1
+    assert found("keypads") == ["Chenab Rubber Works"]  # the answer kept is the one without the firm
+
+
 def test_a_certificate_expiring_tomorrow_is_not_held_then(app, monkeypatch):
     make_firm(
         "Indus Chargers Ltd",
