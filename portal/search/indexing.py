@@ -61,36 +61,35 @@ def _write(writer, firm_ids, firms: dict[int, IndexedFirm], words: set) -> None:
             writer.delete_by_term("key", str(firm_id))
 
 
-# When each index root (one per app, tests have several) last asked the outbox, in this process.
-_asked_at: dict[Path, float] = {}
+# When each index root (one per app, tests have several) last asked the outbox in this process, and
+# whether it held every change the outbox had then.
+_asked: dict[Path, tuple[float, bool]] = {}
 
 
-def clock() -> float:
-    """When the database is asked (monotonic seconds), for `asked_lately`."""
-    return monotonic()
-
-
-def asked_lately(asked_at: float | None) -> bool:
-    """Whether the database was asked recently enough (SEARCH_CATCH_UP_SECONDS, see config.py) that
-    a search need not ask again whether firms changed."""
-    every = current_app.config["SEARCH_CATCH_UP_SECONDS"]
-    return bool(every) and asked_at is not None and clock() - asked_at < every
-
-
-def catch_up() -> None:
+def catch_up() -> bool:
     """Before a search: if the outbox holds rows this index has not applied, apply them now,
     unless another process is writing (then search the index as it is; that writer catches up).
-    Asked at most every SEARCH_CATCH_UP_SECONDS."""
+
+    Asked at most every SEARCH_CATCH_UP_SECONDS (see config.py). Returns whether the index held
+    every change in the outbox when last asked: every change to a firm's publicness writes an
+    outbox row, so an index in step cannot show a firm hidden since, and answers kept from it need
+    no check against the database."""
     store = open_store()
-    if asked_lately(_asked_at.get(store.root)):
-        return
-    _asked_at[store.root] = clock()
+    every = current_app.config["SEARCH_CATCH_UP_SECONDS"]
+    last = _asked.get(store.root)
+    if every and last is not None and monotonic() - last[0] < every:
+        return last[1]
+    asked_at, in_step = monotonic(), False
     mark = read_mark(store.current_path())
     oldest, newest = replicas.outbox_span()
     if replicas.fell_behind(mark, oldest) or (not newest and replicas.never_built(store, mark, oldest)):
         replicas.wait_for_build()  # a new or long-absent host: the whole index first
     elif newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
-        sync(wait=False)
+        sync(wait=False)  # in step from the next question on, unless another process is writing
+    else:
+        in_step = True
+    _asked[store.root] = (asked_at, in_step)
+    return in_step
 
 
 def _has_unapplied(mark: Mark) -> bool:

@@ -15,7 +15,7 @@ from portal.operations.metrics import SEARCH_SECONDS, timed
 from portal.search.cards import FirmCard, public_cards
 from portal.search.engine import index_corrector, vocabulary
 from portal.search.facts import IndexFacts, bits_of, is_member, members
-from portal.search.indexing import asked_lately, catch_up, clock, lexicon, open_store, thesaurus
+from portal.search.indexing import catch_up, lexicon, open_store, thesaurus
 from portal.search.query import has_syntax, indexed_phrases, parse, suggestion
 from portal.search.ranking import covering_top, highlight_terms, iter_bits, matches, part_match, top, union
 from portal.search.snippets import query_terms, snippet
@@ -86,14 +86,6 @@ def _filters(facts: IndexFacts, params: SearchParams, day) -> int:
     return allowed
 
 
-class Kept(NamedTuple):
-    """An answer kept for its index, and when its firms were last found public (`_without_hidden`)."""
-
-    vocabularies: tuple
-    answer: SearchResult
-    checked_at: float
-
-
 @timed(SEARCH_SECONDS)
 def search(params: SearchParams) -> SearchResult:
     """Public firms matching the words and filters, in the order asked, one page of them.
@@ -105,7 +97,7 @@ def search(params: SearchParams) -> SearchResult:
     certificates are valid): popular searches repeat, so answers are kept until the index
     changes. Answers are shared: callers read them and never change them.
     """
-    catch_up()
+    in_step = catch_up()
     store = open_store()
     searcher = store.searcher()
     facts, terms = store.facts(searcher)
@@ -114,16 +106,13 @@ def search(params: SearchParams) -> SearchResult:
     keeps = current_app.config["SEARCH_KEEPS_ANSWERS"]
     with _answers_lock:
         kept = terms.answers.recall(key) if keeps else None
-    if kept is not None and all(map(operator.is_, kept.vocabularies, vocabularies)):
-        if asked_lately(kept.checked_at):
-            return kept.answer
-        kept = Kept(vocabularies, _without_hidden(kept.answer), clock())
-    else:
-        kept = Kept(vocabularies, _to_keep(_answer(params, store, searcher, facts, terms, day)), clock())
+    if kept is not None and all(map(operator.is_, kept[0], vocabularies)):
+        return kept[1] if in_step else _without_hidden(kept[1])
+    answer = _to_keep(_answer(params, store, searcher, facts, terms, day))
     if keeps:
         with _answers_lock:
-            terms.answers.put(key, kept)
-    return kept.answer
+            terms.answers.put(key, (vocabularies, answer))
+    return answer
 
 
 _answers_lock = threading.Lock()
@@ -140,8 +129,7 @@ def _without_hidden(answer: SearchResult) -> SearchResult:
     """A kept answer, less any firm hidden since it was given (suspended, say, while another
     process was still applying that change to the index, as a fresh answer's cards check too).
     Pages keep what they rendered of an answer, so this holds for answers without cards too.
-    Asked at most every SEARCH_CATCH_UP_SECONDS for one kept answer: a firm hidden is gone from
-    every search within that time, as another host's changes are."""
+    Asked only while the index lags the outbox (`catch_up`)."""
     ids = [hit.firm_id for hit in answer.hits]
     if not ids:
         return answer
