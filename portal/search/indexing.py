@@ -79,15 +79,15 @@ def catch_up() -> bool:
     last = _asked.get(store.root)
     if every and last is not None and monotonic() - last[0] < every:
         return last[1]
-    asked_at, in_step = monotonic(), False
+    asked_at = monotonic()
     mark = read_mark(store.current_path())
     oldest, newest = replicas.outbox_span()
-    if replicas.fell_behind(mark, oldest) or (not newest and replicas.never_built(store, mark, oldest)):
-        replicas.wait_for_build()  # a new or long-absent host: the whole index first
-    elif newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)):
+    if replicas.fell_behind(mark, oldest) or replicas.never_built(store, mark):
+        replicas.wait_for_build()  # a new or long-absent host: the whole index first (asked again next time)
+        return False
+    in_step = not (newest > mark.upto and (newest not in mark.above or _has_unapplied(mark)))
+    if not in_step:
         sync(wait=False)  # in step from the next question on, unless another process is writing
-    else:
-        in_step = True
     _asked[store.root] = (asked_at, in_step)
     return in_step
 

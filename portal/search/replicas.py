@@ -70,19 +70,23 @@ def fell_behind(mark: Mark, oldest: int | None) -> bool:
     return oldest is not None and mark.upto < oldest - 1
 
 
-def never_built(store, mark: Mark, oldest: int | None) -> bool:
-    """An empty index beside public firms the outbox does not name (a database loaded in bulk, or
-    restored): replaying the outbox would leave them out."""
+def never_built(store, mark: Mark) -> bool:
+    """An empty index that never applied a row, beside public firms the outbox does not name (a
+    database loaded in bulk or restored, then a host added while the outbox still holds its first
+    rows): replaying the outbox would leave those firms out."""
     from portal.suppliers.models import Firm
 
-    if oldest is not None or mark.upto or store.searcher().doc_count():
+    if mark.upto or mark.above or store.searcher().doc_count():
         return False
-    return db.session.scalar(select(Firm.id).where(Firm.is_public).limit(1)) is not None
+    unnamed = select(Firm.id).where(
+        Firm.is_public, ~select(SearchOutbox.id).where(SearchOutbox.firm_id == Firm.id).exists()
+    )
+    return read(unnamed.limit(1)).first() is not None
 
 
 def needs_rebuild(store, mark: Mark) -> bool:
     oldest = outbox_span()[0]
-    return fell_behind(mark, oldest) or never_built(store, mark, oldest)
+    return fell_behind(mark, oldest) or never_built(store, mark)
 
 
 _recorded: dict[str, tuple[int, float]] = {}
@@ -148,7 +152,7 @@ def readiness_problem() -> str | None:
     store = open_store()
     mark = read_mark(store.current_path())
     oldest, newest = outbox_span()
-    if fell_behind(mark, oldest) or never_built(store, mark, oldest):
+    if fell_behind(mark, oldest) or never_built(store, mark):
         problem = "the search index is being built from the database"
     elif newest - mark.upto > READY_BACKLOG:
         problem = f"the search index is applying {newest - mark.upto:,} waiting changes"

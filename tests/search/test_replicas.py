@@ -144,7 +144,23 @@ def test_an_empty_index_beside_firms_the_outbox_never_named_is_built(app, db, ho
     assert not replicas.needs_rebuild(store, read_mark(store.current_path())), "built once, not at every search"
 
 
-def test_a_search_that_would_wait_too_long_for_the_build_gets_503_then_results(app, db, client, host, monkeypatch):
+def test_a_new_host_builds_its_index_when_the_outbox_names_only_some_firms(app, db, host):
+    make_firm("Bulk Loaded Displays", description="Display modules.")
+    db.session.execute(delete(SearchOutbox))  # loaded in bulk: no outbox rows
+    db.session.commit()
+    make_firm("Later Displays", description="Display modules.")  # the outbox's first row, never pruned
+    host("new")
+
+    assert found("displays") == 2
+    store = store_for(app.config["PORTAL_INDEX_DIR"])
+    assert not replicas.needs_rebuild(store, read_mark(store.current_path()))
+
+
+@pytest.mark.parametrize("catch_up_seconds", [0, 0.25])
+def test_a_search_that_would_wait_too_long_for_the_build_gets_503_then_results(
+    app, db, client, host, monkeypatch, catch_up_seconds
+):
+    monkeypatch.setitem(app.config, "SEARCH_CATCH_UP_SECONDS", catch_up_seconds)
     make_firm("Slow Build Speakers", description="Speakers.")
     make_firm("Slow Build Receivers", description="Receivers.")
     keep_only_the_newest_outbox_row(db)
@@ -163,6 +179,7 @@ def test_a_search_that_would_wait_too_long_for_the_build_gets_503_then_results(a
 
     assert waiting.status_code == 503
     assert waiting.headers["Retry-After"] == "30"
+    assert client.get("/suppliers/?q=speakers").status_code == 503  # never the empty index's answer
     release.set()
     assert replicas._catching_up.acquire(timeout=30)
     replicas._catching_up.release()
