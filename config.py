@@ -40,10 +40,11 @@ class Config:
     PORTAL_INDEX_DIR = os.environ.get("PORTAL_INDEX_DIR", str(INSTANCE_DIR / "index"))
     # `search-index sync` removes applied index-outbox rows older than this.
     SEARCH_OUTBOX_KEEP_DAYS = 7
-    # A search asks the database at most this often per process whether other hosts changed firms,
-    # and whether the firms of a kept answer are still public (each question was a tenth of a kept
-    # answer's time). This host's changes are applied to its index by the request that commits them;
-    # other hosts' changes, and a firm hidden while the index was busy, wait this long at most.
+    # A search asks the outbox at most this often per process whether firms changed (a question per
+    # search was a tenth of a kept answer's time); a kept answer is checked against the database
+    # only while the index lags. This host's changes are applied to its index by the request that
+    # commits them; other hosts' changes, and a firm hidden while the index was busy, wait this long
+    # at most.
     SEARCH_CATCH_UP_SECONDS = float(os.environ.get("SEARCH_CATCH_UP_SECONDS", "0.25"))
     # Answers are kept until the index changes (popular searches repeat); the search benchmarks
     # turn this off to time the engine itself.
