@@ -22,6 +22,8 @@ from operator import or_
 from pathlib import Path
 from typing import Any, TypeVar
 
+import numpy
+
 from portal.search.quantities import parse_stored
 from portal.suppliers.rules import certificate_counts
 
@@ -29,11 +31,14 @@ CAPACITY_BANDS = ((0, 10_000, "under 10k"), (10_000, 100_000, "10k–100k"), (10
 
 
 def bits_of(docnums, size: int) -> int:
-    """A bit set (a Python int) with the given document numbers set."""
-    buffer = bytearray((size >> 3) + 1)
-    for doc in docnums:
-        buffer[doc >> 3] |= 1 << (doc & 7)
-    return int.from_bytes(buffer, "little")
+    """A bit set (a Python int) with the given document numbers set: bit `doc` of the int.
+
+    Set in a NumPy array and packed at once: a new index reader (every change to a firm) builds
+    some sixty of these over all documents, which a loop in Python took most of a second to do at
+    100,000 firms."""
+    flags = numpy.zeros(((size >> 3) + 1) * 8, dtype=bool)
+    flags[numpy.fromiter(docnums, numpy.int64)] = True
+    return int.from_bytes(numpy.packbits(flags, bitorder="little").tobytes(), "little")
 
 
 def members(bits: int, size: int) -> bytes:

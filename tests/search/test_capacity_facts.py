@@ -1,9 +1,13 @@
 """Capacity bands and ranges, made in one pass over an index's documents: each firm in the band
 its stated monthly capacity falls in (for one component, or its largest), deleted documents in none."""
 
+import random
 import threading
 
+import pytest
+
 from portal.search.facts import CAPACITY_BANDS, LRU, IndexFacts, bits_of
+from portal.search.ranking import iter_bits
 
 # Per document: monthly capacity per category. Document 5 is deleted.
 CAPACITIES = [
@@ -45,3 +49,15 @@ def test_ranges_include_their_ends_and_leave_out_deleted_documents():
     assert docs(table.capacity_between("battery", 10_000, 1_000_000)) == [2, 4]
     assert docs(table.capacity_between(None, 1_000_000, None)) == [2, 4]
     assert docs(table.capacity_between("charger", None, 0)) == [0, 1, 4, 6]
+
+
+@pytest.mark.parametrize("size", [1, 7, 8, 9, 64, 65, 1_001])
+def test_a_bit_set_holds_exactly_the_documents_given_in_any_order_and_form(size):
+    rng = random.Random(size)
+    docs = {rng.randrange(size) for _ in range(size // 2 + 1)} | {0, size - 1}
+    expected = sum(1 << doc for doc in docs)
+
+    assert bits_of(sorted(docs), size) == expected
+    assert bits_of(iter(sorted(docs, reverse=True) * 2), size) == expected  # repeats and any order
+    assert bits_of([], size) == 0
+    assert list(iter_bits(bits_of(docs, size))) == sorted(docs)
