@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from sqlalchemy import bindparam, select
 
-from portal.extensions import db
+from portal.extensions import db, read
 from portal.suppliers.models import Capability, Certificate, Firm, ReviewStatus, capability_process
 from portal.suppliers.rules import certificate_can_count
 from portal.taxonomy.models import ComponentCategory, Process
@@ -75,7 +75,7 @@ def processes_of(processes_query, capabilities) -> dict[int, list[str]]:
     """Process names by capability id, for the rows of a capabilities query."""
     found = defaultdict(list)
     if capabilities:
-        for capability_id, name in db.session.execute(processes_query, {"ids": [c.id for c in capabilities]}):
+        for capability_id, name in read(processes_query, {"ids": [c.id for c in capabilities]}):
             found[capability_id].append(name)
     return found
 

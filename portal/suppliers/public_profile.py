@@ -3,7 +3,7 @@
 Profiles are much of what visitors read. Loading these as ORM objects (capabilities with their
 category, processes and tests, certificates with their type) took four statements through the
 ORM, about half of the page's CPU; the same facts come in three Core statements on the request's
-connection at a tenth of that. Only verified lines are read: the public sees nothing else.
+connection (two for a firm without capabilities) at a tenth of that. Only verified lines are read: the public sees nothing else.
 """
 
 from collections import defaultdict
@@ -14,6 +14,7 @@ from functools import cache
 from sqlalchemy import bindparam, literal, select, union_all
 
 from portal.extensions import read
+from portal.search.indexed_firms import capability_statements
 from portal.suppliers.models import Capability, Certificate, capability_process, capability_test
 from portal.suppliers.rules import days_until
 from portal.taxonomy.models import CertificationType, ComponentCategory, Process
@@ -57,19 +58,16 @@ class CertificateLine:
 
 def verified_lines(firm_id: int) -> tuple[list[CapabilityLine], list[CertificateLine]]:
     """The firm's verified capabilities (in the order it added them) and certificates."""
-    capabilities, links, certificates = _statements()
+    capabilities_query, links_query, certificates_query = _statements()
+    capabilities = read(capabilities_query, {"ids": [firm_id]}).all()
     named = defaultdict(list)
-    for row in read(links, {"firm_id": firm_id}):
-        named[row.capability_id, row.kind].append(Named(row.slug, row.name, local_name(row.kind, row.slug, row.name)))
+    if capabilities:
+        for row in read(links_query, {"ids": [row.id for row in capabilities]}):
+            named[row.capability_id, row.kind].append(_named(row.kind, row.slug, row.name))
     lines = [
         CapabilityLine(
             category_slug=row.category_slug,
-            category=Named(
-                row.category_slug,
-                row.category_name,
-                local_name("category", row.category_slug, row.category_name),
-                row.hs_code,
-            ),
+            category=_named("category", row.category_slug, row.name, row.hs_code),
             monthly_capacity=row.monthly_capacity,
             capacity_unit=row.capacity_unit,
             min_order_quantity=row.min_order_quantity,
@@ -81,43 +79,40 @@ def verified_lines(firm_id: int) -> tuple[list[CapabilityLine], list[Certificate
             processes=tuple(named[row.id, "process"]),
             tests_for=tuple(named[row.id, "certification"]),
         )
-        for row in read(capabilities, {"firm_id": firm_id})
+        for row in capabilities
     ]
     held = [
-        CertificateLine(Named(row.slug, row.name, local_name("certification", row.slug, row.name)), row.expiry_date)
-        for row in read(certificates, {"firm_id": firm_id})
+        CertificateLine(_named("certification", row.slug, row.name), row.expiry_date)
+        for row in read(certificates_query, {"firm_id": firm_id})
     ]
     return lines, held
 
 
+def _named(kind: str, slug: str, name: str, hs_code: str | None = None) -> Named:
+    return Named(slug, name, local_name(kind, slug, name), hs_code)
+
+
 @cache
 def _statements():
-    """Built once: the three reads are the same on every profile but for the firm."""
-    firm_id = bindparam("firm_id")
-    capabilities = (
-        select(
-            Capability.id,
-            Capability.category_slug,
-            ComponentCategory.name.label("category_name"),
-            ComponentCategory.hs_code,
-            Capability.monthly_capacity,
-            Capability.capacity_unit,
-            Capability.min_order_quantity,
-            Capability.lead_time_days,
-            Capability.equipment,
-            Capability.materials,
-            Capability.notes,
-            Capability.is_main_line,
-        )
-        .join(ComponentCategory)
-        .where(Capability.firm_id == firm_id, Capability.is_verified)
-        .order_by(Capability.id)
+    """Built once: the reads are the same on every profile but for the firm. The capabilities are
+    the index's and the result cards' statement (`capability_statements`), with the profile's columns."""
+    capabilities, _process_names = capability_statements(
+        Capability.category_slug,
+        ComponentCategory.hs_code,
+        Capability.monthly_capacity,
+        Capability.capacity_unit,
+        Capability.min_order_quantity,
+        Capability.lead_time_days,
+        Capability.equipment,
+        Capability.materials,
+        Capability.notes,
+        Capability.is_main_line,
     )
-    verified = select(Capability.id).where(Capability.firm_id == firm_id, Capability.is_verified)
+    ids = bindparam("ids", expanding=True)  # the capabilities read
     links = union_all(
         select(capability_process.c.capability_id, literal("process").label("kind"), Process.slug, Process.name)
         .join(Process)
-        .where(capability_process.c.capability_id.in_(verified)),
+        .where(capability_process.c.capability_id.in_(ids)),
         select(
             capability_test.c.capability_id,
             literal("certification").label("kind"),
@@ -125,13 +120,12 @@ def _statements():
             CertificationType.name,
         )
         .join(CertificationType)
-        .where(capability_test.c.capability_id.in_(verified)),
+        .where(capability_test.c.capability_id.in_(ids)),
     )
-    links = select(links.subquery()).order_by("name")
     certificates = (
         select(CertificationType.slug, CertificationType.name, Certificate.expiry_date)
         .join(CertificationType)
-        .where(Certificate.firm_id == firm_id, Certificate.is_verified)
+        .where(Certificate.firm_id == bindparam("firm_id"), Certificate.is_verified)
         .order_by(Certificate.id)
     )
-    return capabilities, links, certificates
+    return capabilities, select(links.subquery()).order_by("name"), certificates

@@ -1,5 +1,6 @@
-"""Capacity bands and ranges, made in one pass over an index's documents: each firm in the band
-its stated monthly capacity falls in (for one component, or its largest), deleted documents in none."""
+"""The index's document facts: bit sets, and capacity bands and ranges made in one pass over an
+index's documents: each firm in the band its stated monthly capacity falls in (for one component, or
+its largest), deleted documents in none."""
 
 import random
 import threading
