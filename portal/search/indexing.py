@@ -216,6 +216,9 @@ def rebuild(progress=None) -> int:
 
 
 _death_signal_set = False
+_forking_parent = [0]  # the pid that last forked, set just before each fork and copied into the child
+PR_SET_PDEATHSIG = 1
+_LIBC = ctypes.CDLL(None, use_errno=True)  # loaded here: a child just forked only calls into it
 
 
 def _children_die_with_parent() -> None:
@@ -224,10 +227,20 @@ def _children_die_with_parent() -> None:
     global _death_signal_set
     if _death_signal_set or not sys.platform.startswith("linux"):
         return
-    libc = ctypes.CDLL(None, use_errno=True)
-    pr_set_pdeathsig = 1
-    os.register_at_fork(after_in_child=lambda: libc.prctl(pr_set_pdeathsig, signal.SIGKILL))
+    os.register_at_fork(
+        before=lambda: _forking_parent.__setitem__(0, os.getpid()),
+        after_in_child=lambda: _die_with(_forking_parent[0]),
+    )
     _death_signal_set = True
+
+
+def _die_with(parent: int) -> None:
+    """In a child just forked: be killed when `parent` dies. A parent killed before the child got
+    here has already gone (the child was handed to init, and no signal will come): die now, or the
+    orphan holds the rebuild's pipes open and waits on its queue forever."""
+    _LIBC.prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:
+        os.kill(os.getpid(), signal.SIGKILL)
 
 
 @dataclass

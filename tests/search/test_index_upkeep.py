@@ -269,3 +269,17 @@ def test_index_commands_report_in_urdu_when_asked(app, db):
     isolation = str.maketrans("", "", "\u2068\u2069")  # figures kept left to right in Urdu text
     assert "1 عوامی فرمیں انڈیکس ہو گئیں۔" in rebuilt.output.translate(isolation)
     assert "انڈیکس اور ڈیٹا بیس متفق ہیں (1 عوامی فرمیں)۔" in checked.output.translate(isolation)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's parent-death signal is Linux's")
+@pytest.mark.parametrize("parent_alive", [True, False], ids=["parent alive", "parent already gone"])
+def test_an_indexing_child_whose_parent_died_before_it_started_dies_too(parent_alive):
+    child = os.fork()
+    if child == 0:  # the child: as if its parent were this process, or one that has died meanwhile
+        indexing._die_with(os.getppid() if parent_alive else -1)
+        os._exit(0)
+    _pid, status = os.waitpid(child, 0)
+    if parent_alive:
+        assert os.WIFEXITED(status) and os.WEXITSTATUS(status) == 0
+    else:
+        assert os.WIFSIGNALED(status) and os.WTERMSIG(status) == signal.SIGKILL
