@@ -175,7 +175,10 @@ class Firm(db.Model):
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
     version: Mapped[int] = mapped_column(default=1)
 
-    members: Mapped[list["FirmMember"]] = relationship(back_populates="firm", cascade="all, delete-orphan")
+    # Oldest first, so the firm's founder leads its team on every database.
+    members: Mapped[list["FirmMember"]] = relationship(
+        back_populates="firm", cascade="all, delete-orphan", order_by="FirmMember.id"
+    )
     capabilities: Mapped[list["Capability"]] = relationship(
         back_populates="firm", cascade="all, delete-orphan", order_by="Capability.id"
     )

@@ -241,8 +241,8 @@ def test_renewal_through_the_certificate_page_restarts_reminders(client, app, db
     assert len(outbox(KIND)) == 4
 
 
-def test_reminders_from_cron_are_written_in_each_members_language(app, db, firm, outbox):
-    owner = firm.members[0].user
+def test_reminders_from_cron_are_written_in_each_members_language(app, db, firm, users, outbox):
+    owner = users["supplier"]
     owner.language = "ur"
     db.session.commit()
     cert = certificate(db, firm, 7)
