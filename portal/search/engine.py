@@ -130,8 +130,8 @@ class IndexStore:
         reader = searcher.reader()
         with self._lock:
             if self._facts is None or self._facts[0].reader_id != id(reader):
-                previous = self._facts[0].segments if self._facts else {}
-                facts = IndexFacts(reader, previous, Path(self._opened[0]) if self._opened else None)
+                previous = self._facts[0] if self._facts else None
+                facts = IndexFacts.of_reader(reader, previous, Path(self._opened[0]) if self._opened else None)
                 self._segments.forget_missing(postings.segment_keys(reader))
                 self._facts = (facts, TermCache(reader, facts.size, self._segments))
             return self._facts

@@ -15,7 +15,7 @@ import time
 from array import array
 from bisect import bisect_right
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Iterable
 from datetime import date
 from functools import reduce
 from operator import or_
@@ -83,52 +83,127 @@ class LRU(OrderedDict[Hashable, Any]):
         return value
 
 
-class IndexFacts:
-    """Bit sets and sort orders for one reader (one index generation)."""
+class SegmentFacts:
+    """One segment's columns and the tables derived from them, in the segment's own document
+    numbers. A segment never changes once written (only which of its documents are deleted, which
+    the reader's live set carries), so these outlive the reader: a change to one firm adds a small
+    segment beside the large ones, and the next reader derives its tables for that segment alone."""
 
-    def __init__(self, reader, segment_cache: dict, folder: Path | None = None):
-        self.reader_id = id(reader)
-        self.size = reader.doc_count_all()
-        parts, self.segments = [], {}
+    def __init__(self, columns: dict):
+        self.columns = columns
+        self.size = len(columns["firm_ids"])
+        self.firm_ids = array("q", (v or 0 for v in columns["firm_ids"]))
+        self._lock = threading.RLock()  # a table may be made of another
+        self._derived = LRU(256)
+
+    def derive(self, key: Hashable, make: Callable[[], V]) -> V:
+        with self._lock:
+            return self._derived.get_or(key, make)
+
+    def selected(self, key: Hashable, docs_of: Callable[[dict], Iterable[int]]) -> int:
+        return self.derive(key, lambda: bits_of(docs_of(self.columns), self.size))
+
+    def grouped(self, key: Hashable, values_of: Callable[[dict], Iterable[Iterable[str]]]) -> dict[str, int]:
+        """Per value, the bit set of the documents having it; `values_of` gives each document's values."""
+
+        def make():
+            docs: dict[str, list[int]] = {}
+            for doc, values in enumerate(values_of(self.columns)):
+                for value in values:
+                    docs.setdefault(value, []).append(doc)
+            return {value: bits_of(found, self.size) for value, found in docs.items()}
+
+        return self.derive(key, make)
+
+    def stated(self, unit: str, value: float) -> dict[int, float]:
+        """The documents stating a value or range of `unit` that covers `value`, with how well."""
+
+        def stating():
+            found = (
+                (doc, [q for q in held if q.unit == unit]) for doc, held in enumerate(self.columns["specs"]) if held
+            )
+            return [(doc, held) for doc, held in found if held]
+
+        def make():
+            fits = {}
+            for doc, held in self.derive(("stating", unit), stating):
+                best = max(q.fit(value) for q in held)
+                if best:
+                    fits[doc] = best
+            return fits
+
+        return self.derive(("stated", unit, value), make)
+
+
+class IndexFacts:
+    """Bit sets and sort orders for one reader (one index generation), put together from its
+    segments' tables: each shifted to where the segment's documents start, and `& live`."""
+
+    def __init__(self, parts: list[tuple[Hashable, SegmentFacts, int]], previous: "IndexFacts | None" = None):
+        """`parts`: each segment's key, facts and live documents (a bit set in its own numbers), in
+        the reader's order. `previous`: the facts of the reader before, whose sort orders are kept
+        for the documents of the segments both share."""
+        self.reader_id: int | None = None
+        self.parts: list[tuple[Hashable, SegmentFacts, int]] = []  # key, facts, first document
+        self.live, self.size = 0, 0
+        self.firm_ids, self._names, self.capacities, self._verified = array("q"), [], [], []
+        for key, segment, live in parts:
+            self.parts.append((key, segment, self.size))
+            self.live |= live << self.size
+            self.size += segment.size
+            self.firm_ids.extend(segment.firm_ids)
+            self._names.extend(segment.columns["sort_names"])
+            self.capacities.extend(segment.columns["capacities"])
+            self._verified.extend(segment.columns["verified"])
+        self.segments = {key: segment for key, segment, _start in self.parts}
+        self.values = {
+            "province": self._grouped(("province",), lambda c: ((v,) if v else () for v in c["provinces"])),
+            "category": self._grouped(("category",), lambda c: c["categories"]),
+            "market": self._grouped(("market",), lambda c: c["markets"]),
+        }
+        self._lock = threading.RLock()  # a derived table may be made of another
+        self._derived = LRU(256)  # capacity bands, certificate validity, capacity orders, ranges
+        # Orders the previous reader had sorted, valid for its documents below `_shared_upto`.
+        self._shared_upto = _shared_upto(previous.parts, self.parts) if previous is not None else 0
+        self._carried = dict(previous._orders) if previous is not None and self._shared_upto else {}
+        self._orders: dict[Hashable, array] = {}
+        names, verified, firm_ids = self._names, self._verified, self.firm_ids
+        self.orders = {
+            "name": self._in_order("name", lambda d: (names[d], firm_ids[d])),
+            "recent": self._in_order("recent", lambda d: (-(verified[d] or 0), names[d])),
+        }
+
+    @classmethod
+    def of_reader(cls, reader, previous: "IndexFacts | None" = None, folder: Path | None = None) -> "IndexFacts":
+        """The facts of `reader`, reusing the tables of segments `previous` already read."""
+        known = previous.segments if previous is not None else {}
+        parts = []
         for leaf, _offset in reader.leaf_readers():
             segment = leaf.segment()
             key = segment.segment_id() if segment is not None else id(leaf)
-            self.segments[key] = segment_cache.get(key) or _segment_columns(leaf, key, folder)
-            parts.append(self.segments[key])
+            reused = known.get(key) if isinstance(key, str) else None  # an id() may be reused by another leaf
+            parts.append((key, reused or SegmentFacts(_segment_columns(leaf, key, folder)), _live_bits(leaf)))
         if folder is not None:
-            _forget_other_segments(folder, set(self.segments))
-        column = {name: [v for part in parts for v in part[name]] for name in SEGMENT_COLUMNS}
-        self.firm_ids = array("q", (v or 0 for v in column["firm_ids"]))
-        self.live = bits_of(reader.all_doc_ids(), self.size)
-        self.capacities = column["capacities"]
-        self.certificates = column["certificates"]
-        self.specs = column["specs"]
-        self.values = {
-            "province": self._group((doc, (v,)) for doc, v in enumerate(column["provinces"]) if v),
-            "category": self._group(enumerate(column["categories"])),
-            "market": self._group(enumerate(column["markets"])),
-        }
-        live = members(self.live, self.size)
-        alive = [doc for doc in range(self.size) if is_member(live, doc)]
-        names, verified = column["sort_names"], column["verified"]
-        self.orders = {
-            "name": array("l", sorted(alive, key=lambda d: (names[d], self.firm_ids[d]))),
-            "recent": array("l", sorted(alive, key=lambda d: (-(verified[d] or 0), names[d]))),
-        }
-        self._names = names
-        self._lock = threading.RLock()  # a derived table may be made of another
-        self._derived = LRU(256)  # capacity bands, certificate validity, capacity orders, ranges
-
-    def _group(self, pairs) -> dict[str, int]:
-        docs: dict[str, list[int]] = {}
-        for doc, values in pairs:
-            for value in values:
-                docs.setdefault(value, []).append(doc)
-        return {value: bits_of(found, self.size) & self.live for value, found in docs.items()}
+            _forget_other_segments(folder, {key for key, _segment, _live in parts})
+        facts = cls(parts, previous)
+        facts.reader_id = id(reader)
+        return facts
 
     def _derive(self, key, make):
         with self._lock:
             return self._derived.get_or(key, make)
+
+    def _grouped(self, key: Hashable, values_of) -> dict[str, int]:
+        combined: dict[str, int] = {}
+        for _key, segment, start in self.parts:
+            for value, docs in segment.grouped(key, values_of).items():
+                combined[value] = combined.get(value, 0) | docs << start
+        return {value: docs & self.live for value, docs in combined.items()}
+
+    def _selected(self, key: Hashable, docs_of) -> int:
+        return (
+            reduce(or_, (segment.selected(key, docs_of) << start for _key, segment, start in self.parts), 0) & self.live
+        )
 
     # --- filters -----------------------------------------------------------------------------
 
@@ -138,29 +213,22 @@ class IndexFacts:
     def valid_certificates(self, day: date) -> dict[str, int]:
         """Per certification, the documents holding one that is still valid on `day`."""
 
-        def make():
-            docs: dict[str, list[int]] = {}
-            for doc, held in enumerate(self.certificates):
-                for slug, expiry in held:
-                    if certificate_counts(True, expiry, day):  # the index holds verified ones only
-                        docs.setdefault(slug, []).append(doc)
-            return {slug: bits_of(found, self.size) & self.live for slug, found in docs.items()}
+        def valid(columns):  # the index holds verified certificates only
+            return (
+                [slug for slug, expiry in held if certificate_counts(True, expiry, day)]
+                for held in columns["certificates"]
+            )
 
-        return self._derive(("certificates", day), make)
+        key = ("certificates", day)
+        return self._derive(key, lambda: self._grouped(key, valid))
 
     def stated(self, unit: str, value: float) -> dict[int, float]:
-        """The live documents stating a value or range of `unit` that covers `value`, with how well."""
-
-        def stating():
-            found = ((doc, [q for q in held if q.unit == unit]) for doc, held in enumerate(self.specs) if held)
-            return [(doc, held) for doc, held in found if held]
+        """The documents stating a value or range of `unit` that covers `value`, with how well."""
 
         def make():
             fits = {}
-            for doc, held in self._derive(("stating", unit), stating):
-                best = max(q.fit(value) for q in held)
-                if best:
-                    fits[doc] = best
+            for _key, segment, start in self.parts:
+                fits.update((doc + start, fit) for doc, fit in segment.stated(unit, value).items())
             return fits
 
         return self._derive(("stated", unit, value), make)
@@ -177,30 +245,26 @@ class IndexFacts:
         amounts = self.capacities[doc]
         return amounts.get(category, 0) if category else max(amounts.values(), default=0)
 
-    def _amounts(self, category: str | None):
-        """(document, capacity) for every document, in one pass (a band or range is made of all)."""
-        if category:
-            return ((doc, amounts.get(category, 0)) for doc, amounts in enumerate(self.capacities))
-        return ((doc, max(amounts.values(), default=0)) for doc, amounts in enumerate(self.capacities))
-
     def capacity_between(self, category: str | None, low: int | None, high: int | None) -> int:
-        def make():
-            low_, high_ = low or 0, high if high is not None else math.inf
-            found = (doc for doc, amount in self._amounts(category) if low_ <= amount <= high_)
-            return bits_of(found, self.size) & self.live
+        low_, high_ = low or 0, high if high is not None else math.inf
 
-        return self._derive(("capacity", category, low, high), make)
+        def within(columns):
+            return (doc for doc, amount in _amounts(columns, category) if low_ <= amount <= high_)
+
+        key = ("capacity", category, low, high)
+        return self._derive(key, lambda: self._selected(key, within))
 
     def capacity_bands(self, category: str | None) -> dict[str, int]:
+        lows, labels = [band[0] for band in CAPACITY_BANDS], [band[2] for band in CAPACITY_BANDS]
+
+        def upper_band(columns):  # the first band (most firms, stating nothing) is what the others leave
+            for _doc, amount in _amounts(columns, category):
+                yield (labels[bisect_right(lows, amount) - 1],) if amount >= lows[1] else ()
+
         def make():
-            lows = [low for low, _high, _label in CAPACITY_BANDS]
-            found: list[list[int]] = [[] for _ in lows]
-            for doc, amount in self._amounts(category):
-                if amount >= lows[1]:  # the first band (most firms, stating nothing) is what is left
-                    found[bisect_right(lows, amount) - 1].append(doc)
-            bands = [bits_of(docs, self.size) & self.live for docs in found]
-            bands[0] = self.live & ~reduce(or_, bands[1:], 0)
-            return {label: docs for (_low, _high, label), docs in zip(CAPACITY_BANDS, bands, strict=True)}
+            found = self._grouped(("bands", category), upper_band)
+            upper = [found.get(label, 0) for label in labels[1:]]
+            return dict(zip(labels, [self.live & ~reduce(or_, upper, 0), *upper], strict=True))
 
         return self._derive(("bands", category), make)
 
@@ -221,13 +285,35 @@ class IndexFacts:
     def order(self, sort: str, category: str | None):
         if sort != "capacity":
             return self.orders["name" if sort not in self.orders else sort]
-        names = self._names
+        names, firm_ids = self._names, self.firm_ids
+        with self._lock:
+            return self._in_order(
+                ("capacity", category), lambda d: (-self.capacity(d, category), names[d], firm_ids[d])
+            )
 
-        def make():
-            alive = self.orders["name"]
-            return array("l", sorted(alive, key=lambda d: (-self.capacity(d, category), names[d])))
+    def _in_order(self, name: Hashable, key_of: Callable[[int], Any]) -> array:
+        """The live documents sorted by `key_of`, ties in document order, made once per reader.
 
-        return self._derive(("capacity-order", category), make)
+        A document keeps its number while its segment stays, so the previous reader's order, with
+        its deleted documents taken out, holds for the segments both readers share; only documents
+        of newer segments (one firm's change: one document) are put in place by binary search,
+        instead of sorting every document again."""
+        if name in self._orders:
+            return self._orders[name]
+        alive = numpy.unpackbits(numpy.frombuffer(members(self.live, self.size), numpy.uint8), bitorder="little")
+        carried, upto = self._carried.pop(name, None), self._shared_upto
+        newer = sorted((numpy.flatnonzero(alive[upto : self.size]) + upto).tolist(), key=key_of)
+        if carried is None or len(newer) > len(carried) // 8:  # many new: one sort is cheaper
+            order = array("q", sorted(numpy.flatnonzero(alive[: self.size]).tolist(), key=key_of))
+        else:
+            kept = numpy.frombuffer(carried, numpy.int64)
+            kept = kept[kept < upto]
+            kept = kept[alive[kept].astype(bool)]
+            listed = kept.tolist()
+            places = [bisect_right(listed, key_of(doc), key=key_of) for doc in newer]
+            order = array("q", numpy.insert(kept, places, newer).tobytes())
+        self._orders[name] = order
+        return order
 
     def page_in_order(self, matches: int, sort: str, category: str | None, start: int, count: int) -> list[int]:
         """The documents `start` to `start + count` of `matches`, in the sort order asked for."""
@@ -240,6 +326,35 @@ class IndexFacts:
                         break
                 seen += 1
         return page
+
+
+def _shared_upto(before: list, after: list) -> int:
+    """How many leading documents two readers share: those of the segments both start with."""
+    upto = 0
+    for (key, segment, start), (other_key, _other, other_start) in zip(before, after, strict=False):
+        if not isinstance(key, str) or key != other_key or start != other_start:
+            break
+        upto = start + segment.size
+    return upto
+
+
+def _live_bits(leaf) -> int:
+    """The leaf's documents not deleted, a bit set in its own numbers (read from its deletions,
+    few, rather than by asking for every document)."""
+    count = leaf.doc_count_all()
+    if not leaf.has_deletions():
+        return (1 << count) - 1
+    deleted = getattr(leaf, "deleted_docs_set", None)
+    if deleted is None:
+        return bits_of(leaf.all_doc_ids(), count)
+    return ((1 << count) - 1) & ~bits_of(deleted, count)
+
+
+def _amounts(columns: dict, category: str | None):
+    """(document, monthly capacity) for every document: for `category`, or the largest."""
+    if category:
+        return ((doc, amounts.get(category, 0)) for doc, amounts in enumerate(columns["capacities"]))
+    return ((doc, max(amounts.values(), default=0)) for doc, amounts in enumerate(columns["capacities"]))
 
 
 SEGMENT_COLUMNS = (

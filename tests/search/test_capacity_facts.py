@@ -3,11 +3,10 @@ index's documents: each firm in the band its stated monthly capacity falls in (f
 its largest), deleted documents in none."""
 
 import random
-import threading
 
 import pytest
 
-from portal.search.facts import CAPACITY_BANDS, LRU, IndexFacts, bits_of
+from portal.search.facts import CAPACITY_BANDS, SEGMENT_COLUMNS, IndexFacts, SegmentFacts, bits_of
 from portal.search.ranking import iter_bits
 
 # Per document: monthly capacity per category. Document 5 is deleted.
@@ -23,11 +22,10 @@ CAPACITIES = [
 
 
 def facts() -> IndexFacts:
-    made = object.__new__(IndexFacts)  # the tables alone, without an index behind them
-    made.size, made.capacities = len(CAPACITIES), CAPACITIES
-    made.live = bits_of([0, 1, 2, 3, 4, 6], made.size)
-    made._lock, made._derived = threading.RLock(), LRU(16)
-    return made
+    """The tables alone, of one segment, without an index behind them."""
+    columns = {name: [()] * len(CAPACITIES) for name in SEGMENT_COLUMNS}
+    columns.update(firm_ids=list(range(1, 8)), sort_names=["firm"] * 7, verified=[0] * 7, capacities=CAPACITIES)
+    return IndexFacts([("only", SegmentFacts(columns), bits_of([0, 1, 2, 3, 4, 6], len(CAPACITIES)))])
 
 
 def docs(bits: int) -> list[int]:
