@@ -103,17 +103,9 @@ class SegmentFacts:
     def selected(self, key: Hashable, docs_of: Callable[[dict], Iterable[int]]) -> int:
         return self.derive(key, lambda: bits_of(docs_of(self.columns), self.size))
 
-    def grouped(self, key: Hashable, values_of: Callable[[dict], Iterable[Iterable[str]]]) -> dict[str, int]:
-        """Per value, the bit set of the documents having it; `values_of` gives each document's values."""
-
-        def make():
-            docs: dict[str, list[int]] = {}
-            for doc, values in enumerate(values_of(self.columns)):
-                for value in values:
-                    docs.setdefault(value, []).append(doc)
-            return {value: bits_of(found, self.size) for value, found in docs.items()}
-
-        return self.derive(key, make)
+    def grouped(self, key: Hashable, docs_of: Callable[[dict], dict[str, list[int]]]) -> dict[str, int]:
+        """Per value, the bit set of the documents `docs_of` lists for it."""
+        return self.derive(key, lambda: {v: bits_of(docs, self.size) for v, docs in docs_of(self.columns).items()})
 
     def stated(self, unit: str, value: float) -> dict[int, float]:
         """The documents stating a value or range of `unit` that covers `value`, with how well."""
@@ -157,9 +149,9 @@ class IndexFacts:
             self._verified.extend(segment.columns["verified"])
         self.segments = {key: segment for key, segment, _start in self.parts}
         self.values = {
-            "province": self._grouped(("province",), lambda c: ((v,) if v else () for v in c["provinces"])),
-            "category": self._grouped(("category",), lambda c: c["categories"]),
-            "market": self._grouped(("market",), lambda c: c["markets"]),
+            "province": self._grouped(("province",), lambda c: _by_value((v,) if v else () for v in c["provinces"])),
+            "category": self._grouped(("category",), lambda c: _by_value(c["categories"])),
+            "market": self._grouped(("market",), lambda c: _by_value(c["markets"])),
         }
         self._lock = threading.RLock()  # a derived table may be made of another
         self._derived = LRU(256)  # capacity bands, certificate validity, capacity orders, ranges
@@ -193,10 +185,10 @@ class IndexFacts:
         with self._lock:
             return self._derived.get_or(key, make)
 
-    def _grouped(self, key: Hashable, values_of) -> dict[str, int]:
+    def _grouped(self, key: Hashable, docs_of) -> dict[str, int]:
         combined: dict[str, int] = {}
         for _key, segment, start in self.parts:
-            for value, docs in segment.grouped(key, values_of).items():
+            for value, docs in segment.grouped(key, docs_of).items():
                 combined[value] = combined.get(value, 0) | docs << start
         return {value: docs & self.live for value, docs in combined.items()}
 
@@ -214,10 +206,12 @@ class IndexFacts:
         """Per certification, the documents holding one that is still valid on `day`."""
 
         def valid(columns):  # the index holds verified certificates only
-            return (
-                [slug for slug, expiry in held if certificate_counts(True, expiry, day)]
-                for held in columns["certificates"]
-            )
+            docs: dict[str, list[int]] = {}
+            for doc, held in enumerate(columns["certificates"]):
+                for slug, expiry in held:
+                    if certificate_counts(True, expiry, day):
+                        docs.setdefault(slug, []).append(doc)
+            return docs
 
         key = ("certificates", day)
         return self._derive(key, lambda: self._grouped(key, valid))
@@ -257,12 +251,15 @@ class IndexFacts:
     def capacity_bands(self, category: str | None) -> dict[str, int]:
         lows, labels = [band[0] for band in CAPACITY_BANDS], [band[2] for band in CAPACITY_BANDS]
 
-        def upper_band(columns):  # the first band (most firms, stating nothing) is what the others leave
-            for _doc, amount in _amounts(columns, category):
-                yield (labels[bisect_right(lows, amount) - 1],) if amount >= lows[1] else ()
+        def upper_bands(columns):  # the first band (most firms, stating nothing) is what the others leave
+            docs: dict[str, list[int]] = {}
+            for doc, amount in _amounts(columns, category):
+                if amount >= lows[1]:
+                    docs.setdefault(labels[bisect_right(lows, amount) - 1], []).append(doc)
+            return docs
 
         def make():
-            found = self._grouped(("bands", category), upper_band)
+            found = self._grouped(("bands", category), upper_bands)
             upper = [found.get(label, 0) for label in labels[1:]]
             return dict(zip(labels, [self.live & ~reduce(or_, upper, 0), *upper], strict=True))
 
@@ -286,13 +283,23 @@ class IndexFacts:
         if sort != "capacity":
             return self.orders["name" if sort not in self.orders else sort]
         names, firm_ids = self._names, self.firm_ids
+
+        def by_capacity_then_name() -> list[int]:  # a stable sort of the name order: ties stay in it
+            amounts = [self.capacity(doc, category) for doc in range(self.size)]
+            return sorted(self.orders["name"], key=lambda d: -amounts[d])
+
         with self._lock:
             return self._in_order(
-                ("capacity", category), lambda d: (-self.capacity(d, category), names[d], firm_ids[d])
+                ("capacity", category),
+                lambda d: (-self.capacity(d, category), names[d], firm_ids[d]),
+                by_capacity_then_name,
             )
 
-    def _in_order(self, name: Hashable, key_of: Callable[[int], Any]) -> array:
-        """The live documents sorted by `key_of`, ties in document order, made once per reader.
+    def _in_order(
+        self, name: Hashable, key_of: Callable[[int], Any], sort_all: Callable[[], list[int]] | None = None
+    ) -> array:
+        """The live documents sorted by `key_of`, ties in document order, made once per reader;
+        `sort_all`, when given, makes the same order of every document faster.
 
         A document keeps its number while its segment stays, so the previous reader's order, with
         its deleted documents taken out, holds for the segments both readers share; only documents
@@ -302,10 +309,12 @@ class IndexFacts:
             return self._orders[name]
         alive = numpy.unpackbits(numpy.frombuffer(members(self.live, self.size), numpy.uint8), bitorder="little")
         carried, upto = self._carried.pop(name, None), self._shared_upto
-        newer = sorted((numpy.flatnonzero(alive[upto : self.size]) + upto).tolist(), key=key_of)
+        newer = (numpy.flatnonzero(alive[upto : self.size]) + upto).tolist()
         if carried is None or len(newer) > len(carried) // 8:  # many new: one sort is cheaper
-            order = array("q", sorted(numpy.flatnonzero(alive[: self.size]).tolist(), key=key_of))
+            everything = sort_all() if sort_all else sorted(numpy.flatnonzero(alive[: self.size]).tolist(), key=key_of)
+            order = array("q", everything)
         else:
+            newer.sort(key=key_of)
             kept = numpy.frombuffer(carried, numpy.int64)
             kept = kept[kept < upto]
             kept = kept[alive[kept].astype(bool)]
@@ -348,6 +357,15 @@ def _live_bits(leaf) -> int:
     if deleted is None:
         return bits_of(leaf.all_doc_ids(), count)
     return ((1 << count) - 1) & ~bits_of(deleted, count)
+
+
+def _by_value(values_per_doc: Iterable[Iterable[str]]) -> dict[str, list[int]]:
+    """Per value, the documents having it, from each document's values."""
+    docs: dict[str, list[int]] = {}
+    for doc, values in enumerate(values_per_doc):
+        for value in values:
+            docs.setdefault(value, []).append(doc)
+    return docs
 
 
 def _amounts(columns: dict, category: str | None):
