@@ -3,8 +3,9 @@
 Per index generation, each facet value (a province, a category, a certificate valid on a day,
 a capacity band) gets a bit set of the documents that have it. A query's matches are a bit set
 too, so filtering is `&` and a facet count is `(matches & values).bit_count()`: work done in C,
-however many firms match. Segments are immutable, so their columns are decoded once and reused
-when the index gains a segment.
+however many firms match. Segments are immutable, so their columns are decoded, and tables made
+of them, once per segment and reused when the index gains a segment (`SegmentFacts`); a reader's
+tables are its segments' put side by side (`IndexFacts`).
 """
 
 import math
