@@ -10,6 +10,7 @@ from portal.search.analysis import industry_analyzer
 
 MAX_FRAGMENTS = 2
 MAX_CHARS = 200  # a longer sentence is cut to a window around its first hit
+MARKED_KEPT = 4096  # snippets kept per process: the pages of some two hundred answers
 SENTENCE = re.compile(r"[^\n.!?]+(?:[.!?](?![\w])|(?=\n)|$)|[.!?]")  # keeps "3.85V" and "0.4 mm" whole
 
 
@@ -27,12 +28,13 @@ def snippet(texts: dict[str, str], terms, phrases: frozenset) -> str:
     return _marked(texts.get("capabilities") or "", texts.get("description") or "", frozenset(terms), phrases)
 
 
-@lru_cache(maxsize=512)
+@lru_cache(maxsize=MARKED_KEPT)
 def _marked(capabilities: str, description: str, terms: frozenset, phrases: frozenset) -> str:
     """Highlighting re-analyses the text and costs most of a fresh answer. Whole answers are kept
-    (search.service), so this serves the same firm under the same words in another filter or
-    sort: the result depends only on these arguments (the texts themselves, so an edit to a firm
-    is a new key)."""
+    (search.service) until the index changes; these outlive that, so after a change to one firm
+    the answers made again find the other firms' snippets here, as they do for the same firm under
+    the same words in another filter or sort. The result depends only on these arguments (the
+    texts themselves, so an edit to a firm is a new key)."""
     analyzer = industry_analyzer(phrases)  # joins the same phrases the index does
     candidates = []  # (distinct terms hit, -position, text, hit spans)
     position = 0
