@@ -104,7 +104,7 @@ class IndustryAnalyzer(Tokenizer):
         return {"stem": self.stem, "phrases": self.phrases}
 
     def __setstate__(self, state):
-        self.__init__(state["stem"], state.get("phrases", frozenset()))
+        self.__init__(state["stem"], _one_object(state.get("phrases", frozenset())))
 
     def _term(self, word: str) -> str:
         if not word.isascii():
@@ -245,6 +245,19 @@ def _sections(value: str):
 
 def phrase_term(words: tuple[str, ...]) -> str:
     return "_".join(words)
+
+
+_phrase_sets: dict[frozenset, frozenset] = {}
+
+
+def _one_object(phrases: frozenset) -> frozenset:
+    """The same object for equal phrase sets. Every change to the index reads its schema (and this
+    analyzer) afresh; caches keyed on the phrases (snippets, analyzers) then find their entries by
+    identity instead of comparing thousands of phrases on every lookup."""
+    kept = _phrase_sets.setdefault(phrases, phrases)
+    if len(_phrase_sets) > 4:  # the thesaurus changed: older sets belong to older generations
+        _phrase_sets.pop(next(iter(_phrase_sets)))
+    return kept
 
 
 @lru_cache(maxsize=8)

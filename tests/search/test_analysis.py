@@ -1,5 +1,7 @@
 """How text becomes terms: the same for profiles and queries, phrases included."""
 
+import pickle
+
 import pytest
 from whoosh import formats
 
@@ -61,3 +63,14 @@ def test_highlighting_marks_the_spans_the_analyzer_gives_the_wanted_terms(text):
     assert spans == [(start, end) for start, end, _ in marked]
     assert hit == {term for _, _, term in marked}
     assert spans  # each text holds one of them
+
+
+def test_each_reading_of_the_schema_shares_one_phrase_set():
+    """Every index change reads the schema's analyzer afresh; snippets and analyzers are kept per
+    phrase set, and an equal set that is another object is compared phrase by phrase each time."""
+    written = pickle.dumps(IndustryAnalyzer(phrases=frozenset({("surfac", "mount"), ("inject", "mold")})))
+
+    first, second = pickle.loads(written), pickle.loads(written)  # noqa: S301 - our own bytes
+
+    assert first.phrases is second.phrases
+    assert first.phrases == {("surfac", "mount"), ("inject", "mold")}
