@@ -13,6 +13,7 @@ from array import array
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy
@@ -27,6 +28,7 @@ from whoosh.searching import Searcher
 from portal.search import postings
 from portal.search.analysis import phrase_term, terms
 from portal.search.facts import LRU, IndexFacts, as_text, bits_of, is_member, members
+from portal.search.query import indexed_phrases
 
 if TYPE_CHECKING:
     from portal.search.understanding import Part
@@ -276,15 +278,13 @@ def _alternative(words: tuple[str, ...], cache: TermCache, searcher: Searcher) -
 
 
 def _indexed(searcher: Searcher) -> frozenset[str]:
-    analyzer = searcher.schema["text"].analyzer
-    return getattr(analyzer, "_phrase_terms", None) or _remember_phrase_terms(analyzer)
+    return _phrase_terms(indexed_phrases(searcher))
 
 
-def _remember_phrase_terms(analyzer: object) -> frozenset[str]:
-    """Kept on the analyzer, which lives as long as the index's schema (whose phrases it knows)."""
-    known = frozenset(phrase_term(p) for p in getattr(analyzer, "phrases", ())) or frozenset({""})
-    analyzer._phrase_terms = known  # type: ignore[attr-defined]
-    return known
+@lru_cache(maxsize=4)
+def _phrase_terms(phrases: frozenset[tuple[str, ...]]) -> frozenset[str]:
+    """The index terms of the phrases: per phrase set, which every reading of the schema shares."""
+    return frozenset(phrase_term(p) for p in phrases)
 
 
 def union(parts: list[PartMatch]) -> int:
