@@ -7,6 +7,7 @@ those of the original text, so highlighted snippets mark the words the firm actu
 """
 
 import re
+import threading
 from functools import lru_cache
 
 from whoosh.analysis import STOP_WORDS, Token, Tokenizer
@@ -248,16 +249,18 @@ def phrase_term(words: tuple[str, ...]) -> str:
 
 
 _phrase_sets: dict[frozenset, frozenset] = {}
+_phrase_sets_lock = threading.Lock()  # index readers and writers read the schema in any thread
 
 
 def _one_object(phrases: frozenset) -> frozenset:
     """The same object for equal phrase sets. Every change to the index reads its schema (and this
     analyzer) afresh; caches keyed on the phrases (snippets, analyzers) then find their entries by
     identity instead of comparing thousands of phrases on every lookup."""
-    kept = _phrase_sets.setdefault(phrases, phrases)
-    if len(_phrase_sets) > 4:  # the thesaurus changed: older sets belong to older generations
-        _phrase_sets.pop(next(iter(_phrase_sets)))
-    return kept
+    with _phrase_sets_lock:
+        kept = _phrase_sets.setdefault(phrases, phrases)
+        if len(_phrase_sets) > 4:  # the thesaurus changed: older sets belong to older generations
+            _phrase_sets.pop(next(iter(_phrase_sets)))
+        return kept
 
 
 @lru_cache(maxsize=8)
