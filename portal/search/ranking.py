@@ -229,7 +229,9 @@ class PartMatch:
     scores: Weighted | None = None  # its terms' scores
     bonus: float = 0.0  # score of having the part through a facet (certificate, place, category)
     fits: dict[int, float] | None = None  # for a quantity: how well each document's statement fits
-    loose: int = 0  # of `bits`, those having the part only through a related term: half its weight
+    # Of `bits`, those having the part only through a related term, or, for words naming a
+    # component, only in their text (a housing maker's "charger cases"): half its weight.
+    loose: int = 0
 
 
 def part_match(part: "Part", facts: IndexFacts, cache: TermCache, searcher: Searcher, day: date) -> PartMatch:
@@ -257,12 +259,16 @@ def part_match(part: "Part", facts: IndexFacts, cache: TermCache, searcher: Sear
         bits |= facts.having("province", part.province)
         bonus = FACET_SCORE
     if part.category:
-        bits |= facts.having("category", part.category)
+        making = facts.having("category", part.category)
+        loose = (bits | related) & ~making  # the word in its text, not the component among its lines
+        bits |= making
+    else:
+        loose = related & ~bits
     if part.quantity:
         unit, value = part.quantity
         fits = facts.stated(unit, value)
         bits |= facts.stated_bits(unit, value)
-    return PartMatch((bits | related) & facts.live, part.weight, scores, bonus, fits, related & ~bits & facts.live)
+    return PartMatch((bits | related) & facts.live, part.weight, scores, bonus, fits, loose & facts.live)
 
 
 def _alternative(words: tuple[str, ...], cache: TermCache, searcher: Searcher) -> tuple[int, list[tuple[str, float]]]:

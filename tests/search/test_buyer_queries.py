@@ -212,3 +212,28 @@ def test_a_kind_of_a_category_stays_a_requirement(app):
     make_firm("Nitride Power", description="GaN chargers, 65W.", capabilities=[{"category": "charger"}])
     assert names("GaN charger") == ["Nitride Power", "Plain Chargers"]
     assert search.search(SearchParams(q="GaN charger")).complete == 1
+
+
+def test_a_firm_making_the_product_elsewhere_ranks_above_one_naming_it_in_the_place_asked(app):
+    make_firm("Lahore Chargers", city="Lahore", description="Chargers.", capabilities=[{"category": "charger"}])
+    make_firm(
+        "Sutlej Adapters",
+        city="Peshawar",
+        province="Khyber Pakhtunkhwa",
+        description="Travel chargers and wall adapters.",
+        capabilities=[{"category": "charger"}],
+    )
+    make_firm(
+        "Ravi Mouldings",
+        city="Lahore",
+        description="PC/ABS housings for charger cases and back covers, moulded in Lahore.",
+        capabilities=[{"category": "housing-plastic"}],
+    )
+    make_firm("Data Keypads", city="Lahore", description="Silicone keypads.", capabilities=[{"category": "keypad"}])
+
+    assert names("charger supplier lahore") == [
+        "Lahore Chargers",
+        "Sutlej Adapters",
+        "Ravi Mouldings",
+        "Data Keypads",
+    ], "making chargers counts for more than writing the word; the place orders firms alike"
