@@ -39,6 +39,12 @@ TOKEN = re.compile(r"\w[\w\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u200c\u2
 YEAR = re.compile(r"(19|20)\d\d")
 CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 
+# Words saying what a quantity measures ("0.4 mm pitch", "3 mm thick", "20W output"): part of the
+# quantity, not a requirement of their own.
+MEASURES = frozenset(
+    "pitch thick thickness wide width long length high height diameter diagonal output input rated capacity".split()
+)
+
 # How much a part counts towards covering the query: what a firm makes outweighs its attributes;
 # having a part only through a related term counts half (ranking.py).
 PRODUCT, ATTRIBUTE, OPTIONAL = 4, 2, 0
@@ -124,12 +130,15 @@ class _Reader:
         for wanted in wanted_quantities(self.text):
             covered = [i for i, t in enumerate(self.tokens) if t.start < wanted.end and wanted.start < t.end]
             if covered:
-                quantities[covered[0]] = (covered[-1] + 1, wanted)
+                end = covered[-1] + 1
+                if end < len(self.tokens) and self.tokens[end].text.casefold() in MEASURES:
+                    end += 1  # "0.4 mm pitch": what the number measures belongs to it
+                quantities[covered[0]] = (end, wanted)
         found, index = [], 0
         while index < len(self.tokens):
             if index in quantities:
                 end, wanted = quantities[index]
-                typed = self.text[wanted.start : wanted.end]
+                typed = self._span(index, end - index)
                 found.append(
                     Part(typed, ATTRIBUTE, alternatives=(tuple(terms(typed)),), quantity=(wanted.unit, wanted.value))
                 )
@@ -168,8 +177,10 @@ class _Reader:
         word by word, so the kind stays a requirement instead of widening to every charger."""
         if stems not in self.thesaurus.categories:
             return False
-        same = self.thesaurus.expand(stems)
-        return any((word,) in same for word in stems)
+        # The kind comes before the component's word ("fast charger", "FPC connector"); a phrase
+        # ending in another word ("battery pack") names a form of the component and is read whole
+        # (word by word, "pack" would ask for packaging too).
+        return (stems[-1],) in self.thesaurus.expand(stems)
 
     def _place_part(self, index: int, length: int, place) -> Part:
         typed = self._span(index, length)

@@ -237,3 +237,35 @@ def test_a_firm_making_the_product_elsewhere_ranks_above_one_naming_it_in_the_pl
         "Ravi Mouldings",
         "Data Keypads",
     ], "making chargers counts for more than writing the word; the place orders firms alike"
+
+
+def test_a_form_of_the_component_is_not_a_second_component(app):
+    make_firm("Karachi Cells", city="Karachi", province="Sindh", description="Li-ion battery packs.",
+              capabilities=[{"category": "battery"}])  # fmt: skip
+    make_firm(
+        "Kasur Cells", city="Kasur", description="Battery packs for phones.", capabilities=[{"category": "battery"}]
+    )
+    make_firm("Karachi Cartons", city="Karachi", province="Sindh", description="Retail boxes and trays.",
+              capabilities=[{"category": "packaging"}])  # fmt: skip
+
+    result = search.search(SearchParams(q="battery pack manufacturer karachi"))
+
+    assert names("battery pack manufacturer karachi") == ["Karachi Cells", "Kasur Cells", "Karachi Cartons"]
+    assert ("category", "battery") in result.offered and ("category", "packaging") not in result.offered, (
+        "a battery pack is a battery: the pack asks for no packaging"
+    )
+
+
+def test_what_a_quantity_measures_is_part_of_it(market):
+    make_firm(
+        "Nayab Power",
+        city="Peshawar",
+        province="Khyber Pakhtunkhwa",
+        description="Charger PCBAs with fine-pitch parts and FPC links.",
+        capabilities=[{"category": "charger"}],
+    )
+    found = names("FPC connector 0.4mm pitch")
+    assert found[:2] == ["Dastak Contact Technologies", "Qamar Terminals"], (
+        "connector makers, the one stating the pitch first; a charger maker writing 'pitch' after them"
+    )
+    assert found.index("Nayab Power") > 1
