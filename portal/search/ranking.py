@@ -342,11 +342,14 @@ def covering_top(parts: list[PartMatch], found: int, count: int) -> Ranking:
         else:
             chosen = heapq.nlargest(wanted, ((scorer.score(d), d) for d in iter_bits(group)), key=_order)
         best += [(doc, covered / 2 + score / (score + 10.0)) for score, doc in chosen]
-    top_group = groups[max(groups)] if groups else 0
+    complete = groups.get(full, 0).bit_count() if counting else 0
+    # What the first firm shown lacks, when none has every part: firms of equal coverage may have
+    # different parts ("ISO 9001 Lahore": certified elsewhere, or in Lahore without it).
+    first = best[0][0] if best and not complete else None
     return Ranking(
         best=best,
-        complete=groups.get(full, 0).bit_count() if counting else 0,
-        lacking=[bool(p.weight) and bool(top_group) and not (top_group & p.bits) for p in parts],
+        complete=complete,
+        lacking=[bool(p.weight) and first is not None and not p.bits >> first & 1 for p in parts],
     )
 
 

@@ -269,3 +269,12 @@ def test_what_a_quantity_measures_is_part_of_it(market):
         "connector makers, the one stating the pitch first; a charger maker writing 'pitch' after them"
     )
     assert found.index("Nayab Power") > 1
+
+
+def test_when_no_firm_has_every_part_the_page_names_what_the_first_one_lacks(market):
+    # ISO 9001 valid: Sutlej in Peshawar. In Lahore: Ravi Chargers (its ISO 9001 expired), Haleji.
+    result = search.search(SearchParams(q="ISO 9001 Lahore"))
+
+    assert result.complete == 0
+    first = names("ISO 9001 Lahore")[0]
+    assert result.dropped_terms == (["Lahore"] if first == "Sutlej Power Adapters" else ["ISO 9001"])
