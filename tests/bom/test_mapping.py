@@ -8,9 +8,10 @@ from portal.search.indexing import lexicon, thesaurus
 from tests.bom.builders import bom_csv
 from tests.bom.phone_bom import LINES
 
-# Measured on the test BOM when the mapper was written: 98 of 120 lines (81.7%). A change that
-# maps fewer lines right than this floor is a regression.
-ACCURACY_FLOOR = 0.80
+# Measured on the test BOM when the mapper was written: 98 of 120 lines (81.7%); 100 (83.3%) since
+# "battery pack" reads as a battery. A change that maps fewer lines right than this floor is a
+# regression.
+ACCURACY_FLOOR = 0.825
 
 
 def test_mapping_accuracy_on_the_120_line_phone_bom(app):

@@ -32,21 +32,21 @@ def test_brand_uploads_a_bom_corrects_a_line_reads_local_content_and_drafts_thre
     expect(page.get_by_test_id("bom-line")).to_have_count(120)
 
     # Local today, as read: the chargers (10.30 USD a device), the cables (1.652857, with the side-key
-    # flex cable the planner took for a cable, 0.21), the mapped packaging lines (0.797143) and the
-    # battery pack it took for packaging (4.10): 17.06 of 247.909 USD -> 6.9%
-    expect(page.get_by_test_id("local-value-share")).to_have_text("6.9%")
-
-    # The brand corrects the battery pack: no local firm makes batteries, so the share drops to
-    # 12.96 / 247.909 = 5.2%.
-    pack = page.locator('[data-testid="bom-line"][data-reference="10"]')
-    expect(pack.get_by_test_id("line-category")).to_have_text("Retail packaging and printed matter")
-    pack.get_by_label("Category of line 10").select_option(label="Lithium-ion cells and battery packs")
-    pack.get_by_role("button", name="Change").click()
-    expect(page.get_by_text("Line 10 corrected; the planner will remember it.")).to_be_visible()
-    pack = page.locator('[data-testid="bom-line"][data-reference="10"]')
-    expect(pack.get_by_test_id("line-category")).to_have_text("Lithium-ion cells and battery packs")
-    expect(pack).to_contain_text("chosen by you")
+    # flex cable the planner took for a cable, 0.21) and the packaging lines (0.797143): 12.96 of
+    # 247.909 USD -> 5.2%
     expect(page.get_by_test_id("local-value-share")).to_have_text("5.2%")
+
+    # The brand corrects the flex cable: no local firm makes flexible circuits, so the share drops to
+    # 12.75 / 247.909 = 5.1%.
+    flex = page.locator('[data-testid="bom-line"][data-reference="7"]')
+    expect(flex.get_by_test_id("line-category")).to_have_text("USB and data cables")
+    flex.get_by_label("Category of line 7").select_option(label="Flexible printed circuits")
+    flex.get_by_role("button", name="Change").click()
+    expect(page.get_by_text("Line 7 corrected; the planner will remember it.")).to_be_visible()
+    flex = page.locator('[data-testid="bom-line"][data-reference="7"]')
+    expect(flex.get_by_test_id("line-category")).to_have_text("Flexible printed circuits")
+    expect(flex).to_contain_text("chosen by you")
+    expect(page.get_by_test_id("local-value-share")).to_have_text("5.1%")
 
     # Three local lines become draft needs in one step.
     for reference in ("11", "14", "83"):
