@@ -138,7 +138,7 @@ class _Reader:
         while index < len(self.tokens):
             if index in quantities:
                 end, wanted = quantities[index]
-                typed = self._span(index, end - index)
+                typed = self.text[wanted.start : max(wanted.end, self.tokens[end - 1].end)]
                 found.append(
                     Part(typed, ATTRIBUTE, alternatives=(tuple(terms(typed)),), quantity=(wanted.unit, wanted.value))
                 )
