@@ -214,22 +214,17 @@ def test_a_kind_of_a_category_stays_a_requirement(app):
     assert search.search(SearchParams(q="GaN charger")).complete == 1
 
 
+def _maker(name: str, city: str, province: str, description: str, category: str):
+    return make_firm(name, city=city, province=province, description=description, capabilities=[{"category": category}])
+
+
 def test_a_firm_making_the_product_elsewhere_ranks_above_one_naming_it_in_the_place_asked(app):
-    make_firm("Lahore Chargers", city="Lahore", description="Chargers.", capabilities=[{"category": "charger"}])
-    make_firm(
-        "Sutlej Adapters",
-        city="Peshawar",
-        province="Khyber Pakhtunkhwa",
-        description="Travel chargers and wall adapters.",
-        capabilities=[{"category": "charger"}],
+    _maker("Lahore Chargers", "Lahore", "Punjab", "Chargers.", "charger")
+    _maker("Sutlej Adapters", "Peshawar", "Khyber Pakhtunkhwa", "Travel chargers and wall adapters.", "charger")
+    _maker(
+        "Ravi Mouldings", "Lahore", "Punjab", "PC/ABS housings for charger cases, moulded in Lahore.", "housing-plastic"
     )
-    make_firm(
-        "Ravi Mouldings",
-        city="Lahore",
-        description="PC/ABS housings for charger cases and back covers, moulded in Lahore.",
-        capabilities=[{"category": "housing-plastic"}],
-    )
-    make_firm("Data Keypads", city="Lahore", description="Silicone keypads.", capabilities=[{"category": "keypad"}])
+    _maker("Data Keypads", "Lahore", "Punjab", "Silicone keypads.", "keypad")
 
     assert names("charger supplier lahore") == [
         "Lahore Chargers",
@@ -240,13 +235,9 @@ def test_a_firm_making_the_product_elsewhere_ranks_above_one_naming_it_in_the_pl
 
 
 def test_a_form_of_the_component_is_not_a_second_component(app):
-    make_firm("Karachi Cells", city="Karachi", province="Sindh", description="Li-ion battery packs.",
-              capabilities=[{"category": "battery"}])  # fmt: skip
-    make_firm(
-        "Kasur Cells", city="Kasur", description="Battery packs for phones.", capabilities=[{"category": "battery"}]
-    )
-    make_firm("Karachi Cartons", city="Karachi", province="Sindh", description="Retail boxes and trays.",
-              capabilities=[{"category": "packaging"}])  # fmt: skip
+    _maker("Karachi Cells", "Karachi", "Sindh", "Li-ion battery packs.", "battery")
+    _maker("Kasur Cells", "Kasur", "Punjab", "Battery packs for phones.", "battery")
+    _maker("Karachi Cartons", "Karachi", "Sindh", "Retail boxes and trays.", "packaging")
 
     result = search.search(SearchParams(q="battery pack manufacturer karachi"))
 
@@ -257,14 +248,12 @@ def test_a_form_of_the_component_is_not_a_second_component(app):
 
 
 def test_what_a_quantity_measures_is_part_of_it(market):
-    make_firm(
-        "Nayab Power",
-        city="Peshawar",
-        province="Khyber Pakhtunkhwa",
-        description="Charger PCBAs with fine-pitch parts and FPC links.",
-        capabilities=[{"category": "charger"}],
+    _maker(
+        "Nayab Power", "Peshawar", "Khyber Pakhtunkhwa", "Charger PCBAs with fine-pitch parts and FPC links.", "charger"
     )
+
     found = names("FPC connector 0.4mm pitch")
+
     assert found[:2] == ["Dastak Contact Technologies", "Qamar Terminals"], (
         "connector makers, the one stating the pitch first; a charger maker writing 'pitch' after them"
     )
