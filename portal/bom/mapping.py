@@ -88,7 +88,9 @@ def read_line(description: str, specification: str, thesaurus, lexicon) -> Readi
         if not text:
             continue
         parts = understood(text, thesaurus, lexicon)
-        naming = [p for p in parts if p.weight != OPTIONAL and not (p.quantity or p.certification or p.province)]
+        naming = [
+            p for p in parts if p.weight != OPTIONAL and not (p.quantity or p.monthly or p.certification or p.province)
+        ]
         last = _head_part(naming, head, thesaurus) if weight == DESCRIPTION_WEIGHT else None
         for part in naming:
             count = weight * _length(part.typed)

@@ -268,6 +268,10 @@ def part_match(part: "Part", facts: IndexFacts, cache: TermCache, searcher: Sear
         unit, value = part.quantity
         fits = facts.stated(unit, value)
         bits |= facts.stated_bits(unit, value)
+    if part.monthly:
+        component, units = part.monthly
+        bits |= facts.capacity_between(component, units, None)
+        bonus = FACET_SCORE
     return PartMatch((bits | related) & facts.live, part.weight, scores, bonus, fits, loose & facts.live)
 
 

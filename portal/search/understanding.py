@@ -30,7 +30,7 @@ GENERIC = frozenset(
     per month monthly capacity local locally pakistan pakistani based near around best top good quality
     need needed want wanted looking require required buy buyer source sourcing service services
     available with from for and the in of to any all mobile mobiles phone phones smartphone smartphones
-    wholesale wholesaler cheap sasta sasti saste
+    wholesale wholesaler cheap sasta sasti saste unit units pcs pieces nos thousand million lakh lac crore
     ka ki ke ko se mein aur wala wale wali walay walon banane banana banata banati banate bananay karkhana
     karkhanay kaam maal chahiye chahye zaroorat zarurat liye
     کا کی کے کو سے میں اور والا والے والی بنانے کارخانہ فیکٹری کام مال موبائل فون چاہیے""".split()
@@ -44,6 +44,31 @@ CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 MEASURES = frozenset(
     "pitch thick thickness wide width long length high height diameter diagonal output input rated capacity".split()
 )
+
+# "100k per month", "50,000 pcs/month", "1 million units monthly", "2 lakh a month": the monthly
+# capacity a buyer wants, which firms state per component (their verified lines), not in words.
+MONTHLY = re.compile(
+    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>million|thousand|lakhs?|lacs?|crores?|mn|k|m)?\b"
+    r"(?P<units>\s*(?:units?|pcs|pieces|nos|sets?)\b)?\.?"
+    r"(?P<month>\s*(?:/\s*month|/\s*mo\b|per\s+month|a\s+month|monthly|pm\b))?",
+    re.IGNORECASE,
+)
+SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "lakh": 1e5, "lac": 1e5, "crore": 1e7}
+
+
+def wanted_monthly(text: str) -> list[tuple[int, int, int]]:
+    """(units a month, start, end) for each monthly capacity the text asks for: a number with a
+    unit word or "per month" after it ("50 W" and "8 layer" are quantities, not capacities)."""
+    found = []
+    for match in MONTHLY.finditer(text):
+        if not (match.group("units") or match.group("month")):
+            continue
+        scale = (match.group("scale") or "").casefold().rstrip("s")
+        units = float(match.group("number").replace(",", "")) * SCALES.get(scale, 1)
+        if 1 <= units < 10**12:
+            found.append((round(units), match.start(), match.end()))
+    return found
+
 
 # How much a part counts towards covering the query: what a firm makes outweighs its attributes;
 # having a part only through a related term counts half (ranking.py).
@@ -63,6 +88,7 @@ class Part:
     city_forms: tuple[str, ...] = ()  # a city: its names, matched in the firm's text
     quantity: tuple[str, float] | None = None  # (unit, value)
     category: str | None = None  # the component category the words name
+    monthly: tuple[str | None, int] | None = None  # (component or None for any, units a month) at least
 
     @property
     def facet(self) -> tuple[str, str] | None:
@@ -125,28 +151,39 @@ class _Reader:
         self.corrections: list[tuple[str, str]] = []
         self.replacements: list[tuple[_Token, str]] = []
 
+    def _covered(self, start: int, end: int) -> list[int]:
+        return [i for i, t in enumerate(self.tokens) if t.start < end and start < t.end]
+
     def parts(self) -> list[Part]:
-        quantities = {}
+        spans: dict[int, tuple[int, Part]] = {}  # first token: (token after, part)
+        for units, start, end in wanted_monthly(self.text):
+            if covered := self._covered(start, end):
+                typed = self.text[start:end].strip()
+                spans[covered[0]] = (covered[-1] + 1, Part(typed, ATTRIBUTE, monthly=(None, units)))
+        taken = {i for first, (after, _part) in spans.items() for i in range(first, after)}
         for wanted in wanted_quantities(self.text):
-            covered = [i for i, t in enumerate(self.tokens) if t.start < wanted.end and wanted.start < t.end]
-            if covered:
+            covered = self._covered(wanted.start, wanted.end)
+            if covered and not taken.intersection(covered):
                 end = covered[-1] + 1
                 if end < len(self.tokens) and self.tokens[end].text.casefold() in MEASURES:
                     end += 1  # "0.4 mm pitch": what the number measures belongs to it
-                quantities[covered[0]] = (end, wanted)
+                typed = self.text[wanted.start : max(wanted.end, self.tokens[end - 1].end)]
+                quantity = (wanted.unit, wanted.value)
+                spans[covered[0]] = (
+                    end,
+                    Part(typed, ATTRIBUTE, alternatives=(tuple(terms(typed)),), quantity=quantity),
+                )
         found, index = [], 0
         while index < len(self.tokens):
-            if index in quantities:
-                end, wanted = quantities[index]
-                typed = self.text[wanted.start : max(wanted.end, self.tokens[end - 1].end)]
-                found.append(
-                    Part(typed, ATTRIBUTE, alternatives=(tuple(terms(typed)),), quantity=(wanted.unit, wanted.value))
-                )
-                index = end
-                continue
-            part, index = self._next(index)
+            if index in spans:
+                index, part = spans[index]
+            else:
+                part, index = self._next(index)
             if part is not None:
                 found.append(part)
+        # A capacity is of the component the query names ("chargers, 100k a month"), else of any.
+        component = next((p.category for p in found if p.category), None)
+        found = [replace(p, monthly=(component, p.monthly[1])) if p.monthly else p for p in found]
         return _merge_same(found)
 
     def _span(self, start: int, length: int) -> str:
@@ -259,7 +296,7 @@ def _merge_same(parts: list[Part]) -> list[Part]:
     """A query that says the same thing twice ("charger chargers") asks for it once."""
     seen, kept = set(), []
     for part in parts:
-        identity = (part.alternatives, part.certification, part.province, part.city_forms, part.quantity)
+        identity = (part.alternatives, part.certification, part.province, part.city_forms, part.quantity, part.monthly)
         if identity not in seen:
             seen.add(identity)
             kept.append(part)

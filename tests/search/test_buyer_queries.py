@@ -267,3 +267,14 @@ def test_when_no_firm_has_every_part_the_page_names_what_the_first_one_lacks(mar
     assert result.complete == 0
     first = names("ISO 9001 Lahore")[0]
     assert result.dropped_terms == (["Lahore"] if first == "Sutlej Power Adapters" else ["ISO 9001"])
+
+
+def test_a_monthly_quantity_asks_for_that_capacity_of_the_component_named(market):
+    # Chargers: Ravi makes 200,000 a month, Sutlej 80,000. Cables: 500,000 and 90,000.
+    assert names("charger 100k per month") == ["Ravi Chargers", "Sutlej Power Adapters"]
+    assert set(names("chargers 50,000 pcs/month")[:2]) == {"Sutlej Power Adapters", "Ravi Chargers"}, "both have it"
+
+    result = search.search(SearchParams(q="cables 1 million units monthly"))
+    assert result.corrected_query is None, "a number word is never corrected ('million' is no 'milling')"
+    assert result.dropped_terms == ["1 million units monthly"], "no cable maker makes a million a month"
+    assert set(names("cables 1 million units monthly")[:2]) == {"Margalla Wire & Cable", "Kasur Cableworks"}
