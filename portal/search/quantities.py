@@ -159,6 +159,31 @@ def wanted_quantities(query: str) -> list[Wanted]:
     return found
 
 
+# "100k per month", "50,000 pcs/month", "1 million units monthly", "2 lakh a month": a monthly
+# capacity, which firms state per component (their verified lines), not in their text.
+MONTHLY = re.compile(
+    rf"(?<![\w.,])(?P<value>{_NUMBER})\s*(?P<scale>million|thousand|lakhs?|lacs?|crores?|mn|k|m)?\b"
+    r"(?P<units>\s*(?:units?|pcs|pieces|nos|sets?)\b)?\.?"
+    r"(?P<month>\s*(?:/\s*month|/\s*mo\b|per\s+month|a\s+month|monthly|pm\b))?",
+    re.IGNORECASE,
+)
+SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "lakh": 1e5, "lac": 1e5, "crore": 1e7}
+
+
+def wanted_monthly(query: str) -> list[Wanted]:
+    """The monthly capacities a query asks for (unit "month"): a number with a unit word or "per
+    month" after it; "50 W" and "8 layer" are quantities, not capacities."""
+    found = []
+    for match in MONTHLY.finditer(query):
+        if not (match.group("units") or match.group("month")):
+            continue
+        scale = (match.group("scale") or "").casefold().rstrip("s")
+        units = _number(match.group("value")) * SCALES.get(scale, 1)
+        if 1 <= units < 10**12:
+            found.append(Wanted("month", units, match.start(), match.end()))
+    return found
+
+
 def parse_stored(text: str) -> list[Quantity]:
     """The index column's `w:5:65 mah:4000:5000` back into quantities."""
     quantities = []

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, replace
 
 from portal.search.analysis import fold_urdu, terms
 from portal.search.lexicon import Lexicon, key
-from portal.search.quantities import wanted_quantities
+from portal.search.quantities import wanted_monthly, wanted_quantities
 from portal.search.thesaurus import Thesaurus
 
 # Words any supplier's listing might or might not say, in English, Roman Urdu and Urdu ("banane
@@ -44,31 +44,6 @@ CAMEL = re.compile(r"(?<=[a-z])(?=[A-Z])")
 MEASURES = frozenset(
     "pitch thick thickness wide width long length high height diameter diagonal output input rated capacity".split()
 )
-
-# "100k per month", "50,000 pcs/month", "1 million units monthly", "2 lakh a month": the monthly
-# capacity a buyer wants, which firms state per component (their verified lines), not in words.
-MONTHLY = re.compile(
-    r"(?<![\w.,])(?P<number>\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)\s*(?P<scale>million|thousand|lakhs?|lacs?|crores?|mn|k|m)?\b"
-    r"(?P<units>\s*(?:units?|pcs|pieces|nos|sets?)\b)?\.?"
-    r"(?P<month>\s*(?:/\s*month|/\s*mo\b|per\s+month|a\s+month|monthly|pm\b))?",
-    re.IGNORECASE,
-)
-SCALES = {"k": 1e3, "thousand": 1e3, "m": 1e6, "mn": 1e6, "million": 1e6, "lakh": 1e5, "lac": 1e5, "crore": 1e7}
-
-
-def wanted_monthly(text: str) -> list[tuple[int, int, int]]:
-    """(units a month, start, end) for each monthly capacity the text asks for: a number with a
-    unit word or "per month" after it ("50 W" and "8 layer" are quantities, not capacities)."""
-    found = []
-    for match in MONTHLY.finditer(text):
-        if not (match.group("units") or match.group("month")):
-            continue
-        scale = (match.group("scale") or "").casefold().rstrip("s")
-        units = float(match.group("number").replace(",", "")) * SCALES.get(scale, 1)
-        if 1 <= units < 10**12:
-            found.append((round(units), match.start(), match.end()))
-    return found
-
 
 # How much a part counts towards covering the query: what a firm makes outweighs its attributes;
 # having a part only through a related term counts half (ranking.py).
@@ -156,10 +131,11 @@ class _Reader:
 
     def parts(self) -> list[Part]:
         spans: dict[int, tuple[int, Part]] = {}  # first token: (token after, part)
-        for units, start, end in wanted_monthly(self.text):
-            if covered := self._covered(start, end):
-                typed = self.text[start:end].strip()
-                spans[covered[0]] = (covered[-1] + 1, Part(typed, ATTRIBUTE, monthly=(None, units)))
+        for wanted in wanted_monthly(self.text):
+            if covered := self._covered(wanted.start, wanted.end):
+                typed = self.text[wanted.start : wanted.end].strip()
+                monthly = (None, round(wanted.value))
+                spans[covered[0]] = (covered[-1] + 1, Part(typed, ATTRIBUTE, monthly=monthly))
         taken = {i for first, (after, _part) in spans.items() for i in range(first, after)}
         for wanted in wanted_quantities(self.text):
             covered = self._covered(wanted.start, wanted.end)

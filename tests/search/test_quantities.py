@@ -1,6 +1,8 @@
 """Values and ranges firms state, read once at indexing: where a number begins, and what it says."""
 
-from portal.search.quantities import stated_quantities
+import pytest
+
+from portal.search.quantities import stated_quantities, wanted_monthly
 
 
 def stated(text):
@@ -23,3 +25,19 @@ def test_a_number_begins_only_where_a_word_or_a_number_could_begin():
     assert stated("A4W v2W x.5W y,5W 10,000 mAh") == ["mah:10000:10000"]
     assert stated("Two-layer and Double-sided, never phone-layer or sixteenth layer") == ["layer:2:2"]
     assert stated("EIGHT layer boards") == ["layer:8:8"]
+
+
+@pytest.mark.parametrize(
+    ("query", "units"),
+    [
+        ("charger 100k per month", [100_000]),
+        ("50,000 pcs/month", [50_000]),
+        ("1 million units monthly", [1_000_000]),
+        ("2 lakh a month", [200_000]),
+        ("two lakh pcs", [200_000]),
+        ("20W charger, 8 layer board, 1m cable", []),  # quantities and lengths, not capacities
+        ("4000mAh per month", []),
+    ],
+)
+def test_a_monthly_capacity_is_a_number_with_units_or_per_month(query, units):
+    assert [round(w.value) for w in wanted_monthly(query)] == units
